@@ -1,0 +1,72 @@
+"""python -m python.predict: classify picture files with an exported artifact.
+
+Prints one line per picture, tab-separated: path, label, probability of the
+positive class (six decimals). The Java CLI prints the same format.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from python.errors import PictureError, cli_main  # noqa: E402
+
+FORMATS = ("savedmodel", "tflite", "tflite_int8", "onnx", "onnx_int8", "keras")
+
+
+def format_line(path: str, label: str, probability: float) -> str:
+    """The one output line both the Python and the Java CLI print."""
+    return f"{path}\t{label}\t{probability:.6f}"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="python -m python.predict",
+        description="Classify pictures with artifacts written by python -m python.export."
+        " Output: path<TAB>label<TAB>probability of the positive class, one line a picture.",
+    )
+    p.add_argument("--artifacts", type=Path, default=Path("artifacts"),
+                   help="folder written by python -m python.export (default: artifacts)")
+    p.add_argument("--format", choices=FORMATS, default="onnx",
+                   help="which artifact to run (default: onnx)")
+    p.add_argument("pictures", nargs="+", metavar="PICTURE", help="picture files")
+    return p.parse_args(argv)
+
+
+@cli_main
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    import numpy as np
+
+    from python.data import load_image
+    from python.manifest import checked_artifact, read_manifest
+    from python.runtimes import runner_for
+
+    manifest = read_manifest(args.artifacts)
+    path = checked_artifact(args.artifacts, manifest, args.format)
+    fmt = str(manifest["artifacts"][args.format]["format"])
+    size = int(manifest["input"]["height"])
+    labels, threshold = manifest["labels"], float(manifest["threshold"])
+
+    inputs, good, failed = [], [], 0
+    for picture in args.pictures:
+        try:
+            inputs.append(load_image(picture, size))
+            good.append(picture)
+        except PictureError as err:
+            print(f"predict: error: {err}", file=sys.stderr)
+            failed += 1
+    if inputs:
+        _, run = runner_for(fmt)
+        probability = run(path, np.stack(inputs))
+        for picture, p in zip(good, probability, strict=True):
+            print(format_line(picture, labels[int(p >= threshold)], float(p)))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

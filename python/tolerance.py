@@ -1,0 +1,53 @@
+"""Every parity tolerance in one place, each with the reason for its value."""
+
+from __future__ import annotations
+
+#: Float artifacts (SavedModel, float TFLite, float ONNX) against Keras on the same
+#: float32 input. The math is the same graph in float32; kernels differ only in
+#: summation order and fused ops, which moves a sigmoid probability by ~1e-7. 1e-5
+#: leaves two orders of margin and still catches a weight nudged by 1e-4.
+FLOAT_MAX_ABS_DIFF = 1e-5
+
+#: Float artifacts must give every picture the same label as Keras.
+FLOAT_LABEL_AGREEMENT = 1.0
+
+#: Quantized artifacts (int8) round weights and activations to 256 levels, so
+#: probabilities move by up to a few hundredths; what must hold is the decision.
+#: 99% of labels equal is the bar the quantized exports are held to; the max
+#: difference is recorded, not bounded.
+QUANTIZED_LABEL_AGREEMENT = 0.99
+
+#: Java from picture files: Java decodes and resizes the picture itself, so its
+#: input may differ from Python's by float rounding of the resize (< 1/255 per
+#: pixel); 1e-3 on the probability bounds that, every label must still agree.
+JAVA_FILES_MAX_ABS_DIFF = 1e-3
+
+#: Quantized files may be at most this fraction of their float twin's bytes.
+QUANTIZED_SIZE_RATIO = 0.30
+
+#: Quantized test accuracy may fall at most this far below the float model's.
+QUANTIZED_ACCURACY_DROP = 0.01
+
+
+def is_quantized(artifact: str) -> bool:
+    """Artifacts named ``*_int8`` hold quantized weights."""
+    return artifact.endswith("_int8")
+
+
+def cell_ok(artifact: str, max_abs_diff: float, label_agreement: float) -> bool:
+    """Whether one parity cell is within tolerance for its kind of artifact."""
+    if is_quantized(artifact):
+        return label_agreement >= QUANTIZED_LABEL_AGREEMENT
+    return max_abs_diff <= FLOAT_MAX_ABS_DIFF and label_agreement >= FLOAT_LABEL_AGREEMENT
+
+
+def describe() -> dict[str, float]:
+    """The tolerances as written into the manifest."""
+    return {
+        "float_max_abs_diff": FLOAT_MAX_ABS_DIFF,
+        "float_label_agreement": FLOAT_LABEL_AGREEMENT,
+        "quantized_label_agreement": QUANTIZED_LABEL_AGREEMENT,
+        "java_files_max_abs_diff": JAVA_FILES_MAX_ABS_DIFF,
+        "quantized_size_ratio": QUANTIZED_SIZE_RATIO,
+        "quantized_accuracy_drop": QUANTIZED_ACCURACY_DROP,
+    }

@@ -1,0 +1,48 @@
+"""The Python half of parity: every artifact in its Python runtime against Keras."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from python import tolerance
+from python.errors import ParityError
+from python.runtimes import runner_for
+
+
+def compare(artifact: str, reference: np.ndarray, probability: np.ndarray,
+            threshold: float) -> dict[str, object]:
+    """One parity cell: max |p - p_ref|, share of equal labels, n, within tolerance."""
+    reference = np.asarray(reference, dtype=np.float64).reshape(-1)
+    probability = np.asarray(probability, dtype=np.float64).reshape(-1)
+    if reference.shape != probability.shape:
+        raise ValueError(f"{artifact}: {probability.shape[0]} outputs for"
+                         f" {reference.shape[0]} inputs")
+    n = int(reference.shape[0])
+    diff = float(np.max(np.abs(reference - probability))) if n else 0.0
+    agree = float(np.mean((reference >= threshold) == (probability >= threshold))) if n else 1.0
+    if not np.all(np.isfinite(probability)):
+        diff = float("inf")
+    return {"max_abs_diff": diff, "label_agreement": agree, "n": n,
+            "ok": tolerance.cell_ok(artifact, diff, agree)}
+
+
+def verify_artifacts(
+    root: Path, artifacts: dict[str, dict[str, object]], x: np.ndarray,
+    reference: np.ndarray, threshold: float, quiet: bool = False,
+) -> dict[str, dict[str, object]]:
+    """Run each artifact on x in its Python runtime; raise ParityError if any cell fails."""
+    parity: dict[str, dict[str, object]] = {}
+    for name, entry in artifacts.items():
+        runtime, run = runner_for(str(entry["format"]))
+        key = f"{name}/{runtime}"
+        if not quiet:
+            print(f"verifying {key} on {len(x)} test pictures", file=sys.stderr)
+        parity[key] = compare(name, reference, run(root / str(entry["path"]), x), threshold)
+    failed = [f"{k} (max_abs_diff {c['max_abs_diff']:.3g}, labels {c['label_agreement']:.2%})"
+              for k, c in parity.items() if not c["ok"]]
+    if failed:
+        raise ParityError("out of tolerance: " + "; ".join(failed))
+    return parity
