@@ -1,0 +1,111 @@
+"""End to end: the export command on the embedded data, its manifest, parity and predict."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from python.manifest import artifact_sha256
+from tests.conftest import run_module
+from tests.pictures import make_folder
+
+EXPECTED = {"savedmodel", "keras", "tflite", "onnx", "tflite_int8", "onnx_int8"}
+
+
+def test_artifacts_and_manifest(exported):
+    m = json.loads((exported / "manifest.json").read_text())
+    assert set(m["artifacts"]) == EXPECTED
+    for name, entry in m["artifacts"].items():
+        path = exported / entry["path"]
+        assert path.exists(), name
+        assert artifact_sha256(path) == entry["sha256"]
+    assert m["input"] == {"height": 40, "width": 40, "channels": 1, "dtype": "float32",
+                          "layout": "NHWC", "range": [0.0, 1.0]}
+    assert m["labels"] == ["not_face", "face"] and m["threshold"] == 0.5
+    assert m["data"]["train"] + m["data"]["val"] + m["data"]["test"] == 200
+    assert m["data"]["skipped"] == 0
+    assert {"test_accuracy", "balanced_accuracy", "recall", "confusion_matrix",
+            "training_seconds", "device"} <= set(m["metrics"])
+    counts = np.array(m["metrics"]["confusion_matrix"]["counts"])
+    assert counts.sum() == m["data"]["test"]
+    assert abs(np.trace(counts) / counts.sum() - m["metrics"]["test_accuracy"]) < 1e-9
+    assert {"python", "tensorflow", "tf2onnx", "onnxruntime"} <= set(m["versions"])
+    assert m["preprocessing"]["size"] == 40 and "resize" in m["preprocessing"]
+    assert (exported / "training_curve.png").stat().st_size > 1000
+    assert (exported / "confusion_matrix.png").stat().st_size > 1000
+
+
+def test_parity_cells_within_tolerance(exported):
+    m = json.loads((exported / "manifest.json").read_text())
+    parity = m["parity"]
+    assert set(parity) == {"savedmodel/tensorflow", "keras/keras", "tflite/litert",
+                           "onnx/onnxruntime", "tflite_int8/litert", "onnx_int8/onnxruntime"}
+    for key, cell in parity.items():
+        assert cell["n"] == m["data"]["test"]
+        assert cell["ok"], key
+        if "int8" not in key:
+            assert cell["max_abs_diff"] <= 1e-5 and cell["label_agreement"] == 1.0, key
+        else:
+            assert cell["label_agreement"] >= 0.99, key
+
+
+def test_quantized_files_are_small(exported):
+    m = json.loads((exported / "manifest.json").read_text())
+    a = m["artifacts"]
+    assert a["tflite_int8"]["bytes"] <= 0.3 * a["tflite"]["bytes"]
+    assert a["onnx_int8"]["bytes"] <= 0.3 * a["onnx"]["bytes"]
+    assert m["quantization"]["onnx_int8"]["chosen"] in ("static_qdq", "dynamic")
+
+
+@pytest.mark.parametrize("fmt", ["onnx", "savedmodel", "tflite_int8"])
+def test_predict_prints_one_line_per_picture(exported, tmp_path, fmt):
+    pics = make_folder(tmp_path, {"0": 2})
+    files = sorted(str(p) for p in pics.rglob("*.png"))
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"")
+    result = run_module("python.predict", "--artifacts", str(exported), "--format", fmt,
+                        files[0], str(bad), files[1])
+    assert result.returncode == 1
+    lines = result.stdout.strip().split("\n")
+    assert [ln.split("\t")[0] for ln in lines] == files
+    for ln in lines:
+        _, label, p = ln.split("\t")
+        assert label in ("not_face", "face") and 0.0 <= float(p) <= 1.0
+        assert label == ("face" if float(p) >= 0.5 else "not_face")
+    assert result.stderr.count(str(bad)) == 1 and "Traceback" not in result.stderr
+
+
+def test_predict_refuses_altered_artifact(exported, tmp_path):
+    copy = tmp_path / "artifacts"
+    shutil.copytree(exported, copy)
+    data = bytearray((copy / "model.onnx").read_bytes())
+    data[-10] ^= 1
+    (copy / "model.onnx").write_bytes(bytes(data))
+    pic = make_folder(tmp_path / "p", {"0": 1})
+    result = run_module("python.predict", "--artifacts", str(copy), *map(str, pic.rglob("*.png")))
+    assert result.returncode == 2 and "was altered" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda d: d / "nowhere", "no such folder"),
+    (lambda d: make_folder(d / "one", {"0": 5}), "needs two class folders"),
+    (lambda d: make_folder(d / "empty", {"0": 5, "1": 0}), "has no pictures"),
+])
+def test_export_errors_are_one_line(tmp_path, make, message):
+    out = tmp_path / "out"
+    result = run_module("python.export", "--data", str(make(tmp_path)), "--out", str(out),
+                        "--quiet")
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_help_documents_every_flag():
+    text = run_module("python.export", "--help").stdout
+    for flag in ("--data", "--out", "--quantize", "--epochs", "--batch-size", "--learning-rate",
+                 "--image-size", "--seed", "--positive", "--threshold", "--skip-bad", "--quiet"):
+        assert flag in text

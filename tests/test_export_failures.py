@@ -1,0 +1,60 @@
+"""A failed export, or one whose artifact disagrees with Keras, replaces nothing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import converters.onnx
+from python import export
+
+
+def _old_folder(tmp_path):
+    out = tmp_path / "artifacts"
+    out.mkdir()
+    (out / "manifest.json").write_text("previous run")
+    return out
+
+
+def _run(out, capsys):
+    code = export.main(["--epochs", "1", "--quiet", "--out", str(out)])
+    return code, capsys.readouterr().err
+
+
+def test_crash_half_way_keeps_old_artifacts(tmp_path, monkeypatch, capsys):
+    out = _old_folder(tmp_path)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(converters.onnx, "to_onnx", broken)
+    with pytest.raises(OSError):
+        export.main(["--epochs", "1", "--quiet", "--out", str(out)])
+    assert (out / "manifest.json").read_text() == "previous run"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["artifacts"]
+
+
+def test_nudged_weight_fails_parity_and_keeps_old_artifacts(tmp_path, monkeypatch, capsys):
+    import onnx
+    from onnx import numpy_helper
+
+    out = _old_folder(tmp_path)
+    real = converters.onnx.to_onnx
+
+    def nudged(savedmodel, path, *args, **kwargs):
+        real(savedmodel, path, *args, **kwargs)
+        model = onnx.load(str(path))
+        biggest = max(model.graph.initializer, key=lambda t: np.prod(t.dims))
+        w = numpy_helper.to_array(biggest).copy()
+        w.flat[: w.size // 10] += 1e-2  # one weight tensor, a tenth of it, nudged
+        biggest.CopyFrom(numpy_helper.from_array(w, biggest.name))
+        onnx.save(model, str(path))
+        return path
+
+    monkeypatch.setattr(converters.onnx, "to_onnx", nudged)
+    code, err = _run(out, capsys)
+    assert code == 1
+    assert "onnx/onnxruntime" in err and "out of tolerance" in err
+    assert "savedmodel/tensorflow" not in err  # the intact artifacts are not blamed
+    assert (out / "manifest.json").read_text() == "previous run"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["artifacts"]
