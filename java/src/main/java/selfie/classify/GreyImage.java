@@ -1,0 +1,58 @@
+package selfie.classify;
+
+/**
+ * An 8-bit grey picture, upright, alpha already composited over white: the stage that
+ * python.data.decode_grey returns. Values 0..255 in row-major order. Package-private
+ * and never mutated after construction.
+ */
+final class GreyImage {
+    final int width;
+    final int height;
+    final int[] pixels;
+
+    GreyImage(int width, int height, int[] pixels) {
+        if (pixels.length != width * height) {
+            throw new IllegalArgumentException("pixels " + pixels.length + " != " + width + "x" + height);
+        }
+        this.width = width;
+        this.height = height;
+        this.pixels = pixels;
+    }
+
+    int get(int x, int y) {
+        return pixels[y * width + x];
+    }
+
+    /**
+     * The picture as PIL.ImageOps.exif_transpose shows it for an EXIF Orientation value
+     * (1..8; anything else leaves it as it is).
+     */
+    GreyImage oriented(int orientation) {
+        if (orientation < 2 || orientation > 8) {
+            return this;
+        }
+        boolean swap = orientation >= 5;
+        int ow = swap ? height : width;
+        int oh = swap ? width : height;
+        int[] out = new int[ow * oh];
+        int w = width;
+        int h = height;
+        for (int y = 0; y < oh; y++) {
+            for (int x = 0; x < ow; x++) {
+                int sx;
+                int sy;
+                switch (orientation) {
+                    case 2: sx = w - 1 - x; sy = y; break;             // FLIP_LEFT_RIGHT
+                    case 3: sx = w - 1 - x; sy = h - 1 - y; break;     // ROTATE_180
+                    case 4: sx = x; sy = h - 1 - y; break;             // FLIP_TOP_BOTTOM
+                    case 5: sx = y; sy = x; break;                     // TRANSPOSE
+                    case 6: sx = y; sy = h - 1 - x; break;             // ROTATE_270 (clockwise 90)
+                    case 7: sx = w - 1 - y; sy = h - 1 - x; break;     // TRANSVERSE
+                    default: sx = w - 1 - y; sy = x; break;            // 8: ROTATE_90 (counter-clockwise)
+                }
+                out[y * ow + x] = pixels[sy * w + sx];
+            }
+        }
+        return new GreyImage(ow, oh, out);
+    }
+}

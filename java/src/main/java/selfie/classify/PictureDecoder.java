@@ -1,0 +1,305 @@
+package selfie.classify;
+
+import com.drew.imaging.ImageMetadataReader;
+import com.drew.imaging.ImageProcessingException;
+import com.drew.metadata.Metadata;
+import com.drew.metadata.exif.ExifIFD0Directory;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Picture file to 8-bit grey, the Java twin of python.data.decode_grey: EXIF orientation,
+ * greyscale from the raster's raw samples (never BufferedImage.getRGB, which would
+ * colour-convert grey and 16-bit pictures), 16-bit, palette, alpha over white, CMYK.
+ * Stateless; safe from many threads.
+ */
+final class PictureDecoder {
+    private PictureDecoder() {
+    }
+
+    static {
+        // Pick up the TwelveMonkeys readers (WebP, CMYK JPEG) even where the context class
+        // loader did not see them when ImageIO first scanned.
+        ImageIO.scanForPlugins();
+        ImageIO.setUseCache(false);
+    }
+
+    /** Decodes the first frame of a picture file to upright 8-bit grey. */
+    static GreyImage decode(Path path, long maxPixels) throws PictureException {
+        if (Files.isDirectory(path)) {
+            throw new PictureException(path, "is a folder, not a picture");
+        }
+        long size;
+        try {
+            size = Files.size(path);
+        } catch (NoSuchFileException e) {
+            throw new PictureException(path, "no such file");
+        } catch (IOException e) {
+            throw new PictureException(path, "cannot read (" + e.getMessage() + ")", e);
+        }
+        if (size == 0) {
+            throw new PictureException(path, "empty file");
+        }
+        GreyImage grey;
+        try (ImageInputStream in = ImageIO.createImageInputStream(path.toFile())) {
+            if (in == null) {
+                throw new PictureException(path, "cannot open");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new PictureException(path, "not a picture Java can read");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true); // forward only, skip metadata (text chunks)
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w * h > maxPixels) {
+                    throw new PictureException(path, "decompression bomb: " + w + "x" + h
+                            + " exceeds " + maxPixels + " pixels");
+                }
+                grey = read(reader, path);
+            } finally {
+                reader.dispose();
+            }
+        } catch (PictureException e) {
+            throw e;
+        } catch (EOFException e) {
+            throw new PictureException(path, "truncated picture", e);
+        } catch (IOException | RuntimeException e) {
+            String text = String.valueOf(e.getMessage());
+            String lower = text.toLowerCase(java.util.Locale.ROOT);
+            boolean truncated = lower.contains("eof") || lower.contains("truncat")
+                    || lower.contains("end of") || hasCause(e, EOFException.class);
+            throw new PictureException(path, truncated ? "truncated picture"
+                    : "unreadable picture (" + text + ")", e);
+        }
+        return grey.oriented(orientation(path));
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> kind) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (kind.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static GreyImage read(ImageReader reader, Path path) throws IOException {
+        ImageTypeSpecifier raw = reader.getRawImageType(0);
+        if (raw != null && raw.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK
+                && reader.canReadRaster()) {
+            // CMYK (JPEG): the raw samples, then Pillow's naive cmyk2rgb, not an ICC conversion.
+            // Pillow takes CMYK JPEGs with an Adobe marker as inverted (Photoshop's convention).
+            Raster stored = reader.readRaster(0, null);
+            WritableRaster r = stored.createCompatibleWritableRaster();
+            r.setRect(stored);
+            if (hasAdobeMarker(path)) {
+                invert(r);
+            }
+            return cmyk(r);
+        }
+        BufferedImage img = reader.read(0);
+        return toGrey(img);
+    }
+
+    /** Whether a JPEG file has an Adobe APP14 segment before its first scan. */
+    static boolean hasAdobeMarker(Path path) throws IOException {
+        try (InputStream raw = Files.newInputStream(path);
+             java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(raw))) {
+            if (in.readUnsignedShort() != 0xFFD8) {
+                return false;
+            }
+            while (true) {
+                int marker = in.readUnsignedShort();
+                while ((marker & 0xFF) == 0xFF) { // fill bytes
+                    marker = (marker << 8 | in.readUnsignedByte()) & 0xFFFF;
+                }
+                if ((marker & 0xFF00) != 0xFF00 || marker == 0xFFDA || marker == 0xFFD9) {
+                    return false;
+                }
+                if (marker >= 0xFFD0 && marker <= 0xFFD7 || marker == 0xFF01) {
+                    continue; // markers without a length
+                }
+                int length = in.readUnsignedShort() - 2;
+                if (marker == 0xFFEE && length >= 5) {
+                    byte[] id = new byte[5];
+                    in.readFully(id);
+                    if (new String(id, java.nio.charset.StandardCharsets.ISO_8859_1).equals("Adobe")) {
+                        return true;
+                    }
+                    length -= 5;
+                }
+                in.readFully(new byte[length]);
+            }
+        } catch (EOFException e) {
+            return false;
+        }
+    }
+
+    private static void invert(WritableRaster r) {
+        int w = r.getWidth();
+        int[] row = new int[w * r.getNumBands()];
+        for (int y = 0; y < r.getHeight(); y++) {
+            r.getPixels(r.getMinX(), r.getMinY() + y, w, 1, row);
+            for (int i = 0; i < row.length; i++) {
+                row[i] = 255 - row[i];
+            }
+            r.setPixels(r.getMinX(), r.getMinY() + y, w, 1, row);
+        }
+    }
+
+    /** EXIF Orientation (tag 0x0112 of IFD0), 1 when absent or unreadable. */
+    static int orientation(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            Metadata md = ImageMetadataReader.readMetadata(in, Files.size(path));
+            for (ExifIFD0Directory d : md.getDirectoriesOfType(ExifIFD0Directory.class)) {
+                if (d.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
+                    Integer o = d.getInteger(ExifIFD0Directory.TAG_ORIENTATION);
+                    return o == null ? 1 : o;
+                }
+            }
+        } catch (ImageProcessingException | IOException | RuntimeException e) {
+            // No readable metadata: Pillow treats that as no orientation too.
+        }
+        return 1;
+    }
+
+    static int luma(int r, int g, int b) {
+        return (19595 * r + 38470 * g + 7471 * b + 32768) >> 16;
+    }
+
+    static int overWhite(int grey, int alpha) {
+        return (grey * alpha + 255 * (255 - alpha) + 127) / 255;
+    }
+
+    /** 8-bit grey of a decoded picture, from its raster's samples. */
+    static GreyImage toGrey(BufferedImage img) {
+        ColorModel cm = img.getColorModel();
+        WritableRaster raster = img.getRaster();
+        if (cm.isAlphaPremultiplied()) {
+            raster = raster.createCompatibleWritableRaster();
+            raster.setRect(img.getRaster());
+            cm = cm.coerceData(raster, false);
+        }
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int[] out = new int[w * h];
+        int bands = raster.getNumBands();
+        int[] row = new int[w * bands];
+        if (cm instanceof IndexColorModel) {
+            IndexColorModel icm = (IndexColorModel) cm;
+            int n = icm.getMapSize();
+            int[] grey = new int[n];
+            for (int i = 0; i < n; i++) {
+                int l = luma(icm.getRed(i), icm.getGreen(i), icm.getBlue(i));
+                grey[i] = icm.hasAlpha() ? overWhite(l, icm.getAlpha(i)) : l;
+            }
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    out[y * w + x] = grey[row[x]];
+                }
+            }
+            return new GreyImage(w, h, out);
+        }
+        int csType = cm.getColorSpace().getType();
+        boolean alpha = cm.hasAlpha();
+        int colourBands = bands - (alpha ? 1 : 0);
+        int bits = cm.getComponentSize(0);
+        boolean ok = (csType == ColorSpace.TYPE_GRAY && colourBands == 1)
+                || (csType == ColorSpace.TYPE_RGB && colourBands == 3)
+                || (csType == ColorSpace.TYPE_CMYK && colourBands == 4 && !alpha);
+        if (!ok) {
+            // Other colour spaces (YCbCr rasters, Lab...): let Java convert to sRGB.
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int argb = img.getRGB(x, y);
+                    int l = luma((argb >> 16) & 255, (argb >> 8) & 255, argb & 255);
+                    out[y * w + x] = overWhite(l, argb >>> 24);
+                }
+            }
+            return new GreyImage(w, h, out);
+        }
+        if (csType == ColorSpace.TYPE_CMYK) {
+            return cmyk(raster);
+        }
+        int[] max = new int[bands];
+        for (int b = 0; b < bands; b++) {
+            max[b] = (1 << cm.getComponentSize(b)) - 1;
+        }
+        for (int y = 0; y < h; y++) {
+            raster.getPixels(0, y, w, 1, row);
+            for (int x = 0; x < w; x++) {
+                int o = x * bands;
+                int l;
+                if (colourBands == 1) {
+                    int v = row[o];
+                    if (bits == 16 && !alpha) {
+                        l = (int) (((long) v * 255 + 32767) / 65535); // Pillow I;16 -> L
+                    } else {
+                        l = to8(v, cm.getComponentSize(0), max[0]);
+                    }
+                } else {
+                    l = luma(to8(row[o], cm.getComponentSize(0), max[0]),
+                            to8(row[o + 1], cm.getComponentSize(1), max[1]),
+                            to8(row[o + 2], cm.getComponentSize(2), max[2]));
+                }
+                if (alpha) {
+                    int a = to8(row[o + colourBands], cm.getComponentSize(colourBands), max[colourBands]);
+                    l = overWhite(l, a);
+                }
+                out[y * w + x] = l;
+            }
+        }
+        return new GreyImage(w, h, out);
+    }
+
+    /** A sample of the given bit depth as 8 bits: 16-bit keeps the high byte, as Pillow decodes it. */
+    private static int to8(int v, int bits, int max) {
+        if (bits == 8) {
+            return v;
+        }
+        if (bits == 16) {
+            return v >>> 8;
+        }
+        return (int) Math.round(v * 255.0 / max);
+    }
+
+    /** Pillow's cmyk2rgb, then luma. */
+    static GreyImage cmyk(Raster r) {
+        int w = r.getWidth();
+        int h = r.getHeight();
+        int[] out = new int[w * h];
+        int[] row = new int[w * 4];
+        for (int y = 0; y < h; y++) {
+            r.getPixels(r.getMinX(), r.getMinY() + y, w, 1, row);
+            for (int x = 0; x < w; x++) {
+                int nk = 255 - row[x * 4 + 3];
+                int[] rgb = new int[3];
+                for (int c = 0; c < 3; c++) {
+                    int t = row[x * 4 + c] * nk + 128;
+                    rgb[c] = Math.max(0, Math.min(255, nk - ((t + (t >> 8)) >> 8)));
+                }
+                out[y * w + x] = luma(rgb[0], rgb[1], rgb[2]);
+            }
+        }
+        return new GreyImage(w, h, out);
+    }
+}
