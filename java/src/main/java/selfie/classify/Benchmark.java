@@ -1,0 +1,2 @@
+package selfie.classify;
+public final class Benchmark { public static void main(String[] a) {} }
