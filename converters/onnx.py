@@ -30,12 +30,41 @@ def to_onnx(savedmodel: str | Path, out: str | Path, opset: int = OPSET) -> Path
     renames[outputs[0]] = OUTPUT_NAME
     out = Path(out)
     with tf.device("/cpu:0"):
-        convert._convert_common(
+        model_proto, _ = convert._convert_common(
             graph_def, name=Path(savedmodel).name, opset=opset, input_names=inputs,
             output_names=outputs, tensors_to_rename=renames, initialized_tables=tables,
-            output_path=str(out),
         )
+    model = shorten_names(model_proto)
+    out.write_bytes(model.SerializeToString())
     return out
+
+
+def shorten_names(model: object) -> object:
+    """Rename tf2onnx's long internal names (``StatefulPartitionedCall/...``) to short ones.
+
+    The graph's input and output keep their names. Names are repeated by every
+    quantization node, so on a small network they can outweigh its int8 weights.
+    """
+    graph = model.graph
+    keep = {v.name for v in graph.input} | {v.name for v in graph.output}
+    renamed: dict[str, str] = {}
+
+    def new(name: str, prefix: str) -> str:
+        if not name or name in keep:
+            return name
+        if name not in renamed:
+            renamed[name] = f"{prefix}{len(renamed)}"
+        return renamed[name]
+
+    for init in graph.initializer:
+        init.name = new(init.name, "w")
+    for i, node in enumerate(graph.node):
+        node.name = f"{node.op_type}_{i}"
+        node.input[:] = [new(n, "t") for n in node.input]
+        node.output[:] = [new(n, "t") for n in node.output]
+    for info in graph.value_info:
+        info.name = new(info.name, "t")
+    return model
 
 
 def session(path: str | Path) -> object:

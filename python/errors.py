@@ -44,7 +44,11 @@ def cli_main(func: Callable[..., int]) -> Callable[..., int]:
 
     @functools.wraps(func)
     def wrapper(*args: object, **kwargs: object) -> int:
-        prog = func.__module__.rsplit(".", 1)[-1]
+        module = func.__module__
+        if module == "__main__":  # run as python -m python.NAME
+            module = sys.modules["__main__"].__spec__.name if sys.modules["__main__"].__spec__ \
+                else sys.argv[0]
+        prog = str(module).rsplit(".", 1)[-1].removesuffix(".py")
         try:
             return func(*args, **kwargs)
         except ToolkitError as err:

@@ -85,10 +85,10 @@ def export_all(stage: Path, result: TrainingResult, data: Dataset, args: argpars
         "threshold": args.threshold,
         "data": {"source": data.source, "split_rule": data.split_rule, **data.counts(),
                  "skipped_files": data.skipped, "test_split_file": TEST_SPLIT},
-        "training": {"architecture": "seed", "epochs": args.epochs, "best_epoch":
+        "training": {"architecture": args.architecture, "epochs": args.epochs, "best_epoch":
                      result.best_epoch, "batch_size": args.batch_size,
                      "learning_rate": args.learning_rate, "seed": args.seed,
-                     "mirror": args.mirror, "class_weight": result.class_weight,
+                     "augmentation": args.augment, "class_weight": result.class_weight,
                      "history": result.history},
         "metrics": {**measured, "training_seconds": round(result.seconds, 2),
                     "device": result.device},

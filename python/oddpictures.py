@@ -98,7 +98,7 @@ def make_odd_pictures(folder: str | Path) -> dict[str, OddPicture]:
     rgb = _rgb(40, 40)
     Image.fromarray(rgb).save(add("lossless.webp", _luma(rgb)), lossless=True)
 
-    # A PNG whose compressed text chunk inflates past Pillow's default 1 MB limit (as some Commons files do).
+    # A PNG whose compressed text chunk inflates past Pillow's 1 MB limit (as Commons files do).
     info = PngImagePlugin.PngInfo()
     info.add_text("Comment", "x" * (3 * 1024 * 1024), zip=True)  # zTXt: 3 MB once inflated
     Image.fromarray(base).save(add("big_text_chunk.png", base), pnginfo=info)

@@ -45,29 +45,46 @@ def augment(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([x, x[:, :, ::-1, :]]), np.concatenate([y, y])
 
 
+AUGMENTATIONS = ("none", "mirror", "random")
+
+
 def train(
     data: Dataset, epochs: int, batch_size: int, learning_rate: float, seed: int,
-    mirror: bool = True, quiet: bool = False,
+    architecture: str = "seed", augmentation: str = "mirror", quiet: bool = False,
 ) -> TrainingResult:
-    """Train the seed network and keep the weights of the epoch with the best val loss."""
+    """Train and keep the weights of the epoch with the lowest validation loss.
+
+    ``mirror`` adds mirrored copies of the training pictures once; ``random``
+    mirrors, shifts and zooms each batch anew through layers that wrap the model
+    for training only, so the exported model holds no augmentation ops.
+    """
     import keras
     import tensorflow as tf
 
-    from python.model import build_model
+    from python.model import build_model, random_augmentation
 
+    if augmentation not in AUGMENTATIONS:
+        raise ValueError(f"unknown augmentation {augmentation!r}; known: {AUGMENTATIONS}")
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
     device = training_device()
     size = int(data.train.x.shape[1])
-    model = build_model(size, learning_rate)
-    x, y = (augment(data.train.x, data.train.y) if mirror else (data.train.x, data.train.y))
+    model = build_model(size, learning_rate, architecture)
+    trained = model
+    x, y = data.train.x, data.train.y
+    if augmentation == "mirror":
+        x, y = augment(x, y)
+    elif augmentation == "random":
+        trained = keras.Sequential([random_augmentation(size), model])
+        trained.compile(optimizer=keras.optimizers.Adam(learning_rate),
+                        loss="binary_crossentropy", metrics=["accuracy"])
     weights = balanced_class_weight(y)
-    best = _BestEpoch()
+    best = _BestEpoch(model)
     verbose = 0 if quiet else (1 if sys.stdout.isatty() else 2)
     if not quiet:
         print(f"training on {device}: {len(x)} pictures, {epochs} epochs, batch {batch_size}")
     start = time.perf_counter()
-    fit = model.fit(
+    fit = trained.fit(
         x, y.astype(np.float32), epochs=epochs, batch_size=batch_size,
         validation_data=(data.val.x, data.val.y.astype(np.float32)),
         class_weight=weights, callbacks=[best], verbose=verbose, shuffle=True,
@@ -81,7 +98,7 @@ def train(
 class _BestEpoch:
     """Keras callback remembering the weights of the lowest validation loss."""
 
-    def __new__(cls):  # built lazily so importing this module does not import keras
+    def __new__(cls, target: object):  # built lazily: importing this module needs no keras
         import keras
 
         class BestEpoch(keras.callbacks.Callback):
@@ -93,6 +110,6 @@ class _BestEpoch:
                 loss = float((logs or {}).get("val_loss", float("inf")))
                 if loss < self.loss or self.weights is None:
                     self.loss, self.epoch = loss, epoch + 1
-                    self.weights = self.model.get_weights()
+                    self.weights = target.get_weights()
 
         return BestEpoch()

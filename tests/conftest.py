@@ -18,8 +18,9 @@ REQUIRE_SEED = "SELFIE_REQUIRE_SEED_DATA"
 def seed_data_or_skip() -> Path:
     if SEED_DATA.is_dir():
         return SEED_DATA
-    reason = (f"the shared seed data set is not beside this clone ({SEED_DATA.relative_to(ROOT.parent)}"
-              " missing); it exists only on the team's machines")
+    where = SEED_DATA.relative_to(ROOT.parent)
+    reason = (f"the shared seed data set is not beside this clone ({where} missing);"
+              " it exists only on the team's machines")
     if os.environ.get(REQUIRE_SEED) == "1":
         pytest.fail(f"{REQUIRE_SEED}=1 but {reason}")
     pytest.skip(reason)

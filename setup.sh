@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set up a fresh machine: Python packages (editable install with test extras) and,
+# when missing, a JDK and Debian's Gradle for the Java consumer. Safe to run twice.
+set -euo pipefail
+cd "$(dirname "$0")"
+python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
+if ! command -v gradle >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq gradle openjdk-17-jdk-headless >/dev/null
+  else
+    echo "setup.sh: install a JDK (11+) and Gradle yourself; no apt-get here" >&2
+  fi
+fi
+echo "setup.sh: ready ($(python3 --version), $(javac -version 2>&1), gradle $(gradle --version 2>/dev/null | awk '/^Gradle/{print $2}'))"
