@@ -1,0 +1,104 @@
+package selfie.classify;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.Test;
+
+/** The command line: python.predict's output format, exit statuses, --json, --help. */
+public class MainTest {
+    private String out;
+    private String err;
+
+    private int run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int status;
+        try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
+             PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
+            status = Main.run(args, po, pe);
+        }
+        out = o.toString(StandardCharsets.UTF_8);
+        err = e.toString(StandardCharsets.UTF_8);
+        return status;
+    }
+
+    private List<String> someOddPictures() throws IOException {
+        List<String> picked = new ArrayList<>();
+        for (String l : TestData.referencePaths()) {
+            if (!TestData.isSeed(l) && picked.size() < 4) {
+                picked.add(TestData.picture(l).toString());
+            }
+        }
+        return picked;
+    }
+
+    @Test
+    public void linesAreTabSeparatedWithSixDecimals() throws IOException {
+        List<String> pics = someOddPictures();
+        List<String> args = new ArrayList<>(List.of("--artifacts", TestData.artifacts().toString()));
+        args.addAll(pics);
+        assertEquals(err, 0, run(args.toArray(new String[0])));
+        String[] lines = out.split("\n");
+        assertEquals(pics.size(), lines.length);
+        for (int i = 0; i < lines.length; i++) {
+            String[] cols = lines[i].split("\t");
+            assertEquals(3, cols.length);
+            assertEquals(pics.get(i), cols[0]);
+            assertTrue(cols[2], cols[2].matches("[01]\\.\\d{6}"));
+        }
+    }
+
+    @Test
+    public void badPictureIsNamedOthersStillClassifiedExitOne() throws IOException {
+        List<String> pics = someOddPictures();
+        String bad = TestData.reference().resolve("bad/truncated.png").toString();
+        int status = run("--artifacts", TestData.artifacts().toString(), "--format", "onnx_int8",
+                pics.get(0), bad, pics.get(1));
+        assertEquals(1, status);
+        assertEquals(2, out.split("\n").length);
+        assertTrue(err, err.contains(bad));
+        assertEquals(err, 1, err.trim().split("\n").length);
+    }
+
+    @Test
+    public void jsonLines() throws IOException {
+        List<String> pics = someOddPictures();
+        assertEquals(err, 0, run("--json", "--format=savedmodel", "--artifacts", TestData.artifacts().toString(), pics.get(0)));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.parse(out.trim());
+        assertEquals(pics.get(0), m.get("path"));
+        assertTrue(m.get("probability") instanceof Double);
+        assertTrue(m.containsKey("label"));
+    }
+
+    @Test
+    public void missingOrAlteredArtifactsExitTwo() throws IOException {
+        Path empty = Files.createTempDirectory("no-artifacts");
+        try {
+            assertEquals(2, run("--artifacts", empty.toString(), "x.png"));
+            assertTrue(err, err.contains("manifest.json"));
+        } finally {
+            Files.delete(empty);
+        }
+    }
+
+    @Test
+    public void usageAndHelp() {
+        assertEquals(0, run("--help"));
+        assertTrue(out.contains("usage: selfie-classify"));
+        assertEquals(2, run());
+        assertTrue(err.contains("PICTURE"));
+        assertEquals(2, run("--format", "tflite", "x.png"));
+        assertEquals(2, run("--bogus", "x.png"));
+    }
+}

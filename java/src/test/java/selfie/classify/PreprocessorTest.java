@@ -1,0 +1,282 @@
+package selfie.classify;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** Java preprocessing against python.data.load_image, and against the spec's formulas. */
+public class PreprocessorTest {
+    private static final Preprocessor PRE = new Preprocessor(40, 40, 50_000_000L);
+
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private static double maxDiff(float[] a, float[] b, int offset) {
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            worst = Math.max(worst, Math.abs(a[i] - b[offset + i]));
+        }
+        return worst;
+    }
+
+    /** Every reference picture (Python's odd pictures and, when present, the seed data). */
+    @Test
+    public void inputsEqualPythonLoadImage() throws IOException {
+        List<String> paths = TestData.referencePaths();
+        Npy x = TestData.referenceInputs();
+        assertEquals(paths.size(), x.shape[0]);
+        double worst = 0;
+        String worstPath = null;
+        for (int i = 0; i < paths.size(); i++) {
+            float[] f = PRE.load(TestData.picture(paths.get(i)));
+            double d = maxDiff(f, x.data, i * 1600);
+            if (d > worst) {
+                worst = d;
+                worstPath = paths.get(i);
+            }
+            assertTrue(paths.get(i) + ": differs from Python by " + d + " (> 1/255)", d <= 1.0 / 255);
+        }
+        System.out.println("preprocessing: " + paths.size() + " pictures, max |java - python| = "
+                + worst + (worstPath == null ? "" : " (" + worstPath + ")"));
+        assertTrue("max difference " + worst + " at " + worstPath + " exceeds 1e-6", worst <= 1e-6);
+    }
+
+    /** The reference covers every picture of the seed data set, so the test above proves it over all. */
+    @Test
+    public void referenceCoversEverySeedPicture() throws IOException {
+        Path seed = TestData.seedData();
+        long files;
+        try (Stream<Path> walk = Files.walk(seed)) {
+            files = walk.filter(p -> p.toString().toLowerCase().endsWith(".png")).count();
+        }
+        long covered = TestData.referencePaths().stream().filter(TestData::isSeed).count();
+        assertEquals("seed pictures in build/reference/paths.txt", files, covered);
+        assertTrue("expected the 1613-picture seed set, found " + files, files >= 1600);
+    }
+
+    @Test
+    public void oddPicturesFromPythonArePresent() throws IOException {
+        List<String> names = TestData.referencePaths().stream()
+                .map(s -> TestData.picture(s).getFileName().toString()).collect(Collectors.toList());
+        for (String odd : new String[] {"grey16.png", "palette_transparent.png", "rgba.png",
+                "grey_alpha.png", "cmyk.jpg", "exif_rotated.jpg", "lossless.webp", "large_rgb.png"}) {
+            assertTrue(odd + " missing from the reference", names.contains(odd));
+        }
+    }
+
+    @Test
+    public void badPicturesAreRefusedWithTheirPath() throws IOException {
+        List<String> bad = Files.readAllLines(TestData.reference().resolve("bad.txt"), StandardCharsets.UTF_8);
+        assertTrue(bad.size() >= 4);
+        for (String b : bad) {
+            Path p = TestData.picture(b);
+            try {
+                PRE.load(p);
+                fail(b + " was accepted");
+            } catch (PictureException e) {
+                assertTrue(e.getMessage(), e.getMessage().startsWith(p.toString() + ": "));
+            }
+        }
+        try {
+            PRE.load(temp.getRoot().toPath().resolve("no-such.png"));
+            fail("missing file accepted");
+        } catch (PictureException e) {
+            assertTrue(e.getMessage(), e.getMessage().endsWith("no such file"));
+        }
+    }
+
+    // ---- odd pictures made here, checked against the spec's integer formulas ----
+
+    private static int pattern(int x, int y) {
+        return (x * 37 + y * 11 + x * y) % 256;
+    }
+
+    private float[] expectedInput(int[][] grey) {
+        int h = grey.length;
+        int w = grey[0].length;
+        int[] flat = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(grey[y], 0, flat, y * w, w);
+        }
+        return PRE.toInput(new GreyImage(w, h, flat));
+    }
+
+    private Path save(BufferedImage img, String name) throws IOException {
+        Path p = temp.getRoot().toPath().resolve(name);
+        assertTrue("no writer for " + name, ImageIO.write(img, name.substring(name.lastIndexOf('.') + 1), p.toFile()));
+        return p;
+    }
+
+    @Test
+    public void sixteenBitGrey() throws IOException {
+        BufferedImage img = new BufferedImage(40, 40, BufferedImage.TYPE_USHORT_GRAY);
+        int[][] expected = new int[40][40];
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 40; x++) {
+                int v = (pattern(x, y) * 257 + x * 3) & 0xffff;
+                img.getRaster().setSample(x, y, 0, v);
+                expected[y][x] = (int) (((long) v * 255 + 32767) / 65535);
+            }
+        }
+        assertArrayEquals(expectedInput(expected), PRE.load(save(img, "grey16.png")), 0f);
+    }
+
+    @Test
+    public void paletteWithTransparencyGoesOverWhite() throws IOException {
+        byte[] r = new byte[16];
+        byte[] g = new byte[16];
+        byte[] b = new byte[16];
+        byte[] a = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            r[i] = (byte) (i * 16);
+            g[i] = (byte) (255 - i * 16);
+            b[i] = (byte) ((i * 40) % 256);
+            a[i] = (byte) (i == 3 ? 0 : i == 5 ? 128 : 255);
+        }
+        IndexColorModel cm = new IndexColorModel(8, 16, r, g, b, a);
+        BufferedImage img = new BufferedImage(48, 32, BufferedImage.TYPE_BYTE_INDEXED, cm);
+        int[][] expected = new int[32][48];
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 48; x++) {
+                int i = pattern(x, y) % 16;
+                img.getRaster().setSample(x, y, 0, i);
+                int l = PictureDecoder.luma(i * 16, 255 - i * 16, (i * 40) % 256);
+                expected[y][x] = PictureDecoder.overWhite(l, a[i] & 255);
+            }
+        }
+        assertArrayEquals(expectedInput(expected), PRE.load(save(img, "palette.png")), 0f);
+    }
+
+    @Test
+    public void rgbaAndGreyAlpha() throws IOException {
+        BufferedImage rgba = new BufferedImage(44, 36, BufferedImage.TYPE_4BYTE_ABGR);
+        int[][] expected = new int[36][44];
+        for (int y = 0; y < 36; y++) {
+            for (int x = 0; x < 44; x++) {
+                int r = pattern(x, y);
+                int g = pattern(y, x);
+                int b = (x * 5) % 256;
+                int al = (x * 6) % 256;
+                WritableRaster ras = rgba.getRaster();
+                ras.setSample(x, y, 0, r);
+                ras.setSample(x, y, 1, g);
+                ras.setSample(x, y, 2, b);
+                ras.setSample(x, y, 3, al);
+                expected[y][x] = PictureDecoder.overWhite(PictureDecoder.luma(r, g, b), al);
+            }
+        }
+        assertArrayEquals(expectedInput(expected), PRE.load(save(rgba, "rgba.png")), 0f);
+
+        ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY),
+                true, false, Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+        BufferedImage la = new BufferedImage(cm, cm.createCompatibleWritableRaster(40, 40), false, null);
+        int[][] expectedLa = new int[40][40];
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 40; x++) {
+                la.getRaster().setSample(x, y, 0, pattern(x, y));
+                la.getRaster().setSample(x, y, 1, pattern(x, 39 - y));
+                expectedLa[y][x] = PictureDecoder.overWhite(pattern(x, y), pattern(x, 39 - y));
+            }
+        }
+        // Grey is read from the raster's samples, never colour-converted by getRGB.
+        assertArrayEquals(expectedInput(expectedLa), PRE.load(save(la, "grey_alpha.png")), 0f);
+        assertArrayEquals(expectedInput(expectedLa), PRE.fromImage(la), 0f);
+    }
+
+    @Test
+    public void bilevelIsBlackAndWhite() throws IOException {
+        BufferedImage img = new BufferedImage(40, 40, BufferedImage.TYPE_BYTE_BINARY);
+        int[][] expected = new int[40][40];
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 40; x++) {
+                int bit = pattern(x, y) > 100 ? 1 : 0;
+                img.getRaster().setSample(x, y, 0, bit);
+                expected[y][x] = bit * 255;
+            }
+        }
+        assertArrayEquals(expectedInput(expected), PRE.load(save(img, "bilevel.png")), 0f);
+    }
+
+    @Test
+    public void fromImageEqualsFromFile() throws IOException {
+        BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                img.setRGB(x, y, pattern(x, y) << 16 | pattern(y, x) << 8 | (x * 3));
+            }
+        }
+        assertArrayEquals(PRE.load(save(img, "rgb.png")), PRE.fromImage(img), 0f);
+    }
+
+    /** PIL.ImageOps.exif_transpose for each Orientation value, on a 3-wide, 2-high picture. */
+    @Test
+    public void exifOrientations() {
+        GreyImage g = new GreyImage(3, 2, new int[] {1, 2, 3, 4, 5, 6});
+        int[][] expected = {
+            null, {1, 2, 3, 4, 5, 6},
+            {3, 2, 1, 6, 5, 4},   // 2 mirror
+            {6, 5, 4, 3, 2, 1},   // 3 rotate 180
+            {4, 5, 6, 1, 2, 3},   // 4 flip
+            {1, 4, 2, 5, 3, 6},   // 5 transpose
+            {4, 1, 5, 2, 6, 3},   // 6 rotate 90 clockwise
+            {6, 3, 5, 2, 4, 1},   // 7 transverse
+            {3, 6, 2, 5, 1, 4},   // 8 rotate 90 counter-clockwise
+        };
+        for (int o = 1; o <= 8; o++) {
+            GreyImage t = g.oriented(o);
+            assertArrayEquals("orientation " + o, expected[o], t.pixels);
+            assertEquals(o >= 5 ? 2 : 3, t.width);
+        }
+    }
+
+    @Test
+    public void resizeKeepsConstantsAndSkipsSameSize() {
+        float[] c = new float[123 * 77];
+        java.util.Arrays.fill(c, 200f);
+        float[] r = Resize.bilinear(c, 123, 77, 40, 40);
+        for (float v : r) {
+            assertEquals(200f, v, 1e-4f);
+        }
+        float[] same = {1, 2, 3, 4};
+        assertArrayEquals(same, Resize.bilinear(same, 2, 2, 2, 2), 0f);
+    }
+
+    @Test
+    public void pillowBilinearCoefficients() {
+        // Pillow precompute_coeffs for 80 -> 40 (scale 2, support 2): output 0 is centred at
+        // 1.0, x in [0, 3) with raw weights 0.75, 0.75, 0.25 before normalising.
+        Resize.Coefficients k = new Resize.Coefficients(80, 40);
+        assertEquals(0, k.start[0]);
+        assertArrayEquals(new double[] {3.0 / 7, 3.0 / 7, 1.0 / 7}, k.weights[0], 1e-12);
+        assertEquals(1, k.start[1]);
+        assertArrayEquals(new double[] {0.125, 0.375, 0.375, 0.125}, k.weights[1], 1e-12);
+        List<Double> sums = new ArrayList<>();
+        for (double[] w : k.weights) {
+            sums.add(java.util.Arrays.stream(w).sum());
+        }
+        for (double s : sums) {
+            assertEquals(1.0, s, 1e-12);
+        }
+    }
+}

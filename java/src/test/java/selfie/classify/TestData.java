@@ -1,0 +1,77 @@
+package selfie.classify;
+
+import static org.junit.Assert.fail;
+import static org.junit.Assume.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+/**
+ * Where the tests find their data: the artifacts folder (system property
+ * selfie.artifacts, default ROOT/artifacts), Python's reference outputs (selfie.reference,
+ * default ROOT/build/reference, written by gradle's pythonReference task) and the shared
+ * seed data (ROOT/../shared/datasets/selfie-or-not/thumbnails-40).
+ */
+final class TestData {
+    static final String SEED_RELATIVE = "../shared/datasets/selfie-or-not/thumbnails-40";
+
+    private TestData() {
+    }
+
+    static Path root() {
+        return Paths.get(System.getProperty("selfie.root", ".")).toAbsolutePath().normalize();
+    }
+
+    static Path artifacts() {
+        String p = System.getProperty("selfie.artifacts");
+        return p != null ? Paths.get(p) : root().resolve("artifacts");
+    }
+
+    static Path reference() {
+        String p = System.getProperty("selfie.reference");
+        return p != null ? Paths.get(p) : root().resolve("build/reference");
+    }
+
+    /** A picture path from paths.txt: relative ones are relative to the repository root. */
+    static Path picture(String line) {
+        Path p = Paths.get(line);
+        return p.isAbsolute() ? p : root().resolve(p);
+    }
+
+    static List<String> referencePaths() throws IOException {
+        return Files.readAllLines(reference().resolve("paths.txt"), StandardCharsets.UTF_8);
+    }
+
+    static Npy referenceInputs() throws IOException {
+        return Npy.read(reference().resolve("inputs.npy"));
+    }
+
+    static Npy referenceProbabilities(ArtifactFormat format) throws IOException {
+        return Npy.read(reference().resolve("probability_" + format.key() + ".npy"));
+    }
+
+    /**
+     * The seed data folder. Absent: the test is skipped with the reason, unless
+     * SELFIE_REQUIRE_SEED_DATA=1, when it fails.
+     */
+    static Path seedData() {
+        Path seed = root().resolve(SEED_RELATIVE).normalize();
+        if (!Files.isDirectory(seed)) {
+            String why = "shared seed data set not found at " + seed;
+            if ("1".equals(System.getenv("SELFIE_REQUIRE_SEED_DATA"))) {
+                fail(why + " and SELFIE_REQUIRE_SEED_DATA=1");
+            }
+            assumeTrue(why + "; skipping (set SELFIE_REQUIRE_SEED_DATA=1 to fail instead)", false);
+        }
+        return seed;
+    }
+
+    /** Whether a paths.txt line is one of the seed data's pictures. */
+    static boolean isSeed(String line) {
+        return line.replace('\\', '/').contains("selfie-or-not/thumbnails-40/");
+    }
+}
