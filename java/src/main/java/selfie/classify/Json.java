@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * A small JSON reader and string quoter: enough for manifest.json and for the CLI's
  * JSON lines, without a dependency. Objects become {@code Map<String, Object>} (in
- * file order), arrays {@code List<Object>}, numbers {@code Double}, plus String,
- * Boolean and null.
+ * file order), arrays {@code List<Object>}, numbers {@code Double} (NaN and Infinity
+ * too, as Python's json module writes them), plus String, Boolean and null.
  */
 final class Json {
     private final String text;
@@ -78,7 +78,13 @@ final class Json {
             case 't': return literal("true", Boolean.TRUE);
             case 'f': return literal("false", Boolean.FALSE);
             case 'n': return literal("null", null);
+            // Python's json module writes these for non-finite floats.
+            case 'N': return literal("NaN", Double.NaN);
+            case 'I': return literal("Infinity", Double.POSITIVE_INFINITY);
             default:
+                if (c == '-' && text.startsWith("-Infinity", pos)) {
+                    return literal("-Infinity", Double.NEGATIVE_INFINITY);
+                }
                 if (c == '-' || (c >= '0' && c <= '9')) {
                     return number();
                 }

@@ -30,4 +30,15 @@ public class ClassificationTest {
         assertEquals(c, new Classification("a\tb \"c\".png", "selfie", 0.75f));
         assertNotEquals(c, new Classification("x", "selfie", 0.75f));
     }
+
+    /** Python's json.dumps writes NaN and Infinity (manifest.json parity entries can hold them). */
+    @Test
+    public void jsonReadsPythonNonFiniteNumbers() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.parse("{\"a\": Infinity, \"b\": -Infinity, \"c\": NaN, \"d\": [1, -2.5e3]}");
+        assertEquals(Double.POSITIVE_INFINITY, (Double) m.get("a"), 0);
+        assertEquals(Double.NEGATIVE_INFINITY, (Double) m.get("b"), 0);
+        assertEquals(true, Double.isNaN((Double) m.get("c")));
+        assertEquals(java.util.List.of(1.0, -2500.0), m.get("d"));
+    }
 }
