@@ -13,4 +13,7 @@ if ! command -v gradle >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; th
     echo "setup.sh: install a JDK (11+) and Gradle yourself; no apt-get here" >&2
   fi
 fi
+# The Java consumer: its jars from Maven Central, the CLI, and the classpath file that
+# the Python parity suite starts its JVM workers on.
+gradle -q installDist writeClasspath
 echo "setup.sh: ready ($(python3 --version), $(javac -version 2>&1), gradle $(gradle --version 2>/dev/null | awk '/^Gradle/{print $2}'))"

@@ -110,10 +110,30 @@ def main(argv: list[str] | None = None) -> int:
         manifest["tolerances"] = tolerance.describe()
         manifest["digest_rule"] = FOLDER_DIGEST_RULE
         manifest["versions"] = versions()
+        write_manifest(stage, manifest)
+        _java_parity(stage, manifest, args)
         manifest["export_seconds"] = round(time.perf_counter() - started, 1)
         write_manifest(stage, manifest)
     _report(args, manifest)
     return 0
+
+
+def _java_parity(stage: Path, manifest: dict, args: argparse.Namespace) -> None:
+    """Run the Java cells on the staged artifacts when a JDK and the Gradle classpath exist."""
+    from python.errors import ParityError
+    from python.parity import failures, json_safe, run_matrix, summary
+
+    say = (lambda _s: None) if args.quiet else (lambda s: print(s, file=sys.stderr))
+    cells, skipped = run_matrix(stage, manifest, python=False, java=True, say=say)
+    if skipped:
+        manifest["parity_java"] = f"skipped: {skipped}"
+        print(f"export: Java parity cells skipped: {skipped}", file=sys.stderr)
+        return
+    manifest["parity"].update(json_safe(summary(cells)))
+    manifest["parity_java"] = "ran"
+    failed = failures(cells)
+    if failed:
+        raise ParityError("Java out of tolerance: " + "; ".join(failed))
 
 
 def _report(args: argparse.Namespace, manifest: dict) -> None:

@@ -68,7 +68,8 @@ def export_all(stage: Path, result: TrainingResult, data: Dataset, args: argpars
     plot_confusion(measured["confusion_matrix"]["counts"], data.labels,
                    stage / "confusion_matrix.png")
     np.savez_compressed(stage / TEST_SPLIT, x=x_test, y=y_test, probability=reference,
-                        sources=np.asarray(data.test.sources))
+                        sources=np.asarray(data.test.sources), labels=np.asarray(data.labels),
+                        threshold=np.float32(args.threshold))
     input_name, output_name = signature_names(stage / "savedmodel")
     size = int(x_test.shape[1])
     return {

@@ -34,11 +34,17 @@ def is_quantized(artifact: str) -> bool:
     return artifact.endswith("_int8")
 
 
-def cell_ok(artifact: str, max_abs_diff: float, label_agreement: float) -> bool:
-    """Whether one parity cell is within tolerance for its kind of artifact."""
+#: The runtime that reads picture files itself (decoding and resizing in Java).
+FROM_FILES_RUNTIME = "java_files"
+
+
+def cell_ok(artifact: str, max_abs_diff: float, label_agreement: float,
+            runtime: str = "") -> bool:
+    """Whether one parity cell is within tolerance for its kind of artifact and runtime."""
     if is_quantized(artifact):
         return label_agreement >= QUANTIZED_LABEL_AGREEMENT
-    return max_abs_diff <= FLOAT_MAX_ABS_DIFF and label_agreement >= FLOAT_LABEL_AGREEMENT
+    limit = JAVA_FILES_MAX_ABS_DIFF if runtime == FROM_FILES_RUNTIME else FLOAT_MAX_ABS_DIFF
+    return max_abs_diff <= limit and label_agreement >= FLOAT_LABEL_AGREEMENT
 
 
 def describe() -> dict[str, float]:

@@ -1,0 +1,135 @@
+"""The parity matrix: passes on fresh artifacts, fails naming the cell on broken ones."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from python.javacells import java_unavailable, run_java
+from python.manifest import describe_artifact, read_manifest, write_manifest
+from python.parity import failures, input_sets, run_matrix
+from tests.conftest import run_module
+
+REQUIRE_JAVA = "SELFIE_REQUIRE_JAVA"
+JAVA_CELLS = {"savedmodel/tensorflow_java", "onnx/onnxruntime_java", "onnx_int8/onnxruntime_java",
+              "savedmodel/java_files", "onnx/java_files", "onnx_int8/java_files"}
+PYTHON_CELLS = {"keras/keras", "savedmodel/tensorflow", "tflite/litert", "tflite_int8/litert",
+                "onnx/onnxruntime", "onnx_int8/onnxruntime"}
+
+
+@pytest.fixture(scope="module")
+def java() -> None:
+    why = java_unavailable()
+    if why is None:
+        return
+    if os.environ.get(REQUIRE_JAVA) == "1":
+        pytest.fail(f"{REQUIRE_JAVA}=1 but the Java cells cannot run: {why}")
+    pytest.skip(f"Java cells cannot run here: {why}")
+
+
+@pytest.fixture
+def artifacts(exported, tmp_path) -> Path:
+    copy = tmp_path / "artifacts"
+    shutil.copytree(exported, copy)
+    return copy
+
+
+def test_command_runs_every_cell_and_refreshes_manifest(java, artifacts):
+    result = run_module("python.parity", "--artifacts", str(artifacts))
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    report = json.loads((artifacts / "parity.json").read_text())
+    assert set(report["cells"]) == PYTHON_CELLS | JAVA_CELLS
+    n_test = read_manifest(artifacts)["data"]["test"]
+    for key, cell in report["cells"].items():
+        assert cell["ok"], key
+        if key.endswith("java_files"):
+            assert cell["n"] == n_test
+        else:
+            assert set(cell["inputs"]) == {"test", "zeros", "ones", "noise", "single", "batch64"}
+    assert report["cells"]["savedmodel/tensorflow_java"]["max_abs_diff"] <= 1e-5
+    assert set(read_manifest(artifacts)["parity"]) == PYTHON_CELLS | JAVA_CELLS
+    assert "savedmodel/tensorflow_java" in result.stdout
+
+
+def _rewrite_onnx(artifacts: Path, change) -> None:
+    import onnx
+
+    path = artifacts / "model.onnx"
+    model = onnx.load(str(path))
+    change(model)
+    onnx.save(model, str(path))
+    manifest = read_manifest(artifacts)  # a consistent manifest: only the numbers can tell
+    manifest["artifacts"]["onnx"] = describe_artifact(artifacts, "model.onnx", "onnx")
+    write_manifest(artifacts, manifest)
+
+
+def _nudge(model) -> None:
+    from onnx import numpy_helper
+
+    biggest = max(model.graph.initializer, key=lambda t: np.prod(t.dims))
+    w = numpy_helper.to_array(biggest).copy()
+    w.flat[: w.size // 10] += 1e-2
+    biggest.CopyFrom(numpy_helper.from_array(w, biggest.name))
+
+
+def _scale_input(model) -> None:
+    """Make the model expect 0..255 pixels: multiply its input by 1/255 first."""
+    from onnx import helper, numpy_helper
+
+    name = model.graph.input[0].name
+    model.graph.initializer.append(numpy_helper.from_array(np.array(1 / 255, np.float32), "s"))
+    for node in model.graph.node:
+        node.input[:] = ["scaled" if i == name else i for i in node.input]
+    model.graph.node.insert(0, helper.make_node("Mul", [name, "s"], ["scaled"]))
+
+
+@pytest.mark.parametrize("break_it", [_nudge, _scale_input], ids=["nudged_weight", "input_scale"])
+def test_broken_onnx_fails_its_cells(java, artifacts, break_it):
+    _rewrite_onnx(artifacts, break_it)
+    cells, skipped = run_matrix(artifacts, read_manifest(artifacts), say=lambda _s: None)
+    assert skipped is None
+    bad = {k for k, c in cells.items() if not c["ok"]}
+    assert bad == {"onnx/onnxruntime", "onnx/onnxruntime_java", "onnx/java_files"}
+    assert all(any(f.startswith(k) for f in failures(cells)) for k in bad)
+
+
+def test_swapped_labels_fail_the_java_library_cells(java, artifacts):
+    manifest = read_manifest(artifacts)
+    manifest["labels"] = manifest["labels"][::-1]
+    write_manifest(artifacts, manifest)
+    result = run_module("python.parity", "--artifacts", str(artifacts))
+    assert result.returncode == 1
+    for key in ("savedmodel/java_files", "onnx/java_files", "onnx_int8/java_files"):
+        assert key in result.stderr
+    assert "tensorflow_java" not in result.stderr.split("error:")[-1]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("worker, expected", [
+    ([sys.executable, "-c", "import os, sys; sys.stderr.write('native boom'); os.abort()"],
+     "crashed"),
+    ([sys.executable, "-c", "import time, sys; sys.stderr.write('stuck'); sys.stderr.flush();"
+      " time.sleep(60)"], "hung"),
+])
+def test_jvm_crash_or_hang_is_a_failed_cell(exported, tmp_path, worker, expected):
+    manifest = read_manifest(exported)
+    x = np.load(exported / "test_split.npz")["x"]
+    outcomes = run_java("onnxruntime_java", exported, manifest, input_sets(x), [],
+                        tmp_path, timeout=3, worker=worker,
+                        classpath_file=_fake_classpath(tmp_path))
+    assert outcomes and all(o.probability is None for o in outcomes.values())
+    error = next(iter(outcomes.values())).error
+    assert expected in error
+    assert ("native boom" if expected == "crashed" else "stuck") in error
+
+
+def _fake_classpath(tmp_path: Path) -> Path:
+    path = tmp_path / "classpath.txt"
+    path.write_text("none.jar\n")
+    return path
