@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  * plus Java preprocessing cost per picture.
  *
  * <p>usage: selfie-classify-benchmark [--artifacts DIR] [--pictures DIR] [--iterations N] [--threads T]
+ * [--formats savedmodel,onnx,onnx_int8] (one format a JVM gives each runtime its own peak memory)
  */
 public final class Benchmark {
     private Benchmark() {
@@ -27,16 +28,22 @@ public final class Benchmark {
         Path pictures = null;
         int iterations = 5000;
         int threads = 1;
+        List<ArtifactFormat> formats = Arrays.asList(ArtifactFormat.values());
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--artifacts": artifacts = Paths.get(args[++i]); break;
                 case "--pictures": pictures = Paths.get(args[++i]); break;
                 case "--iterations": iterations = Integer.parseInt(args[++i]); break;
                 case "--threads": threads = Integer.parseInt(args[++i]); break;
+                case "--formats":
+                    formats = Arrays.stream(args[++i].split(",")).map(ArtifactFormat::of)
+                            .collect(Collectors.toList());
+                    break;
                 case "-h":
                 case "--help":
                     System.out.println("usage: selfie-classify-benchmark [--artifacts DIR] [--pictures DIR]"
-                            + " [--iterations N] [--threads T]\nPrints JSON timings per runtime.");
+                            + " [--iterations N] [--threads T] [--formats savedmodel,onnx,onnx_int8]\n"
+                            + "Prints JSON timings per runtime.");
                     return;
                 default:
                     System.err.println("selfie-classify-benchmark: error: unknown argument " + args[i]);
@@ -96,14 +103,14 @@ public final class Benchmark {
 
         json.append("  \"runtimes\": {");
         boolean first = true;
-        for (ArtifactFormat format : ArtifactFormat.values()) {
+        for (ArtifactFormat format : formats) {
             if (!manifest.artifacts().containsKey(format.key())) {
                 continue;
             }
             long t0 = System.nanoTime();
             try (Classifier c = Classifier.open(artifacts, format, threads)) {
                 double loadMs = (System.nanoTime() - t0) / 1e6;
-                for (int i = 0; i < Math.max(1000, iterations / 2); i++) {
+                for (int i = 0; i < Math.max(200, iterations / 2); i++) {
                     c.predict(sample, 1);
                 }
                 long[] t = new long[iterations];
