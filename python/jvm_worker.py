@@ -59,15 +59,10 @@ class TensorFlowJava:
         buffers = tf.ndarray.buffer.DataBuffers
         shape = tf.ndarray.Shape.of(*[int(d) for d in x.shape])
         out = jpype.JArray(jpype.JFloat)(len(x))
-        tensor = tf.types.TFloat32.tensorOf(shape, buffers.of(_floats(x), True, False))
-        try:
-            result = self.fn.call(jpype.JClass("java.util.Map").of(self.input, tensor))
-            try:
-                result.get(self.output).get().copyTo(buffers.of(out, False, False))
-            finally:
-                result.close()
-        finally:
-            tensor.close()
+        # JPype makes every AutoCloseable a context manager: try-with-resources, in Python
+        with tf.types.TFloat32.tensorOf(shape, buffers.of(_floats(x), True, False)) as tensor, \
+                self.fn.call(jpype.JClass("java.util.Map").of(self.input, tensor)) as result:
+            result.get(self.output).get().copyTo(buffers.of(out, False, False))
         return np.asarray(out, dtype=np.float32)
 
     def close(self) -> None:
@@ -90,17 +85,11 @@ class OnnxRuntimeJava:
 
         buffer = jpype.JClass("java.nio.FloatBuffer").wrap(_floats(x))
         shape = jpype.JArray(jpype.JLong)([int(d) for d in x.shape])
-        tensor = self.ort.OnnxTensor.createTensor(self.env, buffer, shape)
-        try:
-            result = self.session.run(jpype.JClass("java.util.Map").of(self.input, tensor))
-            try:
-                values = result.get(0).getFloatBuffer()
-                out = jpype.JArray(jpype.JFloat)(int(values.remaining()))
-                values.get(out)
-            finally:
-                result.close()
-        finally:
-            tensor.close()
+        with self.ort.OnnxTensor.createTensor(self.env, buffer, shape) as tensor, \
+                self.session.run(jpype.JClass("java.util.Map").of(self.input, tensor)) as result:
+            values = result.get(0).getFloatBuffer()
+            out = jpype.JArray(jpype.JFloat)(int(values.remaining()))
+            values.get(out)
         return np.asarray(out, dtype=np.float32)
 
     def close(self) -> None:
