@@ -117,3 +117,21 @@ def test_help_documents_every_flag():
     for flag in ("--data", "--out", "--quantize", "--epochs", "--batch-size", "--learning-rate",
                  "--image-size", "--seed", "--positive", "--threshold", "--skip-bad", "--quiet"):
         assert flag in text
+
+
+def test_bad_picture_stops_export_or_is_skipped_and_counted(tmp_path):
+    data = make_folder(tmp_path / "d", {"0": 30, "1": 30})
+    broken = data / "1" / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n truncated")
+    out = tmp_path / "out"
+    stopped = run_module("python.export", "--data", str(data), "--out", str(out), "--quiet",
+                         "--epochs", "1")
+    assert stopped.returncode == 2 and str(broken) in stopped.stderr
+    assert len(stopped.stderr.strip().splitlines()[-1]) > 0 and "Traceback" not in stopped.stderr
+    assert not out.exists()
+    skipped = run_module("python.export", "--data", str(data), "--out", str(out), "--quiet",
+                         "--epochs", "1", "--skip-bad", "--image-size", "24")
+    assert skipped.returncode == 0, skipped.stderr[-2000:]
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["data"]["skipped"] == 1 and str(broken) in m["data"]["skipped_files"][0]
+    assert m["input"]["height"] == 24

@@ -1,0 +1,29 @@
+"""Training: a seed repeats a run, class weights balance, the best epoch is the one kept."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from python.dataset import load_folder
+from python.train import balanced_class_weight, train
+from tests.pictures import make_folder
+
+
+def test_class_weights_make_classes_count_equally():
+    y = np.array([0] * 78 + [1] * 22)
+    w = balanced_class_weight(y)
+    assert abs(w[0] * 78 - w[1] * 22) < 1e-9 and w[1] > w[0]
+
+
+def test_same_seed_same_model_and_best_epoch_kept(tmp_path):
+    data = load_folder(make_folder(tmp_path / "d", {"0": 40, "1": 40}), size=16, quiet=True)
+    a = train(data, 3, 16, 1e-3, seed=3, quiet=True)
+    b = train(data, 3, 16, 1e-3, seed=3, quiet=True)
+    c = train(data, 3, 16, 1e-3, seed=4, quiet=True)
+    same = [np.array_equal(x, y) for x, y in zip(a.model.get_weights(), b.model.get_weights(),
+                                                   strict=True)]
+    assert all(same)
+    assert not all(np.array_equal(x, y) for x, y in zip(a.model.get_weights(),
+                                                          c.model.get_weights(), strict=True))
+    assert a.best_epoch == int(np.argmin(a.history["val_loss"])) + 1
+    assert a.device in ("CPU",) or a.device.startswith("GPU")
