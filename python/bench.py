@@ -55,14 +55,15 @@ def run_measured(command: list[str], timeout: float = 900) -> tuple[str, float, 
     return stdout, usage.ru_maxrss / 1024.0, stderr
 
 
-def training(data: Path, quick: bool) -> dict:
+def training(data: Path, quick: bool, architecture: str) -> dict:
     """Train and export on the seed data in a subprocess, as a user would run it."""
     with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
         # quick: one epoch, no int8 (an undertrained model's int8 labels may rightly fail)
         flags = ["--epochs", "1"] if quick else ["--quantize"]
         start = time.perf_counter()
         run_measured([sys.executable, "-m", "python.export", "--quiet", "--data", str(data),
-                      "--out", str(Path(tmp) / "a"), *flags], timeout=1800)
+                      "--out", str(Path(tmp) / "a"), "--architecture", architecture, *flags],
+                     timeout=1800)
         wall = time.perf_counter() - start
         m = json.loads((Path(tmp) / "a" / "manifest.json").read_text())
     t = m["training"]
@@ -70,13 +71,15 @@ def training(data: Path, quick: bool) -> dict:
     samples = per_epoch * t["epochs"]
     seconds = m["metrics"]["training_seconds"]
     return {"samples_per_s": samples / seconds, "seconds": seconds, "epochs": t["epochs"],
+            "architecture": t["architecture"],
             "samples": samples, "export_and_verify_seconds": wall - seconds,
             "command_seconds": wall, "test_accuracy": m["metrics"]["test_accuracy"],
             "seed_samples_per_s": SEED_SAMPLES_PER_S,
             "speedup_over_seed": samples / seconds / SEED_SAMPLES_PER_S}
 
 
-def python_runtimes(artifacts: Path, manifest: dict, iterations: int) -> list[dict]:
+def python_runtimes(artifacts: Path, manifest: dict, iterations: int,
+                    threads: int) -> list[dict]:
     size = int(manifest["input"]["height"])
     rows = []
     for runtime, artifact in PYTHON_ROUTES:
@@ -85,19 +88,21 @@ def python_runtimes(artifacts: Path, manifest: dict, iterations: int) -> list[di
         path = artifacts / manifest["artifacts"][artifact]["path"]
         out, rss, _ = run_measured([sys.executable, "-m", "python.bench_worker", "--runtime",
                                     runtime, "--path", str(path), "--size", str(size),
-                                    "--iterations", str(iterations)])
+                                    "--iterations", str(iterations), "--threads",
+                                    str(threads)])
         rows.append({"name": runtime, "artifact": artifact, "lang": "python",
                      **json.loads(out.strip().splitlines()[-1]), "peak_rss_mb": rss})
     return rows
 
 
-def java_runtimes(artifacts: Path, pictures: Path | None, iterations: int) -> tuple[list, dict]:
+def java_runtimes(artifacts: Path, pictures: Path | None, iterations: int,
+                  threads: int) -> tuple[list, dict]:
     if not JAVA_BENCH.exists():
         raise ToolkitError(f"{JAVA_BENCH.relative_to(ROOT)}: missing (run: gradle installDist)")
     rows, pre = [], {}
     for runtime, artifact in JAVA_ROUTES:
         cmd = [str(JAVA_BENCH), "--artifacts", str(artifacts), "--iterations", str(iterations),
-               "--formats", artifact]
+               "--formats", artifact, "--threads", str(threads)]
         if pictures is not None and not pre:
             cmd += ["--pictures", str(pictures)]
         out, rss, _ = run_measured(cmd)
@@ -181,6 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=Path("bench.json"))
     p.add_argument("--data", type=Path, default=SEED_DATA,
                    help="pictures to train on and preprocess (default: the shared seed data)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="intra-op threads for every runtime (default: 1)")
+    p.add_argument("--no-training", dest="training", action="store_false",
+                   help="skip the training measurement")
     p.add_argument("--quick", action="store_true",
                    help="few iterations and one epoch: keeps the benchmark working in CI")
     args = p.parse_args(argv)
@@ -191,12 +200,15 @@ def main(argv: list[str] | None = None) -> int:
     iterations = 50 if args.quick else 3000
     have_data = args.data.is_dir()
     say = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
-    result: dict = {"machine": machine(), "quick": args.quick, "iterations": iterations}
+    result: dict = {"machine": machine(), "quick": args.quick, "iterations": iterations,
+                    "threads": args.threads, "artifacts": {
+                        "architecture": manifest["training"]["architecture"],
+                        "test_accuracy": manifest["metrics"]["test_accuracy"]}}
     say("bench: Python runtimes")
-    rows = python_runtimes(args.artifacts, manifest, iterations)
+    rows = python_runtimes(args.artifacts, manifest, iterations, args.threads)
     say("bench: Java runtimes")
     java_rows, java_pre = java_runtimes(args.artifacts, args.data if have_data else None,
-                                        iterations)
+                                        iterations, args.threads)
     result["runtimes"] = rows + java_rows
     result["preprocessing"] = {"java_ms_per_picture": java_pre.get("us_per_picture", 0) / 1e3}
     if have_data:
@@ -205,10 +217,13 @@ def main(argv: list[str] | None = None) -> int:
                                   "200" if args.quick else "2000"])
         result["preprocessing"]["python_ms_per_picture"] = json.loads(out)[
             "preprocess_ms_per_picture"]
+    if have_data and args.training:
         say("bench: training on the seed data")
-        result["training"] = training(args.data, args.quick)
+        result["training"] = training(args.data, args.quick,
+                                      manifest["training"]["architecture"])
     else:
-        result["training"] = {"skipped": f"{args.data}: no such folder"}
+        why = "--no-training" if have_data else f"{args.data}: no such folder"
+        result["training"] = {"skipped": why}
     result["footprint"] = footprint(manifest)
     paths = write_reports(result, args.out)
     print(paths["markdown"].read_text())

@@ -19,8 +19,10 @@ def markdown(result: dict) -> str:
     m = result["machine"]
     lines = [f"Machine: {m['cpu']}, {m['cores']} cores; Python {m['python']},"
              f" TensorFlow {m['tensorflow']}, onnxruntime {m['onnxruntime']}, {m['java']}."
-             f" One intra-op thread per runtime; {result['iterations']} timed single-picture"
-             " calls each.", "",
+             f" {result['threads']} intra-op thread(s) per runtime; {result['iterations']}"
+             " timed single-picture calls each. Artifacts: the"
+             f" {result['artifacts']['architecture']} network (test accuracy"
+             f" {result['artifacts']['test_accuracy']:.3f}).", "",
              "| runtime | artifact | lang | p50 ms | p99 ms | x Keras latency | batch-64 pictures/s"
              " | x Keras throughput | load ms | peak RSS MB |",
              "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
@@ -36,7 +38,8 @@ def markdown(result: dict) -> str:
               f" {pre.get('java_ms_per_picture', float('nan')):.3f} ms."]
     t = result["training"]
     if "samples_per_s" in t:
-        lines += ["", f"Training on the seed data: {t['samples']} samples ({t['epochs']} epochs)"
+        lines += ["", f"Training the {t['architecture']} network on the seed data:"
+                  f" {t['samples']} samples ({t['epochs']} epochs)"
                   f" in {t['seconds']:.1f} s = {t['samples_per_s']:.0f} samples/s, against the"
                   f" seed's {t['seed_samples_per_s']:.1f} samples/s (10 epochs in an hour):"
                   f" {t['speedup_over_seed']:.0f} times faster. Export plus verification took"
@@ -74,7 +77,8 @@ def chart(result: dict, path: Path) -> Path:
         ax.invert_yaxis()
         ax.tick_params(axis="y", labelsize=8)
     axes[1].set_yticklabels([])
-    fig.suptitle("blue: Python, orange: Java; one intra-op thread each")
+    fig.suptitle(f"{result['artifacts']['architecture']} network; blue: Python, orange: Java;"
+                 f" {result['threads']} intra-op thread(s) each")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

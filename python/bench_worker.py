@@ -2,8 +2,9 @@
 
 ``python -m python.bench_worker --runtime R --path P --size S --iterations N`` prints
 one JSON object: load_ms, latency_ms_p50, latency_ms_p99 (one picture, after
-warm-up), throughput_per_s (batch of 64). Every runtime gets one intra-op thread,
-as the Java benchmark does, so the figures compare runtimes, not thread counts.
+warm-up), throughput_per_s (batch of 64). Every runtime gets the same number of
+intra-op threads (one by default), as the Java benchmark does, so the figures
+compare runtimes, not thread counts.
 """
 
 from __future__ import annotations
@@ -22,23 +23,23 @@ import numpy as np  # noqa: E402
 BATCH = 64
 
 
-def _tf_threads() -> None:
+def _tf_threads(threads: int) -> None:
     import tensorflow as tf
 
-    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
     tf.config.threading.set_inter_op_parallelism_threads(1)
 
 
-def load(runtime: str, path: str) -> Callable[[np.ndarray], np.ndarray]:
+def load(runtime: str, path: str, threads: int = 1) -> Callable[[np.ndarray], np.ndarray]:
     """Load the artifact; return a function from a batch to probabilities."""
     if runtime == "keras":
-        _tf_threads()
+        _tf_threads(threads)
         import keras
 
         model = keras.saving.load_model(path, compile=False)
         return lambda x: np.asarray(model(x, training=False))
     if runtime == "tensorflow":
-        _tf_threads()
+        _tf_threads(threads)
         import tensorflow as tf
 
         fn = tf.saved_model.load(path).signatures["serving_default"]
@@ -49,17 +50,17 @@ def load(runtime: str, path: str) -> Callable[[np.ndarray], np.ndarray]:
         import onnxruntime as ort
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
+        options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         sess = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
         name = sess.get_inputs()[0].name
         return lambda x: sess.run(None, {name: x})[0]
     if runtime == "litert":
-        return _litert(path)
+        return _litert(path, threads)
     raise ValueError(f"unknown runtime {runtime!r}")
 
 
-def _litert(path: str) -> Callable[[np.ndarray], np.ndarray]:
+def _litert(path: str, threads: int) -> Callable[[np.ndarray], np.ndarray]:
     from ai_edge_litert.interpreter import Interpreter
 
     interpreters: dict[int, object] = {}
@@ -67,7 +68,7 @@ def _litert(path: str) -> Callable[[np.ndarray], np.ndarray]:
     def run(x: np.ndarray) -> np.ndarray:
         n = len(x)
         if n not in interpreters:  # one interpreter per batch size: no resize per call
-            it = Interpreter(model_path=path, num_threads=1)
+            it = Interpreter(model_path=path, num_threads=threads)
             it.resize_tensor_input(it.get_input_details()[0]["index"], list(x.shape))
             it.allocate_tensors()
             interpreters[n] = it
@@ -113,12 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--path", required=True, help="artifact, or for pillow a picture folder")
     p.add_argument("--size", type=int, default=40)
     p.add_argument("--iterations", type=int, default=2000)
+    p.add_argument("--threads", type=int, default=1, help="intra-op threads (default 1)")
     args = p.parse_args(argv)
     if args.runtime == "pillow":
         print(json.dumps(preprocessing(args.path, args.size, args.iterations)))
         return 0
     start = time.perf_counter()
-    run = load(args.runtime, args.path)
+    run = load(args.runtime, args.path, args.threads)
     run(np.zeros((1, args.size, args.size, 1), np.float32))  # the first call finishes loading
     load_ms = (time.perf_counter() - start) * 1e3
     print(json.dumps({"load_ms": load_ms, **measure(run, args.size, args.iterations)}))

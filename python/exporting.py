@@ -36,7 +36,7 @@ def export_all(stage: Path, result: TrainingResult, data: Dataset, args: argpars
                say: Callable[[argparse.Namespace, str], None]) -> dict:
     from converters.onnx import OUTPUT_NAME, to_onnx
     from converters.savedmodel import SIGNATURE, TAG, export_savedmodel, signature_names
-    from converters.tflite import to_tflite, to_tflite_int8
+    from converters.tflite import to_tflite
 
     model = result.model
     x_test, y_test = data.test.x, data.test.y
@@ -54,11 +54,9 @@ def export_all(stage: Path, result: TrainingResult, data: Dataset, args: argpars
     if args.quantize:
         say(args, "quantizing: tflite int8 (full integer), onnx int8 (static QDQ and dynamic)")
         calibration = data.train.x
-        to_tflite_int8(stage / "savedmodel", stage / "model_int8.tflite", calibration)
+        quantization["tflite_int8"] = _tflite_int8(stage, calibration)
         quantization["onnx_int8"] = _choose_onnx_int8(stage, calibration, x_test, y_test,
                                                       reference, args.threshold)
-        quantization["tflite_int8"] = {"method": "full-integer int8 (input and output int8),"
-                                       " calibrated on training pictures"}
         for name, (rel, fmt) in QUANTIZED_ARTIFACTS.items():
             artifacts[name] = describe_artifact(stage, rel, fmt)
         _check_quantized(artifacts, stage, x_test, y_test, measured, args.threshold, quantization)
@@ -88,7 +86,8 @@ def export_all(stage: Path, result: TrainingResult, data: Dataset, args: argpars
                  "skipped_files": data.skipped, "test_split_file": TEST_SPLIT},
         "training": {"architecture": args.architecture, "epochs": args.epochs, "best_epoch":
                      result.best_epoch, "batch_size": args.batch_size,
-                     "learning_rate": args.learning_rate, "seed": args.seed,
+                     "learning_rate": args.learning_rate, "schedule": args.schedule,
+                     "seed": args.seed,
                      "augmentation": args.augment, "class_weight": result.class_weight,
                      "history": result.history},
         "metrics": {**measured, "training_seconds": round(result.seconds, 2),
@@ -101,6 +100,21 @@ def export_all(stage: Path, result: TrainingResult, data: Dataset, args: argpars
 
 def _accuracy(probability: np.ndarray, y: np.ndarray, threshold: float) -> float:
     return float(np.mean((probability >= threshold).astype(np.int64) == y))
+
+
+def _tflite_int8(stage: Path, calibration: np.ndarray) -> dict[str, object]:
+    """Full-integer int8 TFLite; per-tensor scales if per-channel overshoots the size bound."""
+    from converters.tflite import to_tflite_int8
+
+    out = stage / "model_int8.tflite"
+    limit = tolerance.QUANTIZED_SIZE_RATIO * (stage / "model.tflite").stat().st_size
+    to_tflite_int8(stage / "savedmodel", out, calibration, per_channel=True)
+    scales = "per channel"
+    if out.stat().st_size > limit:  # a tiny network: its scales weigh as much as its weights
+        to_tflite_int8(stage / "savedmodel", out, calibration, per_channel=False)
+        scales = "per tensor (per channel was over the size bound)"
+    return {"method": "full-integer int8 (input and output int8), calibrated on training"
+                      " pictures", "weight_scales": scales}
 
 
 def _choose_onnx_int8(stage: Path, calibration: np.ndarray, x: np.ndarray, y: np.ndarray,
@@ -125,18 +139,21 @@ def _choose_onnx_int8(stage: Path, calibration: np.ndarray, x: np.ndarray, y: np
                          label_agreement=cell["label_agreement"],
                          max_abs_diff=cell["max_abs_diff"])
         candidates[method] = entry
+    limit = tolerance.QUANTIZED_SIZE_RATIO * (stage / "model.onnx").stat().st_size
     usable = [m for m in METHODS if candidates[m].get("loads")]
     if not usable:
         raise ParityError("onnx_int8: no quantization method produced a model that runs: "
                           + "; ".join(f"{m}: {candidates[m].get('error')}" for m in METHODS))
-    # static QDQ first (METHODS order) unless dynamic agrees strictly better with float
-    chosen = max(usable, key=lambda m: (candidates[m]["label_agreement"], -METHODS.index(m)))
+    small = [m for m in usable if candidates[m]["bytes"] <= limit] or usable
+    # METHODS order breaks ties: static QDQ per channel, per tensor, then dynamic
+    chosen = max(small, key=lambda m: (candidates[m]["label_agreement"], -METHODS.index(m)))
     shutil.move(stage / f".candidate_{chosen}.onnx", stage / "model_int8.onnx")
     for m in METHODS:
         (stage / f".candidate_{m}.onnx").unlink(missing_ok=True)
     return {"chosen": chosen, "candidates": candidates,
-            "rule": "the method whose labels agree most with the float model;"
-                    " static QDQ on a tie (recommended for CNNs, no ConvInteger)"}
+            "rule": "among methods that run and meet the size bound, the one whose labels"
+                    " agree most with the float model; on a tie static QDQ per channel, then"
+                    " per tensor (recommended for CNNs, no ConvInteger), then dynamic"}
 
 
 def _check_quantized(artifacts: dict, stage: Path, x: np.ndarray, y: np.ndarray,

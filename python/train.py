@@ -46,11 +46,13 @@ def augment(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 AUGMENTATIONS = ("none", "mirror", "random")
+SCHEDULES = ("constant", "cosine")
 
 
 def train(
     data: Dataset, epochs: int, batch_size: int, learning_rate: float, seed: int,
     architecture: str = "seed", augmentation: str = "mirror", quiet: bool = False,
+    schedule: str = "constant",
 ) -> TrainingResult:
     """Train and keep the weights of the epoch with the lowest validation loss.
 
@@ -76,7 +78,12 @@ def train(
         x, y = augment(x, y)
     elif augmentation == "random":
         trained = keras.Sequential([random_augmentation(size), model])
-        trained.compile(optimizer=keras.optimizers.Adam(learning_rate),
+    rate = learning_rate
+    if schedule == "cosine":
+        steps = epochs * int(np.ceil(len(x) / batch_size))
+        rate = keras.optimizers.schedules.CosineDecay(learning_rate, steps)
+    if trained is not model or schedule != "constant":
+        trained.compile(optimizer=keras.optimizers.Adam(rate),
                         loss="binary_crossentropy", metrics=["accuracy"])
     weights = balanced_class_weight(y)
     best = _BestEpoch(model)
