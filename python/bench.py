@@ -139,6 +139,8 @@ def footprint(manifest: dict) -> list[dict]:
 
     tf_java = jar_bytes("tensorflow-core", "protobuf-java", "javacpp", "ndarray")
     ort_java = jar_bytes("onnxruntime")
+    ort_linux = _linux_x64_only([p for p in read_classpath(CLASSPATH_FILE)
+                                 if Path(p).name.startswith("onnxruntime")]) if jars else 0
     library = jar_bytes("selfie-classify", "imageio", "common-", "metadata-extractor", "xmpcore")
     model = {k: v["bytes"] for k, v in manifest["artifacts"].items()}
     routes = [
@@ -147,7 +149,11 @@ def footprint(manifest: dict) -> list[dict]:
          " ndarray jars; plus the picture library"),
         ("ONNX Runtime Java + ONNX", "onnx", ort_java + library,
          "onnxruntime jar (natives for Linux, macOS, Windows); plus the picture library"),
-        ("ONNX Runtime Java + ONNX int8", "onnx_int8", ort_java + library, "as above"),
+        ("ONNX Runtime Java + ONNX int8", "onnx_int8", ort_java + library,
+         "onnxruntime jar (natives for Linux, macOS, Windows); plus the picture library"),
+        ("ONNX Runtime Java, Linux x64 only + ONNX int8", "onnx_int8", ort_linux + library,
+         "the onnxruntime jar less its other platforms' natives (as a shaded deployment"
+         " jar would carry it); plus the picture library"),
         ("Python TensorFlow + SavedModel", "savedmodel",
          _dist_bytes("tensorflow", "keras", "numpy"), "installed tensorflow, keras, numpy"),
         ("Python onnxruntime + ONNX int8", "onnx_int8", _dist_bytes("onnxruntime", "numpy"),
@@ -158,6 +164,18 @@ def footprint(manifest: dict) -> list[dict]:
     return [{"route": r, "artifact": a, "model_bytes": model.get(a, 0), "runtime_bytes": rb,
              "total_mb": (model.get(a, 0) + rb) / 1e6, "runtime_parts": what}
             for r, a, rb, what in routes if a in model]
+
+
+def _linux_x64_only(jars: list[str]) -> int:
+    """Compressed bytes of a jar's entries, leaving out natives for other platforms."""
+    import zipfile
+
+    total = 0
+    for jar in jars:
+        with zipfile.ZipFile(jar) as z:
+            total += sum(i.compress_size for i in z.infolist()
+                         if "/native/" not in i.filename or "/native/linux-x64/" in i.filename)
+    return total
 
 
 def machine() -> dict:
