@@ -151,9 +151,11 @@ def footprint(manifest: dict) -> list[dict]:
          "onnxruntime jar (natives for Linux, macOS, Windows); plus the picture library"),
         ("ONNX Runtime Java + ONNX int8", "onnx_int8", ort_java + library,
          "onnxruntime jar (natives for Linux, macOS, Windows); plus the picture library"),
-        ("ONNX Runtime Java, Linux x64 only + ONNX int8", "onnx_int8", ort_linux + library,
+        ("ONNX Runtime Java, Linux x64 only + ONNX", "onnx", ort_linux + library,
          "the onnxruntime jar less its other platforms' natives (as a shaded deployment"
          " jar would carry it); plus the picture library"),
+        ("ONNX Runtime Java, Linux x64 only + ONNX int8", "onnx_int8", ort_linux + library,
+         "the onnxruntime jar less its other platforms' natives; plus the picture library"),
         ("Python TensorFlow + SavedModel", "savedmodel",
          _dist_bytes("tensorflow", "keras", "numpy"), "installed tensorflow, keras, numpy"),
         ("Python onnxruntime + ONNX int8", "onnx_int8", _dist_bytes("onnxruntime", "numpy"),
