@@ -54,7 +54,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="random seed; the same seed repeats a run on one machine (default: 0)")
     p.add_argument("--architecture", choices=ARCHITECTURES, default="seed",
                    help="seed: the talk's CNN (two Conv2D, Dense 256); compact: 3x3 conv"
-                   " blocks with batch norm, 12x fewer weights, the most accurate; fast:"
+                   " blocks with batch norm, 12x fewer weights, the best balanced accuracy; fast:"
                    " three stride-2 convolutions, the fastest to serve (default: seed)")
     p.add_argument("--augment", choices=AUGMENTATIONS,
                    help="mirror: add mirrored copies; random: mirror, shift and zoom every"

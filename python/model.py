@@ -61,8 +61,9 @@ def compact_network(size: int, width: int = 16) -> keras.Model:
     """Three double-3x3-conv blocks with batch norm and global average pooling.
 
     Twelve times fewer weights than the seed network (72k against 828k), and more
-    accurate on the seed data (0.92 against 0.87 test accuracy): most of the seed's
-    weights sit in its Dense 256 layer, which mostly memorises the training set.
+    accurate on the seed data (0.89 against 0.87 test accuracy, 0.86 against 0.78
+    balanced): most of the seed's weights sit in its Dense 256 layer, which mostly
+    memorises the training set.
     """
     import keras
 
