@@ -47,8 +47,9 @@ def java_unavailable(classpath_file: Path = CLASSPATH_FILE) -> str | None:
     except ImportError:
         return "jpype1 is not installed"
     if not classpath_file.is_file():
-        return (f"no Gradle classpath at {classpath_file.relative_to(ROOT)}"
-                " (run: gradle writeClasspath)")
+        shown = (classpath_file.relative_to(ROOT) if classpath_file.is_relative_to(ROOT)
+                 else classpath_file)
+        return f"no Gradle classpath at {shown} (run: gradle writeClasspath)"
     missing = [p for p in read_classpath(classpath_file) if not Path(p).exists()]
     if missing:
         return f"classpath entry missing: {missing[0]} (run: gradle writeClasspath)"
