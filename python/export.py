@@ -35,7 +35,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--quantize", action="store_true",
                    help="also export int8 TFLite (full-integer) and int8 ONNX")
     p.add_argument("--positive", help="name of the class folder that is the positive class"
-                   " (default: '1', else 'selfie', else the second folder in sorted order)")
+                   " (default: the first of 1, selfie, positive, yes, true that exists, else the"
+                   " second folder in sorted order)")
     p.add_argument("--epochs", type=int, help="training epochs; the best by validation loss"
                    " is kept (default: 30 for seed and compact, 80 for fast)")
     p.add_argument("--batch-size", type=int, default=32, help="batch size (default: 32)")
