@@ -38,7 +38,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    " (default: the first of 1, selfie, positive, yes, true that exists, else the"
                    " second folder in sorted order)")
     p.add_argument("--epochs", type=int, help="training epochs; the best by validation loss"
-                   " is kept (default: 30 for seed and compact, 80 for fast)")
+                   " is kept (default: 30 for seed and compact, 100 for fast)")
     p.add_argument("--batch-size", type=int, default=32, help="batch size (default: 32)")
     p.add_argument("--learning-rate", type=float,
                    help="Adam learning rate (default: 0.001; 0.003 for fast)")

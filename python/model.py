@@ -15,7 +15,7 @@ TRAINING_DEFAULTS = {
     "seed": {"epochs": 30, "learning_rate": 1e-3, "augment": "mirror", "schedule": "constant"},
     "compact": {"epochs": 30, "learning_rate": 1e-3, "augment": "random",
                 "schedule": "constant"},
-    "fast": {"epochs": 80, "learning_rate": 3e-3, "augment": "random", "schedule": "cosine"},
+    "fast": {"epochs": 100, "learning_rate": 3e-3, "augment": "random", "schedule": "cosine"},
 }
 
 

@@ -7,6 +7,7 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
+import org.tensorflow.Output;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -26,6 +27,8 @@ final class SavedModelRunner implements ModelRunner {
     private final Session session;
     private final String feed;
     private final String fetch;
+    private final Output<?> feedOutput;
+    private final Output<?> fetchOutput;
     private final long height;
     private final long width;
     private final long channels;
@@ -36,7 +39,7 @@ final class SavedModelRunner implements ModelRunner {
         this.channels = manifest.channels();
         ConfigProto config = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(threads)
-                .setInterOpParallelismThreads(1)
+                .setInterOpParallelismThreads(-1) // negative: run ops in the calling thread
                 .build();
         SavedModelBundle b;
         try {
@@ -62,6 +65,9 @@ final class SavedModelRunner implements ModelRunner {
             }
             this.feed = in.name;
             this.fetch = out.name;
+            // Resolved once: a name given to feed/fetch is parsed and looked up on every call.
+            this.feedOutput = b.graph().outputOrThrow(in.name);
+            this.fetchOutput = b.graph().outputOrThrow(out.name);
             this.session = b.session();
             this.bundle = b;
         } catch (IllegalArgumentException e) {
@@ -82,7 +88,7 @@ final class SavedModelRunner implements ModelRunner {
     public void predict(float[] pixels, int batch, float[] out) {
         Shape shape = Shape.of(batch, height, width, channels);
         try (TFloat32 input = TFloat32.tensorOf(shape, DataBuffers.of(pixels, true, false));
-             Result result = session.runner().feed(feed, input).fetch(fetch).run()) {
+             Result result = session.runner().feed(feedOutput, input).fetch(fetchOutput).run()) {
             Tensor t = result.get(0);
             if (!(t instanceof TFloat32) || t.shape().size() != batch) {
                 throw new IllegalStateException("SavedModel gave " + t.shape() + " " + t.dataType()
