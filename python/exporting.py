@@ -14,6 +14,7 @@ from python.data import PREPROCESSING
 from python.dataset import Dataset
 from python.errors import ParityError
 from python.manifest import describe_artifact
+from python.quiet import native_stderr_silenced
 from python.report import metrics, plot_confusion, plot_training
 from python.train import TrainingResult
 from python.verify import compare, verify_artifacts
@@ -44,19 +45,21 @@ def export_all(stage: Path, result: TrainingResult, data: Dataset, args: argpars
     measured = metrics(y_test, reference, args.threshold, data.labels)
 
     say(args, "exporting savedmodel, keras, tflite, onnx")
-    export_savedmodel(model, stage / "savedmodel")
-    model.save(stage / "model.keras")
-    to_tflite(stage / "savedmodel", stage / "model.tflite")
-    to_onnx(stage / "savedmodel", stage / "model.onnx")
+    with native_stderr_silenced():
+        export_savedmodel(model, stage / "savedmodel")
+        model.save(stage / "model.keras")
+        to_tflite(stage / "savedmodel", stage / "model.tflite")
+        to_onnx(stage / "savedmodel", stage / "model.onnx")
     artifacts = {name: describe_artifact(stage, rel, fmt)
                  for name, (rel, fmt) in FLOAT_ARTIFACTS.items()}
     quantization: dict[str, object] = {}
     if args.quantize:
         say(args, "quantizing: tflite int8 (full integer), onnx int8 (static QDQ and dynamic)")
         calibration = data.train.x
-        quantization["tflite_int8"] = _tflite_int8(stage, calibration)
-        quantization["onnx_int8"] = _choose_onnx_int8(stage, calibration, x_test, y_test,
-                                                      reference, args.threshold)
+        with native_stderr_silenced():
+            quantization["tflite_int8"] = _tflite_int8(stage, calibration)
+            quantization["onnx_int8"] = _choose_onnx_int8(stage, calibration, x_test, y_test,
+                                                          reference, args.threshold)
         for name, (rel, fmt) in QUANTIZED_ARTIFACTS.items():
             artifacts[name] = describe_artifact(stage, rel, fmt)
         _check_quantized(artifacts, stage, x_test, y_test, measured, args.threshold, quantization)

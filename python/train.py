@@ -61,8 +61,11 @@ def train(
     (and what is exported) holds no augmentation ops, and training runs about a
     quarter faster than with the augmentation layers inside a wrapping model.
     """
-    import keras
-    import tensorflow as tf
+    from python.quiet import native_stderr_silenced
+
+    with native_stderr_silenced():  # the CUDA plugins' registration lines on a CPU machine
+        import keras
+        import tensorflow as tf
 
     from python.model import build_model, random_augmentation
 
