@@ -62,10 +62,51 @@ public final class Classifier implements AutoCloseable {
         }
         Manifest manifest = Manifest.read(artifacts);
         Path path = manifest.checkedArtifact(format);
-        ModelRunner runner = format == ArtifactFormat.SAVEDMODEL
+        ModelRunner runner = onLargeStack(() -> format == ArtifactFormat.SAVEDMODEL
                 ? new SavedModelRunner(path, manifest, threads)
-                : new OnnxRunner(path, manifest, threads);
+                : new OnnxRunner(path, manifest, threads));
         return new Classifier(manifest, format, runner);
+    }
+
+    /** Stack for loading a model: ONNX Runtime's session creation needs more than 512 KB. */
+    static final long LOAD_STACK_BYTES = 16L << 20;
+
+    /**
+     * Runs a model load on a thread of its own with a {@value #LOAD_STACK_BYTES}-byte stack.
+     * ONNX Runtime optimises the graph while creating a session, in native code that uses
+     * more stack than a default Java thread is sure to have: on the launcher's main thread
+     * (1 MB) it overflowed and the JVM died with SIGSEGV. Calls after the load need little.
+     */
+    private static ModelRunner onLargeStack(java.util.function.Supplier<ModelRunner> load) {
+        ModelRunner[] loaded = new ModelRunner[1];
+        Throwable[] failed = new Throwable[1];
+        Thread loader = new Thread(null, () -> {
+            try {
+                loaded[0] = load.get();
+            } catch (RuntimeException | Error e) {
+                failed[0] = e;
+            }
+        }, "selfie-classify-load", LOAD_STACK_BYTES);
+        loader.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                loader.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the load cannot be abandoned half way: its native handle would leak
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failed[0] instanceof RuntimeException) {
+            throw (RuntimeException) failed[0];
+        }
+        if (failed[0] != null) {
+            throw (Error) failed[0];
+        }
+        return loaded[0];
     }
 
     public Manifest manifest() {

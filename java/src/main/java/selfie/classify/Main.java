@@ -38,19 +38,9 @@ public final class Main {
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        // Run on a thread with a large stack: launched with many picture arguments, the ONNX
-        // Runtime path crashed (SIGSEGV) on the launcher's main thread and not with -Xss8m;
-        // not root-caused yet, see docs/java.md.
-        int[] status = {2};
-        Thread worker = new Thread(null, () -> status[0] = run(args, out, err), "selfie-classify", 64L << 20);
-        worker.start();
-        try {
-            worker.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        int status = run(args, out, err);
         out.flush();
-        System.exit(status[0]);
+        System.exit(status);
     }
 
     /** Runs the command; returns the exit status. */

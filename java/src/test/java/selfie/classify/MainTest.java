@@ -42,6 +42,32 @@ public class MainTest {
         return picked;
     }
 
+    /**
+     * The command line on a JVM whose threads get 512 KB stacks (-Xss512k, the launcher's
+     * main thread included): ONNX Runtime's session creation overflowed such a stack and the
+     * JVM died with SIGSEGV, until models were loaded on a large-stack thread of their own.
+     */
+    @Test
+    public void smallMainThreadStackStillClassifies() throws IOException, InterruptedException {
+        String picture = TestData.picture(TestData.referencePaths().get(0)).toString();
+        for (String format : new String[] {"onnx", "savedmodel"}) {
+            Path output = Files.createTempFile("selfie-cli", ".txt");
+            Process p = new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k",
+                    "-cp", System.getProperty("java.class.path"), "selfie.classify.Main",
+                    "--artifacts", TestData.artifacts().toString(), "--format", format, picture)
+                    .redirectOutput(output.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            int status = p.waitFor();
+            List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+            Files.delete(output);
+            assertEquals(format + ": exit status (139 is SIGSEGV)", 0, status);
+            assertEquals(1, lines.size());
+            assertTrue(lines.get(0), lines.get(0).startsWith(picture + "\t"));
+        }
+    }
+
     @Test
     public void linesAreTabSeparatedWithSixDecimals() throws IOException {
         List<String> pics = someOddPictures();
