@@ -124,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
 def _java_parity(stage: Path, manifest: dict, args: argparse.Namespace) -> None:
     """Run the Java cells on the staged artifacts when a JDK and the Gradle classpath exist."""
     from python.errors import ParityError
-    from python.parity import failures, json_safe, run_matrix, summary
+    from python.parity import json_safe, run_matrix, summary
+    from python.verify import failures
 
     say = (lambda _s: None) if args.quiet else (lambda s: print(s, file=sys.stderr))
     cells, skipped = run_matrix(stage, manifest, python=False, java=True, say=say)

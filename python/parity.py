@@ -23,6 +23,7 @@ import numpy as np  # noqa: E402
 
 from python import tolerance  # noqa: E402
 from python.errors import ParityError, cli_main  # noqa: E402
+from python.verify import compare, failures  # noqa: E402
 
 PYTHON_RUNTIMES = {"keras": "keras", "savedmodel": "tensorflow", "tflite": "litert",
                    "tflite_int8": "litert", "onnx": "onnxruntime", "onnx_int8": "onnxruntime"}
@@ -46,24 +47,17 @@ def input_sets(x_test: np.ndarray, seed: int = 0) -> dict[str, np.ndarray]:
 def cell(artifact: str, runtime: str, pairs: dict[str, tuple[np.ndarray, np.ndarray]],
          threshold: float, labels: tuple[list[str], list[str]] | None = None) -> dict:
     """Compare outputs with references over every input set; labels as strings if given."""
-    diffs, agree, n, per_input = [], [], 0, {}
-    for name, (got, ref) in pairs.items():
-        got = np.asarray(got, np.float64).reshape(-1)
-        ref = np.asarray(ref, np.float64).reshape(-1)
-        if got.shape != ref.shape:
-            raise ParityError(f"{artifact}/{runtime}: {got.size} outputs for {ref.size} inputs")
-        d = float(np.max(np.abs(got - ref))) if got.size else 0.0
-        d = d if np.all(np.isfinite(got)) else float("inf")
-        per_input[name] = {"max_abs_diff": d, "n": int(got.size)}
-        diffs.append(d)
-        agree.append((got >= threshold) == (ref >= threshold))
-        n += int(got.size)
-    agreement = np.concatenate(agree)
+    per_input = {name: compare(artifact, ref, got, threshold, runtime)
+                 for name, (got, ref) in pairs.items()}
+    n = sum(c["n"] for c in per_input.values())
+    diff = max(c["max_abs_diff"] for c in per_input.values())
+    share = sum(c["label_agreement"] * c["n"] for c in per_input.values()) / max(n, 1)
     if labels is not None:  # the Java library's own label strings against Python's
-        agreement = np.asarray(labels[0]) == np.asarray(labels[1])
-    diff, share = max(diffs), float(np.mean(agreement))
+        share = float(np.mean(np.asarray(labels[0]) == np.asarray(labels[1])))
     return {"max_abs_diff": diff, "label_agreement": share, "n": n,
-            "ok": tolerance.cell_ok(artifact, diff, share, runtime), "inputs": per_input}
+            "ok": tolerance.cell_ok(artifact, diff, share, runtime),
+            "inputs": {k: {"max_abs_diff": c["max_abs_diff"], "n": c["n"]}
+                       for k, c in per_input.items()}}
 
 
 def failed_cell(error: str) -> dict:
@@ -179,18 +173,6 @@ def _java_cells(runtime: str, outcomes: dict, refs: dict, file_ref: np.ndarray,
         else:
             cells[key] = cell(artifact, runtime, pairs[artifact], threshold, labels.get(artifact))
     return dict(sorted(cells.items()))
-
-
-def failures(cells: dict) -> list[str]:
-    """Each failing cell named, with its error or its numbers."""
-    out = []
-    for key, c in cells.items():
-        if c["ok"]:
-            continue
-        why = c.get("error") or (f"max_abs_diff {c['max_abs_diff']:.3g},"
-                                 f" labels {c['label_agreement']:.2%}")
-        out.append(f"{key} ({why})")
-    return out
 
 
 def table(cells: dict) -> str:

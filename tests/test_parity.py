@@ -13,7 +13,8 @@ import pytest
 
 from python.javacells import java_unavailable, run_java
 from python.manifest import describe_artifact, read_manifest, write_manifest
-from python.parity import failures, input_sets, run_matrix
+from python.parity import input_sets, run_matrix
+from python.verify import failures
 from tests.conftest import run_module
 
 REQUIRE_JAVA = "SELFIE_REQUIRE_JAVA"
