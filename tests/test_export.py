@@ -38,6 +38,21 @@ def test_artifacts_and_manifest(exported):
     assert (exported / "confusion_matrix.png").stat().st_size > 1000
 
 
+def test_shipped_savedmodel_is_frozen(exported):
+    """Weights as constants and no function call: what makes TensorFlow Java's calls cheap."""
+    from tensorflow.core.protobuf import saved_model_pb2
+
+    saved = saved_model_pb2.SavedModel()
+    saved.ParseFromString((exported / "savedmodel" / "saved_model.pb").read_bytes())
+    (graph,) = [g.graph_def for g in saved.meta_graphs]
+    ops = {node.op for node in graph.node}
+    assert {"Conv2D", "MatMul", "Sigmoid"} <= ops
+    assert not ops & {"VarHandleOp", "ReadVariableOp", "StatefulPartitionedCall",
+                      "PartitionedCall", "RestoreV2"}
+    assert not any(p.name.startswith(".keras") for p in exported.iterdir())
+    assert not list(exported.parent.glob(f".{exported.name}.partial-*"))
+
+
 def test_parity_cells_within_tolerance(exported):
     m = json.loads((exported / "manifest.json").read_text())
     parity = m["parity"]
