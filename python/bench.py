@@ -25,16 +25,22 @@ SEED_DATA = ROOT.parent / "shared" / "datasets" / "selfie-or-not" / "thumbnails-
 JAVA_BENCH = ROOT / "build" / "install" / "selfie-classify" / "bin" / "selfie-classify-benchmark"
 PYTHON_ROUTES = [("keras", "keras"), ("tensorflow", "savedmodel"), ("litert", "tflite"),
                  ("litert", "tflite_int8"), ("onnxruntime", "onnx"), ("onnxruntime", "onnx_int8")]
-JAVA_ROUTES = [("tensorflow_java", "savedmodel"), ("onnxruntime_java", "onnx"),
-               ("onnxruntime_java", "onnx_int8")]
+#: (runtime, artifact, environment): TensorFlow Java runs twice, with its oneDNN kernels
+#: (the default) and with its Eigen ones (TF_ENABLE_ONEDNN_OPTS=0, read once at load), as
+#: the faster of the two depends on the network and the batch.
+ONEDNN_OFF = {"TF_ENABLE_ONEDNN_OPTS": "0"}
+JAVA_ROUTES = [("tensorflow_java", "savedmodel", {}),
+               ("tensorflow_java_onednn_off", "savedmodel", ONEDNN_OFF),
+               ("onnxruntime_java", "onnx", {}), ("onnxruntime_java", "onnx_int8", {})]
 #: The seed's slides: 10 epochs of 1280 training pictures took an hour.
 SEED_SAMPLES_PER_S = 1280 * 10 / 3600.0
 
 
-def run_measured(command: list[str], timeout: float = 900) -> tuple[str, float, str]:
+def run_measured(command: list[str], timeout: float = 900,
+                 environment: dict[str, str] | None = None) -> tuple[str, float, str]:
     """Run a command; return its stdout, its peak resident memory in MB, and its stderr."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(environment or {})}
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err)
         deadline = time.monotonic() + timeout
         while True:
@@ -100,12 +106,12 @@ def java_runtimes(artifacts: Path, pictures: Path | None, iterations: int,
     if not JAVA_BENCH.exists():
         raise ToolkitError(f"{JAVA_BENCH.relative_to(ROOT)}: missing (run: gradle installDist)")
     rows, pre = [], {}
-    for runtime, artifact in JAVA_ROUTES:
+    for runtime, artifact, environment in JAVA_ROUTES:
         cmd = [str(JAVA_BENCH), "--artifacts", str(artifacts), "--iterations", str(iterations),
                "--formats", artifact, "--threads", str(threads)]
         if pictures is not None and not pre:
             cmd += ["--pictures", str(pictures)]
-        out, rss, _ = run_measured(cmd)
+        out, rss, _ = run_measured(cmd, environment=environment)
         report = json.loads(out[out.index("{"):])
         pre = pre or report.get("preprocessing", {})
         r = report["runtimes"][artifact]
