@@ -180,6 +180,27 @@ public class ClassifierTest {
         assertRefused(a, ArtifactFormat.ONNX, "manifest.json", "no manifest");
     }
 
+    /** One thread sending batches of changing sizes: each answer is its own pictures'. */
+    @Test
+    public void batchSizesChangingOnOneThread() throws Exception {
+        Npy x = TestData.referenceInputs();
+        try (Classifier c = Classifier.open(TestData.artifacts(), ArtifactFormat.ONNX)) {
+            float[] first = c.predict(Arrays.copyOfRange(x.data, 0, 1600), 1);
+            int start = 0;
+            for (int batch : new int[] {64, 1, 7, 64, 3}) {
+                float[] out = c.predict(Arrays.copyOfRange(x.data, start * 1600, (start + batch) * 1600), batch);
+                assertEquals(batch, out.length);
+                for (int i = 0; i < batch; i++) {
+                    float alone = c.predict(Arrays.copyOfRange(x.data, (start + i) * 1600, (start + i + 1) * 1600), 1)[0];
+                    assertEquals("batch " + batch + " picture " + i, alone, out[i], 1e-6f);
+                }
+                start += batch;
+            }
+            assertTrue("batch 1 after larger batches", Arrays.equals(first,
+                    c.predict(Arrays.copyOfRange(x.data, 0, 1600), 1)));
+        }
+    }
+
     /** 8 threads classifying at once give exactly one thread's results. */
     @Test
     public void eightThreadsEqualOne() throws Exception {
