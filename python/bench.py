@@ -119,6 +119,8 @@ def java_runtimes(artifacts: Path, pictures: Path | None, iterations: int,
                      "load_ms": r["load_ms"], "latency_ms_p50": r["p50_ms"],
                      "latency_ms_p99": r["p99_ms"], "throughput_per_s": r["batch64_pictures_per_s"],
                      "peak_rss_mb": rss})
+        if "tensorflow_java_call_floor_ms" in report:
+            rows[-1]["call_floor_ms"] = report["tensorflow_java_call_floor_ms"]
     return rows, pre
 
 

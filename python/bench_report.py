@@ -32,6 +32,12 @@ def markdown(result: dict) -> str:
             f" {r['latency_ms_p99']:.4f} | {r.get('latency_vs_keras', 0):.3f} |"
             f" {r['throughput_per_s']:,.0f} | {r.get('throughput_vs_keras', 0):.2f} |"
             f" {r['load_ms']:.0f} | {r['peak_rss_mb']:.0f} |")
+    floors = [r for r in result["runtimes"] if "call_floor_ms" in r]
+    if floors:
+        lines += ["", "TensorFlow Java's own cost per call, apart from any model (`Session.run` of"
+                  " one Identity op on one picture, same settings): " + ", ".join(
+                      f"{r['call_floor_ms']:.4f} ms ({r['name']})" for r in floors)
+                  + "; the rest of its p50 is TensorFlow's kernels."]
     pre = result["preprocessing"]
     lines += ["", "Preprocessing (decode and prepare one 40 x 40 picture file): Python (Pillow)"
               f" {pre.get('python_ms_per_picture', float('nan')):.3f} ms, Java"

@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 /**
  * Prints JSON timings: per runtime (savedmodel, onnx, onnx_int8) the load time, one
  * picture's latency p50/p99 after warm-up (preprocessing apart), batch-64 throughput,
- * plus Java preprocessing cost per picture.
+ * plus Java preprocessing cost per picture and, with savedmodel, TensorFlow Java's own
+ * per-call cost on a graph of one Identity op ({@link SessionFloor}).
  *
  * <p>usage: selfie-classify-benchmark [--artifacts DIR] [--pictures DIR] [--iterations N] [--threads T]
  * [--formats savedmodel,onnx,onnx_int8] (one format a JVM gives each runtime its own peak memory)
@@ -143,7 +144,13 @@ public final class Benchmark {
                 System.err.println("selfie-classify-benchmark: " + format + ": " + e.getMessage());
             }
         }
-        json.append("\n  }\n}");
+        json.append("\n  }");
+        if (formats.contains(ArtifactFormat.SAVEDMODEL)) { // after the loads: natives already in
+            json.append(String.format(Locale.ROOT, ",%n  \"tensorflow_java_call_floor_ms\": %.4f",
+                    SessionFloor.p50Ms(manifest.height(), manifest.width(), manifest.channels(),
+                            threads, iterations)));
+        }
+        json.append("\n}");
         System.out.println(json);
     }
 }
