@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from python.errors import ToolkitError, cli_main
@@ -84,14 +85,15 @@ def training(data: Path, quick: bool, architecture: str) -> dict:
             "speedup_over_seed": samples / seconds / SEED_SAMPLES_PER_S}
 
 
-def python_runtimes(artifacts: Path, manifest: dict, iterations: int,
-                    threads: int) -> list[dict]:
+def python_runtimes(artifacts: Path, manifest: dict, iterations: int, threads: int,
+                    say: Callable[[str], None]) -> list[dict]:
     size = int(manifest["input"]["height"])
     rows = []
     for runtime, artifact in PYTHON_ROUTES:
         if artifact not in manifest["artifacts"]:
             continue
         path = artifacts / manifest["artifacts"][artifact]["path"]
+        say(f"bench: {runtime} {artifact} (Python)")
         out, rss, _ = run_measured([sys.executable, "-m", "python.bench_worker", "--runtime",
                                     runtime, "--path", str(path), "--size", str(size),
                                     "--iterations", str(iterations), "--threads",
@@ -101,8 +103,8 @@ def python_runtimes(artifacts: Path, manifest: dict, iterations: int,
     return rows
 
 
-def java_runtimes(artifacts: Path, pictures: Path | None, iterations: int,
-                  threads: int) -> tuple[list, dict]:
+def java_runtimes(artifacts: Path, pictures: Path | None, iterations: int, threads: int,
+                  say: Callable[[str], None]) -> tuple[list, dict]:
     if not JAVA_BENCH.exists():
         raise ToolkitError(f"{JAVA_BENCH.relative_to(ROOT)}: missing (run: gradle installDist)")
     rows, pre = [], {}
@@ -111,6 +113,7 @@ def java_runtimes(artifacts: Path, pictures: Path | None, iterations: int,
                "--formats", artifact, "--threads", str(threads)]
         if pictures is not None and not pre:
             cmd += ["--pictures", str(pictures)]
+        say(f"bench: {runtime} {artifact} (Java)")
         out, rss, _ = run_measured(cmd, environment=environment)
         report = json.loads(out[out.index("{"):])
         pre = pre or report.get("preprocessing", {})
@@ -232,11 +235,9 @@ def main(argv: list[str] | None = None) -> int:
                     "threads": args.threads, "artifacts": {
                         "architecture": manifest["training"]["architecture"],
                         "test_accuracy": manifest["metrics"]["test_accuracy"]}}
-    say("bench: Python runtimes")
-    rows = python_runtimes(args.artifacts, manifest, iterations, args.threads)
-    say("bench: Java runtimes")
+    rows = python_runtimes(args.artifacts, manifest, iterations, args.threads, say)
     java_rows, java_pre = java_runtimes(args.artifacts, args.data if have_data else None,
-                                        iterations, args.threads)
+                                        iterations, args.threads, say)
     result["runtimes"] = rows + java_rows
     result["preprocessing"] = {"java_ms_per_picture": java_pre.get("us_per_picture", 0) / 1e3}
     if have_data:
