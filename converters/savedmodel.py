@@ -28,7 +28,8 @@ def freeze_savedmodel(source: str | Path, path: str | Path) -> Path:
     through a variable op; a session (TensorFlow Java's ``SavedModelBundle``) pays for
     that call and those reads on every prediction. Folded into constants and inlined,
     the graph lets the session's optimizer fuse convolution, batch norm and activation:
-    the fast network's TensorFlow Java latency falls from about 0.13 to 0.08 ms.
+    for the fast network, TensorFlow Java went from about 0.13 to 0.11 ms a picture and
+    from 30,000 to 42,000 pictures/s at batch 64 (``selfie-classify-benchmark``).
     Same tag, signature, input and output names as the source.
     """
     import tensorflow as tf

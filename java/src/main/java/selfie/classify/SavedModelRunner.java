@@ -37,10 +37,7 @@ final class SavedModelRunner implements ModelRunner {
         this.height = manifest.height();
         this.width = manifest.width();
         this.channels = manifest.channels();
-        ConfigProto config = ConfigProto.newBuilder()
-                .setIntraOpParallelismThreads(threads)
-                .setInterOpParallelismThreads(-1) // negative: run ops in the calling thread
-                .build();
+        ConfigProto config = sessionConfig(threads);
         SavedModelBundle b;
         try {
             b = SavedModelBundle.loader(folder.toString()).withTags(TAG).withConfigProto(config).load();
@@ -77,6 +74,14 @@ final class SavedModelRunner implements ModelRunner {
             b.close();
             throw e;
         }
+    }
+
+    /** Session settings: {@code threads} intra-op threads; ops run in the calling thread. */
+    static ConfigProto sessionConfig(int threads) {
+        return ConfigProto.newBuilder()
+                .setIntraOpParallelismThreads(threads)
+                .setInterOpParallelismThreads(-1) // negative: run ops in the calling thread
+                .build();
     }
 
     /** The signature's input tensor name (operation:index), for tests and diagnostics. */

@@ -9,7 +9,6 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -24,13 +23,9 @@ final class SessionFloor {
 
     /** p50 of {@code iterations} calls after as many warm-up calls, in milliseconds. */
     static double p50Ms(long height, long width, long channels, int threads, int iterations) {
-        ConfigProto config = ConfigProto.newBuilder()
-                .setIntraOpParallelismThreads(threads)
-                .setInterOpParallelismThreads(-1)
-                .build();
         float[] pixels = new float[(int) (height * width * channels)];
         Shape shape = Shape.of(1, height, width, channels);
-        try (Graph graph = new Graph(); Session session = new Session(graph, config)) {
+        try (Graph graph = new Graph(); Session session = new Session(graph, SavedModelRunner.sessionConfig(threads))) {
             Ops tf = Ops.create(graph);
             Operand<TFloat32> picture = tf.placeholder(TFloat32.class);
             Output<TFloat32> copy = tf.identity(picture).output();
