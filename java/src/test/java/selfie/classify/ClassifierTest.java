@@ -25,16 +25,18 @@ public class ClassifierTest {
     public TemporaryFolder temp = new TemporaryFolder();
 
     private static final ArtifactFormat[] FORMATS = ArtifactFormat.values();
+    /** Floats in one picture, from the manifest: the tests hold for any --image-size. */
+    private static final int PX = Manifest.read(TestData.artifacts()).pictureSize();
 
     @Test
     public void manifestShapesAndLabels() {
         try (Classifier c = Classifier.open(TestData.artifacts(), ArtifactFormat.ONNX)) {
             Manifest m = c.manifest();
-            assertEquals(40, m.height());
-            assertEquals(40, m.width());
+            assertEquals(m.height(), m.width());
+            assertEquals(PX, m.height() * m.width());
             assertEquals(1, m.channels());
             assertEquals(2, c.labels().size());
-            float[] p = c.predict(new float[3 * 1600], 3);
+            float[] p = c.predict(new float[3 * PX], 3);
             assertEquals(3, p.length);
             for (float v : p) {
                 assertTrue(v >= 0 && v <= 1);
@@ -45,7 +47,7 @@ public class ClassifierTest {
     @Test
     public void wrongSizedInputIsIllegalArgument() {
         try (Classifier c = Classifier.open(TestData.artifacts(), ArtifactFormat.ONNX)) {
-            for (int[] bad : new int[][] {{1599, 1}, {1600, 2}, {0, 0}, {3200, 1}}) {
+            for (int[] bad : new int[][] {{PX - 1, 1}, {PX, 2}, {0, 0}, {2 * PX, 1}}) {
                 try {
                     c.predict(new float[bad[0]], bad[1]);
                     fail("accepted " + bad[0] + " floats for batch " + bad[1]);
@@ -62,7 +64,7 @@ public class ClassifierTest {
         c.close();
         c.close();
         try {
-            c.predict(new float[1600], 1);
+            c.predict(new float[PX], 1);
             fail("closed classifier ran");
         } catch (IllegalStateException expected) {
             assertTrue(expected.getMessage().contains("closed"));
@@ -80,7 +82,7 @@ public class ClassifierTest {
             try (Classifier c = Classifier.open(TestData.artifacts(), f)) {
                 for (int s = 0; s < n; s += 64) {
                     int b = Math.min(64, n - s);
-                    float[] p = c.predict(Arrays.copyOfRange(x.data, s * 1600, (s + b) * 1600), b);
+                    float[] p = c.predict(Arrays.copyOfRange(x.data, s * PX, (s + b) * PX), b);
                     for (int i = 0; i < b; i++) {
                         worst = Math.max(worst, Math.abs(p[i] - ref.data[s + i]));
                     }
@@ -180,24 +182,34 @@ public class ClassifierTest {
         assertRefused(a, ArtifactFormat.ONNX, "manifest.json", "no manifest");
     }
 
+    /** Pictures i, i+1, ... of the reference, wrapping round: any reference size serves. */
+    private static float[] pictures(Npy x, int from, int count) {
+        int px = x.data.length / x.shape[0];
+        float[] out = new float[count * px];
+        for (int k = 0; k < count; k++) {
+            int i = (from + k) % x.shape[0];
+            System.arraycopy(x.data, i * px, out, k * px, px);
+        }
+        return out;
+    }
+
     /** One thread sending batches of changing sizes: each answer is its own pictures'. */
     @Test
     public void batchSizesChangingOnOneThread() throws Exception {
         Npy x = TestData.referenceInputs();
         try (Classifier c = Classifier.open(TestData.artifacts(), ArtifactFormat.ONNX)) {
-            float[] first = c.predict(Arrays.copyOfRange(x.data, 0, 1600), 1);
+            float[] first = c.predict(pictures(x, 0, 1), 1);
             int start = 0;
             for (int batch : new int[] {64, 1, 7, 64, 3}) {
-                float[] out = c.predict(Arrays.copyOfRange(x.data, start * 1600, (start + batch) * 1600), batch);
+                float[] out = c.predict(pictures(x, start, batch), batch);
                 assertEquals(batch, out.length);
                 for (int i = 0; i < batch; i++) {
-                    float alone = c.predict(Arrays.copyOfRange(x.data, (start + i) * 1600, (start + i + 1) * 1600), 1)[0];
+                    float alone = c.predict(pictures(x, start + i, 1), 1)[0];
                     assertEquals("batch " + batch + " picture " + i, alone, out[i], 1e-6f);
                 }
                 start += batch;
             }
-            assertTrue("batch 1 after larger batches", Arrays.equals(first,
-                    c.predict(Arrays.copyOfRange(x.data, 0, 1600), 1)));
+            assertTrue("batch 1 after larger batches", Arrays.equals(first, c.predict(pictures(x, 0, 1), 1)));
         }
     }
 
@@ -210,7 +222,7 @@ public class ClassifierTest {
             try (Classifier c = Classifier.open(TestData.artifacts(), f)) {
                 float[] single = new float[n];
                 for (int i = 0; i < n; i++) {
-                    single[i] = c.predict(Arrays.copyOfRange(x.data, i * 1600, (i + 1) * 1600), 1)[0];
+                    single[i] = c.predict(pictures(x, i, 1), 1)[0];
                 }
                 ExecutorService pool = Executors.newFixedThreadPool(8);
                 try {
@@ -221,7 +233,7 @@ public class ClassifierTest {
                             float[] out = new float[n];
                             for (int k = 0; k < n; k++) {
                                 int i = (k + offset * 25) % n; // different orders per thread
-                                out[i] = c.predict(Arrays.copyOfRange(x.data, i * 1600, (i + 1) * 1600), 1)[0];
+                                out[i] = c.predict(pictures(x, i, 1), 1)[0];
                             }
                             return out;
                         }));
@@ -250,9 +262,9 @@ public class ClassifierTest {
     @Test
     public void longRunDoesNotGrowNativeMemory() throws IOException {
         org.junit.Assume.assumeTrue("needs /proc/self/status", Files.exists(Path.of("/proc/self/status")));
-        float[] one = new float[1600];
+        float[] one = new float[PX];
         Arrays.fill(one, 0.5f);
-        float[] batch = new float[16 * 1600];
+        float[] batch = new float[16 * PX];
         for (ArtifactFormat f : new ArtifactFormat[] {ArtifactFormat.ONNX, ArtifactFormat.SAVEDMODEL}) {
             try (Classifier c = Classifier.open(TestData.artifacts(), f)) {
                 for (int i = 0; i < 3000; i++) {

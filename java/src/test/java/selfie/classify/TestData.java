@@ -14,7 +14,8 @@ import java.util.List;
  * Where the tests find their data: the artifacts folder (system property
  * selfie.artifacts, default ROOT/artifacts), Python's reference outputs (selfie.reference,
  * default ROOT/build/reference, written by gradle's pythonReference task) and the shared
- * seed data (ROOT/../shared/datasets/selfie-or-not/thumbnails-40).
+ * seed data (ROOT/../shared/datasets/selfie-or-not/thumbnails-40, or $SELFIE_SEED_DATA; "none"
+ * hides it, as on a user's fresh clone).
  */
 final class TestData {
     static final String SEED_RELATIVE = "../shared/datasets/selfie-or-not/thumbnails-40";
@@ -59,15 +60,23 @@ final class TestData {
      * SELFIE_REQUIRE_SEED_DATA=1, when it fails.
      */
     static Path seedData() {
-        Path seed = root().resolve(SEED_RELATIVE).normalize();
+        String chosen = System.getenv("SELFIE_SEED_DATA");
+        if ("none".equals(chosen)) {
+            skipOrFail("SELFIE_SEED_DATA=none hides the shared seed data set");
+        }
+        Path seed = chosen == null || chosen.isEmpty()
+                ? root().resolve(SEED_RELATIVE).normalize() : Paths.get(chosen);
         if (!Files.isDirectory(seed)) {
-            String why = "shared seed data set not found at " + seed;
-            if ("1".equals(System.getenv("SELFIE_REQUIRE_SEED_DATA"))) {
-                fail(why + " and SELFIE_REQUIRE_SEED_DATA=1");
-            }
-            assumeTrue(why + "; skipping (set SELFIE_REQUIRE_SEED_DATA=1 to fail instead)", false);
+            skipOrFail("shared seed data set not found at " + seed);
         }
         return seed;
+    }
+
+    private static void skipOrFail(String why) {
+        if ("1".equals(System.getenv("SELFIE_REQUIRE_SEED_DATA"))) {
+            fail(why + " and SELFIE_REQUIRE_SEED_DATA=1");
+        }
+        assumeTrue(why + "; skipping (set SELFIE_REQUIRE_SEED_DATA=1 to fail instead)", false);
     }
 
     /** Whether a paths.txt line is one of the seed data's pictures. */
