@@ -25,6 +25,9 @@ def staged_folder(out: Path) -> Iterator[Path]:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+        # mkdtemp makes the folder 0700; published, it must read like a plain mkdir's
+        # (0755 under umask 022), or a service running as another user cannot load it.
+        os.chmod(stage, 0o777 & ~current_umask())
     except OSError as err:
         raise ToolkitError(f"{out.parent}: cannot write here ({err.strerror})") from None
     try:
@@ -33,6 +36,13 @@ def staged_folder(out: Path) -> Iterator[Path]:
     finally:
         if stage.exists():
             shutil.rmtree(stage, ignore_errors=True)
+
+
+def current_umask() -> int:
+    """The process's umask; POSIX can only read it by setting it, so set it back at once."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def replace_folder(new: Path, out: Path) -> None:
