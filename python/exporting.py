@@ -16,6 +16,7 @@ from python.errors import ParityError
 from python.manifest import describe_artifact
 from python.quiet import native_stderr_silenced
 from python.report import metrics, plot_confusion, plot_training
+from python.runtimes import keras_probabilities
 from python.train import TrainingResult
 from python.verify import compare, verify_artifacts
 
@@ -49,7 +50,7 @@ def export_all(stage: Path, result: TrainingResult, data: Dataset, args: argpars
 
     model = result.model
     x_test, y_test = data.test.x, data.test.y
-    reference = np.asarray(model.predict(x_test, batch_size=256, verbose=0)).reshape(-1)
+    reference = keras_probabilities(model, x_test)
     measured = metrics(y_test, reference, args.threshold, data.labels)
 
     say(args, "exporting savedmodel, keras, tflite, onnx")

@@ -82,11 +82,6 @@ def _keras(root: Path, manifest: dict) -> object:
                                    compile=False)
 
 
-def _keras_run(model: object, x: np.ndarray) -> np.ndarray:
-    """Keras probabilities; a direct call, since predict() retraces per batch shape."""
-    return np.asarray(model(x, training=False)).reshape(-1)
-
-
 def picture_files(split: dict, work: Path) -> list[str]:
     """The test split as picture files: the real files where they exist, else 8-bit PNGs."""
     from PIL import Image
@@ -110,13 +105,13 @@ def run_matrix(root: Path, manifest: dict, python: bool = True, java: bool = Tru
     from python.data import load_image
     from python.javacells import JAVA_RUNTIMES, java_unavailable, run_java
     from python.manifest import checked_artifact
-    from python.runtimes import runner_for
+    from python.runtimes import keras_probabilities, runner_for
 
     split = dict(np.load(root / manifest["data"]["test_split_file"]))
     threshold = float(manifest["threshold"])
     inputs = input_sets(split["x"])
     keras_model = _keras(root, manifest)
-    refs = {k: (split["probability"] if k == "test" else _keras_run(keras_model, v))
+    refs = {k: (split["probability"] if k == "test" else keras_probabilities(keras_model, v))
             for k, v in inputs.items()}
     cells: dict[str, dict] = {}
     if python:
@@ -137,7 +132,7 @@ def run_matrix(root: Path, manifest: dict, python: bool = True, java: bool = Tru
         with tempfile.TemporaryDirectory(prefix="parity-") as tmp:
             work = Path(tmp)
             files = picture_files(split, work)
-            file_ref = _keras_run(keras_model, np.stack([load_image(f, split["x"].shape[1])
+            file_ref = keras_probabilities(keras_model, np.stack([load_image(f, split["x"].shape[1])
                                                          for f in files]))
             labels = [str(s) for s in split["labels"]]
             expected = [labels[int(p >= threshold)] for p in file_ref]

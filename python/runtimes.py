@@ -10,11 +10,25 @@ import numpy as np
 Runner = Callable[[Path, np.ndarray], np.ndarray]
 
 
+KERAS_BATCH = 256
+
+
+def keras_probabilities(model: object, x: np.ndarray) -> np.ndarray:
+    """Keras probabilities by calling the model on batches of 256.
+
+    Not ``model.predict``: it retraces per batch shape, and hands each batch's outputs
+    to its callbacks as logs, where Keras's ``pythonify_logs`` calls ``float()`` on the
+    array: a NumPy DeprecationWarning for every one-picture batch.
+    """
+    parts = [np.asarray(model(x[i:i + KERAS_BATCH], training=False)).reshape(-1)
+             for i in range(0, len(x), KERAS_BATCH)]
+    return np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, np.float32)
+
+
 def _keras(path: Path, x: np.ndarray) -> np.ndarray:
     import keras
 
-    model = keras.saving.load_model(str(path), compile=False)
-    return np.asarray(model.predict(x, batch_size=256, verbose=0)).reshape(-1).astype(np.float32)
+    return keras_probabilities(keras.saving.load_model(str(path), compile=False), x)
 
 
 def _savedmodel(path: Path, x: np.ndarray) -> np.ndarray:
@@ -24,9 +38,12 @@ def _savedmodel(path: Path, x: np.ndarray) -> np.ndarray:
 
 
 def _tflite(path: Path, x: np.ndarray) -> np.ndarray:
+    """LiteRT, its native INFO line ("Created TensorFlow Lite XNNPACK delegate") kept off."""
     from converters.tflite import run_tflite
+    from python.quiet import native_stderr_silenced
 
-    return run_tflite(path, x)
+    with native_stderr_silenced():
+        return run_tflite(path, x)
 
 
 def _onnx(path: Path, x: np.ndarray) -> np.ndarray:

@@ -134,3 +134,20 @@ def _fake_classpath(tmp_path: Path) -> Path:
     path = tmp_path / "classpath.txt"
     path.write_text("none.jar\n")
     return path
+
+
+def test_keras_runtime_is_warning_free_on_one_picture(exported):
+    """Keras's predict() passed each batch's outputs through float(): a NumPy warning."""
+    import warnings
+
+    from python.runtimes import runner_for
+
+    x = np.load(exported / "test_split.npz")["x"]
+    _, run = runner_for("keras")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        one = run(exported / "model.keras", x[:1])
+        many = run(exported / "model.keras", x)
+    assert [str(w.message) for w in caught] == []
+    assert one.shape == (1,) and many.shape == (len(x),)
+    assert abs(float(one[0]) - float(many[0])) < 1e-6
