@@ -10,17 +10,31 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_DATA = ROOT.parent / "shared" / "datasets" / "selfie-or-not" / "thumbnails-40"
+DEFAULT_SEED_DATA = ROOT.parent / "shared" / "datasets" / "selfie-or-not" / "thumbnails-40"
 #: CI sets this so that tests needing the shared seed data fail instead of skipping.
 REQUIRE_SEED = "SELFIE_REQUIRE_SEED_DATA"
+#: Where the seed data is, if not beside the clone; "none" hides it, as on a user's clone.
+SEED_DATA_VARIABLE = "SELFIE_SEED_DATA"
+
+
+def seed_data_path() -> Path | None:
+    """The seed data folder the tests look at, or None when SELFIE_SEED_DATA=none hides it."""
+    chosen = os.environ.get(SEED_DATA_VARIABLE, "")
+    if chosen == "none":
+        return None
+    return Path(chosen) if chosen else DEFAULT_SEED_DATA
 
 
 def seed_data_or_skip() -> Path:
-    if SEED_DATA.is_dir():
-        return SEED_DATA
-    where = SEED_DATA.relative_to(ROOT.parent)
-    reason = (f"the shared seed data set is not beside this clone ({where} missing);"
-              " it exists only on the team's machines")
+    seed = seed_data_path()
+    if seed is not None and seed.is_dir():
+        return seed
+    if seed is None:
+        reason = f"{SEED_DATA_VARIABLE}=none hides the shared seed data set"
+    else:
+        where = seed.relative_to(ROOT.parent) if seed.is_relative_to(ROOT.parent) else seed
+        reason = (f"the shared seed data set is not beside this clone ({where} missing);"
+                  " it exists only on the team's machines")
     if os.environ.get(REQUIRE_SEED) == "1":
         pytest.fail(f"{REQUIRE_SEED}=1 but {reason}")
     pytest.skip(reason)
@@ -39,9 +53,17 @@ def run_module(module: str, *args: str, timeout: float = 600) -> subprocess.Comp
 
 
 @pytest.fixture(scope="session")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One real export of the embedded data for the whole session (a few epochs, quantized)."""
+def export_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess]:
+    """One real quiet export of the embedded data for the whole session (2 epochs, int8)."""
     out = tmp_path_factory.mktemp("export") / "artifacts"
-    result = run_module("python.export", "--quantize", "--epochs", "2", "--out", str(out))
+    result = run_module("python.export", "--quantize", "--epochs", "2", "--quiet",
+                        "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
-    return out
+    return out, result
+
+
+@pytest.fixture(scope="session")
+def exported(export_run: tuple[Path, subprocess.CompletedProcess]) -> Path:
+    return export_run[0]

@@ -38,6 +38,30 @@ def test_artifacts_and_manifest(exported):
     assert (exported / "confusion_matrix.png").stat().st_size > 1000
 
 
+def test_published_artifacts_have_plain_modes(exported):
+    """Every folder and file as a plain mkdir and write under our umask would make them."""
+    import os
+    import stat
+
+    from python.staging import current_umask
+
+    mask = current_umask()
+    paths = [exported, *exported.rglob("*")]
+    modes = {p.relative_to(exported).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in paths}
+    want = {p.relative_to(exported).as_posix(): (0o777 if p.is_dir() else 0o666) & ~mask
+            for p in paths}
+    assert modes == want
+    assert os.access(exported, os.R_OK | os.X_OK)
+
+
+def test_quiet_export_prints_only_warnings(export_run):
+    """--quiet: no progress, no tables, no native INFO lines; a warning (Java skipped) may stay."""
+    _, result = export_run
+    assert result.stdout == ""
+    for line in result.stderr.splitlines():
+        assert line.startswith("export: Java parity cells skipped: "), line
+
+
 def test_shipped_savedmodel_is_frozen(exported):
     """Weights as constants and no function call: what makes TensorFlow Java's calls cheap."""
     from tensorflow.core.protobuf import saved_model_pb2
