@@ -1,23 +1,24 @@
-"""SavedModel to ONNX through tf2onnx, with a named input and a dynamic batch."""
+"""SavedModel to ONNX through tf2onnx, with the SavedModel's input name and a dynamic batch."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 #: tf2onnx 1.17 fails on opsets 19 and newer; 17 runs on every current ONNX Runtime.
 OPSET = 17
-INPUT_NAME = "picture"
 OUTPUT_NAME = "probability"
 
 
 def to_onnx(savedmodel: str | Path, out: str | Path, opset: int = OPSET) -> Path:
-    """Convert ``serving_default`` of the SavedModel to ONNX, renaming its ends plainly."""
+    """Convert ``serving_default`` of the SavedModel to ONNX, renaming its ends plainly.
+
+    The input keeps the signature's input name (the Keras input's), so one name serves
+    every format; the output is called ``probability``.
+    """
     import tensorflow as tf
     from tf2onnx import convert, tf_loader
 
-    from converters.savedmodel import SIGNATURE, TAG
+    from converters.savedmodel import SIGNATURE, TAG, signature_names
 
     graph_def, inputs, outputs, tables, renames = tf_loader.from_saved_model(
         str(savedmodel), None, None, tag=TAG, signatures=[SIGNATURE],
@@ -26,7 +27,7 @@ def to_onnx(savedmodel: str | Path, out: str | Path, opset: int = OPSET) -> Path
     if len(inputs) != 1 or len(outputs) != 1:
         raise ValueError(f"expected one input and one output, got {inputs} -> {outputs}")
     renames = dict(renames)
-    renames[inputs[0]] = INPUT_NAME
+    renames[inputs[0]] = signature_names(savedmodel)[0]
     renames[outputs[0]] = OUTPUT_NAME
     out = Path(out)
     with tf.device("/cpu:0"):
@@ -65,21 +66,3 @@ def shorten_names(model: object) -> object:
     for info in graph.value_info:
         info.name = new(info.name, "t")
     return model
-
-
-def session(path: str | Path) -> object:
-    """An onnxruntime CPU session for the file."""
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.log_severity_level = 3
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-
-def run_onnx(path: str | Path, x: np.ndarray) -> np.ndarray:
-    """Probabilities from an ONNX model in onnxruntime."""
-    sess = session(path)
-    name = sess.get_inputs()[0].name
-    if len(x) == 0:
-        return np.zeros(0, np.float32)
-    return sess.run(None, {name: x.astype(np.float32)})[0].reshape(-1).astype(np.float32)

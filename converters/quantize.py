@@ -32,6 +32,7 @@ def quantize_onnx(
     onnx_path: str | Path, out: str | Path, calibration: np.ndarray, method: str = "static_qdq",
 ) -> Path:
     """Write an int8 twin of the float ONNX model by the named method."""
+    import onnx
     from onnxruntime.quantization import (
         CalibrationMethod,
         QuantFormat,
@@ -41,14 +42,12 @@ def quantize_onnx(
     )
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
-    from converters.onnx import session
-
     out = Path(out)
     with tempfile.TemporaryDirectory() as tmp:
         prepared = Path(tmp) / "prepared.onnx"
         quant_pre_process(str(onnx_path), str(prepared), skip_symbolic_shape=True)
         if method.startswith("static_qdq"):
-            name = session(prepared).get_inputs()[0].name
+            name = onnx.load(str(prepared)).graph.input[0].name
             quantize_static(
                 str(prepared), str(out), _Pictures(name, calibration[:CALIBRATION_SAMPLES]),
                 quant_format=QuantFormat.QDQ, activation_type=QuantType.QInt8,

@@ -1,10 +1,8 @@
-"""Keras model to TF SavedModel with a ``serving_default`` signature, and its runner."""
+"""Keras model to TF SavedModel with a ``serving_default`` signature, and its frozen twin."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import numpy as np
 
 SIGNATURE = "serving_default"
 TAG = "serve"
@@ -66,17 +64,3 @@ def signature_names(path: str | Path) -> tuple[str, str]:
     (input_name,) = fn.structured_input_signature[1].keys()
     (output_name,) = fn.structured_outputs.keys()
     return input_name, output_name
-
-
-def run_savedmodel(path: str | Path, x: np.ndarray, batch: int = 256) -> np.ndarray:
-    """Probabilities from the SavedModel's ``serving_default`` in Python TensorFlow."""
-    import tensorflow as tf
-
-    fn = tf.saved_model.load(str(path)).signatures[SIGNATURE]
-    (input_name,) = fn.structured_input_signature[1].keys()
-    (output_name,) = fn.structured_outputs.keys()
-    out = [
-        fn(**{input_name: tf.constant(x[i:i + batch])})[output_name].numpy().reshape(-1)
-        for i in range(0, len(x), batch)
-    ]
-    return np.concatenate(out).astype(np.float32) if out else np.zeros(0, np.float32)

@@ -44,38 +44,3 @@ def to_tflite_int8(savedmodel: str | Path, out: str | Path, calibration: np.ndar
     out = Path(out)
     out.write_bytes(converter.convert())
     return out
-
-
-def _interpreter(path: str | Path) -> object:
-    """LiteRT's interpreter where installed, else TensorFlow's bundled tf.lite one."""
-    try:
-        from ai_edge_litert.interpreter import Interpreter
-    except ImportError:
-        import tensorflow as tf
-
-        Interpreter = tf.lite.Interpreter  # noqa: N806
-    return Interpreter(model_path=str(path))
-
-
-def run_tflite(path: str | Path, x: np.ndarray) -> np.ndarray:
-    """Probabilities from a float or int8 TFLite model, quantizing the input as it asks."""
-    interp = _interpreter(path)
-    inp = interp.get_input_details()[0]
-    outp = interp.get_output_details()[0]
-    n = len(x)
-    interp.resize_tensor_input(inp["index"], [max(n, 1), *x.shape[1:]])
-    interp.allocate_tensors()
-    if n == 0:
-        return np.zeros(0, np.float32)
-    feed = x.astype(np.float32)
-    if inp["dtype"] != np.float32:
-        scale, zero = inp["quantization"]
-        info = np.iinfo(inp["dtype"])
-        feed = np.clip(np.round(feed / scale + zero), info.min, info.max).astype(inp["dtype"])
-    interp.set_tensor(inp["index"], feed)
-    interp.invoke()
-    y = interp.get_tensor(outp["index"]).reshape(-1)
-    if outp["dtype"] != np.float32:
-        scale, zero = outp["quantization"]
-        y = (y.astype(np.float32) - zero) * scale
-    return y.astype(np.float32)

@@ -48,7 +48,10 @@ def cli_main(func: Callable[..., int]) -> Callable[..., int]:
         if module == "__main__":  # run as python -m python.NAME
             module = sys.modules["__main__"].__spec__.name if sys.modules["__main__"].__spec__ \
                 else sys.argv[0]
-        prog = str(module).rsplit(".", 1)[-1].removesuffix(".py")
+        parts = str(module).removesuffix(".py").split(".")
+        # python.export.command -> export: a command is named by its stage's package
+        prog = parts[-2] if parts[-1] in ("command", "__main__") and len(parts) > 1 \
+            else parts[-1]
         try:
             return func(*args, **kwargs)
         except ToolkitError as err:

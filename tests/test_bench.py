@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from python.bench_report import write_reports
-from python.javacells import java_unavailable
+from python.bench.report import write_reports
+from python.runtimes.jvm import java_unavailable
 
 
 def _row(name, artifact, lang, p50, tput):

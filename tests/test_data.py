@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from python.data import DEFAULT_IMAGE_SIZE, decode_grey, grey_to_input, load_image
+from python.data.pictures import DEFAULT_IMAGE_SIZE, decode_grey, grey_to_input, load_image
 from python.errors import PictureError
-from python.oddpictures import make_bad_pictures, make_odd_pictures
+from tests.oddpictures import make_bad_pictures, make_odd_pictures
 
 ODD = ["grey16.png", "palette_transparent.png", "rgba.png", "grey_alpha.png", "cmyk.jpg",
        "exif_rotated.jpg", "lossless.webp", "big_text_chunk.png", "bilevel.png", "large_rgb.png"]

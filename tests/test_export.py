@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
-from python.manifest import artifact_sha256
+from python.artifacts.digests import artifact_sha256
 from tests.conftest import run_module
 from tests.pictures import make_folder
 
@@ -24,6 +24,7 @@ def test_artifacts_and_manifest(exported):
         assert artifact_sha256(path) == entry["sha256"]
     assert m["input"] == {"height": 40, "width": 40, "channels": 1, "dtype": "float32",
                           "layout": "NHWC", "range": [0.0, 1.0]}
+    assert m["schema_version"] == 2
     assert m["labels"] == ["not_face", "face"] and m["threshold"] == 0.5
     assert m["data"]["train"] + m["data"]["val"] + m["data"]["test"] == 200
     assert m["data"]["skipped"] == 0
@@ -43,7 +44,7 @@ def test_published_artifacts_have_plain_modes(exported):
     import os
     import stat
 
-    from python.staging import current_umask
+    from python.export.staging import current_umask
 
     mask = current_umask()
     paths = [exported, *exported.rglob("*")]
@@ -59,7 +60,7 @@ def test_quiet_export_prints_only_warnings(export_run):
     _, result = export_run
     assert result.stdout == ""
     for line in result.stderr.splitlines():
-        assert line.startswith("export: Java parity cells skipped: "), line
+        assert line.startswith("export: warning: Java parity cells skipped: "), line
 
 
 def test_shipped_savedmodel_is_frozen(exported):
@@ -104,7 +105,8 @@ def test_quantized_files_are_small(exported):
     a = m["artifacts"]
     assert a["tflite_int8"]["bytes"] <= 0.3 * a["tflite"]["bytes"]
     assert a["onnx_int8"]["bytes"] <= 0.3 * a["onnx"]["bytes"]
-    assert m["quantization"]["onnx_int8"]["chosen"] in ("static_qdq", "dynamic")
+    assert m["quantization"]["onnx_int8"]["chosen"] in ("static_qdq", "static_qdq_per_tensor",
+                                                        "dynamic")
 
 
 @pytest.mark.parametrize("fmt", ["onnx", "savedmodel", "tflite_int8"])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import converters.onnx
-from python import export
+from python.export import command as export
 
 
 def _old_folder(tmp_path):

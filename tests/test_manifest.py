@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
 
+from python.artifacts.digests import folder_sha256
+from python.artifacts.manifest import checked_artifact
 from python.errors import ArtifactError
-from python.manifest import checked_artifact, describe_artifact, folder_sha256
+from tests.manifests import manifest_with
 
 
 def test_folder_digest_follows_the_rule(tmp_path):
@@ -31,7 +34,7 @@ def test_folder_digest_sees_content_and_names(tmp_path):
 
 def test_checked_artifact_catches_missing_and_altered(tmp_path):
     (tmp_path / "model.onnx").write_bytes(b"model bytes")
-    manifest = {"artifacts": {"onnx": describe_artifact(tmp_path, "model.onnx", "onnx")}}
+    manifest = manifest_with(tmp_path, "onnx")
     assert checked_artifact(tmp_path, manifest, "onnx") == tmp_path / "model.onnx"
     (tmp_path / "model.onnx").write_bytes(b"model bytez")
     with pytest.raises(ArtifactError, match="was altered"):
@@ -41,3 +44,73 @@ def test_checked_artifact_catches_missing_and_altered(tmp_path):
         checked_artifact(tmp_path, manifest, "onnx")
     with pytest.raises(ArtifactError, match="no artifact 'tflite'"):
         checked_artifact(tmp_path, manifest, "tflite")
+
+
+def test_schema_file_is_the_generated_one():
+    """docs/manifest.schema.json states the dataclasses' shape, never a drifted copy."""
+    from python.artifacts.manifest import SCHEMA_FILE, json_schema
+
+    assert json.loads(SCHEMA_FILE.read_text()) == json_schema(), (
+        "regenerate: python -m python.artifacts.manifest --schema > docs/manifest.schema.json")
+
+
+def test_written_manifest_validates_against_the_schema(exported):
+    import jsonschema
+
+    from python.artifacts.manifest import SCHEMA_FILE
+
+    schema = json.loads(SCHEMA_FILE.read_text())
+    written = json.loads((exported / "manifest.json").read_text())
+    jsonschema.validate(written, schema)
+    broken = {**written, "threshold": "half"}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+def test_read_manifest_round_trips_and_refuses_bad_ones(tmp_path):
+    from python.artifacts.manifest import read_manifest, write_manifest
+
+    (tmp_path / "model.onnx").write_bytes(b"model bytes")
+    manifest = manifest_with(tmp_path, "onnx")
+    write_manifest(tmp_path, manifest)
+    assert read_manifest(tmp_path) == manifest
+    raw = json.loads((tmp_path / "manifest.json").read_text())
+    for change, message in (({"schema_version": 1}, "schema version 1"),
+                            ({"threshold": "half"}, "threshold"),
+                            ({"labels": None}, "labels")):
+        (tmp_path / "manifest.json").write_text(json.dumps({**raw, **change}))
+        with pytest.raises(ArtifactError, match=message):
+            read_manifest(tmp_path)
+
+
+def test_manifest_refuses_not_finite_numbers(tmp_path):
+    """JSON has no NaN: Java's parser rightly refuses it, so the writer must too."""
+    from dataclasses import replace
+
+    from python.artifacts.manifest import write_manifest
+
+    manifest = replace(manifest_with(tmp_path), threshold=float("nan"))
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        write_manifest(tmp_path, manifest)
+
+
+@pytest.mark.parametrize("where", ["absolute", "dotdot", "symlink"])
+def test_artifact_paths_stay_inside_the_folder(tmp_path, where):
+    """A manifest may not point outside its folder, even at a file whose digest it knows."""
+    from dataclasses import replace
+
+    folder = tmp_path / "artifacts"
+    folder.mkdir()
+    outside = tmp_path / "outside.onnx"
+    outside.write_bytes(b"model bytes")
+    (folder / "model.onnx").write_bytes(b"model bytes")
+    manifest = manifest_with(folder, "onnx")
+    entry = manifest.artifacts["onnx"]
+    if where == "symlink":
+        (folder / "model.onnx").unlink()
+        (folder / "model.onnx").symlink_to(outside)
+    else:
+        path = str(outside) if where == "absolute" else "../outside.onnx"
+        manifest = replace(manifest, artifacts={"onnx": replace(entry, path=path)})
+    with pytest.raises(ArtifactError, match="leaves the artifacts folder"):
+        checked_artifact(folder, manifest, "onnx")

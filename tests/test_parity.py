@@ -6,15 +6,17 @@ import json
 import os
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from python.javacells import java_unavailable, run_java
-from python.manifest import describe_artifact, read_manifest, write_manifest
-from python.parity import input_sets, run_matrix
-from python.verify import failures
+from python.artifacts.manifest import describe_artifact, read_manifest, write_manifest
+from python.artifacts.registry import spec
+from python.parity.compare import failures
+from python.parity.matrix import input_sets, run_matrix
+from python.runtimes.jvm import java_unavailable, run_java
 from tests.conftest import run_module
 
 REQUIRE_JAVA = "SELFIE_REQUIRE_JAVA"
@@ -46,7 +48,7 @@ def test_command_runs_every_cell_and_refreshes_manifest(java, artifacts):
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
     report = json.loads((artifacts / "parity.json").read_text())
     assert set(report["cells"]) == PYTHON_CELLS | JAVA_CELLS
-    n_test = read_manifest(artifacts)["data"]["test"]
+    n_test = read_manifest(artifacts).data.test
     for key, cell in report["cells"].items():
         assert cell["ok"], key
         if key.endswith("java_files"):
@@ -54,7 +56,7 @@ def test_command_runs_every_cell_and_refreshes_manifest(java, artifacts):
         else:
             assert set(cell["inputs"]) == {"test", "zeros", "ones", "noise", "single", "batch64"}
     assert report["cells"]["savedmodel/tensorflow_java"]["max_abs_diff"] <= 1e-5
-    assert set(read_manifest(artifacts)["parity"]) == PYTHON_CELLS | JAVA_CELLS
+    assert set(read_manifest(artifacts).parity) == PYTHON_CELLS | JAVA_CELLS
     assert "savedmodel/tensorflow_java" in result.stdout
 
 
@@ -66,8 +68,8 @@ def _rewrite_onnx(artifacts: Path, change) -> None:
     change(model)
     onnx.save(model, str(path))
     manifest = read_manifest(artifacts)  # a consistent manifest: only the numbers can tell
-    manifest["artifacts"]["onnx"] = describe_artifact(artifacts, "model.onnx", "onnx")
-    write_manifest(artifacts, manifest)
+    entries = {**manifest.artifacts, "onnx": describe_artifact(artifacts, spec("onnx"))}
+    write_manifest(artifacts, replace(manifest, artifacts=entries))
 
 
 def _nudge(model) -> None:
@@ -93,17 +95,16 @@ def _scale_input(model) -> None:
 @pytest.mark.parametrize("break_it", [_nudge, _scale_input], ids=["nudged_weight", "input_scale"])
 def test_broken_onnx_fails_its_cells(java, artifacts, break_it):
     _rewrite_onnx(artifacts, break_it)
-    cells, skipped = run_matrix(artifacts, read_manifest(artifacts), say=lambda _s: None)
+    cells, skipped = run_matrix(artifacts, read_manifest(artifacts))
     assert skipped is None
-    bad = {k for k, c in cells.items() if not c["ok"]}
+    bad = {k for k, c in cells.items() if not c.ok}
     assert bad == {"onnx/onnxruntime", "onnx/onnxruntime_java", "onnx/java_files"}
     assert all(any(f.startswith(k) for f in failures(cells)) for k in bad)
 
 
 def test_swapped_labels_fail_the_java_library_cells(java, artifacts):
     manifest = read_manifest(artifacts)
-    manifest["labels"] = manifest["labels"][::-1]
-    write_manifest(artifacts, manifest)
+    write_manifest(artifacts, replace(manifest, labels=manifest.labels[::-1]))
     result = run_module("python.parity", "--artifacts", str(artifacts))
     assert result.returncode == 1
     for key in ("savedmodel/java_files", "onnx/java_files", "onnx_int8/java_files"):
@@ -140,14 +141,14 @@ def test_keras_runtime_is_warning_free_on_one_picture(exported):
     """Keras's predict() passed each batch's outputs through float(): a NumPy warning."""
     import warnings
 
-    from python.runtimes import runner_for
+    from python.runtimes.loaders import load
 
     x = np.load(exported / "test_split.npz")["x"]
-    _, run = runner_for("keras")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        one = run(exported / "model.keras", x[:1])
-        many = run(exported / "model.keras", x)
+        run = load("keras", exported / "model.keras")
+        one = run(x[:1])
+        many = run(x)
     assert [str(w.message) for w in caught] == []
     assert one.shape == (1,) and many.shape == (len(x),)
     assert abs(float(one[0]) - float(many[0])) < 1e-6

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from python.staging import staged_folder
+from python.export.staging import staged_folder
 
 
 def _old(tmp_path):

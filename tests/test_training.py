@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from python.dataset import load_folder
-from python.train import balanced_class_weight, train
+from python.data.datasets import load_folder
+from python.training.fit import TrainingConfig, balanced_class_weight, train
 from tests.pictures import make_folder
 
 
@@ -16,10 +16,10 @@ def test_class_weights_make_classes_count_equally():
 
 
 def test_same_seed_same_model_and_best_epoch_kept(tmp_path):
-    data = load_folder(make_folder(tmp_path / "d", {"0": 40, "1": 40}), size=16, quiet=True)
-    a = train(data, 3, 16, 1e-3, seed=3, quiet=True)
-    b = train(data, 3, 16, 1e-3, seed=3, quiet=True)
-    c = train(data, 3, 16, 1e-3, seed=4, quiet=True)
+    data = load_folder(make_folder(tmp_path / "d", {"0": 40, "1": 40}), size=16)
+    a = train(data, TrainingConfig(epochs=3, batch_size=16, seed=3, image_size=16))
+    b = train(data, TrainingConfig(epochs=3, batch_size=16, seed=3, image_size=16))
+    c = train(data, TrainingConfig(epochs=3, batch_size=16, seed=4, image_size=16))
     same = [np.array_equal(x, y) for x, y in zip(a.model.get_weights(), b.model.get_weights(),
                                                    strict=True)]
     assert all(same)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from python.artifacts.registry import FROM_FILES_RUNTIME, spec
+
 #: Float artifacts (SavedModel, float TFLite, float ONNX) against Keras on the same
 #: float32 input. The math is the same graph in float32; kernels differ only in
 #: summation order and fused ops, which moves a sigmoid probability by ~1e-7. 1e-5
@@ -29,22 +31,17 @@ QUANTIZED_SIZE_RATIO = 0.30
 QUANTIZED_ACCURACY_DROP = 0.01
 
 
-def is_quantized(artifact: str) -> bool:
-    """Artifacts named ``*_int8`` hold quantized weights."""
-    return artifact.endswith("_int8")
-
-
-#: The runtime that reads picture files itself (decoding and resizing in Java).
-FROM_FILES_RUNTIME = "java_files"
-
-
-def cell_ok(artifact: str, max_abs_diff: float, label_agreement: float,
+def cell_ok(artifact: str, max_abs_diff: float | None, label_agreement: float,
             runtime: str = "") -> bool:
-    """Whether one parity cell is within tolerance for its kind of artifact and runtime."""
-    if is_quantized(artifact):
-        return label_agreement >= QUANTIZED_LABEL_AGREEMENT
+    """Whether one parity cell is within tolerance for its kind of artifact and runtime.
+
+    ``max_abs_diff`` None means a probability was NaN or infinite: never within tolerance.
+    """
+    if spec(artifact).quantized:
+        return label_agreement >= QUANTIZED_LABEL_AGREEMENT and max_abs_diff is not None
     limit = JAVA_FILES_MAX_ABS_DIFF if runtime == FROM_FILES_RUNTIME else FLOAT_MAX_ABS_DIFF
-    return max_abs_diff <= limit and label_agreement >= FLOAT_LABEL_AGREEMENT
+    return (max_abs_diff is not None and max_abs_diff <= limit
+            and label_agreement >= FLOAT_LABEL_AGREEMENT)
 
 
 def describe() -> dict[str, float]:

@@ -2,13 +2,59 @@
 
 from __future__ import annotations
 
-import sys
+import logging
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 
-from python.dataset import Dataset
+from python.data.datasets import Dataset
+from python.data.pictures import DEFAULT_IMAGE_SIZE
+from python.training.networks import ARCHITECTURES, TRAINING_DEFAULTS
+
+log = logging.getLogger(__name__)
+AUGMENTATIONS = ("none", "mirror", "random")
+SCHEDULES = ("constant", "cosine")
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """How to train: every setting a run depends on, so the same config repeats a run."""
+
+    architecture: str = "seed"
+    epochs: int = 30
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    schedule: str = "constant"
+    augment: str = "mirror"
+    seed: int = 0
+    image_size: int = DEFAULT_IMAGE_SIZE
+
+    def __post_init__(self) -> None:
+        for name, allowed in (("architecture", ARCHITECTURES), ("augment", AUGMENTATIONS),
+                              ("schedule", SCHEDULES)):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)},"
+                                 f" not {getattr(self, name)!r}")
+        for name in ("epochs", "batch_size", "image_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        if self.learning_rate <= 0:
+            raise ValueError("learning_rate must be positive")
+
+    @classmethod
+    def for_architecture(cls, architecture: str, **given: object) -> TrainingConfig:
+        """The architecture's measured defaults, with the settings given (not None) on top."""
+        chosen = {k: v for k, v in given.items() if v is not None}
+        return cls(architecture=architecture,
+                   **{**TRAINING_DEFAULTS.get(architecture, {}), **chosen})
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+    def updated(self, **given: object) -> TrainingConfig:
+        known = {f.name for f in fields(self)}
+        return replace(self, **{k: v for k, v in given.items() if k in known and v is not None})
 
 
 @dataclass
@@ -45,15 +91,7 @@ def augment(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([x, x[:, :, ::-1, :]]), np.concatenate([y, y])
 
 
-AUGMENTATIONS = ("none", "mirror", "random")
-SCHEDULES = ("constant", "cosine")
-
-
-def train(
-    data: Dataset, epochs: int, batch_size: int, learning_rate: float, seed: int,
-    architecture: str = "seed", augmentation: str = "mirror", quiet: bool = False,
-    schedule: str = "constant",
-) -> TrainingResult:
+def train(data: Dataset, config: TrainingConfig) -> TrainingResult:
     """Train and keep the weights of the epoch with the lowest validation loss.
 
     ``mirror`` adds mirrored copies of the training pictures once; ``random``
@@ -67,19 +105,19 @@ def train(
         import keras
         import tensorflow as tf
 
-    from python.model import build_model, random_augmentation
+    from python.training.networks import build_model, random_augmentation
 
-    if augmentation not in AUGMENTATIONS:
-        raise ValueError(f"unknown augmentation {augmentation!r}; known: {AUGMENTATIONS}")
+    epochs, batch_size, seed = config.epochs, config.batch_size, config.seed
+    learning_rate, augmentation = config.learning_rate, config.augment
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
     device = training_device()
     size = int(data.train.x.shape[1])
-    model = build_model(size, learning_rate, architecture)
+    model = build_model(size, learning_rate, config.architecture)
     x, y = data.train.x, data.train.y
     if augmentation == "mirror":
         x, y = augment(x, y)
-    if schedule == "cosine":
+    if config.schedule == "cosine":
         steps = epochs * int(np.ceil(len(x) / batch_size))
         rate = keras.optimizers.schedules.CosineDecay(learning_rate, steps)
         model.compile(optimizer=keras.optimizers.Adam(rate),
@@ -96,18 +134,37 @@ def train(
         inputs = {"x": pipeline, "shuffle": False}  # the pipeline shuffles
     weights = balanced_class_weight(y)
     best = _BestEpoch(model)
-    verbose = 0 if quiet else (1 if sys.stdout.isatty() else 2)
-    if not quiet:
-        print(f"training on {device}: {len(x)} pictures, {epochs} epochs, batch {batch_size}")
+    log.info("training on %s: %d pictures, %d epochs, batch %d", device, len(x), epochs,
+             batch_size)
     start = time.perf_counter()
     fit = model.fit(
         **inputs, epochs=epochs, validation_data=(data.val.x, data.val.y.astype(np.float32)),
-        class_weight=weights, callbacks=[best], verbose=verbose,
+        class_weight=weights, callbacks=[best, _Progress(epochs)], verbose=0,
     )
     seconds = time.perf_counter() - start
     model.set_weights(best.weights)
     history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
     return TrainingResult(model, history, best.epoch, seconds, device, weights)
+
+
+class _Progress:
+    """Keras callback: one log line per epoch (Keras's own bar writes to stdout)."""
+
+    def __new__(cls, epochs: int):
+        import keras
+
+        class Progress(keras.callbacks.Callback):
+            def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+                self.started = time.perf_counter()
+
+            def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+                logs = logs or {}
+                shown = ", ".join(f"{k} {float(logs[k]):.4f}" for k in
+                                  ("loss", "accuracy", "val_loss", "val_accuracy") if k in logs)
+                log.info("epoch %d/%d: %s (%.1f s)", epoch + 1, epochs, shown,
+                         time.perf_counter() - self.started)
+
+        return Progress()
 
 
 class _BestEpoch:

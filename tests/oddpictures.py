@@ -1,7 +1,11 @@
 """Odd real-world pictures made with Pillow, each with the 8-bit grey pixels it must load as.
 
-Used by the loading tests and by the Java preprocessing parity (through
-``python -m python.reference``), so both sides are held to the same cases.
+Used by the loading tests and by the Java tests (``python -m tests.oddpictures DIR``
+writes them for Gradle's reference task), so both sides are held to the same cases.
+
+The expected pixels are computed independently of ``python.data.pictures``: colour to
+grey by Pillow's own C converter (``convert("L")``, ITU-R 601-2 luma in integers),
+alpha over white in floating point, rounded; never by the formulas under test.
 """
 
 from __future__ import annotations
@@ -31,14 +35,14 @@ def _pattern(h: int, w: int) -> np.ndarray:
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
-    r = rgb.astype(np.int64)
-    return ((19595 * r[..., 0] + 38470 * r[..., 1] + 7471 * r[..., 2] + 32768) >> 16).astype(
-        np.uint8)
+    """Grey as Pillow's C converter makes it from 8-bit RGB."""
+    return np.array(Image.fromarray(np.ascontiguousarray(rgb, np.uint8), "RGB").convert("L"))
 
 
 def _over_white(grey: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-    g, a = grey.astype(np.int64), alpha.astype(np.int64)
-    return ((g * a + 255 * (255 - a) + 127) // 255).astype(np.uint8)
+    """Alpha compositing over white in floating point, rounded to the nearest level."""
+    g, a = grey.astype(np.float64), alpha.astype(np.float64) / 255.0
+    return np.rint(g * a + 255.0 * (1.0 - a)).astype(np.uint8)
 
 
 def _rgb(h: int, w: int) -> np.ndarray:
@@ -78,14 +82,11 @@ def make_odd_pictures(folder: str | Path) -> dict[str, OddPicture]:
     Image.fromarray(np.dstack([base, base[::-1]]), mode="LA").save(
         add("grey_alpha.png", _over_white(base, base[::-1])))
 
-    # CMYK JPEG (lossy): Pillow's cmyk2rgb, then luma.
+    # CMYK JPEG (lossy): what Pillow's own CMYK -> RGB -> L conversion makes of the pixels.
     cmyk = np.dstack([_pattern(40, 40), _pattern(40, 40)[:, ::-1], np.full((40, 40), 30, np.uint8),
                       np.full((40, 40), 20, np.uint8)])
-    c = cmyk.astype(np.int64)
-    nk = 255 - c[..., 3:4]
-    t = c[..., :3] * nk + 128
-    Image.fromarray(cmyk, mode="CMYK").save(
-        add("cmyk.jpg", _luma(np.clip(nk - ((t + (t >> 8)) >> 8), 0, 255)), 8), quality=98)
+    pillow_grey = np.asarray(Image.fromarray(cmyk, mode="CMYK").convert("RGB").convert("L"))
+    Image.fromarray(cmyk, mode="CMYK").save(add("cmyk.jpg", pillow_grey, 8), quality=98)
 
     # EXIF Orientation 6 (display rotated 90 degrees clockwise): stored on its side.
     upright = _pattern(30, 40)
@@ -134,3 +135,21 @@ def make_bad_pictures(folder: str | Path) -> dict[str, Path]:
     files["bomb.png"].write_bytes(b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr)
                                   + _png_chunk(b"IDAT", idat) + _png_chunk(b"IEND", b""))
     return files
+
+
+def write_reference_pictures(folder: str | Path) -> tuple[list[Path], list[Path]]:
+    """The odd pictures under folder/odd, the bad ones under folder/bad and in folder/bad.txt."""
+    folder = Path(folder)
+    odd = [o.path for o in make_odd_pictures(folder / "odd").values()]
+    bad = list(make_bad_pictures(folder / "bad").values())
+    (folder / "bad.txt").write_text("".join(f"{p}\n" for p in bad), encoding="utf-8")
+    return odd, bad
+
+
+if __name__ == "__main__":  # python -m tests.oddpictures DIR: for Gradle's reference task
+    import sys
+
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m tests.oddpictures DIR")
+    odd, bad = write_reference_pictures(sys.argv[1])
+    print(f"wrote {len(odd)} odd and {len(bad)} bad pictures under {sys.argv[1]}")

@@ -8,15 +8,17 @@ listing order or the random seed.
 from __future__ import annotations
 
 import hashlib
-import sys
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from python.data import DEFAULT_IMAGE_SIZE, decode_grey, grey_to_input
+from python.data.pictures import DEFAULT_IMAGE_SIZE, decode_grey, grey_to_input
 from python.errors import DataError, PictureError
+
+log = logging.getLogger(__name__)
 
 PICTURE_SUFFIXES = {
     ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".ppm", ".pgm",
@@ -99,17 +101,20 @@ def _display(name: str) -> str:
     return SEED_LABELS.get(name, name)
 
 
-class _Loader:
-    """Decodes pictures, remembers skipped ones, reports progress on a terminal."""
+#: A progress line every this many pictures.
+PROGRESS_EVERY = 500
 
-    def __init__(self, size: int, skip_bad: bool, quiet: bool) -> None:
-        self.size, self.skip_bad, self.quiet = size, skip_bad, quiet
+
+class _Loader:
+    """Decodes pictures, remembers skipped ones, logs progress."""
+
+    def __init__(self, size: int, skip_bad: bool) -> None:
+        self.size, self.skip_bad = size, skip_bad
         self.skipped: list[str] = []
 
     def load(self, files: list[tuple[Path, int]]) -> tuple[list[np.ndarray], list[int],
                                                           list[str], list[str]]:
         xs, ys, digests, sources = [], [], [], []
-        show = not self.quiet and sys.stderr.isatty()
         for i, (path, label) in enumerate(files, 1):
             try:
                 data = path.read_bytes()
@@ -118,18 +123,15 @@ class _Loader:
                 if not self.skip_bad:
                     raise
                 self.skipped.append(str(err))
-                if not self.quiet:
-                    print(f"skipped {err}", file=sys.stderr)
+                log.warning("skipped %s", err)
                 continue
             except OSError as err:
                 raise PictureError(path, f"cannot read ({err.strerror})") from None
             ys.append(label)
             digests.append(hashlib.sha256(data).hexdigest())
             sources.append(str(path))
-            if show and (i % 200 == 0 or i == len(files)):
-                print(f"\rloading pictures {i}/{len(files)}", end="", file=sys.stderr)
-        if show and files:
-            print(file=sys.stderr)
+            if i % PROGRESS_EVERY == 0 or i == len(files):
+                log.info("loaded %d of %d pictures", i, len(files))
         return xs, ys, digests, sources
 
 
@@ -153,7 +155,7 @@ def _split_by_hash(
 
 def load_folder(
     root: str | Path, size: int = DEFAULT_IMAGE_SIZE, positive: str | None = None,
-    skip_bad: bool = False, quiet: bool = False,
+    skip_bad: bool = False,
 ) -> Dataset:
     """Load a picture folder: class sub-folders, optionally under training/ and test/."""
     root = Path(root)
@@ -162,7 +164,7 @@ def load_folder(
     if not root.is_dir():
         raise DataError(f"{root}: not a folder")
     seed_layout = (root / "training").is_dir() and (root / "test").is_dir()
-    loader = _Loader(size, skip_bad, quiet)
+    loader = _Loader(size, skip_bad)
     if seed_layout:
         names = sorted({p.name for part in ("training", "test")
                         for p in _class_folders(root / part)})

@@ -1,7 +1,7 @@
 """Java parity cells: run the JVM side in subprocesses, turn any failure into a failed cell.
 
 Nothing here imports TensorFlow or JPype: inputs go out as .npy files, a worker
-process (``python.jvm_worker``) starts the JVM, probabilities come back as .npy.
+process (``python.runtimes.jvm_worker``) starts the JVM, probabilities come back as .npy.
 """
 
 from __future__ import annotations
@@ -12,20 +12,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+from python.artifacts.manifest import Manifest, artifact_path
+from python.artifacts.registry import FROM_FILES_RUNTIME, java_artifacts
+
+ROOT = Path(__file__).resolve().parents[2]
 CLASSPATH_FILE = ROOT / "build" / "runtime-classpath.txt"
-WORKER = [sys.executable, "-m", "python.jvm_worker"]
-#: Java runtime -> the artifacts it runs.
-JAVA_RUNTIMES = {
-    "tensorflow_java": ("savedmodel",),
-    "onnxruntime_java": ("onnx", "onnx_int8"),
-    "java_files": ("savedmodel", "onnx", "onnx_int8"),
-}
+WORKER = [sys.executable, "-m", "python.runtimes.jvm_worker"]
 DEFAULT_TIMEOUT = 300.0
 
 
@@ -62,22 +59,22 @@ def read_classpath(classpath_file: Path = CLASSPATH_FILE) -> list[str]:
 
 
 def run_java(
-    runtime: str, artifacts: Path, manifest: dict, inputs: dict[str, np.ndarray],
+    runtime: str, artifacts: Path, manifest: Manifest, inputs: dict[str, np.ndarray],
     files: list[str], work: Path, timeout: float = DEFAULT_TIMEOUT,
     worker: list[str] | None = None, classpath_file: Path = CLASSPATH_FILE,
 ) -> dict[tuple[str, str], JavaOutcome]:
     """Run one Java runtime's jobs in one worker process: (artifact, input) -> outcome.
 
-    ``inputs`` are tensors for the tensor runtimes; ``files`` are pictures for
-    ``java_files`` (its input is named ``files``).
+    ``inputs`` are tensors for the tensor runtimes; ``files`` are pictures for the
+    from-files runtime (its input is named ``files``).
     """
     work.mkdir(parents=True, exist_ok=True)
     jobs = []
-    for artifact in JAVA_RUNTIMES[runtime]:
-        if artifact not in manifest["artifacts"]:
+    for artifact in java_artifacts(runtime):
+        if artifact not in manifest.artifacts:
             continue
-        path = str((artifacts / manifest["artifacts"][artifact]["path"]).resolve())
-        if runtime == "java_files":
+        path = str(artifact_path(artifacts, manifest, artifact).resolve())
+        if runtime == FROM_FILES_RUNTIME:
             jobs.append({"artifact": artifact, "path": path, "input": "files", "files": files,
                          "out": str(work / f"{runtime}.{artifact}.files.npy")})
             continue
@@ -91,7 +88,8 @@ def run_java(
         return {}
     result_file = work / f"{runtime}.result.json"
     request = {"classpath": read_classpath(classpath_file), "runtime": runtime,
-               "artifacts": str(artifacts.resolve()), "jobs": jobs, "result": str(result_file)}
+               "artifacts": str(artifacts.resolve()), "signature": asdict(manifest.signature),
+               "jobs": jobs, "result": str(result_file)}
     request_file = work / f"{runtime}.request.json"
     request_file.write_text(json.dumps(request), encoding="utf-8")
     failure = _run_worker(worker or WORKER, request_file, timeout)

@@ -2,14 +2,14 @@
 
 Python TensorFlow and TensorFlow Java each carry libtensorflow_framework.so.2 and
 their own protobuf registries; in one process they crash. So the parent writes
-inputs as .npy files and a request as JSON, starts ``python -m python.jvm_worker
+inputs as .npy files and a request as JSON, starts ``python -m python.runtimes.jvm_worker
 REQUEST``, and reads probabilities back as .npy. A crash here costs only this
 process: the parent turns it into failed cells carrying this process's stderr.
 
 Request: {"classpath": [jar, ...], "runtime": "tensorflow_java" | "onnxruntime_java" |
-"java_files", "artifacts": DIR, "jobs": [{"artifact", "path", "input", "npy" | "files",
-"out"}], "result": FILE}. Result, written to FILE as JSON: {"jobs": [{"out", "error",
-"seconds", "labels"?}]}.
+"java_files", "artifacts": DIR, "signature": the manifest's signature, "jobs":
+[{"artifact", "path", "input", "npy" | "files", "out"}], "result": FILE}. Result, written
+to FILE as JSON: {"jobs": [{"out", "error", "seconds", "labels"?}]}.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-RUNTIMES = ("tensorflow_java", "onnxruntime_java", "java_files")
+from python.artifacts.registry import FROM_FILES_RUNTIME, JAVA_RUNTIMES
 
 
 def _start_jvm(classpath: list[str]) -> None:
@@ -40,14 +40,14 @@ def _floats(x: np.ndarray) -> object:
 
 
 class TensorFlowJava:
-    """org.tensorflow.SavedModelBundle called directly: tag serve, serving_default."""
+    """org.tensorflow.SavedModelBundle called directly, with the manifest's tag and signature."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, signature: dict) -> None:
         import jpype
 
         self.tf = jpype.JPackage("org").tensorflow
-        self.bundle = self.tf.SavedModelBundle.load(path, "serve")
-        self.fn = self.bundle.function("serving_default")
+        self.bundle = self.tf.SavedModelBundle.load(path, signature["tag"])
+        self.fn = self.bundle.function(signature["name"])
         signature = self.fn.signature()
         self.input = str(next(iter(signature.inputNames())))
         self.output = str(next(iter(signature.outputNames())))
@@ -72,7 +72,7 @@ class TensorFlowJava:
 class OnnxRuntimeJava:
     """ai.onnxruntime.OrtSession called directly."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, signature: dict) -> None:
         import jpype
 
         self.ort = jpype.JPackage("ai").onnxruntime
@@ -121,12 +121,14 @@ class JavaLibraryFromFiles:
         self.classifier.close()
 
 
-def _runner(runtime: str, artifacts: str, job: dict) -> object:
-    if runtime == "tensorflow_java":
-        return TensorFlowJava(job["path"])
-    if runtime == "onnxruntime_java":
-        return OnnxRuntimeJava(job["path"])
-    return JavaLibraryFromFiles(artifacts, job["artifact"])
+def _runner(request: dict, job: dict) -> object:
+    if request["runtime"] == FROM_FILES_RUNTIME:
+        return JavaLibraryFromFiles(request["artifacts"], job["artifact"])
+    return RUNNERS[request["runtime"]](job["path"], request["signature"])
+
+
+#: Java runtime (the registry's JAVA_RUNTIMES) -> the class that calls it directly.
+RUNNERS = {"tensorflow_java": TensorFlowJava, "onnxruntime_java": OnnxRuntimeJava}
 
 
 def serve(request: dict) -> dict:
@@ -140,9 +142,9 @@ def serve(request: dict) -> dict:
         entry = {"out": job["out"], "error": None}
         try:
             if job["artifact"] not in runners:
-                runners[job["artifact"]] = _runner(runtime, request["artifacts"], job)
+                runners[job["artifact"]] = _runner(request, job)
             runner = runners[job["artifact"]]
-            if runtime == "java_files":
+            if runtime == FROM_FILES_RUNTIME:
                 probability, labels = runner.run(job["files"])
                 entry["labels"] = labels
             else:
@@ -159,10 +161,10 @@ def serve(request: dict) -> dict:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m python.jvm_worker REQUEST.json", file=sys.stderr)
+        print("usage: python -m python.runtimes.jvm_worker REQUEST.json", file=sys.stderr)
         return 2
     request = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    if request.get("runtime") not in RUNTIMES:
+    if request.get("runtime") not in JAVA_RUNTIMES:
         print(f"jvm_worker: unknown runtime {request.get('runtime')!r}", file=sys.stderr)
         return 2
     result = serve(request)

@@ -13,9 +13,10 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from python.artifacts.registry import ARTIFACTS  # noqa: E402
 from python.errors import PictureError, cli_main  # noqa: E402
 
-FORMATS = ("savedmodel", "tflite", "tflite_int8", "onnx", "onnx_int8", "keras")
+FORMATS = tuple(a.name for a in ARTIFACTS)
 
 
 def format_line(path: str, label: str, probability: float) -> str:
@@ -42,15 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     import numpy as np
 
-    from python.data import load_image
-    from python.manifest import checked_artifact, read_manifest
-    from python.runtimes import runner_for
+    from python.artifacts.manifest import checked_artifact, read_manifest
+    from python.artifacts.registry import spec
+    from python.data.pictures import load_image
+    from python.runtimes.loaders import load_artifact
 
     manifest = read_manifest(args.artifacts)
     path = checked_artifact(args.artifacts, manifest, args.format)
-    fmt = str(manifest["artifacts"][args.format]["format"])
-    size = int(manifest["input"]["height"])
-    labels, threshold = manifest["labels"], float(manifest["threshold"])
+    size = manifest.input.height
 
     inputs, good, failed = [], [], 0
     for picture in args.pictures:
@@ -61,12 +61,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"predict: error: {err}", file=sys.stderr)
             failed += 1
     if inputs:
-        _, run = runner_for(fmt)
-        probability = run(path, np.stack(inputs))
+        probability = load_artifact(spec(args.format), path)(np.stack(inputs))
         for picture, p in zip(good, probability, strict=True):
-            print(format_line(picture, labels[int(p >= threshold)], float(p)))
+            print(format_line(picture, manifest.label_for(float(p)), float(p)))
     return 1 if failed else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -10,22 +10,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
+from python import logs
+from python.artifacts.manifest import Manifest
+from python.artifacts.registry import ARTIFACTS
 from python.errors import ToolkitError, cli_main
-from python.javacells import CLASSPATH_FILE, ROOT, read_classpath
+from python.runtimes.jvm import CLASSPATH_FILE, ROOT, read_classpath
 
 SEED_DATA = ROOT.parent / "shared" / "datasets" / "selfie-or-not" / "thumbnails-40"
 JAVA_BENCH = ROOT / "build" / "install" / "selfie-classify" / "bin" / "selfie-classify-benchmark"
-PYTHON_ROUTES = [("keras", "keras"), ("tensorflow", "savedmodel"), ("litert", "tflite"),
-                 ("litert", "tflite_int8"), ("onnxruntime", "onnx"), ("onnxruntime", "onnx_int8")]
+#: (runtime, artifact): every artifact in its Python runtime, Keras first (the baseline).
+PYTHON_ROUTES = [(a.python_runtime, a.name) for a in ARTIFACTS if a.name == "keras"] + [
+    (a.python_runtime, a.name) for a in ARTIFACTS if a.name != "keras"]
+WORKER = [sys.executable, "-m", "python.runtimes.bench_worker"]
 #: (runtime, artifact, environment): TensorFlow Java runs twice, with its oneDNN kernels
 #: (the default) and with its Eigen ones (TF_ENABLE_ONEDNN_OPTS=0, read once at load), as
 #: the faster of the two depends on the network and the batch.
@@ -35,6 +40,7 @@ JAVA_ROUTES = [("tensorflow_java", "savedmodel", {}),
                ("onnxruntime_java", "onnx", {}), ("onnxruntime_java", "onnx_int8", {})]
 #: The seed's slides: 10 epochs of 1280 training pictures took an hour.
 SEED_SAMPLES_PER_S = 1280 * 10 / 3600.0
+log = logging.getLogger(__name__)
 
 
 def run_measured(command: list[str], timeout: float = 900,
@@ -85,26 +91,27 @@ def training(data: Path, quick: bool, architecture: str) -> dict:
             "speedup_over_seed": samples / seconds / SEED_SAMPLES_PER_S}
 
 
-def python_runtimes(artifacts: Path, manifest: dict, iterations: int, threads: int,
-                    say: Callable[[str], None]) -> list[dict]:
-    size = int(manifest["input"]["height"])
+def python_runtimes(artifacts: Path, manifest: Manifest, iterations: int,
+                    threads: int) -> list[dict]:
+    from python.artifacts.manifest import checked_artifact
+
+    size = manifest.input.height
     rows = []
     for runtime, artifact in PYTHON_ROUTES:
-        if artifact not in manifest["artifacts"]:
+        if artifact not in manifest.artifacts:
             continue
-        path = artifacts / manifest["artifacts"][artifact]["path"]
-        say(f"bench: {runtime} {artifact} (Python)")
-        out, rss, _ = run_measured([sys.executable, "-m", "python.bench_worker", "--runtime",
-                                    runtime, "--path", str(path), "--size", str(size),
-                                    "--iterations", str(iterations), "--threads",
-                                    str(threads)])
+        path = checked_artifact(artifacts, manifest, artifact)
+        log.info("bench: %s %s (Python)", runtime, artifact)
+        out, rss, _ = run_measured([*WORKER, "--runtime", runtime, "--path", str(path),
+                                    "--size", str(size), "--iterations", str(iterations),
+                                    "--threads", str(threads)])
         rows.append({"name": runtime, "artifact": artifact, "lang": "python",
                      **json.loads(out.strip().splitlines()[-1]), "peak_rss_mb": rss})
     return rows
 
 
-def java_runtimes(artifacts: Path, pictures: Path | None, iterations: int, threads: int,
-                  say: Callable[[str], None]) -> tuple[list, dict]:
+def java_runtimes(artifacts: Path, pictures: Path | None, iterations: int,
+                  threads: int) -> tuple[list, dict]:
     if not JAVA_BENCH.exists():
         raise ToolkitError(f"{JAVA_BENCH.relative_to(ROOT)}: missing (run: gradle installDist)")
     rows, pre = [], {}
@@ -113,7 +120,7 @@ def java_runtimes(artifacts: Path, pictures: Path | None, iterations: int, threa
                "--formats", artifact, "--threads", str(threads)]
         if pictures is not None and not pre:
             cmd += ["--pictures", str(pictures)]
-        say(f"bench: {runtime} {artifact} (Java)")
+        log.info("bench: %s %s (Java)", runtime, artifact)
         out, rss, _ = run_measured(cmd, environment=environment)
         report = json.loads(out[out.index("{"):])
         pre = pre or report.get("preprocessing", {})
@@ -140,7 +147,7 @@ def _dist_bytes(*names: str) -> int:
     return total
 
 
-def footprint(manifest: dict) -> list[dict]:
+def footprint(manifest: Manifest) -> list[dict]:
     """Model bytes plus the runtime a deployment of each route must carry."""
     jars = {Path(p).name: Path(p).stat().st_size for p in read_classpath(CLASSPATH_FILE)} \
         if CLASSPATH_FILE.exists() else {}
@@ -153,7 +160,7 @@ def footprint(manifest: dict) -> list[dict]:
     ort_linux = _linux_x64_only([p for p in read_classpath(CLASSPATH_FILE)
                                  if Path(p).name.startswith("onnxruntime")]) if jars else 0
     library = jar_bytes("selfie-classify", "imageio", "common-", "metadata-extractor", "xmpcore")
-    model = {k: v["bytes"] for k, v in manifest["artifacts"].items()}
+    model = {k: v.bytes for k, v in manifest.artifacts.items()}
     routes = [
         ("TensorFlow Java + SavedModel", "savedmodel", tf_java + library,
          "tensorflow-core-api, tensorflow-core-native (linux-x86_64), protobuf, javacpp,"
@@ -200,7 +207,7 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    from python.manifest import versions
+    from python.artifacts.manifest import versions
 
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr
     return {"cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform(),
@@ -223,42 +230,38 @@ def main(argv: list[str] | None = None) -> int:
                    help="skip the training measurement")
     p.add_argument("--quick", action="store_true",
                    help="few iterations and one epoch: keeps the benchmark working in CI")
+    logs.add_flags(p)
     args = p.parse_args(argv)
-    from python.bench_report import write_reports
-    from python.manifest import read_manifest
+    logs.configure("bench", quiet=args.quiet, verbose=args.verbose)
+    from python.artifacts.manifest import read_manifest
+    from python.bench.report import write_reports
 
     manifest = read_manifest(args.artifacts)
     iterations = 50 if args.quick else 3000
     have_data = args.data.is_dir()
-    say = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
     result: dict = {"machine": machine(), "quick": args.quick, "iterations": iterations,
                     "threads": args.threads, "artifacts": {
-                        "architecture": manifest["training"]["architecture"],
-                        "test_accuracy": manifest["metrics"]["test_accuracy"]}}
-    rows = python_runtimes(args.artifacts, manifest, iterations, args.threads, say)
+                        "architecture": manifest.training.architecture,
+                        "test_accuracy": manifest.metrics.test_accuracy}}
+    rows = python_runtimes(args.artifacts, manifest, iterations, args.threads)
     java_rows, java_pre = java_runtimes(args.artifacts, args.data if have_data else None,
-                                        iterations, args.threads, say)
+                                        iterations, args.threads)
     result["runtimes"] = rows + java_rows
     result["preprocessing"] = {"java_ms_per_picture": java_pre.get("us_per_picture", 0) / 1e3}
     if have_data:
-        out, _, _ = run_measured([sys.executable, "-m", "python.bench_worker", "--runtime",
-                                  "pillow", "--path", str(args.data), "--iterations",
-                                  "200" if args.quick else "2000"])
+        out, _, _ = run_measured([*WORKER, "--runtime", "pillow", "--path", str(args.data),
+                                  "--iterations", "200" if args.quick else "2000"])
         result["preprocessing"]["python_ms_per_picture"] = json.loads(out)[
             "preprocess_ms_per_picture"]
     if have_data and args.training:
-        say("bench: training on the seed data")
-        result["training"] = training(args.data, args.quick,
-                                      manifest["training"]["architecture"])
+        log.info("bench: training on the seed data")
+        result["training"] = training(args.data, args.quick, manifest.training.architecture)
     else:
         why = "--no-training" if have_data else f"{args.data}: no such folder"
         result["training"] = {"skipped": why}
     result["footprint"] = footprint(manifest)
     paths = write_reports(result, args.out)
     print(paths["markdown"].read_text())
-    say(f"bench: wrote {', '.join(str(p) for p in paths.values())}")
+    log.info("bench: wrote %s", ", ".join(str(p) for p in paths.values()))
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

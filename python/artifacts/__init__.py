@@ -1,0 +1,1 @@
+"""What an export produces: the artifact registry, their digests, the typed manifest."""

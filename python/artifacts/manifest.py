@@ -1,0 +1,264 @@
+"""manifest.json: what was exported, from what, how to feed it, and how well it agrees.
+
+The manifest's shape is these dataclasses, read and written here and nowhere else.
+``docs/manifest.schema.json`` is generated from them (``python -m
+python.artifacts.manifest --schema``) and every written manifest is validated
+against it in the tests; other runtimes (the Java library) read the same file.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from python.artifacts.digests import artifact_bytes, artifact_sha256
+from python.artifacts.registry import ArtifactSpec
+from python.errors import ArtifactError
+
+MANIFEST = "manifest.json"
+#: 2: typed manifest (``schema_version`` replaces version 1's ``format_version``).
+SCHEMA_VERSION = 2
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "manifest.schema.json"
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """The model input: float32 ``[batch, height, width, channels]`` in [0, 1]."""
+
+    height: int
+    width: int
+    channels: int = 1
+    dtype: str = "float32"
+    layout: str = "NHWC"
+    range: tuple[float, float] = (0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    meaning: str = "probability of the positive class (labels[1])"
+    shape: tuple[str, int] = ("batch", 1)
+    dtype: str = "float32"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Names a runtime must use: the SavedModel's tag, signature and ends, ONNX's ends."""
+
+    tag: str
+    name: str
+    input: str
+    output: str
+    onnx_input: str
+    onnx_output: str
+
+
+@dataclass(frozen=True)
+class ArtifactEntry:
+    """One written artifact: where it is (relative to the folder), what it is, its digest."""
+
+    path: str
+    format: str
+    bytes: int
+    sha256: str
+    quantized: bool = False
+
+
+@dataclass(frozen=True)
+class DataSummary:
+    source: str
+    split_rule: str
+    train: int
+    val: int
+    test: int
+    skipped: int
+    skipped_files: list[str]
+    test_split_file: str
+
+
+@dataclass(frozen=True)
+class TrainingSummary:
+    architecture: str
+    epochs: int
+    best_epoch: int
+    batch_size: int
+    learning_rate: float
+    schedule: str
+    seed: int
+    augmentation: str
+    class_weight: dict[str, float]
+    history: dict[str, list[float]]
+
+
+@dataclass(frozen=True)
+class Metrics:
+    test_accuracy: float
+    balanced_accuracy: float
+    recall: dict[str, float]
+    confusion_matrix: dict[str, Any]
+    training_seconds: float
+    device: str
+
+
+@dataclass(frozen=True)
+class ParityCell:
+    """One artifact in one runtime against Keras; max_abs_diff is null when not finite."""
+
+    max_abs_diff: float | None
+    label_agreement: float
+    n: int
+    ok: bool
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Everything a runtime needs to use the artifacts, and the evidence that they agree."""
+
+    input: InputSpec
+    output: OutputSpec
+    signature: Signature
+    preprocessing: dict[str, Any]
+    labels: list[str]
+    threshold: float
+    data: DataSummary
+    training: TrainingSummary
+    metrics: Metrics
+    artifacts: dict[str, ArtifactEntry]
+    quantization: dict[str, dict[str, Any]]
+    parity: dict[str, ParityCell]
+    created: str
+    tolerances: dict[str, float]
+    digest_rule: str
+    versions: dict[str, str]
+    parity_java: str = "not run"
+    export_seconds: float | None = None
+    schema_version: int = SCHEMA_VERSION
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def label_for(self, probability: float) -> str:
+        return self.labels[int(probability >= self.threshold)]
+
+    def with_parity(self, cells: dict[str, ParityCell], parity_java: str | None = None,
+                    ) -> Manifest:
+        """A copy whose parity has these cells added (or replaced)."""
+        return replace(self, parity={**self.parity, **cells},
+                       parity_java=parity_java or self.parity_java)
+
+
+def _adapter() -> Any:
+    from pydantic import TypeAdapter  # validates nested JSON into the dataclasses above
+
+    return TypeAdapter(Manifest)
+
+
+def json_schema() -> dict[str, Any]:
+    """The manifest's JSON Schema, generated from the dataclasses (one statement of the shape)."""
+    schema = _adapter().json_schema(mode="serialization")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema,
+            "title": "selfie-deploy manifest.json"}
+
+
+def describe_artifact(root: Path, artifact: ArtifactSpec) -> ArtifactEntry:
+    """The manifest entry for one artifact written under root."""
+    path = root / artifact.file
+    return ArtifactEntry(path=artifact.file, format=artifact.format,
+                         bytes=artifact_bytes(path), sha256=artifact_sha256(path),
+                         quantized=artifact.quantized)
+
+
+def versions() -> dict[str, str]:
+    """Versions of the Python side that made the artifacts."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": platform.python_version()}
+    for pkg in ("tensorflow", "keras", "tf2onnx", "onnx", "onnxruntime", "numpy", "pillow"):
+        try:
+            found[pkg] = version(pkg)
+        except PackageNotFoundError:
+            found[pkg] = "not installed"
+    return found
+
+
+def write_manifest(root: Path, manifest: Manifest) -> Path:
+    path = Path(root) / MANIFEST
+    text = json.dumps(manifest.to_json(), indent=2, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def read_manifest(root: Path) -> Manifest:
+    """The folder's manifest, validated; any problem is one ArtifactError naming the file."""
+    from pydantic import ValidationError
+
+    path = Path(root) / MANIFEST
+    if not path.is_file():
+        raise ArtifactError(f"{path}: no manifest; run python -m python.export first")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ArtifactError(f"{path}: not a valid manifest ({err})") from None
+    if not isinstance(raw, dict) or raw.get("schema_version") != SCHEMA_VERSION:
+        found = raw.get("schema_version", raw.get("format_version")) \
+            if isinstance(raw, dict) else None
+        raise ArtifactError(f"{path}: manifest schema version {found}, this toolkit reads"
+                            f" {SCHEMA_VERSION}; export again")
+    try:
+        return _adapter().validate_python(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ArtifactError(f"{path}: not a valid manifest ({where}: {first['msg']})") from None
+
+
+def artifact_path(root: Path, manifest: Manifest, name: str) -> Path:
+    """Where the manifest puts an artifact, refused unless it stays inside the folder.
+
+    An absolute path, a ``..`` that leaves the folder, or a symbolic link pointing
+    outside would let an altered manifest load any file whose digest it knows.
+    """
+    root = Path(root)
+    if name not in manifest.artifacts:
+        known = ", ".join(sorted(manifest.artifacts)) or "none"
+        raise ArtifactError(f"{root / MANIFEST}: no artifact {name!r} (has {known})")
+    relative = manifest.artifacts[name].path
+    path = root / relative
+    inside = root.resolve()
+    if Path(relative).is_absolute() or not path.resolve().is_relative_to(inside):
+        raise ArtifactError(f"{root / MANIFEST}: artifact {name!r} path {relative!r} leaves"
+                            " the artifacts folder")
+    return path
+
+
+def checked_artifact(root: Path, manifest: Manifest, name: str) -> Path:
+    """The artifact's path, after checking it exists and matches the manifest's sha256."""
+    path = artifact_path(root, manifest, name)
+    if not path.exists():
+        raise ArtifactError(f"{path}: artifact {name!r} is missing")
+    digest = artifact_sha256(path)
+    expected = manifest.artifacts[name].sha256
+    if digest != expected:
+        raise ArtifactError(
+            f"{path}: artifact {name!r} was altered (sha256 {digest[:12]}..., manifest says"
+            f" {expected[:12]}...)"
+        )
+    return path
+
+
+def main(argv: list[str]) -> int:
+    """``--schema``: print the JSON Schema (docs/manifest.schema.json is this output)."""
+    if argv != ["--schema"]:
+        print("usage: python -m python.artifacts.manifest --schema", file=sys.stderr)
+        return 2
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
+

@@ -1,0 +1,95 @@
+"""Every artifact the toolkit exports, declared once.
+
+Each entry says what a person needs to know about one artifact: its file, its
+format, whether its weights are quantized (and its float twin), the Python runtime
+that checks it and the Java runtimes that run it. The export, the manifest, predict,
+parity, reference and the benchmark all derive their lists from here.
+
+Adding a format means one entry here, one converter in ``converters/`` and one
+loader in ``python.runtimes.loaders``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ArtifactSpec:
+    """One exported artifact: where it lives in the folder and who runs it."""
+
+    name: str
+    file: str
+    format: str
+    python_runtime: str
+    java_runtimes: tuple[str, ...] = ()
+    #: The float artifact this one is the int8 twin of; None for float artifacts.
+    float_twin: str | None = None
+    description: str = ""
+
+    @property
+    def quantized(self) -> bool:
+        return self.float_twin is not None
+
+
+#: Python runtime -> what it is (the parity keys are "<artifact>/<runtime>").
+PYTHON_RUNTIMES = {
+    "keras": "Keras 3 (the reference the others are checked against)",
+    "tensorflow": "tf.saved_model.load in Python TensorFlow",
+    "litert": "LiteRT (ai-edge-litert), the standalone TFLite interpreter",
+    "onnxruntime": "onnxruntime (Python)",
+}
+
+#: Java runtime -> what it is. Each runs in a JVM worker process, never beside TensorFlow.
+JAVA_RUNTIMES = {
+    "tensorflow_java": "TensorFlow Java's SavedModelBundle, called directly",
+    "onnxruntime_java": "ONNX Runtime Java's OrtSession, called directly",
+    "java_files": "the project's Java library, end to end from picture files",
+}
+
+#: The runtime that reads picture files itself (decoding and resizing in Java).
+FROM_FILES_RUNTIME = "java_files"
+
+#: In the order of the size table.
+ARTIFACTS: tuple[ArtifactSpec, ...] = (
+    ArtifactSpec("savedmodel", "savedmodel", "savedmodel", "tensorflow",
+                 ("tensorflow_java", FROM_FILES_RUNTIME),
+                 description="TF SavedModel, frozen for serving"),
+    ArtifactSpec("keras", "model.keras", "keras", "keras", description="Keras 3"),
+    ArtifactSpec("tflite", "model.tflite", "tflite", "litert", description="float32 TFLite"),
+    ArtifactSpec("onnx", "model.onnx", "onnx", "onnxruntime",
+                 ("onnxruntime_java", FROM_FILES_RUNTIME), description="float32 ONNX"),
+    ArtifactSpec("tflite_int8", "model_int8.tflite", "tflite", "litert", float_twin="tflite",
+                 description="full-integer int8 TFLite"),
+    ArtifactSpec("onnx_int8", "model_int8.onnx", "onnx", "onnxruntime",
+                 ("onnxruntime_java", FROM_FILES_RUNTIME), float_twin="onnx",
+                 description="int8 ONNX"),
+)
+
+BY_NAME = {spec.name: spec for spec in ARTIFACTS}
+
+
+def spec(name: str) -> ArtifactSpec:
+    """The artifact called ``name``; a KeyError names the known ones."""
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"no artifact {name!r}; known: {', '.join(BY_NAME)}") from None
+
+
+def float_artifacts() -> tuple[ArtifactSpec, ...]:
+    return tuple(s for s in ARTIFACTS if not s.quantized)
+
+
+def quantized_artifacts() -> tuple[ArtifactSpec, ...]:
+    return tuple(s for s in ARTIFACTS if s.quantized)
+
+
+def java_artifacts(runtime: str) -> tuple[str, ...]:
+    """The artifacts one Java runtime runs, in registry order."""
+    return tuple(s.name for s in ARTIFACTS if runtime in s.java_runtimes)
+
+
+def java_runnable() -> tuple[str, ...]:
+    """Artifacts some Java runtime runs: the ones Python writes reference outputs for."""
+    return tuple(s.name for s in ARTIFACTS if s.java_runtimes)

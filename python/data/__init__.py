@@ -1,0 +1,1 @@
+"""The data stage: decoding and preparing pictures (``pictures``), labelled sets (``datasets``)."""

@@ -1,0 +1,1 @@
+"""The parity stage: every artifact in every runtime, compared with Keras within a tolerance."""

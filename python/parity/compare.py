@@ -1,0 +1,61 @@
+"""One parity cell: an artifact's probabilities in one runtime against Keras's, by tolerance."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from python.artifacts.manifest import ArtifactEntry, ParityCell
+from python.artifacts.registry import spec
+from python.errors import ParityError
+from python.parity import tolerance
+
+log = logging.getLogger(__name__)
+
+
+def compare(artifact: str, reference: np.ndarray, probability: np.ndarray,
+            threshold: float, runtime: str = "") -> ParityCell:
+    """max |p - p_ref| (None if any p is NaN or infinite), share of equal labels, n, ok."""
+    reference = np.asarray(reference, dtype=np.float64).reshape(-1)
+    probability = np.asarray(probability, dtype=np.float64).reshape(-1)
+    if reference.shape != probability.shape:
+        raise ParityError(f"{artifact}/{runtime or '?'}: {probability.shape[0]} outputs for"
+                          f" {reference.shape[0]} inputs")
+    n = int(reference.shape[0])
+    agree = float(np.mean((reference >= threshold) == (probability >= threshold))) if n else 1.0
+    diff: float | None = float(np.max(np.abs(reference - probability))) if n else 0.0
+    if not np.all(np.isfinite(probability)):
+        diff = None
+    return ParityCell(max_abs_diff=diff, label_agreement=agree, n=n,
+                      ok=tolerance.cell_ok(artifact, diff, agree, runtime))
+
+
+def failures(cells: dict[str, ParityCell]) -> list[str]:
+    """Each failing cell named, with its error or its numbers."""
+    out = []
+    for key, c in cells.items():
+        if c.ok:
+            continue
+        diff = "not finite" if c.max_abs_diff is None else f"{c.max_abs_diff:.3g}"
+        out.append(f"{key} ({c.error or f'max_abs_diff {diff}, labels {c.label_agreement:.2%}'})")
+    return out
+
+
+def verify_artifacts(root: Path, artifacts: dict[str, ArtifactEntry], x: np.ndarray,
+                     reference: np.ndarray, threshold: float) -> dict[str, ParityCell]:
+    """Run each artifact on x in its Python runtime; raise ParityError if any cell fails."""
+    from python.runtimes.loaders import predict_file
+
+    parity: dict[str, ParityCell] = {}
+    for name, entry in artifacts.items():
+        artifact = spec(name)
+        key = f"{name}/{artifact.python_runtime}"
+        log.info("verifying %s on %d test pictures", key, len(x))
+        probability = predict_file(artifact, root / entry.path, x)
+        parity[key] = compare(name, reference, probability, threshold, artifact.python_runtime)
+    failed = failures(parity)
+    if failed:
+        raise ParityError("out of tolerance: " + "; ".join(failed))
+    return parity

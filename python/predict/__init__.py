@@ -1,0 +1,1 @@
+"""``python -m python.predict``: classify picture files with an exported artifact."""

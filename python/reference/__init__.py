@@ -1,0 +1,1 @@
+"""``python -m python.reference``: Python's inputs and probabilities as .npy, for Java's tests."""

@@ -1,0 +1,1 @@
+"""Running artifacts: Python loaders, and worker processes for the JVM and the benchmark."""

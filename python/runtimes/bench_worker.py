@@ -1,0 +1,87 @@
+"""One Python runtime's timings, in a process of its own so its peak memory is its own.
+
+``python -m python.runtimes.bench_worker --runtime R --path P --size S --iterations N``
+prints one JSON object: load_ms, latency_ms_p50, latency_ms_p99 (one picture, after
+warm-up), throughput_per_s (batch of 64). Every runtime gets the same number of
+intra-op threads (one by default), as the Java benchmark does, so the figures
+compare runtimes, not thread counts. The artifact is loaded by the same loader the
+export and parity use (``python.runtimes.loaders``), int8 handling included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+
+BATCH = 64
+
+
+def measure(run: Callable[[np.ndarray], np.ndarray], size: int, iterations: int) -> dict:
+    rng = np.random.default_rng(0)
+    one = rng.uniform(0, 1, (1, size, size, 1)).astype(np.float32)
+    batch = rng.uniform(0, 1, (BATCH, size, size, 1)).astype(np.float32)
+    for _ in range(max(10, iterations // 10)):
+        run(one)
+    times = []
+    for _ in range(iterations):
+        t = time.perf_counter()
+        run(one)
+        times.append(time.perf_counter() - t)
+    run(batch)
+    rounds = max(3, iterations // 20)
+    t = time.perf_counter()
+    for _ in range(rounds):
+        run(batch)
+    per_batch = (time.perf_counter() - t) / rounds
+    ms = np.asarray(times) * 1e3
+    return {"latency_ms_p50": float(np.percentile(ms, 50)),
+            "latency_ms_p99": float(np.percentile(ms, 99)),
+            "throughput_per_s": BATCH / per_batch}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from python.runtimes.loaders import LOADERS, load
+
+    p = argparse.ArgumentParser(prog="python -m python.runtimes.bench_worker")
+    p.add_argument("--runtime", required=True, choices=[*LOADERS, "pillow"])
+    p.add_argument("--path", required=True, help="artifact, or for pillow a picture folder")
+    p.add_argument("--size", type=int, default=40)
+    p.add_argument("--iterations", type=int, default=2000)
+    p.add_argument("--threads", type=int, default=1, help="intra-op threads (default 1)")
+    args = p.parse_args(argv)
+    if args.runtime == "pillow":
+        print(json.dumps(preprocessing(args.path, args.size, args.iterations)))
+        return 0
+    start = time.perf_counter()
+    run = load(args.runtime, Path(args.path), args.threads)
+    run(np.zeros((1, args.size, args.size, 1), np.float32))  # the first call finishes loading
+    load_ms = (time.perf_counter() - start) * 1e3
+    print(json.dumps({"load_ms": load_ms, **measure(run, args.size, args.iterations)}))
+    return 0
+
+
+def preprocessing(folder: str, size: int, limit: int) -> dict:
+    """Pillow decode plus python.data.pictures preprocessing, milliseconds per picture."""
+    from python.data.pictures import load_image
+
+    files = sorted(p for p in Path(folder).rglob("*") if p.is_file())[: max(limit, 50)]
+    for f in files[:20]:
+        load_image(f, size)
+    t = time.perf_counter()
+    for f in files:
+        load_image(f, size)
+    return {"preprocess_ms_per_picture": (time.perf_counter() - t) * 1e3 / len(files),
+            "pictures": len(files)}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

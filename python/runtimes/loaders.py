@@ -1,0 +1,158 @@
+"""One loader per Python runtime: an artifact file in, pictures to probabilities out.
+
+Every loader returns a ``Predictor``: it takes a float32 batch ``[n, H, W, 1]`` in
+[0, 1] and returns the probability of the positive class as float32 ``[n]``, int8
+artifacts included (their input is quantized and their output turned back into a
+probability here). Export verification, parity, predict, reference and the
+benchmark all load through this module; ``threads`` is the benchmark's setting
+(intra-op threads), None keeps each runtime's default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from python.artifacts.registry import ArtifactSpec
+
+Predictor = Callable[[np.ndarray], np.ndarray]
+
+#: Pictures per call for the TensorFlow runtimes: bounds their memory on a large split.
+BATCH = 256
+
+
+def keras_probabilities(model: object, x: np.ndarray) -> np.ndarray:
+    """Keras probabilities by calling the model on batches.
+
+    Not ``model.predict``: it retraces per batch shape, and hands each batch's outputs
+    to its callbacks as logs, where Keras's ``pythonify_logs`` calls ``float()`` on the
+    array: a NumPy DeprecationWarning for every one-picture batch.
+    """
+    return _batched(lambda part: np.asarray(model(part, training=False)), x)
+
+
+def _batched(call: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndarray:
+    parts = [np.asarray(call(x[i:i + BATCH])).reshape(-1) for i in range(0, len(x), BATCH)]
+    return np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, np.float32)
+
+
+def _tf_threads(threads: int | None) -> None:
+    if threads is None:
+        return
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+
+
+def _keras(path: Path, threads: int | None) -> Predictor:
+    _tf_threads(threads)
+    import keras
+
+    model = keras.saving.load_model(str(path), compile=False)
+    return lambda x: keras_probabilities(model, x)
+
+
+def _tensorflow(path: Path, threads: int | None) -> Predictor:
+    _tf_threads(threads)
+    import tensorflow as tf
+
+    from converters.savedmodel import SIGNATURE
+
+    fn = tf.saved_model.load(str(path)).signatures[SIGNATURE]
+    (name,) = fn.structured_input_signature[1].keys()
+    (out,) = fn.structured_outputs.keys()
+    return lambda x: _batched(lambda part: fn(**{name: tf.constant(part)})[out].numpy(), x)
+
+
+def _litert(path: Path, threads: int | None) -> Predictor:
+    """One interpreter per batch size, so a repeated size costs no resize."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    from python.quiet import native_stderr_silenced
+
+    interpreters: dict[int, object] = {}
+
+    def interpreter(shape: tuple[int, ...]) -> object:
+        if shape[0] not in interpreters:
+            # its "Created TensorFlow Lite XNNPACK delegate" INFO line stays off stderr
+            with native_stderr_silenced():
+                it = Interpreter(model_path=str(path), num_threads=threads)
+                it.resize_tensor_input(it.get_input_details()[0]["index"], list(shape))
+                it.allocate_tensors()
+            interpreters[shape[0]] = it
+        return interpreters[shape[0]]
+
+    def predict(x: np.ndarray) -> np.ndarray:
+        if len(x) == 0:
+            return np.zeros(0, np.float32)
+        it = interpreter(x.shape)
+        inp, outp = it.get_input_details()[0], it.get_output_details()[0]
+        feed = x.astype(np.float32)
+        if inp["dtype"] != np.float32:  # full-integer int8: quantize as the model asks
+            scale, zero = inp["quantization"]
+            info = np.iinfo(inp["dtype"])
+            feed = np.clip(np.round(feed / scale + zero), info.min, info.max).astype(inp["dtype"])
+        it.set_tensor(inp["index"], feed)
+        with native_stderr_silenced():
+            it.invoke()
+        y = it.get_tensor(outp["index"]).reshape(-1)
+        if outp["dtype"] != np.float32:  # and turn the int8 output back into a probability
+            scale, zero = outp["quantization"]
+            y = (y.astype(np.float32) - zero) * scale
+        return y.astype(np.float32)
+
+    return predict
+
+
+def onnx_session(path: Path, threads: int | None = None) -> object:
+    """An onnxruntime CPU session for the file, quiet below errors."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    if threads is not None:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def _onnxruntime(path: Path, threads: int | None) -> Predictor:
+    session = onnx_session(path, threads)
+    name = session.get_inputs()[0].name
+
+    def predict(x: np.ndarray) -> np.ndarray:
+        if len(x) == 0:
+            return np.zeros(0, np.float32)
+        return session.run(None, {name: x.astype(np.float32)})[0].reshape(-1).astype(np.float32)
+
+    return predict
+
+
+#: Python runtime (the registry's ``python_runtime``) -> loader.
+LOADERS: dict[str, Callable[[Path, int | None], Predictor]] = {
+    "keras": _keras,
+    "tensorflow": _tensorflow,
+    "litert": _litert,
+    "onnxruntime": _onnxruntime,
+}
+
+
+def load(runtime: str, path: str | Path, threads: int | None = None) -> Predictor:
+    """Load an artifact file into the named Python runtime."""
+    if runtime not in LOADERS:
+        raise ValueError(f"no Python runtime {runtime!r}; known: {', '.join(LOADERS)}")
+    return LOADERS[runtime](Path(path), threads)
+
+
+def load_artifact(artifact: ArtifactSpec, path: str | Path,
+                  threads: int | None = None) -> Predictor:
+    """Load an artifact into the Python runtime the registry names for it."""
+    return load(artifact.python_runtime, path, threads)
+
+
+def predict_file(artifact: ArtifactSpec, path: str | Path, x: np.ndarray) -> np.ndarray:
+    """Load and run once: probabilities of one batch."""
+    return load_artifact(artifact, path)(x)

@@ -1,0 +1,1 @@
+"""The training stage: the networks, how they are trained, and how well they classify."""
