@@ -13,6 +13,12 @@ if ! command -v gradle >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; th
     echo "setup.sh: install a JDK (11+) and Gradle yourself; no apt-get here" >&2
   fi
 fi
+# Debian's Maven, for the Maven consumer example (examples/run-examples.sh).
+if ! command -v mvn >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq maven >/dev/null
+fi
 # The Java consumer: its jars from Maven Central, the CLI, and the classpath file that
 # the Python parity suite starts its JVM workers on.
 gradle -q installDist writeClasspath

@@ -176,3 +176,13 @@ def test_bad_picture_stops_export_or_is_skipped_and_counted(tmp_path):
     m = json.loads((out / "manifest.json").read_text())
     assert m["data"]["skipped"] == 1 and str(broken) in m["data"]["skipped_files"][0]
     assert m["input"]["height"] == 24
+
+
+@pytest.mark.parametrize("fmt", ["savedmodel", "keras", "tflite_int8"])
+def test_predict_keeps_native_chatter_off_stderr(exported, tmp_path, fmt):
+    """TensorFlow's plugin and device lines (cuInit, cuFFT...) are not the user's business."""
+    pics = make_folder(tmp_path, {"0": 1})
+    result = run_module("python.predict", "--artifacts", str(exported), "--format", fmt,
+                        *map(str, pics.rglob("*.png")))
+    assert result.returncode == 0 and result.stderr == "", result.stderr[-500:]
+    assert len(result.stdout.splitlines()) == 1

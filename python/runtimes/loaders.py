@@ -38,30 +38,44 @@ def _batched(call: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndar
     return np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, np.float32)
 
 
+def _import_tensorflow() -> object:
+    """TensorFlow, its CUDA plugins' registration lines (printed at import) kept off stderr."""
+    from python.quiet import native_stderr_silenced
+
+    with native_stderr_silenced():
+        import tensorflow as tf
+    return tf
+
+
 def _tf_threads(threads: int | None) -> None:
+    tf = _import_tensorflow()
     if threads is None:
         return
-    import tensorflow as tf
 
     tf.config.threading.set_intra_op_parallelism_threads(threads)
     tf.config.threading.set_inter_op_parallelism_threads(1)
 
 
 def _keras(path: Path, threads: int | None) -> Predictor:
+    from python.quiet import native_stderr_silenced
+
     _tf_threads(threads)
     import keras
 
-    model = keras.saving.load_model(str(path), compile=False)
+    with native_stderr_silenced():  # TensorFlow's device set-up (cuInit) speaks here
+        model = keras.saving.load_model(str(path), compile=False)
     return lambda x: keras_probabilities(model, x)
 
 
 def _tensorflow(path: Path, threads: int | None) -> Predictor:
     _tf_threads(threads)
-    import tensorflow as tf
+    tf = _import_tensorflow()
 
     from converters.savedmodel import SIGNATURE
+    from python.quiet import native_stderr_silenced
 
-    fn = tf.saved_model.load(str(path)).signatures[SIGNATURE]
+    with native_stderr_silenced():  # TensorFlow's device set-up (cuInit) speaks here
+        fn = tf.saved_model.load(str(path)).signatures[SIGNATURE]
     (name,) = fn.structured_input_signature[1].keys()
     (out,) = fn.structured_outputs.keys()
     return lambda x: _batched(lambda part: fn(**{name: tf.constant(part)})[out].numpy(), x)

@@ -1,109 +1,97 @@
 package selfie.classify;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Prints JSON timings: per runtime (savedmodel, onnx, onnx_int8) the load time, one
  * picture's latency p50/p99 after warm-up (preprocessing apart), batch-64 throughput,
  * plus Java preprocessing cost per picture and, with savedmodel, TensorFlow Java's own
  * per-call cost on a graph of one Identity op ({@link SessionFloor}).
- *
- * <p>usage: selfie-classify-benchmark [--artifacts DIR] [--pictures DIR] [--iterations N] [--threads T]
- * [--formats savedmodel,onnx,onnx_int8] (one format a JVM gives each runtime its own peak memory)
  */
-public final class Benchmark {
-    private Benchmark() {
+@Command(name = "selfie-classify-benchmark", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        sortOptions = false, synopsisHeading = "usage: ",
+        description = {"Prints JSON timings per runtime (one format a JVM gives each runtime its own peak memory)."})
+public final class Benchmark implements Callable<Integer> {
+    @Option(names = "--artifacts", paramLabel = "DIR", defaultValue = "artifacts",
+            description = "folder written by python -m python.export (default: ${DEFAULT-VALUE})")
+    private Path artifacts;
+
+    @Option(names = "--pictures", paramLabel = "DIR",
+            description = "pictures to time preprocessing on (up to 2000, sorted)")
+    private Path pictures;
+
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "5000",
+            description = "timed one-picture calls (default: ${DEFAULT-VALUE})")
+    private int iterations;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "1",
+            description = "the runtimes' intra-op threads (default: ${DEFAULT-VALUE})")
+    private int threads;
+
+    @Option(names = "--formats", paramLabel = "F", split = ",", defaultValue = "savedmodel,onnx,onnx_int8",
+            converter = Main.FormatConverter.class,
+            description = "comma-separated artifacts to time (default: ${DEFAULT-VALUE})")
+    private List<ArtifactFormat> formats;
+
+    @Spec
+    private CommandSpec spec;
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        System.exit(Main.commandLine(new Benchmark(), out, err).execute(args));
     }
 
-    public static void main(String[] args) throws Exception {
-        Path artifacts = Paths.get("artifacts");
-        Path pictures = null;
-        int iterations = 5000;
-        int threads = 1;
-        List<ArtifactFormat> formats = Arrays.asList(ArtifactFormat.values());
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--artifacts": artifacts = Paths.get(args[++i]); break;
-                case "--pictures": pictures = Paths.get(args[++i]); break;
-                case "--iterations": iterations = Integer.parseInt(args[++i]); break;
-                case "--threads": threads = Integer.parseInt(args[++i]); break;
-                case "--formats":
-                    formats = Arrays.stream(args[++i].split(",")).map(ArtifactFormat::of)
-                            .collect(Collectors.toList());
-                    break;
-                case "-h":
-                case "--help":
-                    System.out.println("usage: selfie-classify-benchmark [--artifacts DIR] [--pictures DIR]"
-                            + " [--iterations N] [--threads T] [--formats savedmodel,onnx,onnx_int8]\n"
-                            + "Prints JSON timings per runtime.");
-                    return;
-                default:
-                    System.err.println("selfie-classify-benchmark: error: unknown argument " + args[i]);
-                    System.exit(2);
-            }
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        String prog = spec.name();
+        if (iterations < 1 || threads < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--iterations and --threads must be at least 1");
         }
         Manifest manifest;
         try {
             manifest = Manifest.read(artifacts);
         } catch (ArtifactException e) {
-            System.err.println("selfie-classify-benchmark: error: " + e.getMessage());
-            System.exit(2);
-            return;
+            err.println(prog + ": error: " + e.getMessage());
+            return 2;
         }
         int size = manifest.pictureSize();
-        StringBuilder json = new StringBuilder("{\n");
-        json.append("  \"java\": ").append(Json.quote(System.getProperty("java.version"))).append(",\n");
-        json.append("  \"cores\": ").append(Runtime.getRuntime().availableProcessors()).append(",\n");
-        json.append("  \"intra_op_threads\": ").append(threads).append(",\n");
+        ObjectNode report = JsonNodeFactory.instance.objectNode();
+        report.put("java", System.getProperty("java.version"));
+        report.put("cores", Runtime.getRuntime().availableProcessors());
+        report.put("intra_op_threads", threads);
 
-        // Preprocessing: files decoded, EXIF read, grey, resize, scale.
-        List<Path> files = new ArrayList<>();
-        if (pictures != null) {
-            try (Stream<Path> w = Files.walk(pictures)) {
-                files = w.filter(Files::isRegularFile).sorted().limit(2000).collect(Collectors.toList());
-            }
-        }
         float[] sample = new float[size];
         Arrays.fill(sample, 0.5f);
-        if (!files.isEmpty()) {
-            Preprocessor pre = Preprocessor.of(manifest);
-            List<float[]> loaded = new ArrayList<>();
-            for (Path f : files.subList(0, Math.min(200, files.size()))) {
-                try {
-                    loaded.add(pre.load(f)); // warm-up
-                } catch (PictureException e) {
-                    // skipped
-                }
+        if (pictures != null) {
+            float[] first = timePreprocessing(manifest, report);
+            if (first != null) {
+                sample = first;
             }
-            long t0 = System.nanoTime();
-            int ok = 0;
-            for (Path f : files) {
-                try {
-                    pre.load(f);
-                    ok++;
-                } catch (PictureException e) {
-                    // skipped
-                }
-            }
-            double perPicture = (System.nanoTime() - t0) / 1e3 / Math.max(ok, 1);
-            if (!loaded.isEmpty()) {
-                sample = loaded.get(0);
-            }
-            json.append(String.format(Locale.ROOT, "  \"preprocessing\": {\"pictures\": %d, \"us_per_picture\": %.1f},%n",
-                    ok, perPicture));
         }
 
-        json.append("  \"runtimes\": {");
-        boolean first = true;
+        ObjectNode runtimes = report.putObject("runtimes");
         for (ArtifactFormat format : formats) {
             if (!manifest.artifacts().containsKey(format.key())) {
                 continue;
@@ -134,23 +122,61 @@ public final class Benchmark {
                     c.predict(batch, 64);
                 }
                 double seconds = (System.nanoTime() - b0) / 1e9;
-                json.append(first ? "\n" : ",\n");
-                first = false;
-                json.append(String.format(Locale.ROOT,
-                        "    %s: {\"load_ms\": %.1f, \"p50_ms\": %.4f, \"p99_ms\": %.4f, \"batch64_pictures_per_s\": %.0f}",
-                        Json.quote(format.key()), loadMs, t[iterations / 2] / 1e6,
-                        t[Math.min(iterations - 1, (int) (iterations * 0.99))] / 1e6, rounds * 64 / seconds));
+                ObjectNode r = runtimes.putObject(format.key());
+                r.put("load_ms", rounded(loadMs, 1));
+                r.put("p50_ms", rounded(t[iterations / 2] / 1e6, 4));
+                r.put("p99_ms", rounded(t[Math.min(iterations - 1, (int) (iterations * 0.99))] / 1e6, 4));
+                r.put("batch64_pictures_per_s", rounded(rounds * 64 / seconds, 0));
             } catch (ArtifactException e) {
-                System.err.println("selfie-classify-benchmark: " + format + ": " + e.getMessage());
+                err.println(prog + ": " + format + ": " + e.getMessage());
             }
         }
-        json.append("\n  }");
         if (formats.contains(ArtifactFormat.SAVEDMODEL)) { // after the loads: natives already in
-            json.append(String.format(Locale.ROOT, ",%n  \"tensorflow_java_call_floor_ms\": %.4f",
-                    SessionFloor.p50Ms(manifest.height(), manifest.width(), manifest.channels(),
-                            threads, iterations)));
+            report.put("tensorflow_java_call_floor_ms", rounded(SessionFloor.p50Ms(manifest.height(),
+                    manifest.width(), manifest.channels(), threads, iterations), 4));
         }
-        json.append("\n}");
-        System.out.println(json);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(JsonMappers.PRETTY.writeValueAsString(report));
+        out.flush();
+        return 0;
+    }
+
+    /** Decode, EXIF, grey, resize, scale per picture; returns the first picture's input, or null. */
+    private float[] timePreprocessing(Manifest manifest, ObjectNode report) throws IOException {
+        List<Path> files;
+        try (Stream<Path> w = Files.walk(pictures)) {
+            files = w.filter(Files::isRegularFile).sorted().limit(2000).toList();
+        }
+        if (files.isEmpty()) {
+            return null;
+        }
+        Preprocessor pre = Preprocessor.of(manifest);
+        List<float[]> loaded = new ArrayList<>();
+        for (Path f : files.subList(0, Math.min(200, files.size()))) {
+            try {
+                loaded.add(pre.load(f)); // warm-up
+            } catch (PictureException e) {
+                // skipped
+            }
+        }
+        long t0 = System.nanoTime();
+        int ok = 0;
+        for (Path f : files) {
+            try {
+                pre.load(f);
+                ok++;
+            } catch (PictureException e) {
+                // skipped
+            }
+        }
+        double perPicture = (System.nanoTime() - t0) / 1e3 / Math.max(ok, 1);
+        ObjectNode p = report.putObject("preprocessing");
+        p.put("pictures", ok);
+        p.put("us_per_picture", rounded(perPicture, 1));
+        return loaded.isEmpty() ? null : loaded.get(0);
+    }
+
+    private static BigDecimal rounded(double value, int decimals) {
+        return BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_EVEN);
     }
 }

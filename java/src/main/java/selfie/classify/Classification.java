@@ -1,5 +1,8 @@
 package selfie.classify;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Objects;
@@ -7,31 +10,14 @@ import java.util.Objects;
 /**
  * One picture's result: its path (null for an in-memory image), the label chosen by the
  * manifest's threshold, and the probability of the positive class (labels[1]).
- * Immutable.
+ *
+ * @param path the picture's path as given, or null for an in-memory image
+ * @param label labels[1] when probability is at least the manifest's threshold, else labels[0]
+ * @param probability probability of the positive class, labels[1]
  */
-public final class Classification {
-    private final String path;
-    private final String label;
-    private final float probability;
-
-    public Classification(String path, String label, float probability) {
-        this.path = path;
-        this.label = Objects.requireNonNull(label, "label");
-        this.probability = probability;
-    }
-
-    /** The picture's path as given, or null for an in-memory image. */
-    public String path() {
-        return path;
-    }
-
-    public String label() {
-        return label;
-    }
-
-    /** Probability of the positive class, labels[1]. */
-    public float probability() {
-        return probability;
+public record Classification(String path, String label, float probability) {
+    public Classification {
+        Objects.requireNonNull(label, "label");
     }
 
     /** The probability with six decimals, rounded as Python's {@code f"{p:.6f}"} rounds it. */
@@ -52,38 +38,24 @@ public final class Classification {
         return path + "\t" + label + "\t" + sixDecimals(probability);
     }
 
-    /** One JSON object: {"path": ..., "label": ..., "probability": ...}. */
+    /**
+     * One JSON object on one line: {"path": ..., "label": ..., "probability": ...}. The
+     * probability is the float's exact value as a double (so a reader gets the same float
+     * back); NaN and infinities, which strict JSON lacks, are null.
+     */
     public String toJson() {
-        String p;
-        if (Float.isNaN(probability) || Float.isInfinite(probability)) {
-            p = "null";
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("path", path);
+        o.put("label", label);
+        if (Float.isFinite(probability)) {
+            o.put("probability", (double) probability);
         } else {
-            p = new BigDecimal(Double.toString(probability)).toPlainString();
+            o.putNull("probability");
         }
-        return "{\"path\": " + (path == null ? "null" : Json.quote(path)) + ", \"label\": "
-                + Json.quote(label) + ", \"probability\": " + p + "}";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (this == o) {
-            return true;
+        try {
+            return JsonMappers.LINE.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON for " + this, e); // a tree of strings and a number
         }
-        if (!(o instanceof Classification)) {
-            return false;
-        }
-        Classification c = (Classification) o;
-        return Objects.equals(path, c.path) && label.equals(c.label)
-                && Float.floatToIntBits(probability) == Float.floatToIntBits(c.probability);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(path, label, Float.floatToIntBits(probability));
-    }
-
-    @Override
-    public String toString() {
-        return "Classification[path=" + path + ", label=" + label + ", probability=" + probability + "]";
     }
 }

@@ -5,6 +5,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -76,37 +83,37 @@ public final class Classifier implements AutoCloseable {
      * ONNX Runtime optimises the graph while creating a session, in native code that uses
      * more stack than a default Java thread is sure to have: on the launcher's main thread
      * (1 MB) it overflowed and the JVM died with SIGSEGV. Calls after the load need little.
+     * An interrupt does not abandon the load (its native handle would leak): it is kept for
+     * the caller once the load is over.
      */
-    private static ModelRunner onLargeStack(java.util.function.Supplier<ModelRunner> load) {
-        ModelRunner[] loaded = new ModelRunner[1];
-        Throwable[] failed = new Throwable[1];
-        Thread loader = new Thread(null, () -> {
-            try {
-                loaded[0] = load.get();
-            } catch (RuntimeException | Error e) {
-                failed[0] = e;
-            }
-        }, "selfie-classify-load", LOAD_STACK_BYTES);
-        loader.start();
+    private static ModelRunner onLargeStack(Callable<ModelRunner> load) {
+        ThreadFactory largeStack = task -> new Thread(null, task, "selfie-classify-load", LOAD_STACK_BYTES);
+        ExecutorService loader = Executors.newSingleThreadExecutor(largeStack);
         boolean interrupted = false;
-        while (true) {
-            try {
-                loader.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // the load cannot be abandoned half way: its native handle would leak
+        try {
+            Future<ModelRunner> loaded = loader.submit(load);
+            while (true) {
+                try {
+                    return loaded.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (cause instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException("loading the model failed: " + cause, cause);
+                }
+            }
+        } finally {
+            loader.shutdown();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failed[0] instanceof RuntimeException) {
-            throw (RuntimeException) failed[0];
-        }
-        if (failed[0] != null) {
-            throw (Error) failed[0];
-        }
-        return loaded[0];
     }
 
     public Manifest manifest() {
@@ -140,37 +147,53 @@ public final class Classifier implements AutoCloseable {
     /**
      * Classifies picture files in order, {@value #BATCH} to a model call.
      *
-     * @throws PictureException for the first picture that cannot be read (none is classified)
+     * @return one classification a picture, in the order given
+     * @throws PictureException for the first picture that cannot be read (none is returned)
      */
     public List<Classification> classifyAll(List<Path> pictures) throws PictureException {
         List<float[]> inputs = new ArrayList<>(pictures.size());
-        for (Path p : pictures) {
-            inputs.add(preprocessor.load(p));
-        }
         List<String> names = new ArrayList<>(pictures.size());
         for (Path p : pictures) {
+            inputs.add(preprocessor.load(p));
             names.add(p.toString());
         }
-        return classifyInputs(names, inputs);
+        return run(names, inputs);
     }
 
-    /** Classifies preprocessed inputs (one float[height * width] each) under the given names. */
-    public List<Classification> classifyInputs(List<String> names, List<float[]> inputs) {
-        if (names.size() != inputs.size()) {
-            throw new IllegalArgumentException(names.size() + " names for " + inputs.size() + " inputs");
+    /**
+     * Classifies picture files in order, {@value #BATCH} to a model call, going on past
+     * pictures that cannot be read: each of those is handed to {@code unreadable} (its
+     * message names the file) and left out.
+     *
+     * @return the classifications of the readable pictures, in the order given
+     */
+    public List<Classification> classify(List<Path> pictures, Consumer<? super PictureException> unreadable) {
+        List<Classification> out = new ArrayList<>(pictures.size());
+        for (int start = 0; start < pictures.size(); start += BATCH) {
+            List<float[]> inputs = new ArrayList<>(BATCH);
+            List<String> names = new ArrayList<>(BATCH);
+            for (Path p : pictures.subList(start, Math.min(pictures.size(), start + BATCH))) {
+                try {
+                    inputs.add(preprocessor.load(p));
+                    names.add(p.toString());
+                } catch (PictureException e) {
+                    unreadable.accept(e);
+                }
+            }
+            out.addAll(run(names, inputs));
         }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** Preprocessed inputs (one float[height * width] each) under their names, BATCH to a call. */
+    private List<Classification> run(List<String> names, List<float[]> inputs) {
         int size = manifest.pictureSize();
         List<Classification> out = new ArrayList<>(inputs.size());
         for (int start = 0; start < inputs.size(); start += BATCH) {
             int n = Math.min(BATCH, inputs.size() - start);
             float[] pixels = new float[n * size];
             for (int i = 0; i < n; i++) {
-                float[] one = inputs.get(start + i);
-                if (one.length != size) {
-                    throw new IllegalArgumentException("input " + (start + i) + " has " + one.length
-                            + " floats, expected " + size);
-                }
-                System.arraycopy(one, 0, pixels, i * size, size);
+                System.arraycopy(inputs.get(start + i), 0, pixels, i * size, size);
             }
             float[] p = predict(pixels, n);
             for (int i = 0; i < n; i++) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -71,10 +72,6 @@ final class Digests {
     }
 
     private static String hex(byte[] bytes) {
-        StringBuilder b = new StringBuilder(bytes.length * 2);
-        for (byte x : bytes) {
-            b.append(Character.forDigit((x >> 4) & 15, 16)).append(Character.forDigit(x & 15, 16));
-        }
-        return b.toString();
+        return HexFormat.of().formatHex(bytes); // lowercase, as Python's hexdigest()
     }
 }

@@ -2,7 +2,7 @@ package selfie.classify;
 
 /**
  * An 8-bit grey picture, upright, alpha already composited over white: the stage that
- * python.data.decode_grey returns. Values 0..255 in row-major order. Package-private
+ * python.data.pictures.decode_grey returns. Values 0..255 in row-major order. Package-private
  * and never mutated after construction.
  */
 final class GreyImage {

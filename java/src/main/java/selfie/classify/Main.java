@@ -2,12 +2,23 @@ package selfie.classify;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * The selfie-classify command: classify picture files with an artifacts folder.
@@ -16,24 +27,35 @@ import java.util.List;
  * classified, 1 some picture unreadable (the rest still classified), 2 bad usage or
  * a missing/altered artifact.
  */
-public final class Main {
+@Command(name = Main.PROG, mixinStandardHelpOptions = true, versionProvider = Version.class,
+        sortOptions = false, synopsisHeading = "usage: ",
+        description = {"Classify pictures with artifacts written by python -m python.export.",
+                "Output: path<TAB>label<TAB>probability of the positive class (six decimals),",
+                "one line a picture, in the order given."},
+        exitCodeListHeading = "%nexit status:%n",
+        exitCodeList = {"0:all classified",
+                "1:some picture could not be read (named on stderr, the others classified)",
+                "2:bad usage, or missing or altered artifacts"})
+public final class Main implements Callable<Integer> {
     static final String PROG = "selfie-classify";
-    static final String USAGE = "usage: " + PROG
-            + " [--artifacts DIR] [--format savedmodel|onnx|onnx_int8] [--json] PICTURE...";
-    static final String HELP = USAGE + "\n\n"
-            + "Classify pictures with artifacts written by python -m python.export.\n"
-            + "Output: path<TAB>label<TAB>probability of the positive class (six decimals),\n"
-            + "one line a picture, in the order given.\n\n"
-            + "options:\n"
-            + "  --artifacts DIR  folder written by python -m python.export (default: artifacts)\n"
-            + "  --format F       artifact to run: savedmodel, onnx or onnx_int8 (default: onnx)\n"
-            + "  --json           one JSON object a line: {\"path\", \"label\", \"probability\"}\n"
-            + "  -h, --help       show this help and exit\n\n"
-            + "exit status: 0 all classified; 1 some picture could not be read (named on\n"
-            + "stderr, the others classified); 2 bad usage or missing/altered artifacts.\n";
 
-    private Main() {
-    }
+    @Option(names = "--artifacts", paramLabel = "DIR", defaultValue = "artifacts",
+            description = "folder written by python -m python.export (default: ${DEFAULT-VALUE})")
+    private Path artifacts;
+
+    @Option(names = "--format", paramLabel = "F", defaultValue = "onnx", converter = FormatConverter.class,
+            description = "artifact to run: savedmodel, onnx or onnx_int8 (default: ${DEFAULT-VALUE})")
+    private ArtifactFormat format;
+
+    @Option(names = "--json", description = "one JSON object a line: {\"path\", \"label\", \"probability\"}")
+    private boolean json;
+
+    /** Kept as typed, to print each path exactly as python.predict does. */
+    @Parameters(paramLabel = "PICTURE", arity = "1..*", description = "picture files")
+    private List<String> pictures;
+
+    @Spec
+    private CommandSpec spec;
 
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
@@ -45,99 +67,97 @@ public final class Main {
 
     /** Runs the command; returns the exit status. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Path artifacts = Paths.get("artifacts");
-        ArtifactFormat format = ArtifactFormat.ONNX;
-        boolean json = false;
-        List<String> pictures = new ArrayList<>();
-        boolean optionsDone = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (optionsDone || !a.startsWith("-") || a.equals("-")) {
-                pictures.add(a);
-                continue;
-            }
-            String value = null;
-            int eq = a.indexOf('=');
-            String name = a;
-            if (a.startsWith("--") && eq > 0) {
-                name = a.substring(0, eq);
-                value = a.substring(eq + 1);
-            }
-            switch (name) {
-                case "--":
-                    optionsDone = true;
-                    break;
-                case "-h":
-                case "--help":
-                    out.print(HELP);
-                    return 0;
-                case "--json":
-                    json = true;
-                    break;
-                case "--artifacts":
-                case "--format":
-                    if (value == null) {
-                        if (i + 1 >= args.length) {
-                            return usage(err, name + " needs a value");
-                        }
-                        value = args[++i];
-                    }
-                    if (name.equals("--artifacts")) {
-                        artifacts = Paths.get(value);
-                    } else {
-                        try {
-                            format = ArtifactFormat.of(value);
-                        } catch (IllegalArgumentException e) {
-                            return usage(err, "argument --format: " + e.getMessage());
-                        }
-                    }
-                    break;
-                default:
-                    return usage(err, "unrecognized argument " + a);
-            }
+        PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
+        PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        try {
+            return commandLine(new Main(), o, e).execute(args);
+        } finally {
+            o.flush();
+            e.flush();
         }
-        if (pictures.isEmpty()) {
-            return usage(err, "the following arguments are required: PICTURE");
-        }
+    }
+
+    /**
+     * picocli set up as both command lines want it: usage errors are two lines on stderr and
+     * exit status 2, an unexpected failure is one line and exit status 1 (never a stack trace),
+     * {@code @file} arguments are picture names, not argument files, and a repeated option
+     * takes its last value, as Python's argparse does.
+     */
+    static CommandLine commandLine(Object command, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(command);
+        String prog = cl.getCommandName();
+        return cl.setOut(out).setErr(err)
+                .setExpandAtFiles(false)
+                .setOverwrittenOptionsAllowed(true)
+                .setParameterExceptionHandler((ex, args) -> {
+                    err.println(prog + ": error: " + ex.getMessage());
+                    err.println("Try '" + prog + " --help' for more information.");
+                    return CommandLine.ExitCode.USAGE;
+                })
+                .setExecutionExceptionHandler((ex, line, parsed) -> {
+                    err.println(prog + ": error: " + ex);
+                    return 1;
+                });
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         try (Classifier classifier = Classifier.open(artifacts, format)) {
-            return classify(classifier, pictures, json, out, err);
+            return classify(classifier, out, err);
         } catch (ArtifactException e) {
             err.println(PROG + ": error: " + e.getMessage());
             return 2;
         }
     }
 
-    private static int classify(Classifier classifier, List<String> pictures, boolean json,
-                                PrintStream out, PrintStream err) {
+    /** Classifies a batch at a time, printing as it goes; unreadable pictures are named on err. */
+    private int classify(Classifier classifier, PrintWriter out, PrintWriter err) {
         int failed = 0;
-        Preprocessor pre = classifier.preprocessor();
         for (int start = 0; start < pictures.size(); start += Classifier.BATCH) {
-            List<String> names = new ArrayList<>();
-            List<float[]> inputs = new ArrayList<>();
+            List<String> typed = new ArrayList<>(Classifier.BATCH);
+            List<Path> paths = new ArrayList<>(Classifier.BATCH);
             for (String picture : pictures.subList(start, Math.min(pictures.size(), start + Classifier.BATCH))) {
                 try {
-                    inputs.add(pre.load(Paths.get(picture)));
-                    names.add(picture);
-                } catch (PictureException e) {
-                    err.println(PROG + ": error: " + e.getMessage());
-                    failed++;
-                } catch (java.nio.file.InvalidPathException e) {
+                    paths.add(Path.of(picture));
+                    typed.add(picture);
+                } catch (InvalidPathException e) {
                     err.println(PROG + ": error: " + picture + ": not a valid path");
                     failed++;
                 }
             }
-            if (!inputs.isEmpty()) {
-                for (Classification c : classifier.classifyInputs(names, inputs)) {
-                    out.println(json ? c.toJson() : c.toLine());
+            Set<String> unreadable = new HashSet<>();
+            List<Classification> results = classifier.classify(paths, e -> {
+                err.println(PROG + ": error: " + e.getMessage());
+                unreadable.add(e.path());
+            });
+            failed += paths.size() - results.size();
+            // Results come in order, without the unreadable pictures; one path spelled the
+            // same twice reads the same twice.
+            int next = 0;
+            for (int i = 0; i < paths.size(); i++) {
+                if (unreadable.contains(paths.get(i).toString())) {
+                    continue;
                 }
+                Classification c = results.get(next++);
+                Classification asTyped = new Classification(typed.get(i), c.label(), c.probability());
+                out.println(json ? asTyped.toJson() : asTyped.toLine());
             }
+            out.flush();
         }
         return failed > 0 ? 1 : 0;
     }
 
-    private static int usage(PrintStream err, String message) {
-        err.println(USAGE);
-        err.println(PROG + ": error: " + message);
-        return 2;
+    /** --format's values: the manifest's artifact names. */
+    static final class FormatConverter implements CommandLine.ITypeConverter<ArtifactFormat> {
+        @Override
+        public ArtifactFormat convert(String value) {
+            try {
+                return ArtifactFormat.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

@@ -1,7 +1,8 @@
 package selfie.classify;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,129 +13,131 @@ import java.util.Map;
 
 /**
  * What manifest.json says about an artifacts folder: the model's input size, the
- * preprocessing version, the labels and threshold, and each artifact's path and sha256.
- * Immutable.
+ * preprocessing version and pixel limit, the labels and threshold, the SavedModel's tag
+ * and signature and the input names, and each artifact's path and sha256. Keys this
+ * version does not know are ignored.
+ *
+ * @param folder the artifacts folder
+ * @param height input height in pixels
+ * @param width input width in pixels
+ * @param channels input channels (1: grey)
+ * @param labels [negative, positive]
+ * @param threshold the positive label is chosen when probability &gt;= threshold
+ * @param maxPixels pictures with more pixels are refused (preprocessing.max_pixels)
+ * @param signature how the models are called (manifest "signature")
+ * @param artifacts name to artifact, in the manifest's order
  */
-public final class Manifest {
+public record Manifest(Path folder, int height, int width, int channels, List<String> labels,
+                       double threshold, long maxPixels, Signature signature, Map<String, Artifact> artifacts) {
     /** The preprocessing spec version this code implements (manifest preprocessing.version). */
     public static final int PREPROCESSING_VERSION = 1;
     public static final String FILE_NAME = "manifest.json";
+    /** preprocessing.max_pixels when the manifest has none (Pillow's default limit). */
+    public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
 
-    private final Path folder;
-    private final int height;
-    private final int width;
-    private final int channels;
-    private final List<String> labels;
-    private final double threshold;
-    private final long maxPixels;
-    private final Map<String, Artifact> artifacts;
-
-    /** One entry of the manifest's artifacts: a file or folder relative to the artifacts folder. */
-    public static final class Artifact {
-        private final String name;
-        private final String path;
-        private final String format;
-        private final String sha256;
-
-        Artifact(String name, String path, String format, String sha256) {
-            this.name = name;
-            this.path = path;
-            this.format = format;
-            this.sha256 = sha256;
-        }
-
-        public String name() {
-            return name;
-        }
-
-        /** Relative to the artifacts folder, '/'-separated. */
-        public String path() {
-            return path;
-        }
-
-        public String format() {
-            return format;
-        }
-
-        public String sha256() {
-            return sha256;
-        }
+    /**
+     * One entry of the manifest's artifacts.
+     *
+     * @param name the artifact's name (savedmodel, onnx, ...)
+     * @param path relative to the artifacts folder, '/'-separated
+     * @param format the manifest's format string
+     * @param sha256 lowercase hex (for a folder, by the manifest's digest_rule)
+     */
+    public record Artifact(String name, String path, String format, String sha256) {
     }
 
-    private Manifest(Path folder, Map<String, Object> json) {
+    /**
+     * The manifest's "signature": how the SavedModel is loaded and called and what the ONNX
+     * models' input and output are named. A null name means "the model's only one".
+     *
+     * @param tag the SavedModel tag (serve)
+     * @param name the SavedModel signature (serving_default)
+     * @param input the signature's input name
+     * @param output the signature's output name
+     * @param onnxInput the ONNX models' input name
+     * @param onnxOutput the ONNX models' output name
+     */
+    public record Signature(String tag, String name, String input, String output,
+                            String onnxInput, String onnxOutput) {
+        /** What manifests without "signature" meant: tag serve, signature serving_default. */
+        public static final Signature DEFAULT = new Signature("serve", "serving_default", null, null, null, null);
+    }
+
+    public Manifest {
+        labels = List.copyOf(labels);
+        artifacts = Collections.unmodifiableMap(new LinkedHashMap<>(artifacts));
+    }
+
+    /** Reads folder/manifest.json; a missing or malformed manifest is an ArtifactException. */
+    public static Manifest read(Path folder) {
         Path file = folder.resolve(FILE_NAME);
-        this.folder = folder;
-        Map<String, Object> input = map(json, "input", file);
-        this.height = integer(input, "height", file);
-        this.width = integer(input, "width", file);
-        this.channels = integer(input, "channels", file);
-        Object dtype = input.get("dtype");
-        if (dtype != null && !"float32".equals(dtype)) {
-            throw new ArtifactException(file + ": input dtype " + dtype + " is not supported (float32 only)");
+        JsonNode json;
+        try {
+            json = JsonMappers.READER.readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new ArtifactException(file + ": no manifest; run python -m python.export first");
+        } catch (JsonProcessingException e) {
+            throw new ArtifactException(file + ": not a valid manifest (" + e.getOriginalMessage() + ")", e);
+        } catch (IOException e) {
+            throw new ArtifactException(file + ": cannot read the manifest (" + e + ")", e);
+        }
+        if (json == null || !json.isObject()) {
+            throw new ArtifactException(file + ": not a valid manifest (not a JSON object)");
+        }
+        return parse(folder, json);
+    }
+
+    private static Manifest parse(Path folder, JsonNode json) {
+        Path file = folder.resolve(FILE_NAME);
+        JsonNode input = object(json, "input", file);
+        int height = integer(input, "height", file);
+        int width = integer(input, "width", file);
+        int channels = integer(input, "channels", file);
+        JsonNode dtype = input.get("dtype");
+        if (dtype != null && !"float32".equals(dtype.asText())) {
+            throw new ArtifactException(file + ": input dtype " + dtype.asText() + " is not supported (float32 only)");
         }
         if (height < 1 || width < 1 || channels != 1) {
             throw new ArtifactException(file + ": input " + height + "x" + width + "x" + channels
                     + " is not supported (one grey channel expected)");
         }
-        Map<String, Object> pre = map(json, "preprocessing", file);
+        JsonNode pre = object(json, "preprocessing", file);
         int version = integer(pre, "version", file);
         if (version != PREPROCESSING_VERSION) {
             throw new ArtifactException(file + ": preprocessing version " + version
                     + " is not supported by this selfie-classify (it implements version "
                     + PREPROCESSING_VERSION + ")");
         }
-        Object mp = pre.get("max_pixels");
-        this.maxPixels = mp instanceof Double ? ((Double) mp).longValue() : 50_000_000L;
-        Object labelsJson = json.get("labels");
-        if (!(labelsJson instanceof List) || ((List<?>) labelsJson).size() != 2) {
+        JsonNode mp = pre.get("max_pixels");
+        long maxPixels = mp != null && mp.isNumber() ? mp.asLong() : DEFAULT_MAX_PIXELS;
+        JsonNode labelsJson = json.get("labels");
+        if (labelsJson == null || !labelsJson.isArray() || labelsJson.size() != 2) {
             throw new ArtifactException(file + ": labels must be a list of two names");
         }
-        String[] names = new String[2];
-        for (int i = 0; i < 2; i++) {
-            names[i] = String.valueOf(((List<?>) labelsJson).get(i));
-        }
-        this.labels = List.of(names);
-        Object t = json.get("threshold");
-        if (!(t instanceof Double)) {
+        List<String> labels = List.of(labelsJson.get(0).asText(), labelsJson.get(1).asText());
+        JsonNode t = json.get("threshold");
+        if (t == null || !t.isNumber()) {
             throw new ArtifactException(file + ": threshold missing or not a number");
         }
-        this.threshold = (Double) t;
-        Map<String, Artifact> found = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : map(json, "artifacts", file).entrySet()) {
-            if (!(e.getValue() instanceof Map)) {
+        Signature signature = Signature.DEFAULT;
+        JsonNode s = json.get("signature");
+        if (s != null && s.isObject()) {
+            signature = new Signature(optionalText(s, "tag", Signature.DEFAULT.tag()),
+                    optionalText(s, "name", Signature.DEFAULT.name()), optionalText(s, "input", null),
+                    optionalText(s, "output", null), optionalText(s, "onnx_input", null),
+                    optionalText(s, "onnx_output", null));
+        }
+        Map<String, Artifact> artifacts = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : object(json, "artifacts", file).properties()) {
+            JsonNode a = e.getValue();
+            if (!a.isObject()) {
                 throw new ArtifactException(file + ": artifact " + e.getKey() + " is not an object");
             }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> a = (Map<String, Object>) e.getValue();
-            found.put(e.getKey(), new Artifact(e.getKey(), text(a, "path", file),
-                    String.valueOf(a.get("format")), text(a, "sha256", file)));
+            artifacts.put(e.getKey(), new Artifact(e.getKey(), text(a, "path", file),
+                    a.path("format").asText(), text(a, "sha256", file)));
         }
-        this.artifacts = Collections.unmodifiableMap(found);
-    }
-
-    /** Reads folder/manifest.json; a missing or malformed manifest is an ArtifactException. */
-    public static Manifest read(Path folder) {
-        Path file = folder.resolve(FILE_NAME);
-        String text;
-        try {
-            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ArtifactException(file + ": no manifest; run python -m python.export first");
-        } catch (IOException e) {
-            throw new ArtifactException(file + ": cannot read the manifest (" + e + ")", e);
-        }
-        Object json;
-        try {
-            json = Json.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new ArtifactException(file + ": not a valid manifest (" + e.getMessage() + ")", e);
-        }
-        if (!(json instanceof Map)) {
-            throw new ArtifactException(file + ": not a valid manifest (not a JSON object)");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) json;
-        return new Manifest(folder, m);
+        return new Manifest(folder, height, width, channels, labels, t.doubleValue(), maxPixels,
+                signature, artifacts);
     }
 
     /**
@@ -166,43 +169,9 @@ public final class Manifest {
         return path;
     }
 
-    public Path folder() {
-        return folder;
-    }
-
-    public int height() {
-        return height;
-    }
-
-    public int width() {
-        return width;
-    }
-
-    public int channels() {
-        return channels;
-    }
-
     /** Floats in one picture's input: height * width * channels. */
     public int pictureSize() {
         return height * width * channels;
-    }
-
-    /** [negative, positive]. */
-    public List<String> labels() {
-        return labels;
-    }
-
-    /** The positive label is chosen when probability >= threshold. */
-    public double threshold() {
-        return threshold;
-    }
-
-    public long maxPixels() {
-        return maxPixels;
-    }
-
-    public Map<String, Artifact> artifacts() {
-        return artifacts;
     }
 
     /** labels[1] if p >= threshold, else labels[0]. */
@@ -210,28 +179,33 @@ public final class Manifest {
         return labels.get(probability >= threshold ? 1 : 0);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Map<String, Object> json, String key, Path file) {
-        Object v = json.get(key);
-        if (!(v instanceof Map)) {
+    private static JsonNode object(JsonNode json, String key, Path file) {
+        JsonNode v = json.get(key);
+        if (v == null || !v.isObject()) {
             throw new ArtifactException(file + ": '" + key + "' missing or not an object");
         }
-        return (Map<String, Object>) v;
+        return v;
     }
 
-    private static int integer(Map<String, Object> json, String key, Path file) {
-        Object v = json.get(key);
-        if (!(v instanceof Double) || ((Double) v) != Math.rint((Double) v)) {
+    private static int integer(JsonNode json, String key, Path file) {
+        JsonNode v = json.get(key);
+        if (v == null || !v.isNumber() || v.doubleValue() != Math.rint(v.doubleValue())
+                || Math.abs(v.doubleValue()) > Integer.MAX_VALUE) {
             throw new ArtifactException(file + ": '" + key + "' missing or not a whole number");
         }
-        return ((Double) v).intValue();
+        return v.intValue();
     }
 
-    private static String text(Map<String, Object> json, String key, Path file) {
-        Object v = json.get(key);
-        if (!(v instanceof String)) {
+    private static String text(JsonNode json, String key, Path file) {
+        JsonNode v = json.get(key);
+        if (v == null || !v.isTextual()) {
             throw new ArtifactException(file + ": '" + key + "' missing or not a string");
         }
-        return (String) v;
+        return v.asText();
+    }
+
+    private static String optionalText(JsonNode json, String key, String otherwise) {
+        JsonNode v = json.get(key);
+        return v != null && v.isTextual() ? v.asText() : otherwise;
     }
 }

@@ -11,14 +11,23 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.Map;
 
-/** An ONNX model run by ONNX Runtime; input and output names read from the model. */
+/**
+ * An ONNX model run by ONNX Runtime. The input and output names are the manifest's
+ * (signature.onnx_input, signature.onnx_output), or the model's only ones when it names none.
+ *
+ * <p>The session options stay open as long as the session: ONNX Runtime's Javadoc requires
+ * that a SessionOptions outlive every session created with it (closing it early crashed the
+ * JVM in microsoft/onnxruntime#23555). Both are closed in {@link #close()}, session first.
+ */
 final class OnnxRunner implements ModelRunner {
     private final OrtEnvironment env;
+    private final OrtSession.SessionOptions options;
     private final OrtSession session;
     private final String inputName;
+    private final String outputName;
     private final long height;
     private final long width;
     private final long channels;
@@ -30,47 +39,67 @@ final class OnnxRunner implements ModelRunner {
     private final ThreadLocal<FloatBuffer> inputs = new ThreadLocal<>();
 
     OnnxRunner(Path model, Manifest manifest, int threads) {
+        this(model, manifest, threads, new OrtSession.SessionOptions());
+    }
+
+    /** Takes ownership of {@code options}: they are closed with this runner, or now if loading fails. */
+    OnnxRunner(Path model, Manifest manifest, int threads, OrtSession.SessionOptions options) {
         this.env = OrtEnvironment.getEnvironment();
+        this.options = options;
         this.height = manifest.height();
         this.width = manifest.width();
         this.channels = manifest.channels();
         OrtSession s = null;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        try {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             s = env.createSession(model.toString(), options);
-            if (s.getNumInputs() != 1 || s.getNumOutputs() != 1) {
-                throw new ArtifactException(model + ": expected one input and one output, found "
-                        + s.getInputNames() + " -> " + s.getOutputNames());
-            }
-            Map.Entry<String, NodeInfo> in = s.getInputInfo().entrySet().iterator().next();
-            if (in.getValue().getInfo() instanceof TensorInfo) {
-                long[] shape = ((TensorInfo) in.getValue().getInfo()).getShape();
+            Manifest.Signature names = manifest.signature();
+            this.inputName = name(model, "input", names.onnxInput(), s.getInputInfo());
+            this.outputName = name(model, "output", names.onnxOutput(), s.getOutputInfo());
+            if (s.getInputInfo().get(inputName).getInfo() instanceof TensorInfo info) {
+                long[] shape = info.getShape();
                 if (shape.length != 4 || shape[1] != height || shape[2] != width || shape[3] != channels) {
-                    throw new ArtifactException(model + ": input " + in.getKey() + " has shape "
-                            + java.util.Arrays.toString(shape) + ", the manifest says [batch, "
+                    throw new ArtifactException(model + ": input " + inputName + " has shape "
+                            + Arrays.toString(shape) + ", the manifest says [batch, "
                             + height + ", " + width + ", " + channels + "]");
                 }
             }
-            this.inputName = in.getKey();
             this.session = s;
         } catch (OrtException e) {
-            closeQuietly(s);
+            closeQuietly(s, options);
             throw new ArtifactException(model + ": ONNX Runtime cannot load it (" + e.getMessage() + ")", e);
         } catch (RuntimeException e) {
-            closeQuietly(s);
+            closeQuietly(s, options);
             throw e;
         }
     }
 
-    private static void closeQuietly(OrtSession s) {
-        if (s != null) {
-            try {
-                s.close();
-            } catch (OrtException ignored) {
-                // already failing
+    /** The manifest's name for the model's input or output, checked; else the model's only one. */
+    private static String name(Path model, String what, String named, Map<String, NodeInfo> found) {
+        if (named != null) {
+            if (!found.containsKey(named)) {
+                throw new ArtifactException(model + ": the manifest names " + what + " '" + named
+                        + "', the model has " + found.keySet());
             }
+            return named;
+        }
+        if (found.size() != 1) {
+            throw new ArtifactException(model + ": expected one " + what + ", found " + found.keySet());
+        }
+        return found.keySet().iterator().next();
+    }
+
+    private static void closeQuietly(OrtSession s, OrtSession.SessionOptions options) {
+        try {
+            if (s != null) {
+                s.close();
+            }
+        } catch (OrtException ignored) {
+            // already failing
+        } finally {
+            options.close();
         }
     }
 
@@ -88,12 +117,13 @@ final class OnnxRunner implements ModelRunner {
         buffer.put(pixels).flip();
         long[] shape = {batch, height, width, channels};
         try (OnnxTensor input = OnnxTensor.createTensor(env, buffer, shape);
-             OrtSession.Result result = session.run(Collections.singletonMap(inputName, input))) {
-            OnnxValue value = result.get(0);
-            if (!(value instanceof OnnxTensor)) {
+             OrtSession.Result result = session.run(Map.of(inputName, input))) {
+            OnnxValue value = result.get(outputName).orElseThrow(
+                    () -> new IllegalStateException("ONNX model gave no output " + outputName));
+            if (!(value instanceof OnnxTensor tensor)) {
                 throw new IllegalStateException("ONNX model output is not a tensor: " + value.getType());
             }
-            FloatBuffer probabilities = ((OnnxTensor) value).getFloatBuffer();
+            FloatBuffer probabilities = tensor.getFloatBuffer();
             if (probabilities == null || probabilities.remaining() != batch) {
                 throw new IllegalStateException("ONNX model gave "
                         + (probabilities == null ? "no floats" : probabilities.remaining() + " values")
@@ -105,10 +135,11 @@ final class OnnxRunner implements ModelRunner {
         }
     }
 
+    /** Closes the session, then its options (which must outlive it). */
     @Override
     public void close() {
         inputs.remove(); // other threads' buffers go with this runner
-        try {
+        try (options) {
             session.close();
         } catch (OrtException e) {
             throw new IllegalStateException("closing the ONNX Runtime session failed: " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package selfie.classify;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.imaging.ImageProcessingException;
 import com.drew.metadata.Metadata;
+import com.drew.metadata.adobe.AdobeJpegDirectory;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -10,9 +11,9 @@ import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,10 +21,9 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.stream.ImageInputStream;
 
 /**
- * Picture file to 8-bit grey, the Java twin of python.data.decode_grey: EXIF orientation,
+ * Picture file to 8-bit grey, the Java twin of python.data.pictures.decode_grey: EXIF orientation,
  * greyscale from the raster's raw samples (never BufferedImage.getRGB, which would
  * colour-convert grey and 16-bit pictures), 16-bit, palette, alpha over white, CMYK.
  * Stateless; safe from many threads.
@@ -39,31 +39,27 @@ final class PictureDecoder {
         ImageIO.setUseCache(false);
     }
 
-    /** Decodes the first frame of a picture file to upright 8-bit grey. */
+    /**
+     * Decodes the first frame of a picture file to upright 8-bit grey. The file is opened and
+     * read once: its metadata (EXIF orientation, Adobe marker) and its pixels both come from
+     * those bytes, so a file that can be read only once (a pipe) works too, and a file
+     * replaced while it is read cannot mix two versions.
+     */
     static GreyImage decode(Path path, long maxPixels) throws PictureException {
-        if (Files.isDirectory(path)) {
-            throw new PictureException(path, "is a folder, not a picture");
-        }
-        long size;
-        try {
-            size = Files.size(path);
-        } catch (NoSuchFileException e) {
-            throw new PictureException(path, "no such file");
-        } catch (IOException e) {
-            throw new PictureException(path, "cannot read (" + e.getMessage() + ")", e);
-        }
-        if (size == 0) {
+        byte[] bytes = readOnce(path);
+        if (bytes.length == 0) {
             throw new PictureException(path, "empty file");
         }
+        Metadata metadata = metadata(bytes);
         GreyImage grey;
-        try (ImageInputStream in = ImageIO.createImageInputStream(path.toFile())) {
-            if (in == null) {
-                throw new PictureException(path, "cannot open");
-            }
+        BytesImageInputStream in = new BytesImageInputStream(bytes);
+        try (in) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new PictureException(path, "not a picture Java can read");
             }
+            in.seek(0);
+            in.forgetEnd(); // telling formats apart may have read past the end of a tiny file
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true); // forward only, skip metadata (text chunks)
@@ -73,23 +69,45 @@ final class PictureDecoder {
                     throw new PictureException(path, "decompression bomb: " + w + "x" + h
                             + " exceeds " + maxPixels + " pixels");
                 }
-                grey = read(reader, path);
+                grey = read(reader, hasAdobeMarker(metadata));
             } finally {
                 reader.dispose();
             }
         } catch (PictureException e) {
             throw e;
-        } catch (EOFException e) {
-            throw new PictureException(path, "truncated picture", e);
         } catch (IOException | RuntimeException e) {
-            String text = String.valueOf(e.getMessage());
-            String lower = text.toLowerCase(java.util.Locale.ROOT);
-            boolean truncated = lower.contains("eof") || lower.contains("truncat")
-                    || lower.contains("end of") || hasCause(e, EOFException.class);
+            // Truncated: the decoder asked for bytes beyond the end of the file. Decided from
+            // what the decoder did, not from the wording of its error.
+            boolean truncated = in.readPastEnd() || hasCause(e, EOFException.class);
             throw new PictureException(path, truncated ? "truncated picture"
-                    : "unreadable picture (" + text + ")", e);
+                    : "unreadable picture (" + e.getMessage() + ")", e);
         }
-        return grey.oriented(orientation(path));
+        return grey.oriented(orientation(metadata));
+    }
+
+    /** The whole file, read through one open. */
+    static byte[] readOnce(Path path) throws PictureException {
+        try {
+            return Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new PictureException(path, "no such file");
+        } catch (IOException e) {
+            if (Files.isDirectory(path)) {
+                throw new PictureException(path, "is a folder, not a picture");
+            }
+            throw new PictureException(path, "cannot read (" + e.getMessage() + ")", e);
+        } catch (OutOfMemoryError e) {
+            throw new PictureException(path, "too large to read into memory");
+        }
+    }
+
+    /** Every metadata directory metadata-extractor finds in the bytes; none when it cannot read them. */
+    static Metadata metadata(byte[] bytes) {
+        try {
+            return ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes), bytes.length);
+        } catch (ImageProcessingException | IOException | RuntimeException e) {
+            return new Metadata(); // no readable metadata: Pillow treats that as none too
+        }
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> kind) {
@@ -101,7 +119,7 @@ final class PictureDecoder {
         return false;
     }
 
-    private static GreyImage read(ImageReader reader, Path path) throws IOException {
+    private static GreyImage read(ImageReader reader, boolean adobe) throws IOException {
         ImageTypeSpecifier raw = reader.getRawImageType(0);
         if (raw != null && raw.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK
                 && reader.canReadRaster()) {
@@ -110,7 +128,7 @@ final class PictureDecoder {
             Raster stored = reader.readRaster(0, null);
             WritableRaster r = stored.createCompatibleWritableRaster();
             r.setRect(stored);
-            if (hasAdobeMarker(path)) {
+            if (adobe) {
                 invert(r);
             }
             return cmyk(r);
@@ -119,38 +137,9 @@ final class PictureDecoder {
         return toGrey(img);
     }
 
-    /** Whether a JPEG file has an Adobe APP14 segment before its first scan. */
-    static boolean hasAdobeMarker(Path path) throws IOException {
-        try (InputStream raw = Files.newInputStream(path);
-             java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(raw))) {
-            if (in.readUnsignedShort() != 0xFFD8) {
-                return false;
-            }
-            while (true) {
-                int marker = in.readUnsignedShort();
-                while ((marker & 0xFF) == 0xFF) { // fill bytes
-                    marker = (marker << 8 | in.readUnsignedByte()) & 0xFFFF;
-                }
-                if ((marker & 0xFF00) != 0xFF00 || marker == 0xFFDA || marker == 0xFFD9) {
-                    return false;
-                }
-                if (marker >= 0xFFD0 && marker <= 0xFFD7 || marker == 0xFF01) {
-                    continue; // markers without a length
-                }
-                int length = in.readUnsignedShort() - 2;
-                if (marker == 0xFFEE && length >= 5) {
-                    byte[] id = new byte[5];
-                    in.readFully(id);
-                    if (new String(id, java.nio.charset.StandardCharsets.ISO_8859_1).equals("Adobe")) {
-                        return true;
-                    }
-                    length -= 5;
-                }
-                in.readFully(new byte[length]);
-            }
-        } catch (EOFException e) {
-            return false;
-        }
+    /** Whether a JPEG has an Adobe APP14 segment (metadata-extractor's AdobeJpegDirectory). */
+    static boolean hasAdobeMarker(Metadata metadata) {
+        return metadata.containsDirectoryOfType(AdobeJpegDirectory.class);
     }
 
     private static void invert(WritableRaster r) {
@@ -166,17 +155,12 @@ final class PictureDecoder {
     }
 
     /** EXIF Orientation (tag 0x0112 of IFD0), 1 when absent or unreadable. */
-    static int orientation(Path path) {
-        try (InputStream in = Files.newInputStream(path)) {
-            Metadata md = ImageMetadataReader.readMetadata(in, Files.size(path));
-            for (ExifIFD0Directory d : md.getDirectoriesOfType(ExifIFD0Directory.class)) {
-                if (d.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
-                    Integer o = d.getInteger(ExifIFD0Directory.TAG_ORIENTATION);
-                    return o == null ? 1 : o;
-                }
+    static int orientation(Metadata metadata) {
+        for (ExifIFD0Directory d : metadata.getDirectoriesOfType(ExifIFD0Directory.class)) {
+            if (d.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
+                Integer o = d.getInteger(ExifIFD0Directory.TAG_ORIENTATION);
+                return o == null ? 1 : o;
             }
-        } catch (ImageProcessingException | IOException | RuntimeException e) {
-            // No readable metadata: Pillow treats that as no orientation too.
         }
         return 1;
     }

@@ -4,7 +4,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 
 /**
- * Picture to model input, exactly as python.data.load_image does it (the manifest's
+ * Picture to model input, exactly as python.data.pictures.load_image does it (the manifest's
  * preprocessing, version 1): decode, EXIF orientation, 8-bit grey (alpha over white),
  * Pillow's bilinear resize in float when the size differs, then x / 255 as float32.
  * Immutable and safe to share between threads.

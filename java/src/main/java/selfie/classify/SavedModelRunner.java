@@ -5,7 +5,6 @@ import java.util.Map;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
-import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.Output;
 import org.tensorflow.Tensor;
@@ -15,14 +14,13 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A SavedModel run by TensorFlow Java's SavedModelBundle (tag serve, signature
- * serving_default). The feed and fetch tensor names are read from the signature once,
- * at load, and every call goes straight to the Session runner with them.
+ * A SavedModel run by TensorFlow Java's SavedModelBundle, with the manifest's tag and
+ * signature (signature.tag, signature.name: serve, serving_default) and its input and output
+ * (signature.input, signature.output; the signature's only ones when the manifest names none).
+ * The feed and fetch tensors are resolved once, at load, and every call goes straight to the
+ * Session runner with them.
  */
 final class SavedModelRunner implements ModelRunner {
-    static final String TAG = "serve";
-    static final String SIGNATURE = "serving_default";
-
     private final SavedModelBundle bundle;
     private final Session session;
     private final String feed;
@@ -37,24 +35,24 @@ final class SavedModelRunner implements ModelRunner {
         this.height = manifest.height();
         this.width = manifest.width();
         this.channels = manifest.channels();
+        Manifest.Signature names = manifest.signature();
         ConfigProto config = sessionConfig(threads);
         SavedModelBundle b;
         try {
-            b = SavedModelBundle.loader(folder.toString()).withTags(TAG).withConfigProto(config).load();
+            b = SavedModelBundle.loader(folder.toString()).withTags(names.tag()).withConfigProto(config).load();
         } catch (RuntimeException | LinkageError e) {
-            throw new ArtifactException(folder + ": TensorFlow Java cannot load the SavedModel ("
-                    + e.getMessage() + ")", e);
+            throw new ArtifactException(folder + ": TensorFlow Java cannot load the SavedModel with tag "
+                    + names.tag() + " (" + e.getMessage() + ")", e);
         }
         try {
-            SessionFunction function = b.function(SIGNATURE);
-            Signature signature = function.signature();
-            if (signature.getInputs().size() != 1 || signature.getOutputs().size() != 1) {
-                throw new ArtifactException(folder + ": signature " + SIGNATURE
-                        + " should have one input and one output, has " + signature.inputNames()
-                        + " -> " + signature.outputNames());
+            Signature signature;
+            try {
+                signature = b.function(names.name()).signature();
+            } catch (IllegalArgumentException e) {
+                throw new ArtifactException(folder + ": no signature " + names.name() + " (" + e.getMessage() + ")", e);
             }
-            Signature.TensorDescription in = signature.getInputs().values().iterator().next();
-            Signature.TensorDescription out = signature.getOutputs().values().iterator().next();
+            Signature.TensorDescription in = tensor(folder, "input", names.input(), signature.getInputs());
+            Signature.TensorDescription out = tensor(folder, "output", names.output(), signature.getOutputs());
             long[] dims = in.shape.asArray();
             if (dims.length != 4 || dims[1] != height || dims[2] != width || dims[3] != channels) {
                 throw new ArtifactException(folder + ": signature input has shape " + in.shape
@@ -67,13 +65,28 @@ final class SavedModelRunner implements ModelRunner {
             this.fetchOutput = b.graph().outputOrThrow(out.name);
             this.session = b.session();
             this.bundle = b;
-        } catch (IllegalArgumentException e) {
-            b.close();
-            throw new ArtifactException(folder + ": no signature " + SIGNATURE + " (" + e.getMessage() + ")", e);
         } catch (RuntimeException e) {
             b.close();
             throw e;
         }
+    }
+
+    /** The manifest's input or output of the signature, checked; else the signature's only one. */
+    private static Signature.TensorDescription tensor(Path folder, String what, String named,
+                                                      Map<String, Signature.TensorDescription> found) {
+        if (named != null) {
+            Signature.TensorDescription t = found.get(named);
+            if (t == null) {
+                throw new ArtifactException(folder + ": the manifest names signature " + what + " '"
+                        + named + "', the SavedModel has " + found.keySet());
+            }
+            return t;
+        }
+        if (found.size() != 1) {
+            throw new ArtifactException(folder + ": the signature should have one " + what + ", has "
+                    + found.keySet());
+        }
+        return found.values().iterator().next();
     }
 
     /** Session settings: {@code threads} intra-op threads; ops run in the calling thread. */

@@ -3,21 +3,36 @@ package selfie.classify;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import org.junit.Before;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
-/** The command line: python.predict's output format, exit statuses, --json, --help. */
+/** The command line on tiny artifacts: python.predict's format, --json, exit statuses, --help, --version. */
 public class MainTest {
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
     private String out;
     private String err;
+    private Path artifacts;
+    private String bright;
+    private String dark;
+
+    @Before
+    public void setUp() throws IOException {
+        artifacts = TinyArtifacts.write(temp.newFolder("artifacts").toPath());
+        bright = TinyArtifacts.greyPicture(temp.getRoot().toPath().resolve("bright.png"), 204, 16, 16).toString();
+        dark = TinyArtifacts.greyPicture(temp.getRoot().toPath().resolve("dark.png"), 51, 8, 8).toString();
+    }
 
     private int run(String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -32,99 +47,66 @@ public class MainTest {
         return status;
     }
 
-    private List<String> someOddPictures() throws IOException {
-        List<String> picked = new ArrayList<>();
-        for (String l : TestData.referencePaths()) {
-            if (!TestData.isSeed(l) && picked.size() < 4) {
-                picked.add(TestData.picture(l).toString());
-            }
-        }
-        return picked;
-    }
-
-    /**
-     * The command line on a JVM whose threads get 512 KB stacks (-Xss512k, the launcher's
-     * main thread included): ONNX Runtime's session creation overflowed such a stack and the
-     * JVM died with SIGSEGV, until models were loaded on a large-stack thread of their own.
-     */
     @Test
-    public void smallMainThreadStackStillClassifies() throws IOException, InterruptedException {
-        String picture = TestData.picture(TestData.referencePaths().get(0)).toString();
-        for (String format : new String[] {"onnx", "savedmodel"}) {
-            Path output = Files.createTempFile("selfie-cli", ".txt");
-            Process p = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k",
-                    "-cp", System.getProperty("java.class.path"), "selfie.classify.Main",
-                    "--artifacts", TestData.artifacts().toString(), "--format", format, picture)
-                    .redirectOutput(output.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            int status = p.waitFor();
-            List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
-            Files.delete(output);
-            assertEquals(format + ": exit status (139 is SIGSEGV)", 0, status);
-            assertEquals(1, lines.size());
-            assertTrue(lines.get(0), lines.get(0).startsWith(picture + "\t"));
-        }
+    public void linesAsPythonPredictPrintsThem() {
+        // The path exactly as typed (a doubled slash kept), the label by threshold, six decimals.
+        String typed = bright.replace("/bright.png", "//bright.png");
+        assertEquals(err, 0, run("--artifacts", artifacts.toString(), typed, dark));
+        assertEquals(typed + "\tselfie\t0.800000\n" + dark + "\tnot_selfie\t0.200000\n", out);
+        assertEquals("", err);
     }
 
     @Test
-    public void linesAreTabSeparatedWithSixDecimals() throws IOException {
-        List<String> pics = someOddPictures();
-        List<String> args = new ArrayList<>(List.of("--artifacts", TestData.artifacts().toString()));
-        args.addAll(pics);
-        assertEquals(err, 0, run(args.toArray(new String[0])));
-        String[] lines = out.split("\n");
-        assertEquals(pics.size(), lines.length);
-        for (int i = 0; i < lines.length; i++) {
-            String[] cols = lines[i].split("\t");
-            assertEquals(3, cols.length);
-            assertEquals(pics.get(i), cols[0]);
-            assertTrue(cols[2], cols[2].matches("[01]\\.\\d{6}"));
-        }
-    }
-
-    @Test
-    public void badPictureIsNamedOthersStillClassifiedExitOne() throws IOException {
-        List<String> pics = someOddPictures();
-        String bad = TestData.reference().resolve("bad/truncated.png").toString();
-        int status = run("--artifacts", TestData.artifacts().toString(), "--format", "onnx_int8",
-                pics.get(0), bad, pics.get(1));
-        assertEquals(1, status);
-        assertEquals(2, out.split("\n").length);
-        assertTrue(err, err.contains(bad));
-        assertEquals(err, 1, err.trim().split("\n").length);
+    public void badPictureIsOneLineOthersStillClassifiedExitOne() throws IOException {
+        Path cut = temp.getRoot().toPath().resolve("cut.png");
+        byte[] whole = Files.readAllBytes(Path.of(bright));
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+        assertEquals(1, run("--artifacts", artifacts.toString(), bright, cut.toString(), "missing.png", dark));
+        assertEquals(bright + "\tselfie\t0.800000\n" + dark + "\tnot_selfie\t0.200000\n", out);
+        assertEquals(err, "selfie-classify: error: " + cut + ": truncated picture\n"
+                + "selfie-classify: error: missing.png: no such file\n", err);
     }
 
     @Test
     public void jsonLines() throws IOException {
-        List<String> pics = someOddPictures();
-        assertEquals(err, 0, run("--json", "--format=savedmodel", "--artifacts", TestData.artifacts().toString(), pics.get(0)));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) Json.parse(out.trim());
-        assertEquals(pics.get(0), m.get("path"));
-        assertTrue(m.get("probability") instanceof Double);
-        assertTrue(m.containsKey("label"));
+        assertEquals(err, 0, run("--json", "--artifacts=" + artifacts, bright));
+        JsonNode line = new ObjectMapper().readTree(out);
+        assertEquals(bright, line.get("path").asText());
+        assertEquals("selfie", line.get("label").asText());
+        assertEquals(0.8, line.get("probability").doubleValue(), 1e-6);
     }
 
     @Test
-    public void missingOrAlteredArtifactsExitTwo() throws IOException {
-        Path empty = Files.createTempDirectory("no-artifacts");
-        try {
-            assertEquals(2, run("--artifacts", empty.toString(), "x.png"));
-            assertTrue(err, err.contains("manifest.json"));
-        } finally {
-            Files.delete(empty);
-        }
+    public void missingOrAlteredArtifactsExitTwoWithOneLine() throws IOException {
+        Path empty = temp.newFolder("empty").toPath();
+        assertEquals(2, run("--artifacts", empty.toString(), bright));
+        assertEquals(err, 1, err.split("\n").length);
+        assertTrue(err, err.contains(empty.resolve("manifest.json").toString()));
+        Files.write(artifacts.resolve("model.onnx"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(2, run("--artifacts", artifacts.toString(), bright));
+        assertTrue(err, err.contains("model.onnx") && err.contains("altered"));
+        assertEquals("", out);
     }
 
     @Test
-    public void usageAndHelp() {
-        assertEquals(0, run("--help"));
-        assertTrue(out.contains("usage: selfie-classify"));
+    public void usageErrorsExitTwo() {
         assertEquals(2, run());
-        assertTrue(err.contains("PICTURE"));
-        assertEquals(2, run("--format", "tflite", "x.png"));
-        assertEquals(2, run("--bogus", "x.png"));
+        assertTrue(err, err.contains("PICTURE"));
+        assertEquals(2, run("--format", "tflite", bright));
+        assertTrue(err, err.contains("unknown format 'tflite'"));
+        assertEquals(2, run("--bogus", bright));
+        assertTrue(err, err.startsWith("selfie-classify: error: ") && err.contains("--bogus"));
+        assertEquals(2, run("--artifacts"));
+        assertEquals("", out);
+    }
+
+    @Test
+    public void helpAndVersion() {
+        assertEquals(0, run("--help"));
+        assertTrue(out, out.startsWith("usage: selfie-classify"));
+        assertTrue(out, out.contains("--format") && out.contains("exit status"));
+        assertEquals(0, run("--version"));
+        assertTrue(out, out.matches("selfie-classify \\d+\\.\\d+\\.\\d+\\S*\n"));
+        assertEquals("", err);
     }
 }

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The consumer examples, as CI runs them: publish selfie-classify to the local Maven
+# repository, build a Maven project and a Gradle project that name it by its coordinates
+# alone, run both on JDK 17 and JDK 25, and check that every line they print equals what
+# python -m python.predict prints for the same pictures (labels and six-decimal
+# probabilities byte-identical), for the onnx and the savedmodel artifacts.
+#
+# Pictures: the seed data's test split when it is there (../shared/..., or $SELFIE_SEED_DATA;
+# "none" hides it), else the tests fixture's odd pictures made under build/examples.
+# JDK 25: $SELFIE_JDK25 (default /usr/lib/jvm/temurin-25-jdk-amd64); JDK 17: the `java` on PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+work=build/examples
+rm -rf "$work"
+mkdir -p "$work"
+export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
+
+jdk17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+jdk25=${SELFIE_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
+"$jdk17/bin/java" -version 2>&1 | grep -q '"17' || { echo "examples: the java on PATH is not JDK 17 ($jdk17)" >&2; exit 1; }
+[ -x "$jdk25/bin/java" ] || { echo "examples: no JDK 25 at $jdk25 (set SELFIE_JDK25)" >&2; exit 1; }
+
+version=$(sed -n "s/^version = '\(.*\)'$/\1/p" build.gradle)
+echo "examples: gradle publishToMavenLocal (io.github.selfiedeploy:selfie-classify:$version)"
+gradle -q publishToMavenLocal
+[ -f artifacts/manifest.json ] || python -m python.export --quantize --quiet
+
+seed=${SELFIE_SEED_DATA:-../shared/datasets/selfie-or-not/thumbnails-40}
+if [ "$seed" != none ] && [ -d "$seed/test" ]; then
+  mapfile -t pictures < <(find "$seed/test" -type f | sort)
+  echo "examples: ${#pictures[@]} pictures of the seed test split"
+else
+  python -c "import sys; from tests.oddpictures import make_odd_pictures; make_odd_pictures(sys.argv[1])" "$work/pictures"
+  mapfile -t pictures < <(find "$work/pictures" -type f | sort)
+  echo "examples: ${#pictures[@]} odd pictures made by tests.oddpictures (no seed data)"
+fi
+
+echo "examples: Maven project (Debian's mvn), library by coordinates from ~/.m2"
+maven=examples/maven-consumer
+# Plugins and third-party jars come from Maven Central once; then the build runs offline.
+(cd "$maven" && mvn -B -q -Dstyle.color=never -Dselfie.version="$version" dependency:go-offline >/dev/null)
+(cd "$maven" && mvn -B -q -o -Dstyle.color=never -Dselfie.version="$version" compile dependency:build-classpath \
+    -Dmdep.outputFile=target/classpath.txt)
+maven_cp="$root/$maven/target/classes:$(cat "$maven/target/classpath.txt")"
+
+echo "examples: Gradle project (gradle $(gradle --version 2>/dev/null | awk '/^Gradle/{print $2}')), offline"
+gradle -q --offline -p examples/gradle-consumer -PselfieVersion="$version" installDist
+gradle_bin=examples/gradle-consumer/build/install/gradle-consumer/bin/gradle-consumer
+
+failed=0
+check() { # name expected-file command...
+  local name=$1 expected=$2
+  shift 2
+  if ! "$@" >"$work/$name.out" 2>"$work/$name.err"; then
+    echo "examples: FAIL $name: exit status $?"; cat "$work/$name.err"; failed=1; return
+  fi
+  # Native access not granted: JDK 24+ warns "A restricted method ... has been called".
+  if grep -q "restricted method\|enable-native-access" "$work/$name.err"; then
+    echo "examples: FAIL $name: native access warnings"; cat "$work/$name.err"; failed=1; return
+  fi
+  if ! diff -q "$expected" "$work/$name.out" >/dev/null; then
+    echo "examples: FAIL $name differs from python.predict:"; diff "$expected" "$work/$name.out" | head; failed=1; return
+  fi
+  echo "examples: ok $name: $(wc -l <"$work/$name.out") lines identical to python.predict"
+}
+
+for format in onnx savedmodel; do
+  python -m python.predict --artifacts artifacts --format "$format" "${pictures[@]}" >"$work/python-$format.txt"
+  [ "$(wc -l <"$work/python-$format.txt")" -eq "${#pictures[@]}" ]
+  for jdk in 17 25; do
+    home=$([ $jdk = 17 ] && echo "$jdk17" || echo "$jdk25")
+    check "maven-jdk$jdk-$format" "$work/python-$format.txt" \
+      "$home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$maven_cp" example.ClassifyPictures \
+      "$format" artifacts "${pictures[@]}"
+    check "gradle-jdk$jdk-$format" "$work/python-$format.txt" \
+      env JAVA_HOME="$home" "$gradle_bin" "$format" artifacts "${pictures[@]}"
+  done
+done
+[ $failed -eq 0 ] || { echo "examples: some runs failed" >&2; exit 1; }
+echo "examples: all consumer runs equal python.predict on JDK 17 and JDK 25"
