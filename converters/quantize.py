@@ -1,21 +1,55 @@
-"""ONNX to int8 with onnxruntime.quantization: static QDQ (per channel and per
-tensor) and dynamic, measured side by side.
+"""ONNX to int8 with onnxruntime.quantization: every recipe worth measuring, by name.
 
-Static QDQ (calibrated) is what the ONNX Runtime docs recommend for CNNs; dynamic
-quantization turns Conv into ConvInteger, which some builds refuse to run. Both
-are made and measured; the caller keeps the one that agrees best with the float
-model and loads.
+Static quantization (calibrated) is what the ONNX Runtime docs recommend for CNNs.
+On x86 its fast kernels take uint8 activations with int8 weights (U8S8); int8
+activations (S8S8) and the QOperator format are measured too, as are recipes that
+keep the first convolution or the last Dense in float. Dynamic quantization turns
+Conv into ConvInteger, which older runtimes (1.17, 1.21) cannot run; its MatMul-only
+form can. The caller measures each recipe and keeps one (``python.export.quantization``).
 """
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 CALIBRATION_SAMPLES = 300
-METHODS = ("static_qdq", "static_qdq_per_tensor", "dynamic")
+
+
+@dataclass(frozen=True)
+class OnnxRecipe:
+    """One way to make an int8 ONNX file."""
+
+    name: str
+    static: bool = True
+    qoperator: bool = False  # QLinearConv/QLinearMatMul nodes instead of Q/DQ pairs
+    uint8_activations: bool = True
+    per_channel: bool = True
+    symmetric_activations: bool = False
+    float_first_conv: bool = False
+    float_last_dense: bool = False
+    matmul_only: bool = False  # dynamic: quantize MatMul/Gemm only (no ConvInteger)
+    preprocess: bool = True  # onnxruntime's quant_pre_process (shape inference, folding)
+
+
+RECIPES = (
+    OnnxRecipe("qdq_u8s8_per_channel"),
+    OnnxRecipe("qdq_u8s8_per_tensor", per_channel=False),
+    OnnxRecipe("qdq_s8s8_per_channel", uint8_activations=False),
+    OnnxRecipe("qdq_s8s8_symmetric", uint8_activations=False, symmetric_activations=True),
+    OnnxRecipe("qoperator_u8s8_per_channel", qoperator=True),
+    OnnxRecipe("qdq_u8s8_float_first_conv", float_first_conv=True),
+    OnnxRecipe("qdq_u8s8_per_tensor_float_first_conv", per_channel=False,
+               float_first_conv=True),
+    OnnxRecipe("qdq_u8s8_float_last_dense", float_last_dense=True),
+    OnnxRecipe("qdq_u8s8_no_preprocess", preprocess=False),
+    OnnxRecipe("dynamic_matmul_only", static=False, matmul_only=True),
+    OnnxRecipe("dynamic", static=False),
+)
+BY_NAME = {r.name: r for r in RECIPES}
 
 
 class _Pictures:
@@ -28,10 +62,19 @@ class _Pictures:
         return next(self._it, None)
 
 
-def quantize_onnx(
-    onnx_path: str | Path, out: str | Path, calibration: np.ndarray, method: str = "static_qdq",
-) -> Path:
-    """Write an int8 twin of the float ONNX model by the named method."""
+def _first_and_last(model_path: Path) -> tuple[str | None, str | None]:
+    """Names of the first Conv and the last MatMul/Gemm node, in graph order."""
+    import onnx
+
+    nodes = onnx.load(str(model_path)).graph.node
+    convs = [n.name for n in nodes if n.op_type == "Conv"]
+    dense = [n.name for n in nodes if n.op_type in ("MatMul", "Gemm")]
+    return (convs[0] if convs else None), (dense[-1] if dense else None)
+
+
+def quantize_onnx(onnx_path: str | Path, out: str | Path, calibration: np.ndarray,
+                  recipe: OnnxRecipe | str = "qdq_u8s8_per_channel") -> Path:
+    """Write an int8 twin of the float ONNX model by the named recipe."""
     import onnx
     from onnxruntime.quantization import (
         CalibrationMethod,
@@ -42,20 +85,44 @@ def quantize_onnx(
     )
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
+    if isinstance(recipe, str):
+        if recipe not in BY_NAME:
+            raise ValueError(f"unknown quantization recipe {recipe!r}; known: {list(BY_NAME)}")
+        recipe = BY_NAME[recipe]
     out = Path(out)
     with tempfile.TemporaryDirectory() as tmp:
-        prepared = Path(tmp) / "prepared.onnx"
-        quant_pre_process(str(onnx_path), str(prepared), skip_symbolic_shape=True)
-        if method.startswith("static_qdq"):
-            name = onnx.load(str(prepared)).graph.input[0].name
-            quantize_static(
-                str(prepared), str(out), _Pictures(name, calibration[:CALIBRATION_SAMPLES]),
-                quant_format=QuantFormat.QDQ, activation_type=QuantType.QInt8,
-                weight_type=QuantType.QInt8, per_channel=method == "static_qdq",
-                calibrate_method=CalibrationMethod.MinMax,
-            )
-        elif method == "dynamic":
-            quantize_dynamic(str(prepared), str(out), weight_type=QuantType.QInt8)
-        else:
-            raise ValueError(f"unknown quantization method {method!r}; known: {METHODS}")
-    return out
+        source = Path(onnx_path)
+        if recipe.preprocess:
+            source = Path(tmp) / "prepared.onnx"
+            quant_pre_process(str(onnx_path), str(source), skip_symbolic_shape=True)
+        first_conv, last_dense = _first_and_last(source)
+        exclude = [n for n, keep in ((first_conv, recipe.float_first_conv),
+                                     (last_dense, recipe.float_last_dense)) if keep and n]
+        if not recipe.static:
+            quantize_dynamic(str(source), str(out), weight_type=QuantType.QInt8,
+                             per_channel=recipe.per_channel,
+                             op_types_to_quantize=["MatMul", "Gemm"] if recipe.matmul_only
+                             else None)
+            return _shortened(out)
+        name = onnx.load(str(source)).graph.input[0].name
+        quantize_static(
+            str(source), str(out), _Pictures(name, calibration[:CALIBRATION_SAMPLES]),
+            quant_format=QuantFormat.QOperator if recipe.qoperator else QuantFormat.QDQ,
+            activation_type=QuantType.QUInt8 if recipe.uint8_activations else QuantType.QInt8,
+            weight_type=QuantType.QInt8, per_channel=recipe.per_channel,
+            nodes_to_exclude=exclude or None, calibrate_method=CalibrationMethod.MinMax,
+            extra_options={"ActivationSymmetric": recipe.symmetric_activations},
+        )
+    return _shortened(out)
+
+
+def _shortened(path: Path) -> Path:
+    """Quantization names every scale, zero point and Q/DQ output after the tensor it
+    serves; on a small network those strings weigh as much as the int8 weights."""
+    import onnx
+
+    from converters.onnx import shorten_names
+
+    model = onnx.load(str(path))
+    onnx.save(shorten_names(model), str(path))
+    return path

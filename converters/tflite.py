@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,17 +19,60 @@ def to_tflite(savedmodel: str | Path, out: str | Path) -> Path:
     converter = tf.lite.TFLiteConverter.from_saved_model(str(savedmodel))
     out = Path(out)
     out.write_bytes(converter.convert())
-    return out
+    return shorten_tensor_names(out)
+
+
+def shorten_tensor_names(path: Path) -> Path:
+    """Rename inner tensors ``t<i>``: the converter names them after every op it fused
+    (``sequential/conv2d/...;...``), strings that on a small network weigh more than
+    its weights. The model's own inputs and outputs keep their names."""
+    from tensorflow.lite.tools import flatbuffer_utils
+
+    model = flatbuffer_utils.read_model(str(path))
+    for graph in model.subgraphs:
+        keep = set(graph.inputs) | set(graph.outputs)
+        for i, tensor in enumerate(graph.tensors):
+            if i not in keep:
+                tensor.name = f"t{i}".encode()
+    flatbuffer_utils.write_model(model, str(path))
+    return path
+
+
+@dataclass(frozen=True)
+class TfliteRecipe:
+    """One way to make an int8 TFLite file."""
+
+    name: str
+    full_integer: bool = True  # int8 activations too (calibrated), not only int8 weights
+    int8_io: bool = True  # the model's own input and output int8 (else float32, quantized inside)
+    per_channel: bool = True
+
+
+RECIPES = (
+    TfliteRecipe("full_int8_per_channel"),
+    TfliteRecipe("full_int8_per_tensor", per_channel=False),
+    TfliteRecipe("int8_float_io", int8_io=False),
+    TfliteRecipe("dynamic_range", full_integer=False, int8_io=False),
+    TfliteRecipe("dynamic_range_per_tensor", full_integer=False, int8_io=False,
+                 per_channel=False),
+)
+BY_NAME = {r.name: r for r in RECIPES}
 
 
 def to_tflite_int8(savedmodel: str | Path, out: str | Path, calibration: np.ndarray,
-                   per_channel: bool = True) -> Path:
-    """Full-integer quantization: int8 weights, activations, input and output.
+                   recipe: TfliteRecipe | str = "full_int8_per_channel") -> Path:
+    """Write an int8 TFLite file by the named recipe.
 
-    Per-channel weight scales are the accurate default; per-tensor scales make a
-    smaller file, which matters only for networks whose weights are a few kB.
+    Full-integer recipes calibrate activations on training pictures; ``dynamic_range``
+    stores int8 weights only and computes in float (XNNPACK's dynamically quantized
+    kernels where it has them).
     """
     import tensorflow as tf
+
+    if isinstance(recipe, str):
+        if recipe not in BY_NAME:
+            raise ValueError(f"unknown TFLite int8 recipe {recipe!r}; known: {list(BY_NAME)}")
+        recipe = BY_NAME[recipe]
 
     def representative() -> Iterator[list[np.ndarray]]:
         for picture in calibration[:CALIBRATION_SAMPLES]:
@@ -36,11 +80,13 @@ def to_tflite_int8(savedmodel: str | Path, out: str | Path, calibration: np.ndar
 
     converter = tf.lite.TFLiteConverter.from_saved_model(str(savedmodel))
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    converter.representative_dataset = representative
-    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    converter.inference_input_type = tf.int8
-    converter.inference_output_type = tf.int8
-    converter._experimental_disable_per_channel = not per_channel  # no public switch
+    if recipe.full_integer:
+        converter.representative_dataset = representative
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    if recipe.int8_io:
+        converter.inference_input_type = tf.int8
+        converter.inference_output_type = tf.int8
+    converter._experimental_disable_per_channel = not recipe.per_channel  # no public switch
     out = Path(out)
     out.write_bytes(converter.convert())
-    return out
+    return shorten_tensor_names(out)

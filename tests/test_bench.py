@@ -22,6 +22,7 @@ def test_report_has_ratios_tables_and_chart(tmp_path):
         "artifacts": {"architecture": "seed", "test_accuracy": 0.87},
         "runtimes": [_row("keras", "keras", "python", 4.0, 1000.0),
                      _row("onnxruntime_java", "onnx", "java", 0.1, 40000.0),
+                     _row("onnxruntime_java", "onnx_int8", "java", 0.05, 50000.0),
                      {**_row("tensorflow_java", "savedmodel", "java", 0.2, 30000.0),
                       "call_floor_ms": 0.0123}],
         "preprocessing": {"python_ms_per_picture": 0.5, "java_ms_per_picture": 0.6},
@@ -40,6 +41,7 @@ def test_report_has_ratios_tables_and_chart(tmp_path):
     assert abs(java["throughput_vs_keras"] - 40.0) < 1e-12
     md = paths["markdown"].read_text()
     assert "| onnxruntime_java | onnx | java |" in md and "| keras | keras | python |" in md
+    assert "| onnxruntime_java | java | onnx_int8 | 0.50 | 1.25 |" in md
     assert "ONNX Runtime Java + ONNX | 3.00 | 50.0 | 53.0" in md
     assert "one picture, same settings): 0.0123 ms (tensorflow_java)" in md
     assert paths["chart"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

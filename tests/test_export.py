@@ -84,8 +84,9 @@ def test_parity_cells_within_tolerance(exported):
     python_cells = {"savedmodel/tensorflow", "keras/keras", "tflite/litert",
                     "onnx/onnxruntime", "tflite_int8/litert", "onnx_int8/onnxruntime"}
     java_cells = {"savedmodel/tensorflow_java", "onnx/onnxruntime_java",
-                  "onnx_int8/onnxruntime_java", "savedmodel/java_files", "onnx/java_files",
-                  "onnx_int8/java_files"}
+                  "onnx_int8/onnxruntime_java", "onnx/onnxruntime_java_oldest",
+                  "onnx_int8/onnxruntime_java_oldest", "savedmodel/java_files",
+                  "onnx/java_files", "onnx_int8/java_files"}
     if m["parity_java"] == "ran":
         assert set(parity) == python_cells | java_cells
     else:  # said plainly, with the reason
@@ -105,8 +106,38 @@ def test_quantized_files_are_small(exported):
     a = m["artifacts"]
     assert a["tflite_int8"]["bytes"] <= 0.3 * a["tflite"]["bytes"]
     assert a["onnx_int8"]["bytes"] <= 0.3 * a["onnx"]["bytes"]
-    assert m["quantization"]["onnx_int8"]["chosen"] in ("static_qdq", "static_qdq_per_tensor",
-                                                        "dynamic")
+
+
+@pytest.mark.parametrize("artifact", ["tflite_int8", "onnx_int8"])
+def test_every_int8_recipe_is_recorded_with_its_measurements(exported, artifact):
+    """The manifest says what each recipe measured, which was kept, and which bounds held."""
+    q = json.loads((exported / "manifest.json").read_text())["quantization"][artifact]
+    assert q["chosen"] in q["recipes"] and len(q["recipes"]) >= 4
+    for name, r in q["recipes"].items():
+        if not r["loads"]:
+            assert r["error"], name
+            continue
+        assert {"bytes", "size_ratio", "test_accuracy", "val_accuracy_drop", "latency_ms_p50",
+                "throughput_per_s", "latency_ratio", "throughput_ratio"} <= set(r), name
+    assert set(q["bounds"]) == {"size_ratio", "test_accuracy_drop", "latency_ratio",
+                                "inverse_throughput_ratio"}
+    assert q["all_bounds_met"] == all(b["ok"] for b in q["bounds"].values())
+    chosen = (exported / ("model_int8.onnx" if artifact == "onnx_int8" else "model_int8.tflite"))
+    assert chosen.stat().st_size == q["recipes"][q["chosen"]]["bytes"]
+
+
+def test_conv_integer_int8_does_not_load_in_the_oldest_runtime(exported):
+    """Dynamic quantization makes ConvInteger, which ONNX Runtime 1.17 lacks: never chosen."""
+    from python.runtimes.jvm import java_unavailable
+
+    recipes = json.loads((exported / "manifest.json").read_text())["quantization"][
+        "onnx_int8"]["recipes"]
+    if java_unavailable() is not None:
+        assert recipes["dynamic"]["loads_in_oldest"] is None
+        return
+    assert recipes["dynamic"]["loads_in_oldest"] is False
+    assert "ConvInteger" in recipes["dynamic"]["oldest_error"]
+    assert recipes["qdq_u8s8_per_channel"]["loads_in_oldest"] is True
 
 
 @pytest.mark.parametrize("fmt", ["onnx", "savedmodel", "tflite_int8"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -56,5 +58,28 @@ def test_nudged_weight_fails_parity_and_keeps_old_artifacts(tmp_path, monkeypatc
     assert code == 1
     assert "onnx/onnxruntime" in err and "out of tolerance" in err
     assert "savedmodel/tensorflow" not in err  # the intact artifacts are not blamed
+    assert (out / "manifest.json").read_text() == "previous run"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["artifacts"]
+
+
+def test_int8_only_newer_runtimes_run_fails_the_export(tmp_path, monkeypatch, capsys):
+    """If the only int8 ONNX recipe makes a file ONNX Runtime 1.17 cannot run, nothing is
+    published: the oldest runtime is part of the contract."""
+    import converters.quantize
+    from python.runtimes.jvm import java_unavailable
+
+    why = java_unavailable()
+    if why is not None:
+        if os.environ.get("SELFIE_REQUIRE_JAVA") == "1":
+            pytest.fail(f"SELFIE_REQUIRE_JAVA=1 but the Java cells cannot run: {why}")
+        pytest.skip(f"needs the oldest ONNX Runtime through Java: {why}")
+    out = _old_folder(tmp_path)
+    monkeypatch.setattr(converters.quantize, "RECIPES", (converters.quantize.BY_NAME["dynamic"],))
+    code = export.main(["--epochs", "1", "--quiet", "--quantize", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "no int8 recipe made a file that loads" in err
+    assert "dynamic: does not load in the oldest ONNX Runtime" in err
+    assert "Traceback" not in err
     assert (out / "manifest.json").read_text() == "previous run"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["artifacts"]

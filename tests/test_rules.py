@@ -7,36 +7,8 @@ import pytest
 
 from python.artifacts import registry
 from python.errors import ParityError
-from python.export.quantization import pick_onnx_int8
 from python.parity import tolerance
 from python.parity.compare import compare, failures
-
-METHODS = ("static_qdq", "static_qdq_per_tensor", "dynamic")
-
-
-def _candidates(**given):
-    return {m: given.get(m, {"loads": False, "error": "boom"}) for m in METHODS}
-
-
-def test_pick_prefers_agreement_then_the_listed_order():
-    c = _candidates(static_qdq={"loads": True, "bytes": 100, "label_agreement": 0.99},
-                    static_qdq_per_tensor={"loads": True, "bytes": 100, "label_agreement": 0.99},
-                    dynamic={"loads": True, "bytes": 100, "label_agreement": 1.0})
-    assert pick_onnx_int8(c, METHODS, limit=300) == "dynamic"
-    c["dynamic"]["label_agreement"] = 0.99
-    assert pick_onnx_int8(c, METHODS, limit=300) == "static_qdq"  # tie: the first listed
-
-
-def test_pick_keeps_the_size_bound_unless_nothing_meets_it():
-    c = _candidates(static_qdq={"loads": True, "bytes": 400, "label_agreement": 1.0},
-                    dynamic={"loads": True, "bytes": 200, "label_agreement": 0.95})
-    assert pick_onnx_int8(c, METHODS, limit=300) == "dynamic"
-    assert pick_onnx_int8(c, METHODS, limit=100) == "static_qdq"  # none small: best agreement
-
-
-def test_pick_refuses_when_nothing_loads():
-    with pytest.raises(ParityError, match="static_qdq: boom"):
-        pick_onnx_int8(_candidates(), METHODS, limit=300)
 
 
 def test_compare_counts_labels_and_the_largest_difference():
@@ -90,3 +62,42 @@ def test_registry_is_consistent():
             assert not registry.spec(a.float_twin).quantized
     assert registry.java_artifacts("onnxruntime_java") == ("onnx", "onnx_int8")
     assert registry.spec("tflite_int8").quantized and not registry.spec("tflite").quantized
+
+
+def _recipe(size=0.25, val_drop=0.0, test_drop=0.0, latency=0.5, throughput=2.0, **more):
+    return {"loads": True, "size_ratio": size, "val_accuracy_drop": val_drop,
+            "test_accuracy_drop": test_drop, "latency_ratio": latency,
+            "throughput_ratio": throughput, **more}
+
+
+def test_int8_pick_is_the_fastest_within_size_and_accuracy():
+    from python.export.quantization import pick
+
+    recipes = {"a": _recipe(latency=0.6, throughput=2.0),        # slowdown 0.6
+               "b": _recipe(latency=0.4, throughput=1.25),       # slowdown 0.8 (throughput)
+               "c": _recipe(latency=0.3, throughput=3.0, val_drop=0.006),   # too inaccurate
+               "d": _recipe(latency=0.2, throughput=4.0, size=0.31),        # too big
+               "e": _recipe(latency=0.1, throughput=9.0, loads_in_oldest=False)}
+    assert pick(recipes) == "a"
+    recipes["a"]["loads"] = False
+    assert pick(recipes) == "b"
+
+
+def test_int8_pick_falls_back_and_the_bounds_say_what_failed():
+    from python.export.quantization import bounds, pick
+
+    recipes = {"slow": _recipe(latency=1.3, throughput=0.9),
+               "slower": _recipe(latency=1.5, throughput=0.8)}
+    assert pick(recipes) == "slow"
+    held = bounds(recipes["slow"])
+    assert not held["latency_ratio"]["ok"] and held["latency_ratio"]["value"] == 1.3
+    assert not held["inverse_throughput_ratio"]["ok"]
+    assert abs(held["inverse_throughput_ratio"]["value"] - 1 / 0.9) < 1e-4
+    assert held["size_ratio"]["ok"] and held["test_accuracy_drop"]["ok"]
+
+
+def test_int8_pick_refuses_when_nothing_loads_anywhere():
+    from python.export.quantization import pick
+
+    with pytest.raises(ParityError, match="x: does not load in the oldest"):
+        pick({"x": _recipe(loads_in_oldest=False)})

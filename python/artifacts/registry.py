@@ -44,6 +44,8 @@ PYTHON_RUNTIMES = {
 JAVA_RUNTIMES = {
     "tensorflow_java": "TensorFlow Java's SavedModelBundle, called directly",
     "onnxruntime_java": "ONNX Runtime Java's OrtSession, called directly",
+    "onnxruntime_java_oldest": "ONNX Runtime Java at the oldest version our ONNX files must load"
+                               " in (build.gradle's onnxruntimeOldestVersion), called directly",
     "java_files": "the project's Java library, end to end from picture files",
 }
 
@@ -58,11 +60,13 @@ ARTIFACTS: tuple[ArtifactSpec, ...] = (
     ArtifactSpec("keras", "model.keras", "keras", "keras", description="Keras 3"),
     ArtifactSpec("tflite", "model.tflite", "tflite", "litert", description="float32 TFLite"),
     ArtifactSpec("onnx", "model.onnx", "onnx", "onnxruntime",
-                 ("onnxruntime_java", FROM_FILES_RUNTIME), description="float32 ONNX"),
+                 ("onnxruntime_java", "onnxruntime_java_oldest", FROM_FILES_RUNTIME),
+                 description="float32 ONNX"),
     ArtifactSpec("tflite_int8", "model_int8.tflite", "tflite", "litert", float_twin="tflite",
                  description="full-integer int8 TFLite"),
     ArtifactSpec("onnx_int8", "model_int8.onnx", "onnx", "onnxruntime",
-                 ("onnxruntime_java", FROM_FILES_RUNTIME), float_twin="onnx",
+                 ("onnxruntime_java", "onnxruntime_java_oldest", FROM_FILES_RUNTIME),
+                 float_twin="onnx",
                  description="int8 ONNX"),
 )
 

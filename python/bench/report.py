@@ -15,6 +15,26 @@ def add_ratios(result: dict) -> None:
             r["throughput_vs_keras"] = r["throughput_per_s"] / keras["throughput_per_s"]
 
 
+def int8_against_float(result: dict) -> list[dict]:
+    """Each int8 route next to its float twin in the same runtime and language."""
+    from python.artifacts.registry import BY_NAME
+
+    rows = result["runtimes"]
+    pairs = []
+    for r in rows:
+        spec = BY_NAME.get(r["artifact"])
+        if spec is None or not spec.quantized:
+            continue
+        twin = next((f for f in rows if f["artifact"] == spec.float_twin
+                     and f["name"] == r["name"] and f["lang"] == r["lang"]), None)
+        if twin is None:
+            continue
+        pairs.append({"runtime": r["name"], "lang": r["lang"], "artifact": r["artifact"],
+                      "latency_ratio": r["latency_ms_p50"] / twin["latency_ms_p50"],
+                      "throughput_ratio": r["throughput_per_s"] / twin["throughput_per_s"]})
+    return pairs
+
+
 def markdown(result: dict) -> str:
     m = result["machine"]
     lines = [f"Machine: {m['cpu']}, {m['cores']} cores; Python {m['python']},"
@@ -32,6 +52,14 @@ def markdown(result: dict) -> str:
             f" {r['latency_ms_p99']:.4f} | {r.get('latency_vs_keras', 0):.3f} |"
             f" {r['throughput_per_s']:,.0f} | {r.get('throughput_vs_keras', 0):.2f} |"
             f" {r['load_ms']:.0f} | {r['peak_rss_mb']:.0f} |")
+    pairs = int8_against_float(result)
+    if pairs:
+        lines += ["", "int8 against its float twin, same runtime, same threads, this run"
+                  " (below 1 is faster for latency, above 1 is better for throughput):", "",
+                  "| runtime | lang | artifact | latency x float | batch-64 throughput x float |",
+                  "|---|---|---|---:|---:|"]
+        lines += [f"| {q['runtime']} | {q['lang']} | {q['artifact']} |"
+                  f" {q['latency_ratio']:.2f} | {q['throughput_ratio']:.2f} |" for q in pairs]
     floors = [r for r in result["runtimes"] if "call_floor_ms" in r]
     if floors:
         lines += ["", "TensorFlow Java's own cost per call, apart from any model (`Session.run` of"

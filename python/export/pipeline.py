@@ -93,7 +93,7 @@ def write_artifacts(stage: Path, result: TrainingResult, data: Dataset,
     from python.export.report import plot_confusion, plot_training
     from python.parity.compare import verify_artifacts
     from python.runtimes.loaders import keras_probabilities
-    from python.training.metrics import metrics
+    from python.training.metrics import accuracy, metrics
 
     model, threshold = result.model, config.threshold
     x_test, y_test = data.test.x, data.test.y
@@ -114,17 +114,19 @@ def write_artifacts(stage: Path, result: TrainingResult, data: Dataset,
     artifacts = {s.name: describe_artifact(stage, s) for s in float_artifacts()}
     quantization: dict[str, dict[str, object]] = {}
     if config.quantize:
-        from python.export import quantization as int8
+        from python.export.quantization import Splits, quantize
+        from python.runtimes.loaders import keras_probabilities as keras_p
 
-        log.info("quantizing: %s", ", ".join(s.name for s in quantized_artifacts()))
-        with native_stderr_silenced():
-            quantization["tflite_int8"] = int8.tflite_int8(stage, source, data.train.x)
-            quantization["onnx_int8"] = int8.choose_onnx_int8(
-                stage, data.train.x, x_test, y_test, reference, threshold)
-        for s in quantized_artifacts():
-            artifacts[s.name] = describe_artifact(stage, s)
-        int8.check_quantized(artifacts, stage, x_test, y_test, measured, threshold,
-                             quantization)
+        splits = Splits.of(data, threshold)
+        float_accuracy = (accuracy(keras_p(model, data.val.x), data.val.y, threshold),
+                          measured["test_accuracy"])
+        signature = {"tag": TAG, "name": SIGNATURE}
+        for spec in quantized_artifacts():
+            log.info("quantizing %s: every recipe, measured against %s", spec.name,
+                     spec.float_twin)
+            quantization[spec.name] = quantize(spec.name, stage, source, splits,
+                                               float_accuracy, signature)
+            artifacts[spec.name] = describe_artifact(stage, spec)
 
     shutil.rmtree(source)
     parity = verify_artifacts(stage, artifacts, x_test, reference, threshold)

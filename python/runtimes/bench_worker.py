@@ -15,41 +15,16 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-BATCH = 64
-
-
-def measure(run: Callable[[np.ndarray], np.ndarray], size: int, iterations: int) -> dict:
-    rng = np.random.default_rng(0)
-    one = rng.uniform(0, 1, (1, size, size, 1)).astype(np.float32)
-    batch = rng.uniform(0, 1, (BATCH, size, size, 1)).astype(np.float32)
-    for _ in range(max(10, iterations // 10)):
-        run(one)
-    times = []
-    for _ in range(iterations):
-        t = time.perf_counter()
-        run(one)
-        times.append(time.perf_counter() - t)
-    run(batch)
-    rounds = max(3, iterations // 20)
-    t = time.perf_counter()
-    for _ in range(rounds):
-        run(batch)
-    per_batch = (time.perf_counter() - t) / rounds
-    ms = np.asarray(times) * 1e3
-    return {"latency_ms_p50": float(np.percentile(ms, 50)),
-            "latency_ms_p99": float(np.percentile(ms, 99)),
-            "throughput_per_s": BATCH / per_batch}
-
 
 def main(argv: list[str] | None = None) -> int:
     from python.runtimes.loaders import LOADERS, load
+    from python.runtimes.timing import measure
 
     p = argparse.ArgumentParser(prog="python -m python.runtimes.bench_worker")
     p.add_argument("--runtime", required=True, choices=[*LOADERS, "pillow"])

@@ -22,6 +22,9 @@ from python.artifacts.registry import FROM_FILES_RUNTIME, java_artifacts
 
 ROOT = Path(__file__).resolve().parents[2]
 CLASSPATH_FILE = ROOT / "build" / "runtime-classpath.txt"
+#: Java runtimes that run on a classpath of their own (``gradle writeClasspath`` writes both).
+CLASSPATH_FILES = {"onnxruntime_java_oldest":
+                   ROOT / "build" / "runtime-classpath-onnxruntime-oldest.txt"}
 WORKER = [sys.executable, "-m", "python.runtimes.jvm_worker"]
 DEFAULT_TIMEOUT = 300.0
 
@@ -58,37 +61,58 @@ def read_classpath(classpath_file: Path = CLASSPATH_FILE) -> list[str]:
             if ln.strip()]
 
 
+def classpath_for(runtime: str) -> Path:
+    return CLASSPATH_FILES.get(runtime, CLASSPATH_FILE)
+
+
 def run_java(
     runtime: str, artifacts: Path, manifest: Manifest, inputs: dict[str, np.ndarray],
     files: list[str], work: Path, timeout: float = DEFAULT_TIMEOUT,
-    worker: list[str] | None = None, classpath_file: Path = CLASSPATH_FILE,
+    worker: list[str] | None = None, classpath_file: Path | None = None,
 ) -> dict[tuple[str, str], JavaOutcome]:
-    """Run one Java runtime's jobs in one worker process: (artifact, input) -> outcome.
+    """Run one Java runtime's artifacts in one worker process: (artifact, input) -> outcome.
 
     ``inputs`` are tensors for the tensor runtimes; ``files`` are pictures for the
     from-files runtime (its input is named ``files``).
     """
+    paths = {a: artifact_path(artifacts, manifest, a).resolve()
+             for a in java_artifacts(runtime) if a in manifest.artifacts}
+    return run_models(runtime, paths, asdict(manifest.signature), inputs, files, work,
+                      timeout, artifacts=artifacts, worker=worker, classpath_file=classpath_file)
+
+
+def run_models(
+    runtime: str, paths: dict[str, Path], signature: dict[str, str],
+    inputs: dict[str, np.ndarray], files: list[str], work: Path,
+    timeout: float = DEFAULT_TIMEOUT, artifacts: Path | None = None,
+    worker: list[str] | None = None, classpath_file: Path | None = None,
+) -> dict[tuple[str, str], JavaOutcome]:
+    """Run model files (name -> path) in one Java runtime's worker: (name, input) -> outcome.
+
+    The export uses this directly to try int8 candidates in the oldest ONNX Runtime.
+    """
     work.mkdir(parents=True, exist_ok=True)
+    classpath_file = classpath_file or classpath_for(runtime)
     jobs = []
-    for artifact in java_artifacts(runtime):
-        if artifact not in manifest.artifacts:
-            continue
-        path = str(artifact_path(artifacts, manifest, artifact).resolve())
+    for artifact, path in paths.items():
         if runtime == FROM_FILES_RUNTIME:
-            jobs.append({"artifact": artifact, "path": path, "input": "files", "files": files,
-                         "out": str(work / f"{runtime}.{artifact}.files.npy")})
+            jobs.append({"artifact": artifact, "path": str(path), "input": "files",
+                         "files": files, "out": str(work / f"{runtime}.{artifact}.files.npy")})
             continue
         for name, x in inputs.items():
             npy = work / f"input.{name}.npy"
             if not npy.exists():
                 np.save(npy, np.ascontiguousarray(x, dtype=np.float32))
-            jobs.append({"artifact": artifact, "path": path, "input": name, "npy": str(npy),
-                         "out": str(work / f"{runtime}.{artifact}.{name}.npy")})
+            jobs.append({"artifact": artifact, "path": str(path), "input": name,
+                         "npy": str(npy), "out": str(work / f"{runtime}.{artifact}.{name}.npy")})
     if not jobs:
         return {}
+    why = java_unavailable(classpath_file)
+    if why is not None:
+        return {(j["artifact"], j["input"]): JavaOutcome(None, why) for j in jobs}
     result_file = work / f"{runtime}.result.json"
     request = {"classpath": read_classpath(classpath_file), "runtime": runtime,
-               "artifacts": str(artifacts.resolve()), "signature": asdict(manifest.signature),
+               "artifacts": str((artifacts or work).resolve()), "signature": signature,
                "jobs": jobs, "result": str(result_file)}
     request_file = work / f"{runtime}.request.json"
     request_file.write_text(json.dumps(request), encoding="utf-8")

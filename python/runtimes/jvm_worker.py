@@ -128,7 +128,8 @@ def _runner(request: dict, job: dict) -> object:
 
 
 #: Java runtime (the registry's JAVA_RUNTIMES) -> the class that calls it directly.
-RUNNERS = {"tensorflow_java": TensorFlowJava, "onnxruntime_java": OnnxRuntimeJava}
+RUNNERS = {"tensorflow_java": TensorFlowJava, "onnxruntime_java": OnnxRuntimeJava,
+           "onnxruntime_java_oldest": OnnxRuntimeJava}
 
 
 def serve(request: dict) -> dict:
