@@ -100,10 +100,20 @@ public class PictureDecoderTest {
             assertEquals(fromFile.height, fromPipe.height);
             assertArrayEquals(fromFile.pixels, fromPipe.pixels);
         } finally {
+            // A writer that finished may still look alive for a moment, and opening the pipe
+            // then blocks for ever (no writer left): wait for it first, and drain only from a
+            // daemon thread, so the test can never hang on its own clean-up.
+            writer.join(5000);
             if (writer.isAlive()) { // the decoder never opened the pipe: release the writer
-                try (InputStream drain = Files.newInputStream(pipe)) {
-                    drain.readAllBytes();
-                }
+                Thread drain = new Thread(() -> {
+                    try (InputStream in = Files.newInputStream(pipe)) {
+                        in.readAllBytes();
+                    } catch (IOException e) {
+                        // nothing to release
+                    }
+                }, "pipe-drain");
+                drain.setDaemon(true);
+                drain.start();
             }
         }
     }
