@@ -25,7 +25,9 @@ def test_artifacts_and_manifest(exported):
     assert m["input"] == {"height": 40, "width": 40, "channels": 1, "dtype": "float32",
                           "layout": "NHWC", "range": [0.0, 1.0]}
     assert m["schema_version"] == 2
-    assert m["labels"] == ["not_face", "face"] and m["threshold"] == 0.5
+    assert m["labels"] == ["not_face", "face"] and 0.0 < m["threshold"] < 1.0
+    assert "validation" in m["threshold_rule"]
+    assert set(m["metrics"]["validation"]) == {"accuracy", "balanced_accuracy"}
     assert m["data"]["train"] + m["data"]["val"] + m["data"]["test"] == 200
     assert m["data"]["skipped"] == 0
     assert {"test_accuracy", "balanced_accuracy", "recall", "confusion_matrix",
@@ -149,12 +151,13 @@ def test_predict_prints_one_line_per_picture(exported, tmp_path, fmt):
     result = run_module("python.predict", "--artifacts", str(exported), "--format", fmt,
                         files[0], str(bad), files[1])
     assert result.returncode == 1
+    threshold = json.loads((exported / "manifest.json").read_text())["threshold"]
     lines = result.stdout.strip().split("\n")
     assert [ln.split("\t")[0] for ln in lines] == files
     for ln in lines:
         _, label, p = ln.split("\t")
         assert label in ("not_face", "face") and 0.0 <= float(p) <= 1.0
-        assert label == ("face" if float(p) >= 0.5 else "not_face")
+        assert label == ("face" if float(p) >= threshold else "not_face")
     assert result.stderr.count(str(bad)) == 1 and "Traceback" not in result.stderr
 
 

@@ -101,3 +101,21 @@ def test_int8_pick_refuses_when_nothing_loads_anywhere():
 
     with pytest.raises(ParityError, match="x: does not load in the oldest"):
         pick({"x": _recipe(loads_in_oldest=False)})
+
+
+def test_best_threshold_maximises_balanced_accuracy():
+    from python.training.metrics import balanced_accuracy, best_threshold
+
+    y = np.array([0, 0, 0, 0, 1, 1])
+    p = np.array([0.1, 0.2, 0.3, 0.45, 0.4, 0.9])
+    # By hand: t=0.35 gives recall 3/4 and 2/2 -> 0.875; t=0.5 gives 4/4 and 1/2 -> 0.75;
+    # t=0.425 gives 3/4 and 1/2 -> 0.625; lower cuts lose more not-selfies: 0.35 is best.
+    assert best_threshold(y, p) == pytest.approx(0.35)
+    assert balanced_accuracy(y, p, 0.35) == pytest.approx(0.875)
+
+
+def test_best_threshold_keeps_half_when_nothing_is_better():
+    from python.training.metrics import best_threshold
+
+    y = np.array([0, 1])
+    assert best_threshold(y, np.array([0.2, 0.8])) == 0.5  # every cut in (0.2, 0.8] is perfect

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import platform
 import sys
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +91,8 @@ class TrainingSummary:
     augmentation: str
     class_weight: dict[str, float]
     history: dict[str, list[float]]
+    #: The whole training configuration: ``python -m python.export --config`` repeats it.
+    config: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ class Metrics:
     confusion_matrix: dict[str, Any]
     training_seconds: float
     device: str
+    #: accuracy and balanced accuracy on the validation split, at the manifest's threshold
+    validation: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,7 @@ class Manifest:
     digest_rule: str
     versions: dict[str, str]
     parity_java: str = "not run"
+    threshold_rule: str = ""
     export_seconds: float | None = None
     schema_version: int = SCHEMA_VERSION
 

@@ -17,9 +17,9 @@ class ExportConfig:
     data: Path | None = None  # None: the embedded data set
     positive: str | None = None
     quantize: bool = False
-    threshold: float = 0.5
+    threshold: float | None = None  # None: the one that maximises validation balanced accuracy
     skip_bad: bool = False
 
     def __post_init__(self) -> None:
-        if not 0.0 < self.threshold < 1.0:
+        if self.threshold is not None and not 0.0 < self.threshold < 1.0:
             raise ValueError("threshold must be between 0 and 1")

@@ -41,6 +41,8 @@ from python.training.fit import TrainingResult
 log = logging.getLogger(__name__)
 
 TEST_SPLIT = "test_split.npz"
+THRESHOLD_RULE = ("the threshold that maximises balanced accuracy on the validation split"
+                  " (midpoints between its probabilities; nearest 0.5 on a tie)")
 #: Keras's own SavedModel, the converters' input; removed from the stage once they ran.
 KERAS_SAVEDMODEL = ".keras-savedmodel"
 
@@ -93,11 +95,17 @@ def write_artifacts(stage: Path, result: TrainingResult, data: Dataset,
     from python.export.report import plot_confusion, plot_training
     from python.parity.compare import verify_artifacts
     from python.runtimes.loaders import keras_probabilities
-    from python.training.metrics import accuracy, metrics
+    from python.training.metrics import accuracy, balanced_accuracy, best_threshold, metrics
 
-    model, threshold = result.model, config.threshold
+    model = result.model
     x_test, y_test = data.test.x, data.test.y
     reference = keras_probabilities(model, x_test)
+    validation = keras_probabilities(model, data.val.x)
+    if config.threshold is None:
+        threshold, threshold_rule = best_threshold(data.val.y, validation), THRESHOLD_RULE
+    else:
+        threshold, threshold_rule = config.threshold, "given with --threshold"
+    log.info("threshold %.4f (%s)", threshold, threshold_rule)
     measured = metrics(y_test, reference, threshold, data.labels)
 
     log.info("exporting %s", ", ".join(s.name for s in float_artifacts()))
@@ -115,10 +123,9 @@ def write_artifacts(stage: Path, result: TrainingResult, data: Dataset,
     quantization: dict[str, dict[str, object]] = {}
     if config.quantize:
         from python.export.quantization import Splits, quantize
-        from python.runtimes.loaders import keras_probabilities as keras_p
 
         splits = Splits.of(data, threshold)
-        float_accuracy = (accuracy(keras_p(model, data.val.x), data.val.y, threshold),
+        float_accuracy = (accuracy(validation, data.val.y, threshold),
                           measured["test_accuracy"])
         signature = {"tag": TAG, "name": SIGNATURE}
         for spec in quantized_artifacts():
@@ -147,16 +154,20 @@ def write_artifacts(stage: Path, result: TrainingResult, data: Dataset,
         preprocessing={**PREPROCESSING, "size": size},
         labels=list(data.labels),
         threshold=threshold,
+        threshold_rule=threshold_rule,
         data=DataSummary(source=data.source, split_rule=data.split_rule, **data.counts(),
                          skipped_files=list(data.skipped), test_split_file=TEST_SPLIT),
         training=TrainingSummary(
             architecture=t.architecture, epochs=t.epochs, best_epoch=result.best_epoch,
             batch_size=t.batch_size, learning_rate=t.learning_rate, schedule=t.schedule,
-            seed=t.seed, augmentation=t.augment,
+            seed=t.seed, augmentation=t.augment, config=t.to_json(),
             class_weight={str(k): v for k, v in result.class_weight.items()},
             history=result.history),
         metrics=Metrics(**measured, training_seconds=round(result.seconds, 2),
-                        device=result.device),
+                        device=result.device, validation={
+                            "accuracy": accuracy(validation, data.val.y, threshold),
+                            "balanced_accuracy": balanced_accuracy(data.val.y, validation,
+                                                                   threshold)}),
         artifacts=artifacts,
         quantization=quantization,
         parity=parity,

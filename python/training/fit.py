@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -15,6 +17,7 @@ from python.training.networks import ARCHITECTURES, TRAINING_DEFAULTS
 log = logging.getLogger(__name__)
 AUGMENTATIONS = ("none", "mirror", "random")
 SCHEDULES = ("constant", "cosine")
+CLASS_WEIGHTS = ("balanced", "none")
 
 
 @dataclass(frozen=True)
@@ -29,14 +32,20 @@ class TrainingConfig:
     augment: str = "mirror"
     seed: int = 0
     image_size: int = DEFAULT_IMAGE_SIZE
+    width: int = 16  # compact and fast: filters of the first convolution
+    head: int = 256  # fast: units of the Dense layer before the probability
+    dropout: float = 0.3  # compact and fast (the seed network keeps the talk's)
+    class_weight: str = "balanced"  # "balanced": both classes count equally; "none"
 
     def __post_init__(self) -> None:
         for name, allowed in (("architecture", ARCHITECTURES), ("augment", AUGMENTATIONS),
-                              ("schedule", SCHEDULES)):
+                              ("schedule", SCHEDULES), ("class_weight", CLASS_WEIGHTS)):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)},"
                                  f" not {getattr(self, name)!r}")
-        for name in ("epochs", "batch_size", "image_size"):
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError("dropout must be in [0, 1)")
+        for name in ("epochs", "batch_size", "image_size", "width", "head"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         if self.learning_rate <= 0:
@@ -51,6 +60,28 @@ class TrainingConfig:
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
+
+    @classmethod
+    def from_file(cls, path: Path) -> TrainingConfig:
+        """A configuration file (``best.json`` of a search): its settings, nothing else."""
+        from python.errors import ToolkitError
+
+        try:
+            raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ToolkitError(f"{path}: no such configuration file") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise ToolkitError(f"{path}: not a JSON configuration ({err})") from None
+        settings = raw.get("training", raw) if isinstance(raw, dict) else None
+        known = {f.name for f in fields(cls)}
+        if not isinstance(settings, dict) or not set(settings) <= known:
+            extra = sorted(set(settings or {}) - known) if isinstance(settings, dict) else []
+            raise ToolkitError(f"{path}: not a training configuration"
+                               + (f" (unknown settings: {', '.join(extra)})" if extra else ""))
+        try:
+            return cls(**settings)
+        except (TypeError, ValueError) as err:
+            raise ToolkitError(f"{path}: {err}") from None
 
     def updated(self, **given: object) -> TrainingConfig:
         known = {f.name for f in fields(self)}
@@ -91,7 +122,8 @@ def augment(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([x, x[:, :, ::-1, :]]), np.concatenate([y, y])
 
 
-def train(data: Dataset, config: TrainingConfig) -> TrainingResult:
+def train(data: Dataset, config: TrainingConfig,
+          callbacks: tuple[object, ...] = ()) -> TrainingResult:
     """Train and keep the weights of the epoch with the lowest validation loss.
 
     ``mirror`` adds mirrored copies of the training pictures once; ``random``
@@ -113,7 +145,8 @@ def train(data: Dataset, config: TrainingConfig) -> TrainingResult:
     tf.config.experimental.enable_op_determinism()
     device = training_device()
     size = int(data.train.x.shape[1])
-    model = build_model(size, learning_rate, config.architecture)
+    model = build_model(size, learning_rate, config.architecture, config.width, config.head,
+                        config.dropout)
     x, y = data.train.x, data.train.y
     if augmentation == "mirror":
         x, y = augment(x, y)
@@ -132,14 +165,15 @@ def train(data: Dataset, config: TrainingConfig) -> TrainingResult:
                     .map(lambda a, b: (distort(a, training=True), b))
                     .prefetch(2))
         inputs = {"x": pipeline, "shuffle": False}  # the pipeline shuffles
-    weights = balanced_class_weight(y)
+    weights = balanced_class_weight(y) if config.class_weight == "balanced" else {0: 1.0, 1: 1.0}
     best = _BestEpoch(model)
     log.info("training on %s: %d pictures, %d epochs, batch %d", device, len(x), epochs,
              batch_size)
     start = time.perf_counter()
     fit = model.fit(
         **inputs, epochs=epochs, validation_data=(data.val.x, data.val.y.astype(np.float32)),
-        class_weight=weights, callbacks=[best, _Progress(epochs)], verbose=0,
+        class_weight=weights, callbacks=[best, _Progress(epochs), *callbacks],
+        verbose=0,
     )
     seconds = time.perf_counter() - start
     model.set_weights(best.weights)

@@ -29,3 +29,24 @@ def metrics(y: np.ndarray, probability: np.ndarray, threshold: float,
 def accuracy(probability: np.ndarray, y: np.ndarray, threshold: float) -> float:
     """Share of pictures whose label (probability at or above threshold) is right."""
     return float(np.mean((probability >= threshold).astype(np.int64) == y)) if len(y) else 0.0
+
+
+def balanced_accuracy(y: np.ndarray, probability: np.ndarray, threshold: float) -> float:
+    """Mean of the two classes' recall: what always answering one class cannot fake."""
+    predicted = (probability >= threshold).astype(np.int64)
+    recalls = [float(np.mean(predicted[y == c] == c)) for c in (0, 1) if np.any(y == c)]
+    return float(np.mean(recalls)) if recalls else 0.0
+
+
+def best_threshold(y: np.ndarray, probability: np.ndarray) -> float:
+    """The threshold that maximises balanced accuracy on (validation) pictures.
+
+    Candidates are the midpoints between neighbouring distinct probabilities (and 0.5);
+    of equally good ones, the one nearest 0.5 wins, so an uninformative split keeps 0.5.
+    """
+    p = np.unique(np.asarray(probability, dtype=np.float64))
+    candidates = np.concatenate([[0.5], (p[:-1] + p[1:]) / 2.0]) if len(p) > 1 else np.array([0.5])
+    candidates = candidates[(candidates > 0.0) & (candidates < 1.0)]
+    scores = np.array([balanced_accuracy(y, probability, float(t)) for t in candidates])
+    best = np.flatnonzero(scores >= scores.max() - 1e-12)
+    return float(candidates[best[np.argmin(np.abs(candidates[best] - 0.5))]])

@@ -9,6 +9,8 @@ if TYPE_CHECKING:  # keras imports TensorFlow: only the functions below pay for 
 
 INPUT_NAME = "picture"
 ARCHITECTURES = ("seed", "compact", "fast")
+#: What ``python -m python.export`` trains when no --architecture is given.
+DEFAULT_ARCHITECTURE = "fast"
 #: Training settings each architecture does best with on the seed data (measured:
 #: see the README's results); flags given on the command line override them.
 TRAINING_DEFAULTS = {
@@ -19,16 +21,21 @@ TRAINING_DEFAULTS = {
 }
 
 
-def build_model(size: int, learning_rate: float = 1e-3, architecture: str = "seed") -> keras.Model:
-    """A compiled model of the named architecture for size x size grey pictures."""
+def build_model(size: int, learning_rate: float = 1e-3, architecture: str = "seed",
+                width: int = 16, head: int = 256, dropout: float = 0.3) -> keras.Model:
+    """A compiled model of the named architecture for size x size grey pictures.
+
+    ``width``, ``head`` and ``dropout`` shape compact and fast; the seed network is the
+    talk's, exactly.
+    """
     import keras
 
     if architecture == "seed":
         model = seed_network(size)
     elif architecture == "compact":
-        model = compact_network(size)
+        model = compact_network(size, width, dropout)
     elif architecture == "fast":
-        model = fast_network(size)
+        model = fast_network(size, width, head, dropout)
     else:
         raise ValueError(f"unknown architecture {architecture!r}; known: {ARCHITECTURES}")
     model.compile(
@@ -57,7 +64,7 @@ def seed_network(size: int) -> keras.Model:
     return keras.Model(inputs, outputs, name="selfie_seed")
 
 
-def compact_network(size: int, width: int = 16) -> keras.Model:
+def compact_network(size: int, width: int = 16, dropout: float = 0.3) -> keras.Model:
     """Three double-3x3-conv blocks with batch norm and global average pooling.
 
     Twelve times fewer weights than the seed network (72k against 828k), and more
@@ -76,12 +83,13 @@ def compact_network(size: int, width: int = 16) -> keras.Model:
             x = keras.layers.ReLU()(x)
         x = keras.layers.MaxPooling2D(2)(x)
     x = keras.layers.GlobalAveragePooling2D()(x)
-    x = keras.layers.Dropout(0.3)(x)
+    x = keras.layers.Dropout(dropout)(x)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
     return keras.Model(inputs, outputs, name="selfie_compact")
 
 
-def fast_network(size: int, width: int = 16, head: int = 256) -> keras.Model:
+def fast_network(size: int, width: int = 16, head: int = 256,
+                 dropout: float = 0.3) -> keras.Model:
     """Three stride-2 3x3 convolutions with batch norm, global average pooling, Dense 256.
 
     Built for serving latency: about 1 M multiply-adds, so one picture takes about
@@ -100,7 +108,7 @@ def fast_network(size: int, width: int = 16, head: int = 256) -> keras.Model:
         x = keras.layers.ReLU()(x)
     x = keras.layers.GlobalAveragePooling2D()(x)
     x = keras.layers.Dense(head, activation="relu")(x)
-    x = keras.layers.Dropout(0.3)(x)
+    x = keras.layers.Dropout(dropout)(x)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
     return keras.Model(inputs, outputs, name="selfie_fast")
 

@@ -1,0 +1,1 @@
+"""The tuning stage: Optuna searches training settings on validation data; evaluate over seeds."""
