@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import sys
 from collections.abc import Callable
@@ -39,6 +40,32 @@ class ParityError(ToolkitError):
     exit_code = 1
 
 
+class DiskFullError(ToolkitError):
+    """Something could not be written because the disk (or the user's quota) is full."""
+
+    exit_code = 3
+
+
+#: Exit statuses every command uses (the README lists them).
+EXIT_STATUSES = {0: "done", 1: "parity failed (an artifact out of tolerance)",
+                 2: "bad input (a picture, a data folder, artifacts, flags)",
+                 3: "the disk is full", 130: "interrupted (Ctrl-C)"}
+
+
+def is_disk_full(err: BaseException) -> bool:
+    """ENOSPC or EDQUOT, from Python's own I/O or from a native library's message."""
+    if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(err)
+    return "No space left on device" in text or "Disk quota exceeded" in text
+
+
+def disk_full(err: BaseException, where: object) -> DiskFullError:
+    """One line: what could not be written, and that the disk is full."""
+    target = getattr(err, "filename", None) or where
+    return DiskFullError(f"{target}: cannot write: the disk is full")
+
+
 def cli_main(func: Callable[..., int]) -> Callable[..., int]:
     """Turn ToolkitError and Ctrl-C into one line on stderr and an exit code."""
 
@@ -60,5 +87,10 @@ def cli_main(func: Callable[..., int]) -> Callable[..., int]:
         except KeyboardInterrupt:
             print(f"{prog}: interrupted; nothing was replaced", file=sys.stderr)
             return 130
+        except Exception as err:  # a native library's own error for a full disk, too
+            if not is_disk_full(err):
+                raise
+            print(f"{prog}: error: {disk_full(err, 'output')}", file=sys.stderr)
+            return DiskFullError.exit_code
 
     return wrapper

@@ -83,3 +83,29 @@ def test_int8_only_newer_runtimes_run_fails_the_export(tmp_path, monkeypatch, ca
     assert "Traceback" not in err
     assert (out / "manifest.json").read_text() == "previous run"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["artifacts"]
+
+
+def test_full_disk_is_one_line_its_own_status_and_keeps_the_old_folder(tmp_path):
+    """A real full disk: a 700 kB tmpfs (mounting one needs root, as CI has)."""
+    import subprocess
+
+    from tests.conftest import run_module
+
+    tiny = tmp_path / "tiny"
+    tiny.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=700k", "tmpfs", str(tiny)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()[:200]}")
+    try:
+        out = _old_folder(tiny)
+        result = run_module("python.export", "--epochs", "1", "--quiet", "--out", str(out))
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == 3, result.stderr[-2000:]
+        assert len(lines) == 1 and "Traceback" not in result.stderr
+        assert lines[0].startswith(f"export: error: {out}: cannot write the new artifacts")
+        assert "the disk is full" in lines[0] and "untouched" in lines[0]
+        assert (out / "manifest.json").read_text() == "previous run"
+        assert sorted(p.name for p in tiny.iterdir()) == ["artifacts"]
+    finally:
+        subprocess.run(["umount", str(tiny)], check=False)

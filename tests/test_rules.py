@@ -119,3 +119,20 @@ def test_best_threshold_keeps_half_when_nothing_is_better():
 
     y = np.array([0, 1])
     assert best_threshold(y, np.array([0.2, 0.8])) == 0.5  # every cut in (0.2, 0.8] is perfect
+
+
+def test_disk_full_is_recognised_from_python_and_native_errors():
+    import errno
+
+    from python.errors import cli_main, is_disk_full
+
+    assert is_disk_full(OSError(errno.ENOSPC, "No space left on device"))
+    assert is_disk_full(OSError(errno.EDQUOT, "Disk quota exceeded"))
+    assert is_disk_full(RuntimeError("RESOURCE_EXHAUSTED: model.tflite; No space left on device"))
+    assert not is_disk_full(OSError(errno.ENOENT, "No such file or directory"))
+
+    @cli_main
+    def writes() -> int:
+        raise OSError(errno.ENOSPC, "No space left on device", "out/model.onnx")
+
+    assert writes() == 3

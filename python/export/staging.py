@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from python.errors import ToolkitError
+from python.errors import DiskFullError, ToolkitError, is_disk_full
 
 
 @contextmanager
@@ -33,6 +33,13 @@ def staged_folder(out: Path) -> Iterator[Path]:
     try:
         yield stage
         replace_folder(stage, out)
+    except Exception as err:
+        if is_disk_full(err):
+            what = getattr(err, "filename", None)
+            raise DiskFullError(f"{out}: cannot write the new artifacts"
+                                f"{f' ({what})' if what else ''}: the disk is full;"
+                                f" the previous {out.name}/ is untouched") from None
+        raise
     finally:
         if stage.exists():
             shutil.rmtree(stage, ignore_errors=True)
