@@ -151,7 +151,7 @@ public record Manifest(Path folder, int height, int width, int channels, List<St
             throw new ArtifactException(file + ": no artifact '" + format.key() + "' (has "
                     + String.join(", ", artifacts.keySet()) + ")");
         }
-        Path path = folder.resolve(a.path());
+        Path path = inside(file, format.key(), a.path());
         if (!Files.exists(path)) {
             throw new ArtifactException(path + ": artifact '" + format.key() + "' is missing");
         }
@@ -165,6 +165,29 @@ public record Manifest(Path folder, int height, int width, int channels, List<St
             throw new ArtifactException(path + ": artifact '" + format.key() + "' was altered (sha256 "
                     + digest.substring(0, 12) + "..., manifest says "
                     + a.sha256().substring(0, Math.min(12, a.sha256().length())) + "...)");
+        }
+        return path;
+    }
+
+    /**
+     * The artifact's path, refused unless it stays inside the folder: an absolute path, a
+     * {@code ..} that leaves it, or a symbolic link pointing outside would let an altered
+     * manifest load any file whose digest it knows. The same rule as Python's
+     * {@code python.artifacts.manifest.artifact_path}.
+     */
+    private Path inside(Path manifestFile, String name, String relative) {
+        Path path = folder.resolve(relative);
+        boolean escapes;
+        try {
+            Path root = folder.toRealPath();
+            Path real = Files.exists(path) ? path.toRealPath() : path.toAbsolutePath().normalize();
+            escapes = Path.of(relative).isAbsolute() || !real.startsWith(root);
+        } catch (IOException e) {
+            throw new ArtifactException(path + ": cannot resolve artifact '" + name + "' (" + e + ")", e);
+        }
+        if (escapes) {
+            throw new ArtifactException(manifestFile + ": artifact '" + name + "' path '" + relative
+                    + "' leaves the artifacts folder");
         }
         return path;
     }

@@ -79,4 +79,24 @@ public class ManifestTest {
         Files.delete(file);
         assertRefused(folder, file.toString(), "no manifest");
     }
+
+    /** An altered manifest may not point outside its folder, even at a file whose digest it knows. */
+    @Test
+    public void artifactPathsStayInsideTheFolder() throws IOException {
+        Path root = temp.newFolder("root").toPath();
+        Path folder = TinyArtifacts.write(Files.createDirectory(root.resolve("artifacts")));
+        Path outside = Files.createDirectory(root.resolve("outside"));
+        Files.copy(folder.resolve("model.onnx"), outside.resolve("model.onnx"));
+        Path file = folder.resolve(Manifest.FILE_NAME);
+        String good = Files.readString(file);
+        Files.writeString(file, good.replace("\"path\": \"model.onnx\"", "\"path\": \"../outside/model.onnx\""));
+        assertRefused(folder, "leaves the artifacts folder", "../outside/model.onnx");
+        Files.writeString(file, good.replace("\"path\": \"model.onnx\"",
+                "\"path\": \"" + outside.resolve("model.onnx") + "\""));
+        assertRefused(folder, "leaves the artifacts folder");
+        Files.writeString(file, good);
+        Files.delete(folder.resolve("model.onnx"));
+        Files.createSymbolicLink(folder.resolve("model.onnx"), outside.resolve("model.onnx"));
+        assertRefused(folder, "leaves the artifacts folder");
+    }
 }
