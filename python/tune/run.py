@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -31,10 +32,15 @@ def open_study(storage: str | None, name: str, out: Path) -> object:
     import optuna
 
     out.mkdir(parents=True, exist_ok=True)
-    storage = storage or f"sqlite:///{out / 'study.db'}"
+    # A heartbeat marks the trials of a process that died (killed, machine lost) as failed
+    # once another process works on the study, instead of leaving them running for ever.
+    with warnings.catch_warnings():  # heartbeats are marked experimental; they work
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        rdb = optuna.storages.RDBStorage(storage or f"sqlite:///{out / 'study.db'}",
+                                         heartbeat_interval=30, grace_period=120)
     sampler = optuna.samplers.TPESampler(seed=os.getpid(), n_startup_trials=8)
     pruner = optuna.pruners.MedianPruner(n_startup_trials=4, n_warmup_steps=10)
-    return optuna.create_study(storage=storage, study_name=name, direction="maximize",
+    return optuna.create_study(storage=rdb, study_name=name, direction="maximize",
                                sampler=sampler, pruner=pruner, load_if_exists=True)
 
 
@@ -102,8 +108,6 @@ def _trials_table(study: object, path: Path) -> None:
 
 def _plots(study: object, out: Path) -> None:
     """Optimisation history and parameter importances (PED-ANOVA: needs no scikit-learn)."""
-    import warnings
-
     import matplotlib
 
     matplotlib.use("Agg")
