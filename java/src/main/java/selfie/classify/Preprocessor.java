@@ -103,10 +103,14 @@ public final class Preprocessor {
         int y0 = (grey.height - h * f) / 2;
         int[] sums = new int[w * h];
         for (int y = 0; y < h * f; y++) {
-            int row = (y0 + y) * grey.width + x0;
+            int in = (y0 + y) * grey.width + x0;
             int out = (y / f) * w;
-            for (int x = 0; x < w * f; x++) {
-                sums[out + x / f] += grey.pixels[row + x];
+            for (int bx = 0; bx < w; bx++) {
+                int sum = 0;
+                for (int end = in + f; in < end; in++) {
+                    sum += grey.pixels[in];
+                }
+                sums[out + bx] += sum;
             }
         }
         float[] out = new float[w * h];
