@@ -20,8 +20,9 @@ import numpy as np
 log = logging.getLogger(__name__)
 #: Photos classified at once on as many threads, for Java's peak memory.
 THREADS = 8
-#: Photo counts for python.predict's peak memory: flat means the same for both.
-PREDICT_COUNTS = (8, 64, 256)
+#: Photo counts for python.predict's peak memory: one batch, two, eight. ONNX Runtime grows
+#: its arena over the first two batch-64 calls; flat means no growth after that.
+PREDICT_COUNTS = (8, 128, 512)
 
 
 def _spread(values: list[float]) -> dict:
