@@ -15,6 +15,7 @@ from python.artifacts.manifest import (
     describe_artifact,
 )
 from python.artifacts.registry import spec
+from python.data.pictures import PREPROCESSING
 
 
 def manifest_with(root: Path, *artifacts: str) -> Manifest:
@@ -23,7 +24,8 @@ def manifest_with(root: Path, *artifacts: str) -> Manifest:
         input=InputSpec(height=40, width=40), output=OutputSpec(),
         signature=Signature("serve", "serving_default", "picture", "output_0", "picture",
                             "probability"),
-        preprocessing={"version": 1, "size": 40}, labels=["not_selfie", "selfie"],
+        preprocessing={"version": PREPROCESSING["version"], "size": 40},
+        labels=["not_selfie", "selfie"],
         threshold=0.5,
         data=DataSummary("test", "none", 1, 1, 1, 0, [], "test_split.npz"),
         training=TrainingSummary("seed", 1, 1, 32, 1e-3, "constant", 0, "none",

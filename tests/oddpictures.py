@@ -138,10 +138,15 @@ def make_bad_pictures(folder: str | Path) -> dict[str, Path]:
 
 
 def write_reference_pictures(folder: str | Path) -> tuple[list[Path], list[Path]]:
-    """The odd pictures under folder/odd, the bad ones under folder/bad and in folder/bad.txt."""
+    """The odd pictures under folder/odd (phone-size photos in folder/odd/photos), the bad
+    ones (large bad JPEGs among them) under folder/bad and in folder/bad.txt."""
+    from tests.photos import make_bad_photos, make_photos
+
     folder = Path(folder)
     odd = [o.path for o in make_odd_pictures(folder / "odd").values()]
+    odd += make_photos(folder / "odd" / "photos")
     bad = list(make_bad_pictures(folder / "bad").values())
+    bad += list(make_bad_photos(folder / "bad").values())
     (folder / "bad.txt").write_text("".join(f"{p}\n" for p in bad), encoding="utf-8")
     return odd, bad
 

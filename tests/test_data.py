@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from python.data.pictures import DEFAULT_IMAGE_SIZE, decode_grey, grey_to_input, load_image
+from python.data.resample import bilinear, box_reduce
 from python.errors import PictureError
 from tests.oddpictures import make_bad_pictures, make_odd_pictures
 
@@ -91,13 +92,44 @@ def _reference_resize(grey: np.ndarray, size: int) -> np.ndarray:
     return (weights(g.shape[0], size) @ h).astype(np.float32)
 
 
-@pytest.mark.parametrize("shape", [(300, 400), (25, 25), (41, 97), (40, 40)])
+def _reference_box(grey: np.ndarray, f: int) -> np.ndarray:
+    """The manifest's box step with loops: centred crop, block means."""
+    h, w = grey.shape[0] // f, grey.shape[1] // f
+    y0, x0 = (grey.shape[0] % f) // 2, (grey.shape[1] % f) // 2
+    out = np.zeros((h, w), np.float32)
+    for y in range(h):
+        for x in range(w):
+            block = grey[y0 + y * f:y0 + (y + 1) * f, x0 + x * f:x0 + (x + 1) * f]
+            out[y, x] = np.float32(int(block.astype(np.int64).sum())) / np.float32(f * f)
+    return out
+
+
+@pytest.mark.parametrize("shape", [(300, 400), (25, 25), (41, 97), (40, 40), (163, 170),
+                                   (171, 500)])
 def test_resize_follows_the_written_spec(shape):
     rng = np.random.default_rng(sum(shape))
     grey = rng.integers(0, 256, size=shape, dtype=np.uint8)
     ours = grey_to_input(grey, 40)[..., 0] * np.float32(255.0)
-    spec = _reference_resize(grey, 40) if shape != (40, 40) else grey.astype(np.float32)
+    f = min(shape) // 80
+    reduced = _reference_box(grey, f) if f >= 2 else grey
+    spec = _reference_resize(reduced, 40) if shape != (40, 40) else grey.astype(np.float32)
     assert np.abs(ours - spec).max() < 1e-3
+
+
+def test_box_is_exact_and_centred():
+    rng = np.random.default_rng(3)
+    grey = rng.integers(0, 256, size=(331, 245), dtype=np.uint8)
+    for f in (2, 3, 4, 7):
+        assert np.array_equal(box_reduce(grey, f), _reference_box(grey, f))
+
+
+def test_bilinear_is_pillows_where_pillow_runs_horizontal_first():
+    """Pillow's own resize agrees bit for bit on these shapes (it picks its pass order)."""
+    rng = np.random.default_rng(5)
+    for shape in ((300, 400), (25, 25), (41, 97), (81, 88)):
+        g = rng.integers(0, 256, size=shape).astype(np.float32)
+        pillow = np.asarray(Image.fromarray(g).resize((40, 40), Image.Resampling.BILINEAR))
+        assert np.array_equal(bilinear(g, 40, 40), pillow), shape
 
 
 def test_seed_data_loads_whole(seed_data):

@@ -76,6 +76,8 @@ def test_read_manifest_round_trips_and_refuses_bad_ones(tmp_path):
     assert read_manifest(tmp_path) == manifest
     raw = json.loads((tmp_path / "manifest.json").read_text())
     for change, message in (({"schema_version": 1}, "schema version 1"),
+                            ({"preprocessing": {"version": 1, "size": 40}},
+                             "preprocessing version 1.*export again"),
                             ({"threshold": "half"}, "threshold"),
                             ({"labels": None}, "labels")):
         (tmp_path / "manifest.json").write_text(json.dumps({**raw, **change}))

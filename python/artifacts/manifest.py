@@ -213,6 +213,13 @@ def read_manifest(root: Path) -> Manifest:
             if isinstance(raw, dict) else None
         raise ArtifactError(f"{path}: manifest schema version {found}, this toolkit reads"
                             f" {SCHEMA_VERSION}; export again")
+    from python.data.pictures import PREPROCESSING
+
+    pre = raw.get("preprocessing")
+    version = pre.get("version") if isinstance(pre, dict) else None
+    if version != PREPROCESSING["version"]:  # the model learnt from pictures prepared so
+        raise ArtifactError(f"{path}: preprocessing version {version}, this toolkit prepares"
+                            f" pictures as version {PREPROCESSING['version']}; export again")
     try:
         return _adapter().validate_python(raw)
     except ValidationError as err:

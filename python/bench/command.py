@@ -27,6 +27,7 @@ from python.runtimes.jvm import CLASSPATH_FILE, ROOT, read_classpath
 
 SEED_DATA = ROOT.parent / "shared" / "datasets" / "selfie-or-not" / "thumbnails-40"
 JAVA_BENCH = ROOT / "build" / "install" / "selfie-classify" / "bin" / "selfie-classify-benchmark"
+JAVA_CLI = JAVA_BENCH.with_name("selfie-classify")
 #: (runtime, artifact): every artifact in its Python runtime, Keras first (the baseline).
 PYTHON_ROUTES = [(a.python_runtime, a.name) for a in ARTIFACTS if a.name == "keras"] + [
     (a.python_runtime, a.name) for a in ARTIFACTS if a.name != "keras"]
@@ -231,13 +232,25 @@ def main(argv: list[str] | None = None) -> int:
                    help="skip the training measurement")
     p.add_argument("--quick", action="store_true",
                    help="few iterations and one epoch: keeps the benchmark working in CI")
+    p.add_argument("--photos-only", action="store_true",
+                   help="only phone-size photos: file to probability in both languages against"
+                   " Pillow's decode, and peak memory (Java on 8 threads, python.predict)")
     logs.add_flags(p)
     args = p.parse_args(argv)
     logs.configure("bench", quiet=args.quiet, verbose=args.verbose)
     from python.artifacts.manifest import read_manifest
+    from python.bench.photo_runs import photo_section
     from python.bench.report import write_reports
 
     manifest = read_manifest(args.artifacts)
+    if not JAVA_BENCH.exists():
+        raise ToolkitError(f"{JAVA_BENCH.relative_to(ROOT)}: missing (run: gradle installDist)")
+    photos = photo_section(args.artifacts, 3 if args.quick else 15, run_measured, JAVA_BENCH,
+                           JAVA_CLI)
+    if args.photos_only:
+        paths = write_reports({"machine": machine(), "photos": photos}, args.out)
+        print(paths["markdown"].read_text())
+        return 0
     iterations = 50 if args.quick else 3000
     have_data = args.data.is_dir()
     result: dict = {"machine": machine(), "quick": args.quick, "iterations": iterations,
@@ -248,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     java_rows, java_pre = java_runtimes(args.artifacts, args.data if have_data else None,
                                         iterations, args.threads)
     result["runtimes"] = rows + java_rows
+    result["photos"] = photos
     result["preprocessing"] = {"java_ms_per_picture": java_pre.get("us_per_picture", 0) / 1e3}
     if have_data:
         out, _, _ = run_measured([*WORKER, "--runtime", "pillow", "--path", str(args.data),

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from python.bench.photo_runs import markdown as photo_markdown
+
 
 def add_ratios(result: dict) -> None:
     """Each runtime's speed relative to Keras measured in the same run."""
-    keras = next((r for r in result["runtimes"] if r["name"] == "keras"), None)
-    for r in result["runtimes"]:
+    keras = next((r for r in result.get("runtimes", []) if r["name"] == "keras"), None)
+    for r in result.get("runtimes", []):
         if keras:
             r["latency_vs_keras"] = r["latency_ms_p50"] / keras["latency_ms_p50"]
             r["throughput_vs_keras"] = r["throughput_per_s"] / keras["throughput_per_s"]
@@ -37,6 +39,9 @@ def int8_against_float(result: dict) -> list[dict]:
 
 def markdown(result: dict) -> str:
     m = result["machine"]
+    if "runtimes" not in result:  # --photos-only
+        return "\n".join([f"Machine: {m['cpu']}, {m['cores']} cores; Python {m['python']},"
+                          f" {m['java']}.", *photo_markdown(result["photos"])]) + "\n"
     lines = [f"Machine: {m['cpu']}, {m['cores']} cores; Python {m['python']},"
              f" TensorFlow {m['tensorflow']}, onnxruntime {m['onnxruntime']}, {m['java']}."
              f" {result['threads']} intra-op thread(s) per runtime; {result['iterations']}"
@@ -81,6 +86,8 @@ def markdown(result: dict) -> str:
                   f" {t['test_accuracy']:.3f})."]
     else:
         lines += ["", f"Training: {t.get('skipped')}"]
+    if "photos" in result:
+        lines += photo_markdown(result["photos"])
     lines += ["", "| route | model MB | runtime MB | total MB | runtime parts |",
               "|---|---:|---:|---:|---|"]
     for f in sorted(result["footprint"], key=lambda f: f["total_mb"]):
@@ -125,5 +132,7 @@ def write_reports(result: dict, out: Path) -> dict[str, Path]:
     out.write_text(json.dumps(result, indent=2) + "\n")
     md = out.with_suffix(".md")
     md.write_text(markdown(result))
+    if "runtimes" not in result:
+        return {"json": out, "markdown": md}
     png = chart(result, out.with_suffix(".png"))
     return {"json": out, "markdown": md, "chart": png}

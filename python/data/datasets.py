@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from python.data.pictures import DEFAULT_IMAGE_SIZE, decode_grey, grey_to_input
+from python.data.pictures import DEFAULT_IMAGE_SIZE, grey_to_input, load_image
 from python.errors import DataError, PictureError
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ class _Loader:
         for i, (path, label) in enumerate(files, 1):
             try:
                 data = path.read_bytes()
-                xs.append(grey_to_input(decode_grey(path), self.size))
+                xs.append(load_image(path, self.size))
             except PictureError as err:
                 if not self.skip_bad:
                     raise

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFile, ImageOps, PngImagePlugin, UnidentifiedImageError
 
+from python.data.resample import bilinear, box_reduce
 from python.errors import PictureError
 
 # Real-world PNGs (Wikimedia Commons exports among them) carry XMP/text chunks
@@ -26,10 +27,37 @@ MAX_PIXELS = 50_000_000
 
 DEFAULT_IMAGE_SIZE = 40
 
+#: The box reduction leaves at least REDUCE_TO * size pixels on the shorter side, and a
+#: JPEG is decoded at 1/8 only when that still leaves REDUCE_TO * size: pictures whose
+#: shorter side is under 2 * REDUCE_TO * size are prepared exactly as in version 1.
+REDUCE_TO = 2
+#: libjpeg's largest DCT scaling: 1/8, where each pixel is a block's DC coefficient.
+JPEG_DC_SCALE = 8
+
 PREPROCESSING: dict[str, object] = {
-    "version": 1,
+    "version": 2,
     "decoder": "Pillow; the first frame of animated files",
-    "orientation": "EXIF Orientation tag (0x0112) applied first, as PIL.ImageOps.exif_transpose",
+    "jpeg_dc": (
+        "a JPEG is decoded at 1/8 scale to its luma when min(W, H) >= jpeg_dc_scale *"
+        " reduce_to * size (640 for size 40) in stored orientation, its precision is 8 bits"
+        " and it has one component, or three that libjpeg takes as YCbCr (an APP0 'JFIF\\0'"
+        " segment of 14+ bytes; else an APP14 'Adobe' segment of 12+ bytes whose transform"
+        " byte (the last such segment's) is not 0; else component ids not 82, 71, 66) with"
+        " the first component at the largest sampling factors: grey pixel (x, y), for x <"
+        " ceil(W / 8), y < ceil(H / 8), is block (x, y) of the first component,"
+        " T[((DC * Q0 + 4) >> 3) & 1023] with DC the block's quantised DC coefficient as"
+        " a 16-bit integer, Q0 the first entry of its quantisation table and T[v] = v + 128"
+        " for v < 128, 255 for v < 512, 0 for v < 896, v - 896 otherwise (libjpeg-turbo's"
+        " jpeg_idct_1x1 under scale_denom 8 and JCS_GRAYSCALE output, Pillow's draft('L'));"
+        " the Y channel, not the RGB formula below. As libjpeg: a marker met inside a scan's"
+        " data ends it (zero bits for the block in hand, the rest of the restart interval"
+        " left at zero) and a Huffman code that matches nothing reads as 0. Data that ends"
+        " before EOI is refused as truncated"
+    ),
+    "orientation": (
+        "EXIF Orientation tag (0x0112) applied to the decoded picture (for jpeg_dc, the 1/8"
+        " one), as PIL.ImageOps.exif_transpose"
+    ),
     "max_pixels": MAX_PIXELS,
     "greyscale": {
         "rgb": "L = (19595*R + 38470*G + 7471*B + 32768) >> 16 (integers; ITU-R 601-2 luma)",
@@ -48,17 +76,28 @@ PREPROCESSING: dict[str, object] = {
         "composited over white before resizing: L = (L*A + 255*(255 - A) + 127) // 255;"
         " a tRNS colour key counts as alpha 0"
     ),
+    "box": (
+        "after grey and orientation, f = min(w, h) // (reduce_to * size); when f >= 2 the"
+        " picture is cropped to (w // f) * f by (h // f) * f pixels starting at"
+        " ((w % f) // 2, (h % f) // 2) and each f x f block becomes float32(sum of its"
+        " 8-bit values, an integer) / float32(f * f); otherwise the 8-bit values as float32"
+    ),
+    "reduce_to": REDUCE_TO,
+    "jpeg_dc_scale": JPEG_DC_SCALE,
     "resize": {
         "skip_when_same_size": True,
         "filter": "bilinear (triangle), support 1, widened by the scale when shrinking",
         "algorithm": (
-            "Pillow Image.resize(BILINEAR) on a 32-bit float image: horizontal pass then"
+            "Pillow's bilinear filter (precompute_coeffs) on the float32 image the box step"
+            " left, written out (python.data.resample; not Image.resize, which picks its own"
+            " pass order): horizontal pass then"
             " vertical pass; for output index i, scale = in/out, fs = max(scale, 1),"
             " support = fs, center = (i + 0.5) * scale, xmin = max(int(center - support"
             " + 0.5), 0), xmax = min(int(center + support + 0.5), in), weights"
-            " w(x) = max(0, 1 - |(x - center + 0.5) / fs|) for x in [xmin, xmax),"
-            " normalised to sum 1, computed and accumulated in float64, stored as float32"
-            " after each pass"
+            " w(x) = max(0, 1 - |(x - center + 0.5) * (1 / fs)|) for x in [xmin, xmax),"
+            " normalised to sum 1 (each divided by their sum taken in order), computed in"
+            " float64; each output the float64 sum, in order of x, of input * weight, stored"
+            " as float32 after each pass; a pass whose size already matches is skipped"
         ),
         "rounding": "none: the float result is not rounded to 8 bits",
     },
@@ -89,6 +128,29 @@ def _open(path: Path) -> Image.Image:
     return im
 
 
+def _jpeg_dc_ok(im: Image.Image, size: int) -> bool:
+    """Whether libjpeg would give this JPEG's luma at 1/8 (the manifest's jpeg_dc rule)."""
+    if im.format != "JPEG" or getattr(im, "bits", 8) != 8:
+        return False
+    if min(im.size) < JPEG_DC_SCALE * REDUCE_TO * size:
+        return False
+    layers = getattr(im, "layer", [])
+    if im.mode == "L":
+        return len(layers) == 1
+    if im.mode != "RGB" or len(layers) != 3:
+        return False
+    if layers[0][1] != max(h for _, h, _, _ in layers) or \
+            layers[0][2] != max(v for _, _, v, _ in layers):
+        return False
+    apps = getattr(im, "applist", [])
+    if any(m == "APP0" and len(d) >= 14 and d[:5] == b"JFIF\0" for m, d in apps):
+        return True
+    adobe = [d[11] for m, d in apps if m == "APP14" and len(d) >= 12 and d[:5] == b"Adobe"]
+    if adobe:
+        return adobe[-1] != 0
+    return [c for c, _, _, _ in layers] != [82, 71, 66]
+
+
 def _to_grey(im: Image.Image) -> np.ndarray:
     """Turn a decoded picture into 8-bit grey, alpha composited over white."""
     mode = im.mode
@@ -109,37 +171,45 @@ def _to_grey(im: Image.Image) -> np.ndarray:
     if mode not in ("L", "LA", "RGB", "RGBA"):
         im = im.convert("RGBA")
         mode = "RGBA"
-    a = np.asarray(im).astype(np.int32)
     if mode == "L":
-        return a.astype(np.uint8)
+        return np.asarray(im, dtype=np.uint8)
     if mode == "LA":
+        a = np.asarray(im).astype(np.int32)
         return _over_white(a[..., 0], a[..., 1])
-    grey = _luma(a[..., :3])
+    # Pillow's RGB(A) -> L is the luma formula above, in integers, in C: the same numbers
+    # as _luma, without a 12-megapixel detour through numpy.
+    grey = np.asarray(im.convert("L"), dtype=np.uint8)
     if mode == "RGBA":
-        return _over_white(grey.astype(np.int32), a[..., 3])
+        return _over_white(grey.astype(np.int32), np.asarray(im.getchannel("A")).astype(np.int32))
     return grey
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
-    rgb = rgb.astype(np.int64)
+    rgb = rgb.astype(np.int32)  # 65536 * 255 + 32768 fits
     y = (19595 * rgb[..., 0] + 38470 * rgb[..., 1] + 7471 * rgb[..., 2] + 32768) >> 16
     return y.astype(np.uint8)
 
 
 def _over_white(grey: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-    g = grey.astype(np.int64)
-    a = alpha.astype(np.int64)
+    g = grey.astype(np.int32)
+    a = alpha.astype(np.int32)
     return ((g * a + 255 * (255 - a) + 127) // 255).astype(np.uint8)
 
 
-def decode_grey(path: str | Path) -> np.ndarray:
-    """Decode a picture file into an 8-bit grey array [height, width], upright."""
+def decode_grey(path: str | Path, size: int | None = None) -> np.ndarray:
+    """Decode a picture file into an 8-bit grey array [height, width], upright.
+
+    With the model's input size, a large JPEG comes at 1/8 scale (the manifest's jpeg_dc):
+    decoding 12 megapixels only to average them away is most of a photo's cost.
+    """
     path = Path(path)
     im = _open(path)
     try:
         with im:
+            if size is not None and _jpeg_dc_ok(im, size):
+                im.draft("L", (im.width // JPEG_DC_SCALE, im.height // JPEG_DC_SCALE))
             im.load()
-            im = ImageOps.exif_transpose(im)
+            ImageOps.exif_transpose(im, in_place=True)  # no copy of an upright picture
             return _to_grey(im)
     except PictureError:
         raise
@@ -152,13 +222,15 @@ def decode_grey(path: str | Path) -> np.ndarray:
 
 
 def grey_to_input(grey: np.ndarray, size: int = DEFAULT_IMAGE_SIZE) -> np.ndarray:
-    """Resize 8-bit grey to size x size and scale to [0, 1]: the model's input [H, W, 1]."""
-    g = np.asarray(grey, dtype=np.float32)
+    """Box-reduce, resize 8-bit grey to size x size and scale to [0, 1]: the input [H, W, 1]."""
+    grey = np.asarray(grey, dtype=np.uint8)
+    factor = min(grey.shape) // (REDUCE_TO * size)
+    g = box_reduce(grey, factor) if factor >= 2 else grey.astype(np.float32)
     if g.shape != (size, size):
-        g = np.asarray(Image.fromarray(g).resize((size, size), Image.Resampling.BILINEAR))
+        g = bilinear(g, size, size)
     return (g / np.float32(255.0)).astype(np.float32)[..., np.newaxis]
 
 
 def load_image(path: str | Path, size: int = DEFAULT_IMAGE_SIZE) -> np.ndarray:
     """The model's input for one picture file: float32 [size, size, 1] in [0, 1]."""
-    return grey_to_input(decode_grey(path), size)
+    return grey_to_input(decode_grey(path, size), size)

@@ -1,7 +1,9 @@
 """python -m python.predict: classify picture files with an exported artifact.
 
 Prints one line per picture, tab-separated: path, label, probability of the
-positive class (six decimals). The Java CLI prints the same format.
+positive class (six decimals). The Java CLI prints the same format. Pictures are
+prepared and run BATCH at a time, each batch printed before the next is read, so
+memory stays flat however many photos a folder holds.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from python.artifacts.registry import ARTIFACTS  # noqa: E402
 from python.errors import PictureError, cli_main  # noqa: E402
 
 FORMATS = tuple(a.name for a in ARTIFACTS)
+#: Pictures per model call: the Java Classifier's batch too.
+BATCH = 64
 
 
 def format_line(path: str, label: str, probability: float) -> str:
@@ -52,17 +56,20 @@ def main(argv: list[str] | None = None) -> int:
     path = checked_artifact(args.artifacts, manifest, args.format)
     size = manifest.input.height
 
-    inputs, good, failed = [], [], 0
-    for picture in args.pictures:
-        try:
-            inputs.append(load_image(picture, size))
-            good.append(picture)
-        except PictureError as err:
-            print(f"predict: error: {err}", file=sys.stderr)
-            failed += 1
-    if inputs:
-        probability = load_artifact(spec(args.format), path)(np.stack(inputs))
-        for picture, p in zip(good, probability, strict=True):
-            print(format_line(picture, manifest.label_for(float(p)), float(p)))
+    run = load_artifact(spec(args.format), path)
+    failed = 0
+    for start in range(0, len(args.pictures), BATCH):
+        inputs, good = [], []
+        for picture in args.pictures[start:start + BATCH]:
+            try:
+                inputs.append(load_image(picture, size))
+                good.append(picture)
+            except PictureError as err:
+                print(f"predict: error: {err}", file=sys.stderr)
+                failed += 1
+        if inputs:
+            for picture, p in zip(good, run(np.stack(inputs)), strict=True):
+                print(format_line(picture, manifest.label_for(float(p)), float(p)))
+            sys.stdout.flush()
     return 1 if failed else 0
 

@@ -71,7 +71,10 @@ public class PreprocessorParityTest {
         List<String> names = TestData.referencePaths().stream()
                 .map(s -> TestData.picture(s).getFileName().toString()).collect(Collectors.toList());
         for (String odd : new String[] {"grey16.png", "palette_transparent.png", "rgba.png",
-                "grey_alpha.png", "cmyk.jpg", "exif_rotated.jpg", "lossless.webp", "large_rgb.png"}) {
+                "grey_alpha.png", "cmyk.jpg", "exif_rotated.jpg", "lossless.webp", "large_rgb.png",
+                // tests/photos.py: phone-size photos, decoded at 1/8 from their DC coefficients
+                "phone_4000x3000.jpg", "phone_progressive.jpg", "phone_exif_rotated.jpg",
+                "phone_restarts_444.jpg", "phone_grey.jpg", "phone_corrupt_data.jpg", "screen_1920x1080.png"}) {
             assertTrue(odd + " missing from the reference", names.contains(odd));
         }
     }

@@ -52,6 +52,19 @@ public final class Benchmark implements Callable<Integer> {
             description = "comma-separated artifacts to time (default: ${DEFAULT-VALUE})")
     private List<ArtifactFormat> formats;
 
+    @Option(names = "--photos", paramLabel = "FILE", arity = "1..*",
+            description = "instead of the runtimes: time preparing and classifying these picture files")
+    private List<Path> photos;
+
+    @Option(names = "--photo-reps", paramLabel = "N", defaultValue = "15",
+            description = "timed repetitions per photo (default: ${DEFAULT-VALUE})")
+    private int photoReps;
+
+    @Option(names = "--photo-threads", paramLabel = "T", defaultValue = "0",
+            description = "with --photos: classify T photos at once on T threads instead, "
+                    + "--photo-reps rounds (peak memory is the process's)")
+    private int photoThreads;
+
     @Spec
     private CommandSpec spec;
 
@@ -81,6 +94,20 @@ public final class Benchmark implements Callable<Integer> {
         report.put("java", System.getProperty("java.version"));
         report.put("cores", Runtime.getRuntime().availableProcessors());
         report.put("intra_op_threads", threads);
+        if (photos != null) {
+            try {
+                PhotoBenchmark.run(artifacts, photos, photoReps, photoThreads, photoReps, report);
+            } catch (PictureException | ArtifactException | java.util.concurrent.ExecutionException e) {
+                err.println(prog + ": error: " + e.getMessage());
+                return 2;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 130;
+            }
+            spec.commandLine().getOut().println(JsonMappers.PRETTY.writeValueAsString(report));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
 
         float[] sample = new float[size];
         Arrays.fill(sample, 0.5f);

@@ -23,14 +23,18 @@ import java.util.Map;
  * @param channels input channels (1: grey)
  * @param labels [negative, positive]
  * @param threshold the positive label is chosen when probability &gt;= threshold
+ * @param preprocessingVersion the preprocessing spec version (1 or 2: 2 reduces large pictures)
  * @param maxPixels pictures with more pixels are refused (preprocessing.max_pixels)
  * @param signature how the models are called (manifest "signature")
  * @param artifacts name to artifact, in the manifest's order
  */
 public record Manifest(Path folder, int height, int width, int channels, List<String> labels,
-                       double threshold, long maxPixels, Signature signature, Map<String, Artifact> artifacts) {
-    /** The preprocessing spec version this code implements (manifest preprocessing.version). */
-    public static final int PREPROCESSING_VERSION = 1;
+                       double threshold, int preprocessingVersion, long maxPixels, Signature signature, Map<String, Artifact> artifacts) {
+    /**
+     * The newest preprocessing spec version this code implements (manifest
+     * preprocessing.version); it implements version 1 too, for artifacts exported before.
+     */
+    public static final int PREPROCESSING_VERSION = 2;
     public static final String FILE_NAME = "manifest.json";
     /** preprocessing.max_pixels when the manifest has none (Pillow's default limit). */
     public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
@@ -103,9 +107,9 @@ public record Manifest(Path folder, int height, int width, int channels, List<St
         }
         JsonNode pre = object(json, "preprocessing", file);
         int version = integer(pre, "version", file);
-        if (version != PREPROCESSING_VERSION) {
+        if (version < 1 || version > PREPROCESSING_VERSION) {
             throw new ArtifactException(file + ": preprocessing version " + version
-                    + " is not supported by this selfie-classify (it implements version "
+                    + " is not supported by this selfie-classify (it implements versions 1 to "
                     + PREPROCESSING_VERSION + ")");
         }
         JsonNode mp = pre.get("max_pixels");
@@ -136,7 +140,7 @@ public record Manifest(Path folder, int height, int width, int channels, List<St
             artifacts.put(e.getKey(), new Artifact(e.getKey(), text(a, "path", file),
                     a.path("format").asText(), text(a, "sha256", file)));
         }
-        return new Manifest(folder, height, width, channels, labels, t.doubleValue(), maxPixels,
+        return new Manifest(folder, height, width, channels, labels, t.doubleValue(), version, maxPixels,
                 signature, artifacts);
     }
 

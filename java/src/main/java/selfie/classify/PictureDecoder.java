@@ -23,7 +23,9 @@ import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 
 /**
- * Picture file to 8-bit grey, the Java twin of python.data.pictures.decode_grey: EXIF orientation,
+ * Picture file to 8-bit grey, the Java twin of python.data.pictures.decode_grey: large JPEGs at
+ * 1/8 from their DC coefficients ({@link JpegDc}), 8-bit grey and RGB PNGs by {@link PngGrey},
+ * everything else through ImageIO; EXIF orientation,
  * greyscale from the raster's raw samples (never BufferedImage.getRGB, which would
  * colour-convert grey and 16-bit pictures), 16-bit, palette, alpha over white, CMYK.
  * Stateless; safe from many threads.
@@ -46,9 +48,28 @@ final class PictureDecoder {
      * replaced while it is read cannot mix two versions.
      */
     static GreyImage decode(Path path, long maxPixels) throws PictureException {
+        return decode(path, maxPixels, 0);
+    }
+
+    /**
+     * As {@link #decode(Path, long)}, but a JPEG whose shorter side is at least
+     * {@code dcMinSide} (0: none) and that {@link JpegDc} decodes exactly as libjpeg comes at
+     * 1/8 scale, its luma from the DC coefficients (the manifest's preprocessing.jpeg_dc).
+     */
+    static GreyImage decode(Path path, long maxPixels, int dcMinSide) throws PictureException {
         byte[] bytes = readOnce(path);
         if (bytes.length == 0) {
             throw new PictureException(path, "empty file");
+        }
+        JpegDc.Header jpeg = dcMinSide > 0 ? JpegDc.header(bytes) : null;
+        if (jpeg != null && jpeg.decodable() && Math.min(jpeg.width(), jpeg.height()) >= dcMinSide) {
+            refuseBomb(path, jpeg.width(), jpeg.height(), maxPixels);
+            return JpegDc.decode(bytes, path).oriented(orientation(metadata(bytes)));
+        }
+        int[] png = PngGrey.size(bytes);
+        if (png != null) {
+            refuseBomb(path, png[0], png[1], maxPixels);
+            return PngGrey.decode(bytes, path).oriented(orientation(metadata(bytes)));
         }
         Metadata metadata = metadata(bytes);
         GreyImage grey;
@@ -63,12 +84,7 @@ final class PictureDecoder {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true); // forward only, skip metadata (text chunks)
-                long w = reader.getWidth(0);
-                long h = reader.getHeight(0);
-                if (w * h > maxPixels) {
-                    throw new PictureException(path, "decompression bomb: " + w + "x" + h
-                            + " exceeds " + maxPixels + " pixels");
-                }
+                refuseBomb(path, reader.getWidth(0), reader.getHeight(0), maxPixels);
                 grey = read(reader, hasAdobeMarker(metadata));
             } finally {
                 reader.dispose();
@@ -83,6 +99,13 @@ final class PictureDecoder {
                     : "unreadable picture (" + e.getMessage() + ")", e);
         }
         return grey.oriented(orientation(metadata));
+    }
+
+    private static void refuseBomb(Path path, long w, long h, long maxPixels) throws PictureException {
+        if (w * h > maxPixels) {
+            throw new PictureException(path, "decompression bomb: " + w + "x" + h + " exceeds "
+                    + maxPixels + " pixels");
+        }
     }
 
     /** The whole file, read through one open. */

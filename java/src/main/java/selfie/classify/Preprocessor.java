@@ -5,27 +5,43 @@ import java.nio.file.Path;
 
 /**
  * Picture to model input, exactly as python.data.pictures.load_image does it (the manifest's
- * preprocessing, version 1): decode, EXIF orientation, 8-bit grey (alpha over white),
+ * preprocessing): decode (version 2: a large JPEG at 1/8, from its DC coefficients), EXIF
+ * orientation, 8-bit grey (alpha over white), (version 2) a box reduction of large pictures,
  * Pillow's bilinear resize in float when the size differs, then x / 255 as float32.
  * Immutable and safe to share between threads.
  */
 public final class Preprocessor {
+    /** Version 2's box step leaves at least this many times the input size (Python's REDUCE_TO). */
+    static final int REDUCE_TO = 2;
+
     private final int height;
     private final int width;
     private final long maxPixels;
+    private final boolean reduces;
 
+    /** The newest preprocessing ({@link Manifest#PREPROCESSING_VERSION}). */
     public Preprocessor(int height, int width, long maxPixels) {
+        this(height, width, maxPixels, Manifest.PREPROCESSING_VERSION);
+    }
+
+    /** The given preprocessing version: 1 (no reduction of large pictures) or 2. */
+    public Preprocessor(int height, int width, long maxPixels, int version) {
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException("size " + height + "x" + width + " must be positive");
+        }
+        if (version < 1 || version > Manifest.PREPROCESSING_VERSION) {
+            throw new IllegalArgumentException("preprocessing version " + version + " is not implemented");
         }
         this.height = height;
         this.width = width;
         this.maxPixels = maxPixels;
+        this.reduces = version >= 2;
     }
 
     /** The preprocessing that manifest describes. */
     public static Preprocessor of(Manifest manifest) {
-        return new Preprocessor(manifest.height(), manifest.width(), manifest.maxPixels());
+        return new Preprocessor(manifest.height(), manifest.width(), manifest.maxPixels(),
+                manifest.preprocessingVersion());
     }
 
     public int height() {
@@ -38,7 +54,9 @@ public final class Preprocessor {
 
     /** The model input for one picture file: float32 [height * width] in [0, 1], row-major. */
     public float[] load(Path picture) throws PictureException {
-        return toInput(PictureDecoder.decode(picture, maxPixels));
+        // Python's size is the input height (its inputs are square).
+        int dcMinSide = reduces ? JpegDc.SCALE * REDUCE_TO * height : 0;
+        return toInput(PictureDecoder.decode(picture, maxPixels, dcMinSide));
     }
 
     /**
@@ -53,16 +71,53 @@ public final class Preprocessor {
     }
 
     float[] toInput(GreyImage grey) {
-        float[] f = new float[grey.pixels.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = grey.pixels[i];
+        int factor = reduces ? Math.min(grey.width, grey.height) / (REDUCE_TO * height) : 1;
+        float[] f;
+        int w = grey.width;
+        int h = grey.height;
+        if (factor >= 2) {
+            w = grey.width / factor;
+            h = grey.height / factor;
+            f = box(grey, factor, w, h);
+        } else {
+            f = new float[grey.pixels.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = grey.pixels[i];
+            }
         }
-        if (grey.width != width || grey.height != height) {
-            f = Resize.bilinear(f, grey.width, grey.height, width, height);
+        if (w != width || h != height) {
+            f = Resize.bilinear(f, w, h, width, height);
         }
         for (int i = 0; i < f.length; i++) {
             f[i] = f[i] / 255f;
         }
         return f;
+    }
+
+    /**
+     * The manifest's box step: the centred (w * f) x (h * f) crop, each f x f block's integer
+     * sum as float32 divided by float32(f * f).
+     */
+    static float[] box(GreyImage grey, int f, int w, int h) {
+        int x0 = (grey.width - w * f) / 2;
+        int y0 = (grey.height - h * f) / 2;
+        int[] sums = new int[w * h];
+        for (int y = 0; y < h * f; y++) {
+            int in = (y0 + y) * grey.width + x0;
+            int out = (y / f) * w;
+            for (int bx = 0; bx < w; bx++) {
+                int sum = 0;
+                for (int end = in + f; in < end; in++) {
+                    sum += grey.pixels[in];
+                }
+                sums[out + bx] += sum;
+            }
+        }
+        float[] out = new float[w * h];
+        float n = f * f;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = sums[i] / n;
+        }
+        return out;
     }
 }

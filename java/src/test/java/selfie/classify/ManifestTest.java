@@ -27,6 +27,7 @@ public class ManifestTest {
         assertEquals(List.of("not_selfie", "selfie"), m.labels());
         assertEquals(0.5, m.threshold(), 0);
         assertEquals(1_000_000L, m.maxPixels());
+        assertEquals(1, m.preprocessingVersion()); // still read: artifacts exported before version 2
         assertEquals(new Manifest.Signature("serve", "serving_default", "picture", "output_0", "picture",
                 "probability"), m.signature());
         assertEquals("model.onnx", m.artifacts().get("onnx").path());
@@ -70,8 +71,8 @@ public class ManifestTest {
         assertRefused(folder, file.toString(), "threshold");
         Files.writeString(file, good.replace("\"height\": 8", "\"height\": 8.5"));
         assertRefused(folder, "'height'", "whole number");
-        Files.writeString(file, good.replace("\"version\": 1", "\"version\": 2"));
-        assertRefused(folder, "preprocessing version 2");
+        Files.writeString(file, good.replace("\"version\": 1", "\"version\": 3"));
+        assertRefused(folder, "preprocessing version 3");
         Files.writeString(file, good.replace("model.onnx", "model_renamed.onnx"));
         assertRefused(folder, "model_renamed.onnx", "missing");
         Files.writeString(file, "{not json");

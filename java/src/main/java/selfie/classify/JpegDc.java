@@ -1,0 +1,571 @@
+package selfie.classify;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * A JPEG's luma at one eighth of its size, from the DC coefficients alone: the manifest's
+ * preprocessing.jpeg_dc. Pixel (x, y) is block (x, y) of the first component through
+ * libjpeg-turbo's jpeg_idct_1x1, which is what libjpeg outputs under scale_denom 8 with grey
+ * output, and so what Pillow's draft("L") gives Python. A 12-megapixel photo costs its
+ * Huffman decoding only: AC coefficients are decoded just to be skipped (progressive AC
+ * scans not even that), and nothing is transformed or colour-converted.
+ *
+ * <p>Huffman-coded 8-bit JPEGs (SOF0, SOF1, SOF2). Data that libjpeg decodes with a warning
+ * is decoded as libjpeg does: a marker inside a scan ends its data (zero bits for the block
+ * in hand, the rest of the restart interval left at zero), an invalid Huffman code reads as
+ * symbol 0. A file that ends before EOI is truncated; a restart marker out of sequence, a
+ * missing table or a bad table is corrupt. One instance decodes one file (not thread-safe).
+ */
+final class JpegDc {
+    /** The scale: libjpeg's largest DCT scaling, one pixel per 8 x 8 block. */
+    static final int SCALE = 8;
+
+    /**
+     * What the markers before the first scan say.
+     *
+     * @param width stored width (before EXIF orientation)
+     * @param height stored height
+     * @param decodable whether this class decodes it exactly as libjpeg (the jpeg_dc rule)
+     */
+    record Header(int width, int height, boolean decodable) {
+    }
+
+    private final byte[] b;
+    private final Path path;
+    private int pos;
+    private int sof = -1;
+    private int precision;
+    private int width;
+    private int height;
+    private int[] compId = new int[0];
+    private int[] compH;
+    private int[] compV;
+    private int[] compTq;
+    private int hmax;
+    private int vmax;
+    private boolean jfif;
+    private int adobeTransform = -1;
+    private final int[] quantDc = new int[4];
+    private final boolean[] quantDefined = new boolean[4];
+    private final Huffman[] dcTables = new Huffman[4];
+    private final Huffman[] acTables = new Huffman[4];
+    private int restartInterval;
+    // The first component's DC coefficients on its MCU-padded block grid, and its Q0.
+    private short[] dc;
+    private int dcStride;
+    private int yQuant = -1;
+    // Entropy-coded data: bits not yet used, right-aligned in buf.
+    private long buf;
+    private int bits;
+    private boolean hitMarker;
+    private boolean insufficient;
+
+    private JpegDc(byte[] bytes, Path path) {
+        this.b = bytes;
+        this.path = path;
+    }
+
+    /** Whether the bytes start as a JPEG does (SOI). */
+    static boolean isJpeg(byte[] bytes) {
+        return bytes.length > 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8;
+    }
+
+    /** The frame header of a JPEG; null when the bytes are not one or end before a scan. */
+    static Header header(byte[] bytes) {
+        if (!isJpeg(bytes)) {
+            return null;
+        }
+        JpegDc d = new JpegDc(bytes, null);
+        try {
+            d.pos = 2;
+            while (true) {
+                int m = d.nextMarker();
+                if (m == 0xDA || m == 0xD9) {
+                    break;
+                }
+                d.segment(m);
+            }
+        } catch (PictureException | RuntimeException e) {
+            return null; // let the general decoder say what is wrong with it
+        }
+        return d.sof < 0 ? null : new Header(d.width, d.height, d.decodable());
+    }
+
+    /** The 1/8-scale luma of a JPEG that {@link #header} called decodable. */
+    static GreyImage decode(byte[] bytes, Path path) throws PictureException {
+        JpegDc d = new JpegDc(bytes, path);
+        try {
+            return d.decodeAll();
+        } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
+            throw d.corrupt("a segment runs past its end");
+        }
+    }
+
+    private boolean decodable() {
+        if ((sof != 0xC0 && sof != 0xC1 && sof != 0xC2) || precision != 8 || width < 1 || height < 1) {
+            return false;
+        }
+        int n = compId.length;
+        if (n == 1) {
+            return true;
+        }
+        if (n != 3 || compH[0] != hmax || compV[0] != vmax) {
+            return false;
+        }
+        // libjpeg's guess of the colour space (jdapimin.c default_decompress_parms): YCbCr only.
+        if (jfif) {
+            return true;
+        }
+        if (adobeTransform >= 0) {
+            return adobeTransform != 0;
+        }
+        return !(compId[0] == 82 && compId[1] == 71 && compId[2] == 66);
+    }
+
+    private GreyImage decodeAll() throws PictureException {
+        pos = 2;
+        while (true) {
+            int m = nextMarker();
+            if (m == 0xD9) {
+                break;
+            }
+            if (m == 0xDA) {
+                scan();
+            } else {
+                segment(m);
+            }
+        }
+        if (dc == null) {
+            throw corrupt("no scan of the first component");
+        }
+        int w = (width + SCALE - 1) / SCALE;
+        int h = (height + SCALE - 1) / SCALE;
+        int[] out = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int v = ((dc[y * dcStride + x] * yQuant + 4) >> 3) & 1023; // DESCALE(dc * q, 3)
+                out[y * w + x] = v < 128 ? v + 128 : v < 512 ? 255 : v < 896 ? 0 : v - 896;
+            }
+        }
+        return new GreyImage(w, h, out);
+    }
+
+    // ---- markers
+
+    /** The next marker's code, skipping any bytes before it and fill bytes, as libjpeg does. */
+    private int nextMarker() throws PictureException {
+        while (true) {
+            while (pos < b.length && (b[pos] & 0xFF) != 0xFF) {
+                pos++;
+            }
+            while (pos < b.length && (b[pos] & 0xFF) == 0xFF) {
+                pos++;
+            }
+            if (pos >= b.length) {
+                throw truncated();
+            }
+            int m = b[pos++] & 0xFF;
+            if (m != 0) {
+                return m;
+            }
+        }
+    }
+
+    private int u16(int at) {
+        return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
+    }
+
+    /** Reads one marker segment other than SOS; returns with pos after it. */
+    private void segment(int m) throws PictureException {
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {
+            return; // no length
+        }
+        if (pos + 2 > b.length) {
+            throw truncated();
+        }
+        int len = u16(pos);
+        int start = pos + 2;
+        int end = pos + len;
+        if (len < 2) {
+            throw corrupt("marker 0x" + Integer.toHexString(m) + " has a bad length");
+        }
+        if (end > b.length) {
+            throw truncated();
+        }
+        pos = end;
+        int n = end - start;
+        if ((m >= 0xC0 && m <= 0xCF) && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+            frame(m, start);
+        } else if (m == 0xC4) {
+            for (int p = start; p < end; ) {
+                int tc = (b[p] & 0xFF) >> 4;
+                int th = b[p] & 15;
+                int[] counts = new int[17];
+                int total = 0;
+                for (int l = 1; l <= 16; l++) {
+                    counts[l] = b[p + l] & 0xFF;
+                    total += counts[l];
+                }
+                if (th > 3 || tc > 1 || total > 256 || p + 17 + total > end) {
+                    throw corrupt("bad Huffman table");
+                }
+                int[] symbols = new int[total];
+                for (int i = 0; i < total; i++) {
+                    symbols[i] = b[p + 17 + i] & 0xFF;
+                }
+                Huffman t = new Huffman(counts, symbols, tc == 0);
+                if (!t.valid) {
+                    throw corrupt("bad Huffman table");
+                }
+                (tc == 0 ? dcTables : acTables)[th] = t;
+                p += 17 + total;
+            }
+        } else if (m == 0xDB) {
+            for (int p = start; p < end; ) {
+                int pq = (b[p] & 0xFF) >> 4;
+                int tq = b[p] & 15;
+                if (tq > 3 || pq > 1) {
+                    throw corrupt("bad quantisation table");
+                }
+                quantDc[tq] = pq == 0 ? b[p + 1] & 0xFF : u16(p + 1); // entry 0: the DC quantiser
+                quantDefined[tq] = true;
+                p += 1 + (pq == 0 ? 64 : 128);
+            }
+        } else if (m == 0xDD) {
+            restartInterval = u16(start);
+        } else if (m == 0xE0) {
+            jfif |= n >= 14 && b[start] == 'J' && b[start + 1] == 'F' && b[start + 2] == 'I'
+                    && b[start + 3] == 'F' && b[start + 4] == 0;
+        } else if (m == 0xEE && n >= 12 && b[start] == 'A' && b[start + 1] == 'd' && b[start + 2] == 'o'
+                && b[start + 3] == 'b' && b[start + 4] == 'e') {
+            adobeTransform = b[start + 11] & 0xFF;
+        }
+    }
+
+    private void frame(int m, int p) throws PictureException {
+        if (sof >= 0) {
+            throw corrupt("two frame headers");
+        }
+        sof = m;
+        precision = b[p] & 0xFF;
+        height = u16(p + 1);
+        width = u16(p + 3);
+        int n = b[p + 5] & 0xFF;
+        compId = new int[n];
+        compH = new int[n];
+        compV = new int[n];
+        compTq = new int[n];
+        for (int i = 0; i < n; i++) {
+            int q = p + 6 + 3 * i;
+            compId[i] = b[q] & 0xFF;
+            compH[i] = (b[q + 1] & 0xFF) >> 4;
+            compV[i] = b[q + 1] & 15;
+            compTq[i] = b[q + 2] & 3;
+            if (compH[i] < 1 || compH[i] > 4 || compV[i] < 1 || compV[i] > 4) {
+                throw corrupt("bad sampling factors");
+            }
+            hmax = Math.max(hmax, compH[i]);
+            vmax = Math.max(vmax, compV[i]);
+        }
+    }
+
+    // ---- scans
+
+    private void scan() throws PictureException {
+        if (pos + 2 > b.length) {
+            throw truncated();
+        }
+        int len = u16(pos);
+        int start = pos + 2;
+        pos += len;
+        if (pos > b.length) {
+            throw truncated();
+        }
+        if (sof < 0 || !decodable()) {
+            throw corrupt("a scan before a decodable frame header");
+        }
+        int ns = b[start] & 0xFF;
+        if (ns < 1 || ns > 4 || len != 6 + 2 * ns) {
+            throw corrupt("bad scan header");
+        }
+        int[] comps = new int[ns];
+        Huffman[] dcT = new Huffman[ns];
+        Huffman[] acT = new Huffman[ns];
+        for (int i = 0; i < ns; i++) {
+            int id = b[start + 1 + 2 * i] & 0xFF;
+            int c = 0;
+            while (c < compId.length && compId[c] != id) {
+                c++;
+            }
+            if (c == compId.length) {
+                throw corrupt("scan names no component of the frame");
+            }
+            comps[i] = c;
+            dcT[i] = dcTables[(b[start + 2 + 2 * i] & 0xFF) >> 4 & 3];
+            acT[i] = acTables[b[start + 2 + 2 * i] & 3];
+        }
+        int q = start + 1 + 2 * ns;
+        int ss = b[q] & 0xFF;
+        int se = b[q + 1] & 0xFF;
+        int ah = (b[q + 2] & 0xFF) >> 4;
+        int al = b[q + 2] & 15;
+        boolean progressive = sof == 0xC2;
+        if (progressive && ((ss == 0 ? se != 0 : se < ss || se > 63 || ns != 1)
+                || (ah != 0 && al != ah - 1) || al > 13)) {
+            throw corrupt("bad progressive scan parameters"); // as libjpeg's jdphuff.c
+        }
+        if (progressive && ss != 0) {
+            skipEntropyData(); // AC scans hold nothing a DC-only decoder needs
+            return;
+        }
+        for (int i = 0; i < ns; i++) {
+            boolean needsTable = !progressive || ah == 0;
+            if ((needsTable && dcT[i] == null) || (!progressive && acT[i] == null)) {
+                throw corrupt("a scan uses a Huffman table that was not defined");
+            }
+        }
+        if (dc == null) {
+            int mcusX = (width + 8 * hmax - 1) / (8 * hmax);
+            int mcusY = (height + 8 * vmax - 1) / (8 * vmax);
+            dcStride = mcusX * compH[0];
+            dc = new short[dcStride * mcusY * compV[0]];
+        }
+        for (int c : comps) {
+            if (c == 0 && yQuant < 0) { // libjpeg latches a component's table at its first scan
+                if (!quantDefined[compTq[0]]) {
+                    throw corrupt("quantisation table " + compTq[0] + " was not defined");
+                }
+                yQuant = quantDc[compTq[0]];
+            }
+        }
+        decodeScan(comps, dcT, acT, progressive, ah, al);
+    }
+
+    private void decodeScan(int[] comps, Huffman[] dcT, Huffman[] acT, boolean progressive, int ah, int al)
+            throws PictureException {
+        int ns = comps.length;
+        int mcusX;
+        int mcusY;
+        if (ns == 1) { // non-interleaved: the component's own blocks, one per MCU
+            int c = comps[0];
+            mcusX = ((width * compH[c] + hmax - 1) / hmax + 7) / 8;
+            mcusY = ((height * compV[c] + vmax - 1) / vmax + 7) / 8;
+        } else {
+            mcusX = (width + 8 * hmax - 1) / (8 * hmax);
+            mcusY = (height + 8 * vmax - 1) / (8 * vmax);
+        }
+        int[] pred = new int[ns];
+        int toGo = restartInterval;
+        int nextRestart = 0;
+        buf = 0;
+        bits = 0;
+        hitMarker = false;
+        insufficient = false;
+        for (int my = 0; my < mcusY; my++) {
+            for (int mx = 0; mx < mcusX; mx++) {
+                if (restartInterval > 0) {
+                    if (toGo == 0) {
+                        restart(nextRestart);
+                        nextRestart = (nextRestart + 1) & 7;
+                        Arrays.fill(pred, 0);
+                        toGo = restartInterval;
+                    }
+                    toGo--;
+                }
+                if (insufficient) {
+                    continue; // libjpeg leaves the rest of the segment as it is: zero, grey
+                }
+                for (int i = 0; i < ns; i++) {
+                    int c = comps[i];
+                    int bh = ns == 1 ? 1 : compH[c];
+                    int bv = ns == 1 ? 1 : compV[c];
+                    for (int v = 0; v < bv; v++) {
+                        for (int h = 0; h < bh; h++) {
+                            int at = c == 0 ? (my * bv + v) * dcStride + mx * bh + h : -1;
+                            if (progressive && ah > 0) {
+                                if (getBits(1) != 0 && at >= 0) {
+                                    dc[at] |= (short) (1 << al);
+                                }
+                                continue;
+                            }
+                            int t = decode(dcT[i]);
+                            int diff = t == 0 ? 0 : extend(getBits(t), t);
+                            pred[i] += diff;
+                            if (at >= 0) {
+                                dc[at] = (short) (progressive ? pred[i] << al : pred[i]);
+                            }
+                            if (!progressive) {
+                                skipAc(acT[i]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // The scan's data ends at the next marker; whatever lies before it is skipped there.
+    }
+
+    private void skipAc(Huffman t) throws PictureException {
+        for (int k = 1; k < 64; k++) {
+            int rs = decode(t);
+            int r = rs >> 4;
+            int s = rs & 15;
+            if (s != 0) {
+                k += r;
+                getBits(s);
+            } else {
+                if (r != 15) {
+                    break;
+                }
+                k += 15;
+            }
+        }
+    }
+
+    /** At a restart: drop the bits in hand, find the marker, which must be RSTn. */
+    private void restart(int expected) throws PictureException {
+        bits = 0;
+        buf = 0;
+        int m = nextMarker();
+        if (m != 0xD0 + expected) {
+            throw corrupt("restart marker out of sequence");
+        }
+        hitMarker = false;
+        insufficient = false;
+    }
+
+    private void skipEntropyData() throws PictureException {
+        while (true) {
+            int m = nextMarker();
+            if (m < 0xD0 || m > 0xD7) {
+                pos -= 2; // leave the marker (its last fill byte and code) for the segment loop
+                return;
+            }
+        }
+    }
+
+    // ---- bits
+
+    private void fill() throws PictureException {
+        while (bits <= 48 && !hitMarker) {
+            if (pos >= b.length) {
+                return; // the end of the file: an error only if the bits are needed
+            }
+            int c = b[pos] & 0xFF;
+            if (c == 0xFF) {
+                int q = pos + 1;
+                while (q < b.length && (b[q] & 0xFF) == 0xFF) {
+                    q++;
+                }
+                if (q >= b.length) {
+                    return;
+                }
+                if (b[q] != 0) {
+                    hitMarker = true; // pos stays on the marker
+                    return;
+                }
+                pos = q + 1;
+            } else {
+                pos++;
+            }
+            buf = (buf << 8) | c;
+            bits += 8;
+        }
+    }
+
+    private int getBits(int n) throws PictureException {
+        if (bits < n) {
+            fill();
+            if (bits < n) {
+                if (!hitMarker) {
+                    throw truncated();
+                }
+                insufficient = true; // libjpeg: "premature end of data segment", zero bits
+                buf <<= n - bits;
+                bits = n;
+            }
+        }
+        bits -= n;
+        return (int) (buf >>> bits) & ((1 << n) - 1);
+    }
+
+    private int decode(Huffman t) throws PictureException {
+        if (bits < Huffman.LOOKAHEAD) {
+            fill();
+        }
+        if (bits >= Huffman.LOOKAHEAD) {
+            int e = t.lookup[(int) (buf >>> (bits - Huffman.LOOKAHEAD)) & ((1 << Huffman.LOOKAHEAD) - 1)];
+            if (e != 0) {
+                bits -= e >> 8;
+                return e & 0xFF;
+            }
+        }
+        int code = getBits(1);
+        int l = 1;
+        while (l <= 16 && code > t.maxcode[l]) {
+            code = (code << 1) | getBits(1);
+            l++;
+        }
+        if (l > 16) {
+            return 0; // libjpeg: "corrupt JPEG data: bad Huffman code", a zero in its place
+        }
+        return t.symbols[(code + t.valoffset[l]) & 0xFF];
+    }
+
+    private static int extend(int v, int t) {
+        return v < (1 << (t - 1)) ? v + (-1 << t) + 1 : v;
+    }
+
+    private PictureException truncated() {
+        return new PictureException(path, "truncated picture");
+    }
+
+    private PictureException corrupt(String why) {
+        return new PictureException(path, "unreadable picture (corrupt JPEG data: " + why + ")");
+    }
+
+    /** A canonical Huffman table (JPEG Annex C), with a lookahead for codes up to 9 bits. */
+    private static final class Huffman {
+        static final int LOOKAHEAD = 9;
+        final int[] maxcode = new int[18];
+        final int[] valoffset = new int[18];
+        final int[] lookup = new int[1 << LOOKAHEAD];
+        final int[] symbols;
+        final boolean valid;
+
+        Huffman(int[] counts, int[] symbols, boolean isDc) {
+            this.symbols = Arrays.copyOf(symbols, 256);
+            boolean ok = true;
+            int code = 0;
+            int k = 0;
+            for (int l = 1; l <= 16; l++) {
+                valoffset[l] = k - code;
+                if (counts[l] > 0) {
+                    for (int i = 0; i < counts[l]; i++) {
+                        if (l <= LOOKAHEAD && code < (1 << l)) {
+                            int first = code << (LOOKAHEAD - l);
+                            for (int j = 0; j < 1 << (LOOKAHEAD - l); j++) {
+                                lookup[first + j] = (l << 8) | symbols[k];
+                            }
+                        }
+                        code++;
+                        k++;
+                    }
+                    maxcode[l] = code - 1;
+                } else {
+                    maxcode[l] = -1;
+                }
+                ok &= code < (1 << l); // libjpeg: no code may be all ones
+                code <<= 1;
+            }
+            maxcode[17] = Integer.MAX_VALUE;
+            if (isDc) {
+                for (int s : symbols) {
+                    ok &= s <= 15;
+                }
+            }
+            valid = ok;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+"""Phone-size photos: large JPEGs at 1/8 from their DC coefficients, small pictures as before."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from python.data.pictures import PREPROCESSING, decode_grey, load_image
+from python.errors import PictureError
+from tests.photos import make_bad_photos, make_photos
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory):
+    return {p.name: p for p in make_photos(tmp_path_factory.mktemp("photos"))}
+
+
+def _block_means(a: np.ndarray, f: int = 8) -> np.ndarray:
+    h, w = a.shape[0] // f, a.shape[1] // f
+    return a[:h * f, :w * f].reshape(h, f, w, f).astype(np.float64).mean(axis=(1, 3))
+
+
+def test_large_jpeg_is_its_luma_at_one_eighth(photos):
+    """The DC picture is each 8 x 8 block's mean luma, within JPEG's rounding."""
+    path = photos["phone_4000x3000.jpg"]
+    grey = decode_grey(path, 40)
+    assert grey.shape == (375, 500)
+    with Image.open(path) as im:
+        luma = np.asarray(im.convert("YCbCr"))[..., 0]  # full decode, the Y channel
+    diff = np.abs(grey.astype(np.float64) - _block_means(luma))
+    assert diff.mean() < 0.6 and diff.max() <= 4
+
+
+def test_progressive_gives_the_same_dc_picture_as_baseline(tmp_path, photos):
+    """Progressive scans carry the same quantised coefficients: the same DC picture."""
+    with Image.open(photos["phone_4000x3000.jpg"]) as im:
+        im.load()
+        for progressive in (False, True):
+            im.save(tmp_path / f"p{progressive}.jpg", quality=75, progressive=progressive)
+    assert np.array_equal(decode_grey(tmp_path / "pFalse.jpg", 40),
+                          decode_grey(tmp_path / "pTrue.jpg", 40))
+
+
+def test_exif_rotated_photo_is_upright(photos):
+    assert decode_grey(photos["phone_exif_rotated.jpg"], 40).shape == (504, 378)
+
+
+def test_every_photo_is_a_model_input(photos):
+    for path in photos.values():
+        x = load_image(path)
+        assert x.shape == (40, 40, 1) and 0.0 <= x.min() and x.max() <= 1.0, path.name
+
+
+def test_small_pictures_keep_version_1(tmp_path):
+    """Under 4 x size on the shorter side: Pillow's RGB -> L, no DC, no box."""
+    rng = np.random.default_rng(0)
+    rgb = rng.integers(0, 256, size=(150, 600, 3), dtype=np.uint8)
+    Image.fromarray(rgb).save(tmp_path / "small.jpg", quality=90)
+    with Image.open(tmp_path / "small.jpg") as im:
+        assert np.array_equal(decode_grey(tmp_path / "small.jpg", 40), np.asarray(im.convert("L")))
+    thumb = rng.integers(0, 256, size=(40, 40), dtype=np.uint8)
+    Image.fromarray(thumb).save(tmp_path / "thumb.png")
+    assert np.array_equal(load_image(tmp_path / "thumb.png")[..., 0],
+                          thumb.astype(np.float32) / np.float32(255.0))
+
+
+def test_jpeg_just_under_the_dc_threshold_is_decoded_whole(tmp_path):
+    side = PREPROCESSING["jpeg_dc_scale"] * PREPROCESSING["reduce_to"] * 40
+    for h, expected in ((side - 1, (side - 1, 1000)), (side, (side // 8, 125))):
+        Image.new("RGB", (1000, h), (90, 120, 200)).save(tmp_path / f"{h}.jpg")
+        assert decode_grey(tmp_path / f"{h}.jpg", 40).shape == expected
+
+
+def test_cmyk_and_rgb_coded_jpegs_are_not_dc_decoded(tmp_path):
+    """libjpeg's luma is only the Y of YCbCr (or grey): other colour spaces decode whole."""
+    Image.new("CMYK", (700, 700), (10, 20, 30, 40)).save(tmp_path / "cmyk.jpg")
+    Image.new("RGB", (700, 700), (10, 20, 30)).save(tmp_path / "rgb.jpg", keep_rgb=True)
+    for name in ("cmyk.jpg", "rgb.jpg"):
+        assert decode_grey(tmp_path / name, 40).shape == (700, 700), name
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("truncated_photo.jpg", "truncated picture"), ("broken_header_photo.jpg", "not a picture"),
+    ("bomb_photo.jpg", "decompression bomb"),
+])
+def test_bad_large_jpeg_is_one_line_naming_it(tmp_path, name, reason):
+    path = make_bad_photos(tmp_path)[name]
+    with pytest.raises(PictureError) as err:
+        load_image(path)
+    assert str(err.value).startswith(f"{path}: ") and reason in str(err.value)
+    assert "\n" not in str(err.value)
