@@ -79,6 +79,9 @@ def test_int8_pick_is_the_fastest_within_size_and_accuracy():
                "d": _recipe(latency=0.2, throughput=4.0, size=0.31),        # too big
                "e": _recipe(latency=0.1, throughput=9.0, loads_in_oldest=False)}
     assert pick(recipes) == "a"
+    recipes["a"]["val_label_agreement"] = 0.98  # flips 2% of float's validation labels
+    assert pick(recipes) == "b"
+    recipes["a"]["val_label_agreement"] = 1.0
     recipes["a"]["loads"] = False
     assert pick(recipes) == "b"
 

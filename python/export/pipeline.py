@@ -124,7 +124,7 @@ def write_artifacts(stage: Path, result: TrainingResult, data: Dataset,
     if config.quantize:
         from python.export.quantization import Splits, quantize
 
-        splits = Splits.of(data, threshold)
+        splits = Splits.of(data, threshold, validation)
         float_accuracy = (accuracy(validation, data.val.y, threshold),
                           measured["test_accuracy"])
         signature = {"tag": TAG, "name": SIGNATURE}

@@ -28,7 +28,8 @@ from python.training.metrics import accuracy
 log = logging.getLogger(__name__)
 
 RULE = ("among recipes that load (for ONNX, in the oldest supported ONNX Runtime too), keep"
-        " those within the size bound and within the accuracy bound on the validation split;"
+        " those within the size bound and within the accuracy bound on the validation split"
+        " (and giving at least 99% of the float model's validation labels);"
         " of those the fastest: the smallest slowdown against the float twin, a slowdown"
         " being the worse of the one-picture latency ratio and the batch-64 throughput"
         " ratio, measured side by side; if none is within both bounds, the fastest of those"
@@ -45,10 +46,12 @@ class Splits:
     x_test: np.ndarray
     y_test: np.ndarray
     threshold: float
+    float_val: np.ndarray  # the float model's validation probabilities
 
     @classmethod
-    def of(cls, data: Dataset, threshold: float) -> Splits:
-        return cls(data.train.x, data.val.x, data.val.y, data.test.x, data.test.y, threshold)
+    def of(cls, data: Dataset, threshold: float, float_val: np.ndarray) -> Splits:
+        return cls(data.train.x, data.val.x, data.val.y, data.test.x, data.test.y, threshold,
+                   float_val)
 
 
 def slowdown(entry: dict) -> float:
@@ -64,8 +67,10 @@ def pick(recipes: dict[str, dict]) -> str:
         raise ParityError("no int8 recipe made a file that loads: " + "; ".join(
             f"{n}: {e.get('error') or 'does not load in the oldest ONNX Runtime'}"
             for n, e in recipes.items()))
-    accurate = [n for n in usable if recipes[n]["val_accuracy_drop"]
-                <= tolerance.QUANTIZED_ACCURACY_DROP]
+    accurate = [n for n in usable
+                if recipes[n]["val_accuracy_drop"] <= tolerance.QUANTIZED_ACCURACY_DROP
+                and recipes[n].get("val_label_agreement", 1.0)
+                >= tolerance.QUANTIZED_LABEL_AGREEMENT]
     small = [n for n in accurate if recipes[n]["size_ratio"] <= tolerance.QUANTIZED_SIZE_RATIO]
     pool = small or accurate or usable
     return min(pool, key=lambda n: (slowdown(recipes[n]), list(recipes).index(n)))
@@ -122,15 +127,18 @@ def _make_and_measure(artifact: str, float_file: Path, source: Path, splits: Spl
         try:
             _convert(spec.format, float_file, source, out, splits.calibration, recipe)
             predict = load_artifact(spec, out)
-            val = accuracy(predict(splits.x_val), splits.y_val, splits.threshold)
+            p_val = predict(splits.x_val)
+            val = accuracy(p_val, splits.y_val, splits.threshold)
             test = accuracy(predict(splits.x_test), splits.y_test, splits.threshold)
+            agreement = float(np.mean((p_val >= splits.threshold)
+                                      == (splits.float_val >= splits.threshold)))
         except Exception as err:  # a recipe that fails to build or load is measured as such
             entry["error"] = f"{type(err).__name__}: {err}"[:300]
         else:
             files[recipe.name] = out
             entry.update(loads=True, bytes=out.stat().st_size,
                          size_ratio=round(out.stat().st_size / float_file.stat().st_size, 4),
-                         val_accuracy=val, test_accuracy=test,
+                         val_accuracy=val, test_accuracy=test, val_label_agreement=agreement,
                          val_accuracy_drop=round(float_accuracy[0] - val, 4),
                          test_accuracy_drop=round(float_accuracy[1] - test, 4))
         recipes[recipe.name] = entry
