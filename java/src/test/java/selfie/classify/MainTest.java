@@ -11,6 +11,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
@@ -108,5 +110,31 @@ public class MainTest {
         assertEquals(0, run("--version"));
         assertTrue(out, out.matches("selfie-classify \\d+\\.\\d+\\.\\d+\\S*\n"));
         assertEquals("", err);
+    }
+
+    /**
+     * A long command line, as xargs or a shell glob makes one: ONNX Runtime Java 1.29.0 died
+     * with SIGSEGV on its first run once the JVM's arguments passed about 20 kB. Runs the
+     * command line in a JVM of its own, with 700 paths of about 100 bytes each.
+     */
+    @Test
+    public void aLongCommandLineIsClassifiedNotACrash() throws Exception {
+        Path deep = temp.newFolder("a-folder-with-a-long-name-as-photo-libraries-make-them",
+                "another-level-of-folders-like-a-year-and-a-month").toPath();
+        Path picture = TinyArtifacts.greyPicture(deep.resolve("bright.png"), 204, 16, 16);
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--artifacts", artifacts.toString()));
+        for (int i = 0; i < 700; i++) {
+            command.add(picture.toString());
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output = p.getInputStream().readAllBytes();
+        assertTrue("still running after 120 s", p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        String text = new String(output, java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("exit status (139 is SIGSEGV): " + text.substring(0, Math.min(300, text.length())),
+                0, p.exitValue());
+        assertEquals(700, text.lines().filter(l -> l.startsWith(picture + "\t")).count());
     }
 }
