@@ -250,7 +250,9 @@ public final class ClassifyPictures implements Callable<Integer> {
         }
         String message = shown.getMessage() == null ? shown.toString() : shown.getMessage();
         int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        String line = (newline < 0 ? message : message.substring(0, newline)).strip();
+        // Spark's wrappers often end in ':' and put the reason in their cause.
+        return line.endsWith(":") && shown.getCause() != null ? line + " " + oneLine(shown.getCause()) : line;
     }
 
     /** --format's values: the manifest's artifact names. */
