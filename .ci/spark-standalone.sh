@@ -80,7 +80,7 @@ for i in range(40):
     Image.fromarray(rng.integers(0, 256, (30 + i, 50 - i // 2, 3), dtype=np.uint8)).save(f"{sys.argv[1]}/made {i}.png")
 EOF
 fi
-first=$(find "$good" -name '*.png' | sort | head -1)
+first=$(find "$good" -name '*.png' | sort | sed -n 1p)
 : > "$work/broken/empty.png"
 head -c "$(( $(stat -c %s "$first") / 2 ))" "$first" > "$work/broken/truncated.png"
 echo "not a picture" > "$work/broken/text.jpg"
