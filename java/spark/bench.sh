@@ -69,8 +69,7 @@ until python -c "import json,sys,urllib.request; sys.exit(json.load(urllib.reque
 tar -C artifacts -czf "$work/artifacts.tgz" manifest.json model.onnx
 jar=$(ls build/spark/libs/selfie-classify-spark-*-all.jar)
 bin=build/install/selfie-classify/bin
-# The CLI's JVM started directly: Gradle 4.4.1's start script crashes bash (SIGSEGV in its
-# argument-quoting eval) on a few hundred picture arguments.
+# The CLI's JVM, started directly (the same classpath and flags as bin/selfie-classify).
 cli() { TF_CPP_MIN_LOG_LEVEL=2 java --enable-native-access=ALL-UNNAMED -cp "build/install/selfie-classify/lib/*" selfie.classify.Main "$@"; }
 
 now() { date +%s.%N; }
