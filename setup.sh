@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
+# Spark for the Spark job's CI step (spark-class and spark-submit run a standalone cluster):
+# the same version as java/spark/build.gradle's sparkVersion.
+python3 -m pip install --quiet --disable-pip-version-check pyspark==4.1.3
 if ! command -v gradle >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

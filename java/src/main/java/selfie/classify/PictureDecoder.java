@@ -57,7 +57,15 @@ final class PictureDecoder {
      * 1/8 scale, its luma from the DC coefficients (the manifest's preprocessing.jpeg_dc).
      */
     static GreyImage decode(Path path, long maxPixels, int dcMinSide) throws PictureException {
-        byte[] bytes = readOnce(path);
+        return decode(path, readOnce(path), maxPixels, dcMinSide);
+    }
+
+    /**
+     * As {@link #decode(Path, long, int)} for a picture's bytes read elsewhere (a distributed
+     * file system, a request): the same bytes give the same grey; {@code path} only names the
+     * picture in errors.
+     */
+    static GreyImage decode(Path path, byte[] bytes, long maxPixels, int dcMinSide) throws PictureException {
         if (bytes.length == 0) {
             throw new PictureException(path, "empty file");
         }

@@ -1,6 +1,7 @@
 package selfie.classify;
 
 import java.awt.image.BufferedImage;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -54,9 +55,31 @@ public final class Preprocessor {
 
     /** The model input for one picture file: float32 [height * width] in [0, 1], row-major. */
     public float[] load(Path picture) throws PictureException {
+        return toInput(PictureDecoder.decode(picture, maxPixels, dcMinSide()));
+    }
+
+    /**
+     * The model input for a picture's bytes, read elsewhere (a distributed file system, a
+     * request body): the same floats as {@link #load(Path)} gives for a file holding those
+     * bytes. {@code name} only names the picture in a {@link PictureException}.
+     */
+    public float[] load(String name, byte[] bytes) throws PictureException {
+        if (bytes == null) {
+            throw new IllegalArgumentException("bytes is null");
+        }
+        Path named;
+        try {
+            named = Path.of(name);
+        } catch (InvalidPathException e) {
+            named = Path.of(name.replace('\0', '?'));
+        }
+        return toInput(PictureDecoder.decode(named, bytes, maxPixels, dcMinSide()));
+    }
+
+    /** Shorter side from which a JPEG is decoded at 1/8 scale (0: never). */
+    private int dcMinSide() {
         // Python's size is the input height (its inputs are square).
-        int dcMinSide = reduces ? JpegDc.SCALE * REDUCE_TO * height : 0;
-        return toInput(PictureDecoder.decode(picture, maxPixels, dcMinSide));
+        return reduces ? JpegDc.SCALE * REDUCE_TO * height : 0;
     }
 
     /**

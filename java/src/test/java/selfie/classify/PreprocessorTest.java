@@ -2,6 +2,7 @@ package selfie.classify;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.awt.Transparency;
@@ -12,6 +13,7 @@ import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -214,5 +216,30 @@ public class PreprocessorTest {
         for (double s : sums) {
             assertEquals(1.0, s, 1e-12);
         }
+    }
+
+    // ---- bytes read elsewhere (a distributed file system) decode as the file does ----
+
+    @Test
+    public void bytesGiveTheSameInputAsTheFile() throws Exception {
+        BufferedImage img = new BufferedImage(53, 31, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 31; y++) {
+            for (int x = 0; x < 53; x++) {
+                img.setRGB(x, y, (pattern(x, y) << 16) | (pattern(y, x) << 8) | pattern(x + 3, y));
+            }
+        }
+        Path file = save(img, "colour.png");
+        float[] fromBytes = PRE.load("hdfs://cluster/photos/colour.png", Files.readAllBytes(file));
+        assertArrayEquals(PRE.load(file), fromBytes, 0f);
+    }
+
+    @Test
+    public void badBytesNameThePictureAsGiven() throws Exception {
+        PictureException empty = assertThrows(PictureException.class, () -> PRE.load("file:/x/empty.jpg", new byte[0]));
+        assertEquals("file:/x/empty.jpg", empty.path());
+        assertEquals("file:/x/empty.jpg: empty file", empty.getMessage());
+        PictureException text = assertThrows(PictureException.class,
+                () -> PRE.load("s3a://b/notes.png", "not a picture".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals("not a picture Java can read", text.reason());
     }
 }
