@@ -232,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="skip the training measurement")
     p.add_argument("--quick", action="store_true",
                    help="few iterations and one epoch: keeps the benchmark working in CI")
+    p.add_argument("--iterations", type=int,
+                   help="timed one-picture calls per runtime (default: 3000; 50 with --quick)")
+    p.add_argument("--no-photos", dest="photos", action="store_false",
+                   help="skip the phone-size photos")
     p.add_argument("--photos-only", action="store_true",
                    help="only phone-size photos: file to probability in both languages against"
                    " Pillow's decode, and peak memory (Java on 8 threads, python.predict)")
@@ -246,12 +250,12 @@ def main(argv: list[str] | None = None) -> int:
     if not JAVA_BENCH.exists():
         raise ToolkitError(f"{JAVA_BENCH.relative_to(ROOT)}: missing (run: gradle installDist)")
     photos = photo_section(args.artifacts, 3 if args.quick else 15, run_measured, JAVA_BENCH,
-                           JAVA_CLI)
+                           JAVA_CLI) if args.photos or args.photos_only else None
     if args.photos_only:
         paths = write_reports({"machine": machine(), "photos": photos}, args.out)
         print(paths["markdown"].read_text())
         return 0
-    iterations = 50 if args.quick else 3000
+    iterations = args.iterations or (50 if args.quick else 3000)
     have_data = args.data.is_dir()
     result: dict = {"machine": machine(), "quick": args.quick, "iterations": iterations,
                     "threads": args.threads, "artifacts": {
@@ -261,7 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     java_rows, java_pre = java_runtimes(args.artifacts, args.data if have_data else None,
                                         iterations, args.threads)
     result["runtimes"] = rows + java_rows
-    result["photos"] = photos
+    if photos is not None:
+        result["photos"] = photos
     result["preprocessing"] = {"java_ms_per_picture": java_pre.get("us_per_picture", 0) / 1e3}
     if have_data:
         out, _, _ = run_measured([*WORKER, "--runtime", "pillow", "--path", str(args.data),
