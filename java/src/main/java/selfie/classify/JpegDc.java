@@ -131,7 +131,10 @@ final class JpegDc {
                 break;
             }
             if (m == 0xDA) {
-                scan();
+                if (scan()) {
+                    tail();
+                    break;
+                }
             } else {
                 segment(m);
             }
@@ -149,6 +152,29 @@ final class JpegDc {
             }
         }
         return new GreyImage(w, h, out);
+    }
+
+    /**
+     * After the one scan of a single-scan sequential JPEG, libjpeg has given every row; Pillow
+     * then reads on to EOI, where data that ends is no error but a bad marker is.
+     */
+    private void tail() throws PictureException {
+        try {
+            while (true) {
+                int m = nextMarker();
+                if (m == 0xD9) {
+                    return;
+                }
+                if (m == 0xDA) {
+                    throw corrupt("a second scan where EOI was expected");
+                }
+                segment(m);
+            }
+        } catch (PictureException e) {
+            if (!"truncated picture".equals(e.reason())) {
+                throw e;
+            }
+        }
     }
 
     // ---- markers
@@ -178,8 +204,11 @@ final class JpegDc {
 
     /** Reads one marker segment other than SOS; returns with pos after it. */
     private void segment(int m) throws PictureException {
-        if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
             return; // no length
+        }
+        if (m < 0xC0 || m == 0xD8 || m == 0xDE || m == 0xDF || (m >= 0xF0 && m <= 0xFD)) {
+            throw corrupt("marker 0x" + Integer.toHexString(m) + " where libjpeg allows none"); // jdmarker.c
         }
         if (pos + 2 > b.length) {
             throw truncated();
@@ -188,6 +217,10 @@ final class JpegDc {
         int start = pos + 2;
         int end = pos + len;
         if (len < 2) {
+            if ((m >= 0xE0 && m <= 0xEF) || m == 0xFE || m == 0xDC) {
+                pos = start; // libjpeg skips length - 2 bytes of these: none
+                return;
+            }
             throw corrupt("marker 0x" + Integer.toHexString(m) + " has a bad length");
         }
         if (end > b.length) {
@@ -214,10 +247,7 @@ final class JpegDc {
                 for (int i = 0; i < total; i++) {
                     symbols[i] = b[p + 17 + i] & 0xFF;
                 }
-                Huffman t = new Huffman(counts, symbols, tc == 0);
-                if (!t.valid) {
-                    throw corrupt("bad Huffman table");
-                }
+                Huffman t = new Huffman(counts, symbols, tc == 0); // checked when a scan uses it
                 (tc == 0 ? dcTables : acTables)[th] = t;
                 p += 17 + total;
             }
@@ -233,6 +263,9 @@ final class JpegDc {
                 p += 1 + (pq == 0 ? 64 : 128);
             }
         } else if (m == 0xDD) {
+            if (n != 2) {
+                throw corrupt("bad DRI length");
+            }
             restartInterval = u16(start);
         } else if (m == 0xE0) {
             jfif |= n >= 14 && b[start] == 'J' && b[start + 1] == 'F' && b[start + 2] == 'I'
@@ -272,7 +305,8 @@ final class JpegDc {
 
     // ---- scans
 
-    private void scan() throws PictureException {
+    /** Decodes one scan; true when it was the one scan of a single-scan sequential JPEG. */
+    private boolean scan() throws PictureException {
         if (pos + 2 > b.length) {
             throw truncated();
         }
@@ -302,8 +336,8 @@ final class JpegDc {
                 throw corrupt("scan names no component of the frame");
             }
             comps[i] = c;
-            dcT[i] = dcTables[(b[start + 2 + 2 * i] & 0xFF) >> 4 & 3];
-            acT[i] = acTables[b[start + 2 + 2 * i] & 3];
+            dcT[i] = table(true, (b[start + 2 + 2 * i] & 0xFF) >> 4);
+            acT[i] = table(false, b[start + 2 + 2 * i] & 15);
         }
         int q = start + 1 + 2 * ns;
         int ss = b[q] & 0xFF;
@@ -317,12 +351,13 @@ final class JpegDc {
         }
         if (progressive && ss != 0) {
             skipEntropyData(); // AC scans hold nothing a DC-only decoder needs
-            return;
+            return false;
         }
         for (int i = 0; i < ns; i++) {
             boolean needsTable = !progressive || ah == 0;
-            if ((needsTable && dcT[i] == null) || (!progressive && acT[i] == null)) {
-                throw corrupt("a scan uses a Huffman table that was not defined");
+            if ((needsTable && (dcT[i] == null || !dcT[i].valid))
+                    || (!progressive && (acT[i] == null || !acT[i].valid))) {
+                throw corrupt("a scan uses a Huffman table that is missing or bad");
             }
         }
         if (dc == null) {
@@ -340,6 +375,20 @@ final class JpegDc {
             }
         }
         decodeScan(comps, dcT, acT, progressive, ah, al);
+        return !progressive && ns == compId.length;
+    }
+
+    /** Huffman table id of a scan: the file's, else (ids 0 and 1) the standard one, as libjpeg-turbo. */
+    private Huffman table(boolean isDc, int id) {
+        if (id > 3) {
+            return null;
+        }
+        Huffman t = (isDc ? dcTables : acTables)[id];
+        if (t == null && id <= 1) {
+            t = new Huffman(JpegStandardTables.counts(isDc, id), JpegStandardTables.symbols(isDc, id), isDc);
+            (isDc ? dcTables : acTables)[id] = t;
+        }
+        return t;
     }
 
     private void decodeScan(int[] comps, Huffman[] dcT, Huffman[] acT, boolean progressive, int ah, int al)
@@ -423,16 +472,42 @@ final class JpegDc {
         }
     }
 
-    /** At a restart: drop the bits in hand, find the marker, which must be RSTn. */
+    /**
+     * At a restart: drop the bits in hand and find the marker; one out of sequence is resolved
+     * as libjpeg's jpeg_resync_to_restart does (discard it, skip to the next, or leave it for
+     * the segment to read as empty).
+     */
     private void restart(int expected) throws PictureException {
         bits = 0;
         buf = 0;
         int m = nextMarker();
-        if (m != 0xD0 + expected) {
-            throw corrupt("restart marker out of sequence");
+        while (true) {
+            int action;
+            if (m == 0xD0 + expected) {
+                action = 1;
+            } else if (m < 0xC0) {
+                action = 2;
+            } else if (m < 0xD0 || m > 0xD7) {
+                action = 3;
+            } else if (m == 0xD0 + ((expected + 1) & 7) || m == 0xD0 + ((expected + 2) & 7)) {
+                action = 3;
+            } else if (m == 0xD0 + ((expected - 1) & 7) || m == 0xD0 + ((expected - 2) & 7)) {
+                action = 2;
+            } else {
+                action = 1;
+            }
+            if (action == 1) {
+                hitMarker = false;
+                insufficient = false;
+                return;
+            }
+            if (action == 3) {
+                pos -= 2; // left unread: the segment decodes as empty, the marker is met again
+                hitMarker = true;
+                return;
+            }
+            m = nextMarker();
         }
-        hitMarker = false;
-        insufficient = false;
     }
 
     private void skipEntropyData() throws PictureException {
@@ -447,10 +522,14 @@ final class JpegDc {
 
     // ---- bits
 
+    /**
+     * libjpeg-turbo's jpeg_fill_bit_buffer: at least 57 bits, up to a marker; data that ends
+     * first suspends the decoder, which Pillow reports as a truncated file.
+     */
     private void fill() throws PictureException {
-        while (bits <= 48 && !hitMarker) {
+        while (bits < 57 && !hitMarker) {
             if (pos >= b.length) {
-                return; // the end of the file: an error only if the bits are needed
+                throw truncated();
             }
             int c = b[pos] & 0xFF;
             if (c == 0xFF) {
@@ -459,7 +538,7 @@ final class JpegDc {
                     q++;
                 }
                 if (q >= b.length) {
-                    return;
+                    throw truncated();
                 }
                 if (b[q] != 0) {
                     hitMarker = true; // pos stays on the marker
@@ -491,7 +570,7 @@ final class JpegDc {
     }
 
     private int decode(Huffman t) throws PictureException {
-        if (bits < Huffman.LOOKAHEAD) {
+        if (bits < 8) { // libjpeg's HUFF_LOOKAHEAD
             fill();
         }
         if (bits >= Huffman.LOOKAHEAD) {
