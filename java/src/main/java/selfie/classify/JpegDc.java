@@ -20,6 +20,17 @@ import java.util.Arrays;
 final class JpegDc {
     /** The scale: libjpeg's largest DCT scaling, one pixel per 8 x 8 block. */
     static final int SCALE = 8;
+    /** Pillow's read size (ImageFile.decodermaxblock): what it hands libjpeg at a time. */
+    private static final int CHUNK = 65536;
+
+    /** libjpeg suspended: it wants bytes Pillow has not handed it yet. */
+    private static final class Suspended extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Suspended() {
+            super(null, null, false, false);
+        }
+    }
 
     /**
      * What the markers before the first scan say.
@@ -60,6 +71,15 @@ final class JpegDc {
     private int bits;
     private boolean hitMarker;
     private boolean insufficient;
+    // The one scan of a single-scan sequential JPEG without restarts is decoded as libjpeg-turbo
+    // under Pillow decodes it, because there where the data runs out decides truncation: Pillow
+    // hands libjpeg 64 KB at a time (fed: the bytes handed so far) and an MCU starts on the fast
+    // path (fast, six bytes read whenever 16 bits or fewer are left) when at least 512 bytes a
+    // block are in hand, else on the slow path (57 bits, suspending where the bytes handed end).
+    private boolean buffered;
+    private int fed;
+    private boolean fast;
+    private boolean fastMetMarker;
 
     private JpegDc(byte[] bytes, Path path) {
         this.b = bytes;
@@ -411,8 +431,18 @@ final class JpegDc {
         bits = 0;
         hitMarker = false;
         insufficient = false;
+        buffered = !progressive && ns == compId.length && restartInterval == 0;
+        fed = Math.min(b.length, Math.max(1, (pos + CHUNK - 1) / CHUNK) * CHUNK);
+        int blocksInMcu = 0;
+        for (int c : comps) {
+            blocksInMcu += ns == 1 ? 1 : compH[c] * compV[c];
+        }
         for (int my = 0; my < mcusY; my++) {
             for (int mx = 0; mx < mcusX; mx++) {
+                if (buffered && !insufficient) {
+                    bufferedMcu(comps, dcT, acT, pred, blocksInMcu, my, mx);
+                    continue;
+                }
                 if (restartInterval > 0) {
                     if (toGo == 0) {
                         restart(nextRestart);
@@ -425,34 +455,71 @@ final class JpegDc {
                 if (insufficient) {
                     continue; // libjpeg leaves the rest of the segment as it is: zero, grey
                 }
-                for (int i = 0; i < ns; i++) {
-                    int c = comps[i];
-                    int bh = ns == 1 ? 1 : compH[c];
-                    int bv = ns == 1 ? 1 : compV[c];
-                    for (int v = 0; v < bv; v++) {
-                        for (int h = 0; h < bh; h++) {
-                            int at = c == 0 ? (my * bv + v) * dcStride + mx * bh + h : -1;
-                            if (progressive && ah > 0) {
-                                if (getBits(1) != 0 && at >= 0) {
-                                    dc[at] |= (short) (1 << al);
-                                }
-                                continue;
-                            }
-                            int t = decode(dcT[i]);
-                            int diff = t == 0 ? 0 : extend(getBits(t), t);
-                            pred[i] += diff;
-                            if (at >= 0) {
-                                dc[at] = (short) (progressive ? pred[i] << al : pred[i]);
-                            }
-                            if (!progressive) {
-                                skipAc(acT[i]);
-                            }
+                mcu(comps, dcT, acT, pred, progressive, ah, al, my, mx);
+            }
+        }
+        // The scan's data ends at the next marker; whatever lies before it is skipped there.
+    }
+
+    /** One MCU of a buffered scan: fast or slow path, redone slow at a marker, retried when suspended. */
+    private void bufferedMcu(int[] comps, Huffman[] dcT, Huffman[] acT, int[] pred, int blocksInMcu, int my,
+            int mx) throws PictureException {
+        int startPos = pos;
+        long startBuf = buf;
+        int startBits = bits;
+        int[] startPred = pred.clone();
+        boolean tryFast = true;
+        while (true) {
+            fast = tryFast && !hitMarker && fed - pos >= 512 * blocksInMcu;
+            fastMetMarker = false;
+            try {
+                mcu(comps, dcT, acT, pred, false, 0, 0, my, mx);
+                if (!fastMetMarker) {
+                    fast = false;
+                    return;
+                }
+                tryFast = false; // decode_mcu_fast gives up at a marker: the slow path redoes the MCU
+            } catch (Suspended e) {
+                fed = Math.min(b.length, fed + CHUNK); // Pillow reads on and calls the decoder again
+                tryFast = true;
+            }
+            pos = startPos;
+            buf = startBuf;
+            bits = startBits;
+            hitMarker = false;
+            insufficient = false;
+            System.arraycopy(startPred, 0, pred, 0, pred.length);
+        }
+    }
+
+    private void mcu(int[] comps, Huffman[] dcT, Huffman[] acT, int[] pred, boolean progressive, int ah, int al,
+            int my, int mx) throws PictureException {
+        int ns = comps.length;
+        for (int i = 0; i < ns; i++) {
+            int c = comps[i];
+            int bh = ns == 1 ? 1 : compH[c];
+            int bv = ns == 1 ? 1 : compV[c];
+            for (int v = 0; v < bv; v++) {
+                for (int h = 0; h < bh; h++) {
+                    int at = c == 0 ? (my * bv + v) * dcStride + mx * bh + h : -1;
+                    if (progressive && ah > 0) {
+                        if (getBits(1) != 0 && at >= 0) {
+                            dc[at] |= (short) (1 << al);
                         }
+                        continue;
+                    }
+                    int t = decode(dcT[i]);
+                    int diff = t == 0 ? 0 : extend(extraBits(t), t);
+                    pred[i] += diff;
+                    if (at >= 0) {
+                        dc[at] = (short) (progressive ? pred[i] << al : pred[i]);
+                    }
+                    if (!progressive) {
+                        skipAc(acT[i]);
                     }
                 }
             }
         }
-        // The scan's data ends at the next marker; whatever lies before it is skipped there.
     }
 
     private void skipAc(Huffman t) throws PictureException {
@@ -462,7 +529,7 @@ final class JpegDc {
             int s = rs & 15;
             if (s != 0) {
                 k += r;
-                getBits(s);
+                extraBits(s);
             } else {
                 if (r != 15) {
                     break;
@@ -528,8 +595,8 @@ final class JpegDc {
      */
     private void fill() throws PictureException {
         while (bits < 57 && !hitMarker) {
-            if (pos >= b.length) {
-                throw truncated();
+            if (pos >= fedEnd()) {
+                suspend(pos);
             }
             int c = b[pos] & 0xFF;
             if (c == 0xFF) {
@@ -537,8 +604,8 @@ final class JpegDc {
                 while (q < b.length && (b[q] & 0xFF) == 0xFF) {
                     q++;
                 }
-                if (q >= b.length) {
-                    throw truncated();
+                if (q >= fedEnd()) {
+                    suspend(q);
                 }
                 if (b[q] != 0) {
                     hitMarker = true; // pos stays on the marker
@@ -551,6 +618,48 @@ final class JpegDc {
             buf = (buf << 8) | c;
             bits += 8;
         }
+    }
+
+    /** libjpeg wants the byte at: past the file's end that is truncation, else a suspension. */
+    private void suspend(int at) throws PictureException {
+        if (at >= b.length) {
+            throw truncated();
+        }
+        throw new Suspended();
+    }
+
+    /** Where the bytes libjpeg has in hand end: the file's end but in a buffered scan. */
+    private int fedEnd() {
+        return buffered ? fed : b.length;
+    }
+
+    /** decode_mcu_fast's FILL_BIT_BUFFER_FAST: six bytes when 16 bits or fewer are left. */
+    private void fillFast() {
+        if (bits > 16) {
+            return;
+        }
+        for (int i = 0; i < 6; i++) {
+            int c0 = b[pos++] & 0xFF;
+            int c1 = b[pos] & 0xFF;
+            buf = (buf << 8) | c0;
+            bits += 8;
+            if (c0 == 0xFF) {
+                pos++;
+                if (c1 != 0) {
+                    fastMetMarker = true; // backed out: a zero byte in its place
+                    pos -= 2;
+                    buf &= ~0xFFL;
+                }
+            }
+        }
+    }
+
+    /** The extra bits after a Huffman code (GET_BITS, after FILL_BIT_BUFFER_FAST on the fast path). */
+    private int extraBits(int n) throws PictureException {
+        if (fast) {
+            fillFast();
+        }
+        return getBits(n);
     }
 
     private int getBits(int n) throws PictureException {
@@ -569,19 +678,27 @@ final class JpegDc {
         return (int) (buf >>> bits) & ((1 << n) - 1);
     }
 
+    /**
+     * libjpeg-turbo's HUFF_DECODE: fill below 8 bits, an 8-bit lookahead, else the code bit by
+     * bit from at least 9 bits (1 where fewer than 8 are left); when it fills matters, because
+     * a fill that meets the end of the data suspends.
+     */
     private int decode(Huffman t) throws PictureException {
-        if (bits < 8) { // libjpeg's HUFF_LOOKAHEAD
+        if (fast) {
+            fillFast();
+        } else if (bits < Huffman.LOOKAHEAD) {
             fill();
         }
+        int l = 1;
         if (bits >= Huffman.LOOKAHEAD) {
             int e = t.lookup[(int) (buf >>> (bits - Huffman.LOOKAHEAD)) & ((1 << Huffman.LOOKAHEAD) - 1)];
             if (e != 0) {
                 bits -= e >> 8;
                 return e & 0xFF;
             }
+            l = Huffman.LOOKAHEAD + 1;
         }
-        int code = getBits(1);
-        int l = 1;
+        int code = getBits(l);
         while (l <= 16 && code > t.maxcode[l]) {
             code = (code << 1) | getBits(1);
             l++;
@@ -604,9 +721,9 @@ final class JpegDc {
         return new PictureException(path, "unreadable picture (corrupt JPEG data: " + why + ")");
     }
 
-    /** A canonical Huffman table (JPEG Annex C), with a lookahead for codes up to 9 bits. */
+    /** A canonical Huffman table (JPEG Annex C), with libjpeg's lookahead for codes up to 8 bits. */
     private static final class Huffman {
-        static final int LOOKAHEAD = 9;
+        static final int LOOKAHEAD = 8;
         final int[] maxcode = new int[18];
         final int[] valoffset = new int[18];
         final int[] lookup = new int[1 << LOOKAHEAD];
