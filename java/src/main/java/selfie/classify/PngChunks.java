@@ -296,11 +296,19 @@ final class PngChunks {
             header[10] = 0; // compression method: Pillow ignores it
             header[12] = (byte) (interlaced ? 1 : 0);
             chunk(out, "IHDR", header, 0, 13);
-            if (plte >= 0) {
-                chunk(out, "PLTE", b, plte + 8, (int) length(plte));
+            int trnsLength = trns < 0 ? 0 : (int) length(trns);
+            if (colour() == 3) {
+                // Pillow looks indices up in the PLTE it read before the image, the entries it
+                // lacks (all of them without one) black: 2^depth entries, as ImageIO wants.
+                byte[] palette = new byte[3 << Math.min(depth(), 8)];
+                if (plte >= 0) {
+                    System.arraycopy(b, plte + 8, palette, 0, (int) Math.min(palette.length, length(plte)));
+                }
+                chunk(out, "PLTE", palette, 0, palette.length);
+                trnsLength = Math.min(trnsLength, palette.length / 3);
             }
             if (trns >= 0) {
-                chunk(out, "tRNS", b, trns + 8, (int) length(trns));
+                chunk(out, "tRNS", b, trns + 8, trnsLength);
             }
             for (int at = firstIdat; at >= 0 && at <= rows.chunk; at = rows.nextRunChunk(at)) {
                 int data = at + 8;

@@ -121,6 +121,20 @@ public class DamagedPngTest {
     }
 
     @Test
+    public void aPaletteOnlyAfterTheImageOrNoneAtAllLeavesItBlack() throws IOException {
+        byte[] ihdr = chunk("IHDR", new byte[] {0, 0, 0, 8, 0, 0, 0, 8, 8, 3, 0, 0, 0});
+        byte[] idat = chunk("IDAT", zlib(8)); // indices 0 to 63
+        byte[] red = new byte[64 * 3];
+        for (int i = 0; i < red.length; i += 3) {
+            red[i] = (byte) 255;
+        }
+        accepted(64 * 76, cat(SIGNATURE, ihdr, chunk("PLTE", red), idat, IEND)); // luma of red: 76
+        accepted(0, cat(SIGNATURE, ihdr, idat, IEND));
+        accepted(0, cat(SIGNATURE, ihdr, idat, chunk("PLTE", red), IEND));
+        accepted(0, cat(SIGNATURE, chunk("PLTE", red), ihdr, idat, IEND)); // before IHDR: not a P palette yet
+    }
+
+    @Test
     public void afterTheImageCutShortChunksRefuseButACutShortHeaderDoesNot() throws IOException {
         byte[] idat = chunk("IDAT", zlib(8));
         byte[] text = chunk("tEXt", new byte[] {'a', 0, 'b', 'c', 'd', 'e', 'f'});
