@@ -119,7 +119,7 @@ def _open(path: Path) -> Image.Image:
         raise PictureError(path, reason) from None
     except Image.DecompressionBombError:
         raise PictureError(path, "decompression bomb: too many pixels") from None
-    except (OSError, ValueError, SyntaxError) as err:
+    except Exception as err:  # a damaged file may raise anything; one line, no traceback
         raise PictureError(path, f"unreadable picture ({err})") from None
     if im.width * im.height > MAX_PIXELS:
         raise PictureError(
@@ -215,7 +215,7 @@ def decode_grey(path: str | Path, size: int | None = None) -> np.ndarray:
         raise
     except Image.DecompressionBombError:
         raise PictureError(path, "decompression bomb: too many pixels") from None
-    except (OSError, ValueError, SyntaxError, EOFError) as err:
+    except Exception as err:  # struct.error, IndexError... from a damaged chunk
         text = str(err)
         reason = "truncated picture" if "truncated" in text else f"unreadable picture ({text})"
         raise PictureError(path, reason) from None

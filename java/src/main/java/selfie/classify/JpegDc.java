@@ -20,6 +20,17 @@ import java.util.Arrays;
 final class JpegDc {
     /** The scale: libjpeg's largest DCT scaling, one pixel per 8 x 8 block. */
     static final int SCALE = 8;
+    /** Pillow's read size (ImageFile.decodermaxblock): what it hands libjpeg at a time. */
+    private static final int CHUNK = 65536;
+
+    /** libjpeg suspended: it wants bytes Pillow has not handed it yet. */
+    private static final class Suspended extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Suspended() {
+            super(null, null, false, false);
+        }
+    }
 
     /**
      * What the markers before the first scan say.
@@ -60,6 +71,15 @@ final class JpegDc {
     private int bits;
     private boolean hitMarker;
     private boolean insufficient;
+    // The one scan of a single-scan sequential JPEG without restarts is decoded as libjpeg-turbo
+    // under Pillow decodes it, because there where the data runs out decides truncation: Pillow
+    // hands libjpeg 64 KB at a time (fed: the bytes handed so far) and an MCU starts on the fast
+    // path (fast, six bytes read whenever 16 bits or fewer are left) when at least 512 bytes a
+    // block are in hand, else on the slow path (57 bits, suspending where the bytes handed end).
+    private boolean buffered;
+    private int fed;
+    private boolean fast;
+    private boolean fastMetMarker;
 
     private JpegDc(byte[] bytes, Path path) {
         this.b = bytes;
@@ -131,7 +151,10 @@ final class JpegDc {
                 break;
             }
             if (m == 0xDA) {
-                scan();
+                if (scan()) {
+                    tail();
+                    break;
+                }
             } else {
                 segment(m);
             }
@@ -149,6 +172,29 @@ final class JpegDc {
             }
         }
         return new GreyImage(w, h, out);
+    }
+
+    /**
+     * After the one scan of a single-scan sequential JPEG, libjpeg has given every row; Pillow
+     * then reads on to EOI, where data that ends is no error but a bad marker is.
+     */
+    private void tail() throws PictureException {
+        try {
+            while (true) {
+                int m = nextMarker();
+                if (m == 0xD9) {
+                    return;
+                }
+                if (m == 0xDA) {
+                    throw corrupt("a second scan where EOI was expected");
+                }
+                segment(m);
+            }
+        } catch (PictureException e) {
+            if (!"truncated picture".equals(e.reason())) {
+                throw e;
+            }
+        }
     }
 
     // ---- markers
@@ -178,8 +224,11 @@ final class JpegDc {
 
     /** Reads one marker segment other than SOS; returns with pos after it. */
     private void segment(int m) throws PictureException {
-        if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
             return; // no length
+        }
+        if (m < 0xC0 || m == 0xD8 || m == 0xDE || m == 0xDF || (m >= 0xF0 && m <= 0xFD)) {
+            throw corrupt("marker 0x" + Integer.toHexString(m) + " where libjpeg allows none"); // jdmarker.c
         }
         if (pos + 2 > b.length) {
             throw truncated();
@@ -188,6 +237,10 @@ final class JpegDc {
         int start = pos + 2;
         int end = pos + len;
         if (len < 2) {
+            if ((m >= 0xE0 && m <= 0xEF) || m == 0xFE || m == 0xDC) {
+                pos = start; // libjpeg skips length - 2 bytes of these: none
+                return;
+            }
             throw corrupt("marker 0x" + Integer.toHexString(m) + " has a bad length");
         }
         if (end > b.length) {
@@ -214,10 +267,7 @@ final class JpegDc {
                 for (int i = 0; i < total; i++) {
                     symbols[i] = b[p + 17 + i] & 0xFF;
                 }
-                Huffman t = new Huffman(counts, symbols, tc == 0);
-                if (!t.valid) {
-                    throw corrupt("bad Huffman table");
-                }
+                Huffman t = new Huffman(counts, symbols, tc == 0); // checked when a scan uses it
                 (tc == 0 ? dcTables : acTables)[th] = t;
                 p += 17 + total;
             }
@@ -233,6 +283,9 @@ final class JpegDc {
                 p += 1 + (pq == 0 ? 64 : 128);
             }
         } else if (m == 0xDD) {
+            if (n != 2) {
+                throw corrupt("bad DRI length");
+            }
             restartInterval = u16(start);
         } else if (m == 0xE0) {
             jfif |= n >= 14 && b[start] == 'J' && b[start + 1] == 'F' && b[start + 2] == 'I'
@@ -272,7 +325,8 @@ final class JpegDc {
 
     // ---- scans
 
-    private void scan() throws PictureException {
+    /** Decodes one scan; true when it was the one scan of a single-scan sequential JPEG. */
+    private boolean scan() throws PictureException {
         if (pos + 2 > b.length) {
             throw truncated();
         }
@@ -302,8 +356,8 @@ final class JpegDc {
                 throw corrupt("scan names no component of the frame");
             }
             comps[i] = c;
-            dcT[i] = dcTables[(b[start + 2 + 2 * i] & 0xFF) >> 4 & 3];
-            acT[i] = acTables[b[start + 2 + 2 * i] & 3];
+            dcT[i] = table(true, (b[start + 2 + 2 * i] & 0xFF) >> 4);
+            acT[i] = table(false, b[start + 2 + 2 * i] & 15);
         }
         int q = start + 1 + 2 * ns;
         int ss = b[q] & 0xFF;
@@ -317,12 +371,13 @@ final class JpegDc {
         }
         if (progressive && ss != 0) {
             skipEntropyData(); // AC scans hold nothing a DC-only decoder needs
-            return;
+            return false;
         }
         for (int i = 0; i < ns; i++) {
             boolean needsTable = !progressive || ah == 0;
-            if ((needsTable && dcT[i] == null) || (!progressive && acT[i] == null)) {
-                throw corrupt("a scan uses a Huffman table that was not defined");
+            if ((needsTable && (dcT[i] == null || !dcT[i].valid))
+                    || (!progressive && (acT[i] == null || !acT[i].valid))) {
+                throw corrupt("a scan uses a Huffman table that is missing or bad");
             }
         }
         if (dc == null) {
@@ -340,6 +395,20 @@ final class JpegDc {
             }
         }
         decodeScan(comps, dcT, acT, progressive, ah, al);
+        return !progressive && ns == compId.length;
+    }
+
+    /** Huffman table id of a scan: the file's, else (ids 0 and 1) the standard one, as libjpeg-turbo. */
+    private Huffman table(boolean isDc, int id) {
+        if (id > 3) {
+            return null;
+        }
+        Huffman t = (isDc ? dcTables : acTables)[id];
+        if (t == null && id <= 1) {
+            t = new Huffman(JpegStandardTables.counts(isDc, id), JpegStandardTables.symbols(isDc, id), isDc);
+            (isDc ? dcTables : acTables)[id] = t;
+        }
+        return t;
     }
 
     private void decodeScan(int[] comps, Huffman[] dcT, Huffman[] acT, boolean progressive, int ah, int al)
@@ -362,8 +431,18 @@ final class JpegDc {
         bits = 0;
         hitMarker = false;
         insufficient = false;
+        buffered = !progressive && ns == compId.length && restartInterval == 0;
+        fed = Math.min(b.length, Math.max(1, (pos + CHUNK - 1) / CHUNK) * CHUNK);
+        int blocksInMcu = 0;
+        for (int c : comps) {
+            blocksInMcu += ns == 1 ? 1 : compH[c] * compV[c];
+        }
         for (int my = 0; my < mcusY; my++) {
             for (int mx = 0; mx < mcusX; mx++) {
+                if (buffered && !insufficient) {
+                    bufferedMcu(comps, dcT, acT, pred, blocksInMcu, my, mx);
+                    continue;
+                }
                 if (restartInterval > 0) {
                     if (toGo == 0) {
                         restart(nextRestart);
@@ -376,34 +455,71 @@ final class JpegDc {
                 if (insufficient) {
                     continue; // libjpeg leaves the rest of the segment as it is: zero, grey
                 }
-                for (int i = 0; i < ns; i++) {
-                    int c = comps[i];
-                    int bh = ns == 1 ? 1 : compH[c];
-                    int bv = ns == 1 ? 1 : compV[c];
-                    for (int v = 0; v < bv; v++) {
-                        for (int h = 0; h < bh; h++) {
-                            int at = c == 0 ? (my * bv + v) * dcStride + mx * bh + h : -1;
-                            if (progressive && ah > 0) {
-                                if (getBits(1) != 0 && at >= 0) {
-                                    dc[at] |= (short) (1 << al);
-                                }
-                                continue;
-                            }
-                            int t = decode(dcT[i]);
-                            int diff = t == 0 ? 0 : extend(getBits(t), t);
-                            pred[i] += diff;
-                            if (at >= 0) {
-                                dc[at] = (short) (progressive ? pred[i] << al : pred[i]);
-                            }
-                            if (!progressive) {
-                                skipAc(acT[i]);
-                            }
+                mcu(comps, dcT, acT, pred, progressive, ah, al, my, mx);
+            }
+        }
+        // The scan's data ends at the next marker; whatever lies before it is skipped there.
+    }
+
+    /** One MCU of a buffered scan: fast or slow path, redone slow at a marker, retried when suspended. */
+    private void bufferedMcu(int[] comps, Huffman[] dcT, Huffman[] acT, int[] pred, int blocksInMcu, int my,
+            int mx) throws PictureException {
+        int startPos = pos;
+        long startBuf = buf;
+        int startBits = bits;
+        int[] startPred = pred.clone();
+        boolean tryFast = true;
+        while (true) {
+            fast = tryFast && !hitMarker && fed - pos >= 512 * blocksInMcu;
+            fastMetMarker = false;
+            try {
+                mcu(comps, dcT, acT, pred, false, 0, 0, my, mx);
+                if (!fastMetMarker) {
+                    fast = false;
+                    return;
+                }
+                tryFast = false; // decode_mcu_fast gives up at a marker: the slow path redoes the MCU
+            } catch (Suspended e) {
+                fed = Math.min(b.length, fed + CHUNK); // Pillow reads on and calls the decoder again
+                tryFast = true;
+            }
+            pos = startPos;
+            buf = startBuf;
+            bits = startBits;
+            hitMarker = false;
+            insufficient = false;
+            System.arraycopy(startPred, 0, pred, 0, pred.length);
+        }
+    }
+
+    private void mcu(int[] comps, Huffman[] dcT, Huffman[] acT, int[] pred, boolean progressive, int ah, int al,
+            int my, int mx) throws PictureException {
+        int ns = comps.length;
+        for (int i = 0; i < ns; i++) {
+            int c = comps[i];
+            int bh = ns == 1 ? 1 : compH[c];
+            int bv = ns == 1 ? 1 : compV[c];
+            for (int v = 0; v < bv; v++) {
+                for (int h = 0; h < bh; h++) {
+                    int at = c == 0 ? (my * bv + v) * dcStride + mx * bh + h : -1;
+                    if (progressive && ah > 0) {
+                        if (getBits(1) != 0 && at >= 0) {
+                            dc[at] |= (short) (1 << al);
                         }
+                        continue;
+                    }
+                    int t = decode(dcT[i]);
+                    int diff = t == 0 ? 0 : extend(extraBits(t), t);
+                    pred[i] += diff;
+                    if (at >= 0) {
+                        dc[at] = (short) (progressive ? pred[i] << al : pred[i]);
+                    }
+                    if (!progressive) {
+                        skipAc(acT[i]);
                     }
                 }
             }
         }
-        // The scan's data ends at the next marker; whatever lies before it is skipped there.
     }
 
     private void skipAc(Huffman t) throws PictureException {
@@ -413,7 +529,7 @@ final class JpegDc {
             int s = rs & 15;
             if (s != 0) {
                 k += r;
-                getBits(s);
+                extraBits(s);
             } else {
                 if (r != 15) {
                     break;
@@ -423,16 +539,42 @@ final class JpegDc {
         }
     }
 
-    /** At a restart: drop the bits in hand, find the marker, which must be RSTn. */
+    /**
+     * At a restart: drop the bits in hand and find the marker; one out of sequence is resolved
+     * as libjpeg's jpeg_resync_to_restart does (discard it, skip to the next, or leave it for
+     * the segment to read as empty).
+     */
     private void restart(int expected) throws PictureException {
         bits = 0;
         buf = 0;
         int m = nextMarker();
-        if (m != 0xD0 + expected) {
-            throw corrupt("restart marker out of sequence");
+        while (true) {
+            int action;
+            if (m == 0xD0 + expected) {
+                action = 1;
+            } else if (m < 0xC0) {
+                action = 2;
+            } else if (m < 0xD0 || m > 0xD7) {
+                action = 3;
+            } else if (m == 0xD0 + ((expected + 1) & 7) || m == 0xD0 + ((expected + 2) & 7)) {
+                action = 3;
+            } else if (m == 0xD0 + ((expected - 1) & 7) || m == 0xD0 + ((expected - 2) & 7)) {
+                action = 2;
+            } else {
+                action = 1;
+            }
+            if (action == 1) {
+                hitMarker = false;
+                insufficient = false;
+                return;
+            }
+            if (action == 3) {
+                pos -= 2; // left unread: the segment decodes as empty, the marker is met again
+                hitMarker = true;
+                return;
+            }
+            m = nextMarker();
         }
-        hitMarker = false;
-        insufficient = false;
     }
 
     private void skipEntropyData() throws PictureException {
@@ -447,10 +589,14 @@ final class JpegDc {
 
     // ---- bits
 
+    /**
+     * libjpeg-turbo's jpeg_fill_bit_buffer: at least 57 bits, up to a marker; data that ends
+     * first suspends the decoder, which Pillow reports as a truncated file.
+     */
     private void fill() throws PictureException {
-        while (bits <= 48 && !hitMarker) {
-            if (pos >= b.length) {
-                return; // the end of the file: an error only if the bits are needed
+        while (bits < 57 && !hitMarker) {
+            if (pos >= fedEnd()) {
+                suspend(pos);
             }
             int c = b[pos] & 0xFF;
             if (c == 0xFF) {
@@ -458,8 +604,8 @@ final class JpegDc {
                 while (q < b.length && (b[q] & 0xFF) == 0xFF) {
                     q++;
                 }
-                if (q >= b.length) {
-                    return;
+                if (q >= fedEnd()) {
+                    suspend(q);
                 }
                 if (b[q] != 0) {
                     hitMarker = true; // pos stays on the marker
@@ -472,6 +618,48 @@ final class JpegDc {
             buf = (buf << 8) | c;
             bits += 8;
         }
+    }
+
+    /** libjpeg wants the byte at: past the file's end that is truncation, else a suspension. */
+    private void suspend(int at) throws PictureException {
+        if (at >= b.length) {
+            throw truncated();
+        }
+        throw new Suspended();
+    }
+
+    /** Where the bytes libjpeg has in hand end: the file's end but in a buffered scan. */
+    private int fedEnd() {
+        return buffered ? fed : b.length;
+    }
+
+    /** decode_mcu_fast's FILL_BIT_BUFFER_FAST: six bytes when 16 bits or fewer are left. */
+    private void fillFast() {
+        if (bits > 16) {
+            return;
+        }
+        for (int i = 0; i < 6; i++) {
+            int c0 = b[pos++] & 0xFF;
+            int c1 = b[pos] & 0xFF;
+            buf = (buf << 8) | c0;
+            bits += 8;
+            if (c0 == 0xFF) {
+                pos++;
+                if (c1 != 0) {
+                    fastMetMarker = true; // backed out: a zero byte in its place
+                    pos -= 2;
+                    buf &= ~0xFFL;
+                }
+            }
+        }
+    }
+
+    /** The extra bits after a Huffman code (GET_BITS, after FILL_BIT_BUFFER_FAST on the fast path). */
+    private int extraBits(int n) throws PictureException {
+        if (fast) {
+            fillFast();
+        }
+        return getBits(n);
     }
 
     private int getBits(int n) throws PictureException {
@@ -490,19 +678,27 @@ final class JpegDc {
         return (int) (buf >>> bits) & ((1 << n) - 1);
     }
 
+    /**
+     * libjpeg-turbo's HUFF_DECODE: fill below 8 bits, an 8-bit lookahead, else the code bit by
+     * bit from at least 9 bits (1 where fewer than 8 are left); when it fills matters, because
+     * a fill that meets the end of the data suspends.
+     */
     private int decode(Huffman t) throws PictureException {
-        if (bits < Huffman.LOOKAHEAD) {
+        if (fast) {
+            fillFast();
+        } else if (bits < Huffman.LOOKAHEAD) {
             fill();
         }
+        int l = 1;
         if (bits >= Huffman.LOOKAHEAD) {
             int e = t.lookup[(int) (buf >>> (bits - Huffman.LOOKAHEAD)) & ((1 << Huffman.LOOKAHEAD) - 1)];
             if (e != 0) {
                 bits -= e >> 8;
                 return e & 0xFF;
             }
+            l = Huffman.LOOKAHEAD + 1;
         }
-        int code = getBits(1);
-        int l = 1;
+        int code = getBits(l);
         while (l <= 16 && code > t.maxcode[l]) {
             code = (code << 1) | getBits(1);
             l++;
@@ -525,9 +721,9 @@ final class JpegDc {
         return new PictureException(path, "unreadable picture (corrupt JPEG data: " + why + ")");
     }
 
-    /** A canonical Huffman table (JPEG Annex C), with a lookahead for codes up to 9 bits. */
+    /** A canonical Huffman table (JPEG Annex C), with libjpeg's lookahead for codes up to 8 bits. */
     private static final class Huffman {
-        static final int LOOKAHEAD = 9;
+        static final int LOOKAHEAD = 8;
         final int[] maxcode = new int[18];
         final int[] valoffset = new int[18];
         final int[] lookup = new int[1 << LOOKAHEAD];

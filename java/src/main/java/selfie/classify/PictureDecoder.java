@@ -69,19 +69,32 @@ final class PictureDecoder {
         if (bytes.length == 0) {
             throw new PictureException(path, "empty file");
         }
-        JpegDc.Header jpeg = dcMinSide > 0 ? JpegDc.header(bytes) : null;
-        if (jpeg != null && jpeg.decodable() && Math.min(jpeg.width(), jpeg.height()) >= dcMinSide) {
-            refuseBomb(path, jpeg.width(), jpeg.height(), maxPixels);
-            return JpegDc.decode(bytes, path).oriented(orientation(metadata(bytes)));
+        JpegDc.Header jpeg = JpegDc.isJpeg(bytes) ? JpegDc.header(bytes) : null;
+        if (JpegDc.isJpeg(bytes) && (jpeg == null || jpeg.decodable())) {
+            if (jpeg != null) {
+                refuseBomb(path, jpeg.width(), jpeg.height(), maxPixels);
+            }
+            // Markers and entropy-coded data read as libjpeg-turbo reads them, so that what
+            // Pillow refuses (data that runs out before the picture is whole, a fatal error) is
+            // refused, where ImageIO's libjpeg would fill it in with a warning. Without a usable
+            // frame header this throws libjpeg's reason.
+            GreyImage dc = JpegDc.decode(bytes, path);
+            if (jpeg != null && dcMinSide > 0 && Math.min(jpeg.width(), jpeg.height()) >= dcMinSide) {
+                return dc.oriented(orientation(metadata(bytes)));
+            }
         }
-        int[] png = PngGrey.size(bytes);
-        if (png != null) {
-            refuseBomb(path, png[0], png[1], maxPixels);
-            return PngGrey.decode(bytes, path).oriented(orientation(metadata(bytes)));
+        byte[] forImageIo = bytes;
+        if (PngChunks.isPng(bytes)) {
+            PngChunks png = PngChunks.open(bytes, path);
+            refuseBomb(path, Integer.toUnsignedLong(png.width()), Integer.toUnsignedLong(png.height()), maxPixels);
+            if (PngGrey.decodes(png)) {
+                return PngGrey.decode(png, path).oriented(orientation(metadata(bytes)));
+            }
+            forImageIo = png.checkedForImageIo();
         }
         Metadata metadata = metadata(bytes);
         GreyImage grey;
-        BytesImageInputStream in = new BytesImageInputStream(bytes);
+        BytesImageInputStream in = new BytesImageInputStream(forImageIo);
         try (in) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {

@@ -117,8 +117,10 @@ public class LargePictureTest {
         Path cut = temp.getRoot().toPath().resolve("cut.jpg");
         Files.write(cut, Arrays.copyOf(whole, whole.length * 6 / 10));
         assertRefused(cut, "truncated picture");
-        Files.write(cut, Arrays.copyOf(whole, whole.length - 2)); // all the data, no EOI
-        assertRefused(cut, "truncated picture");
+        // All the data, no EOI: libjpeg-turbo's last fill of its bit buffer stops short of the
+        // end, every row comes out, and Pillow accepts this very file (checked); so does Java.
+        Files.write(cut, Arrays.copyOf(whole, whole.length - 2));
+        assertEquals(100, PictureDecoder.decode(cut, MAX, 640).width);
         byte[] bomb = whole.clone();
         for (int i = 0; i + 1 < bomb.length; i++) {
             if ((bomb[i] & 0xFF) == 0xFF && (bomb[i + 1] & 0xFF) == 0xC0) { // SOF0: 10000 x 6000
@@ -153,7 +155,7 @@ public class LargePictureTest {
             Path p = temp.getRoot().toPath().resolve("p" + img.getType() + ".png");
             ImageIO.write(img, "png", p.toFile());
             byte[] bytes = Files.readAllBytes(p);
-            assertTrue("PngGrey should take it", PngGrey.size(bytes) != null);
+            assertTrue("PngGrey should take it", PngGrey.decodes(PngChunks.open(bytes, p)));
             GreyImage ours = PictureDecoder.decode(p, MAX);
             assertArrayEquals(PictureDecoder.toGrey(ImageIO.read(p.toFile())).pixels, ours.pixels);
         }
