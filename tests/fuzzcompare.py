@@ -15,9 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 JAVA_CLI = ROOT / "build" / "install" / "selfie-classify" / "bin" / "selfie-classify"
-#: Pictures per process. ONNX Runtime 1.29's Java session dies with SIGSEGV, and no error file,
-#: when the JVM's arguments pass about 100 KB (a thousand 100-character paths): a bug of its
-#: own, outside the picture code this compares.
+#: Pictures per process: bounds each JVM's command line (ONNX Runtime Java 1.29.0 died on
+#: long ones; 1.28.0 ships, see build.gradle) and each process's run time.
 BATCH = 1000
 #: Stderr text that means a crash rather than a one-line refusal.
 CRASH_SIGNS = ("Exception", "Traceback", "at selfie.", "Error:", "#  SIGSEGV")
