@@ -15,7 +15,7 @@ from python.data.pictures import DEFAULT_IMAGE_SIZE  # noqa: E402
 from python.errors import cli_main  # noqa: E402
 from python.export.config import ExportConfig  # noqa: E402
 from python.training.fit import AUGMENTATIONS, SCHEDULES, TrainingConfig  # noqa: E402
-from python.training.networks import ARCHITECTURES, DEFAULT_ARCHITECTURE  # noqa: E402
+from python.training.networks import ARCHITECTURES, DEFAULT_CONFIG  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--architecture", choices=ARCHITECTURES,
                    help="seed: the talk's CNN (two Conv2D, Dense 256); compact: 3x3 conv"
                    " blocks with batch norm; fast: three stride-2 convolutions, the fastest to"
-                   f" serve (default: {DEFAULT_ARCHITECTURE}, with the settings the search"
-                   " found; another architecture starts from its own defaults)")
+                   " serve (default: the configuration the search found, python/training/"
+                   "default_config.json; an architecture named here starts from its own"
+                   " defaults)")
     p.add_argument("--augment", choices=AUGMENTATIONS,
                    help="mirror: add mirrored copies; random: mirror, shift and zoom every"
                    " batch; none (default: mirror for seed, random for compact)")
@@ -79,15 +80,14 @@ def parse_args(argv: list[str] | None) -> tuple[ExportConfig, argparse.Namespace
              "learning_rate": args.learning_rate, "schedule": args.schedule,
              "augment": args.augment, "seed": args.seed, "image_size": args.image_size}
     try:
-        if args.config is not None:
-            base = TrainingConfig.from_file(args.config)
+        if args.config is not None or args.architecture is None:
+            base = TrainingConfig.from_file(args.config or DEFAULT_CONFIG)
             if args.architecture is not None and args.architecture != base.architecture:
                 base = TrainingConfig.for_architecture(args.architecture, seed=base.seed,
                                                        image_size=base.image_size)
             training = base.updated(**given)
         else:
-            training = TrainingConfig.for_architecture(args.architecture or DEFAULT_ARCHITECTURE,
-                                                       **given)
+            training = TrainingConfig.for_architecture(args.architecture, **given)
         config = ExportConfig(training=training, out=args.out, data=args.data,
                               positive=args.positive, quantize=args.quantize,
                               threshold=args.threshold, skip_bad=args.skip_bad)

@@ -33,7 +33,7 @@ RULE = ("among recipes that load (for ONNX, in the oldest supported ONNX Runtime
         " of those the fastest: the smallest slowdown against the float twin, a slowdown"
         " being the worse of the one-picture latency ratio and the batch-64 throughput"
         " ratio, measured side by side; if none is within both bounds, the fastest of those"
-        " within the accuracy bound, else of all")
+        " within the accuracy bound; if none is, the one that keeps most validation labels")
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,11 @@ def pick(recipes: dict[str, dict]) -> str:
                 and recipes[n].get("val_label_agreement", 1.0)
                 >= tolerance.QUANTIZED_LABEL_AGREEMENT]
     small = [n for n in accurate if recipes[n]["size_ratio"] <= tolerance.QUANTIZED_SIZE_RATIO]
-    pool = small or accurate or usable
+    pool = small or accurate
+    if not pool:  # none keeps the float model's labels: the one that keeps most of them
+        return min(usable, key=lambda n: (-recipes[n].get("val_label_agreement", 1.0),
+                                          recipes[n]["val_accuracy_drop"],
+                                          slowdown(recipes[n]), list(recipes).index(n)))
     return min(pool, key=lambda n: (slowdown(recipes[n]), list(recipes).index(n)))
 
 

@@ -73,6 +73,8 @@ class TrainingConfig:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
             raise ToolkitError(f"{path}: not a JSON configuration ({err})") from None
         settings = raw.get("training", raw) if isinstance(raw, dict) else None
+        if isinstance(raw, dict) and "training" in raw:
+            settings = raw["training"]
         known = {f.name for f in fields(cls)}
         if not isinstance(settings, dict) or not set(settings) <= known:
             extra = sorted(set(settings or {}) - known) if isinstance(settings, dict) else []

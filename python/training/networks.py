@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # keras imports TensorFlow: only the functions below pay for it
@@ -9,8 +10,9 @@ if TYPE_CHECKING:  # keras imports TensorFlow: only the functions below pay for 
 
 INPUT_NAME = "picture"
 ARCHITECTURES = ("seed", "compact", "fast")
-#: What ``python -m python.export`` trains when no --architecture is given.
-DEFAULT_ARCHITECTURE = "fast"
+#: What ``python -m python.export`` trains when neither --architecture nor --config is
+#: given: the configuration the search found (``default_config.json`` beside this file).
+DEFAULT_CONFIG = Path(__file__).with_name("default_config.json")
 #: Training settings each architecture does best with on the seed data (measured:
 #: see the README's results); flags given on the command line override them.
 TRAINING_DEFAULTS = {
