@@ -58,11 +58,12 @@ def test_published_artifacts_have_plain_modes(exported):
 
 
 def test_quiet_export_prints_only_warnings(export_run):
-    """--quiet: no progress, no tables, no native INFO lines; a warning (Java skipped) may stay."""
+    """--quiet: no progress, no tables, no native INFO lines; warnings (Java skipped, an int8
+    bound missed) may stay."""
     _, result = export_run
     assert result.stdout == ""
     for line in result.stderr.splitlines():
-        assert line.startswith("export: warning: Java parity cells skipped: "), line
+        assert line.startswith("export: warning: "), line
 
 
 def test_shipped_savedmodel_is_frozen(exported):
