@@ -77,27 +77,9 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /**
-     * picocli set up as both command lines want it: usage errors are two lines on stderr and
-     * exit status 2, an unexpected failure is one line and exit status 1 (never a stack trace),
-     * {@code @file} arguments are picture names, not argument files, and a repeated option
-     * takes its last value, as Python's argparse does.
-     */
+    /** picocli as every command line of the project has it ({@link CommandLines}). */
     static CommandLine commandLine(Object command, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(command);
-        String prog = cl.getCommandName();
-        return cl.setOut(out).setErr(err)
-                .setExpandAtFiles(false)
-                .setOverwrittenOptionsAllowed(true)
-                .setParameterExceptionHandler((ex, args) -> {
-                    err.println(prog + ": error: " + ex.getMessage());
-                    err.println("Try '" + prog + " --help' for more information.");
-                    return CommandLine.ExitCode.USAGE;
-                })
-                .setExecutionExceptionHandler((ex, line, parsed) -> {
-                    err.println(prog + ": error: " + ex);
-                    return 1;
-                });
+        return CommandLines.of(command, out, err, String::valueOf);
     }
 
     @Override

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
 import selfie.classify.ArtifactException;
 import selfie.classify.ArtifactFormat;
 import selfie.classify.Classifier;
+import selfie.classify.CommandLines;
 
 /**
  * The Spark job: classifies every picture under the input folders (Spark's binaryFile
@@ -112,18 +113,7 @@ public final class ClassifyPictures implements Callable<Integer> {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-        CommandLine cl = new CommandLine(new ClassifyPictures()).setOut(o).setErr(e)
-                .setExpandAtFiles(false)
-                .setOverwrittenOptionsAllowed(true)
-                .setParameterExceptionHandler((ex, a) -> {
-                    e.println(PROG + ": error: " + ex.getMessage());
-                    e.println("Try '" + PROG + " --help' for more information.");
-                    return CommandLine.ExitCode.USAGE;
-                })
-                .setExecutionExceptionHandler((ex, line, parsed) -> {
-                    e.println(PROG + ": error: " + oneLine(ex));
-                    return 1;
-                });
+        CommandLine cl = CommandLines.of(new ClassifyPictures(), o, e, ClassifyPictures::oneLine);
         try {
             return cl.execute(args);
         } finally {
