@@ -90,3 +90,72 @@ def test_bad_large_jpeg_is_one_line_naming_it(tmp_path, name, reason):
         load_image(path)
     assert str(err.value).startswith(f"{path}: ") and reason in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def _png_with(path, rgb, extra: bytes = b"", before_iend: bytes = b"") -> None:
+    """Save rgb as PNG with raw chunks added after IHDR (extra) and before IEND."""
+    Image.fromarray(rgb).save(path)
+    data = path.read_bytes()
+    data = data[:33] + extra + data[33:-12] + before_iend + data[-12:]
+    path.write_bytes(data)
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    import struct
+    import zlib
+
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def test_large_plain_png_takes_libspng_with_pillows_pixels(tmp_path, monkeypatch):
+    """Same grey as Pillow's decoder; and the route is really taken (a broken libspng shows)."""
+    from python.data import png
+
+    rng = np.random.default_rng(3)
+    rgb = rng.integers(0, 256, size=(200, 330, 3), dtype=np.uint8)
+    path = tmp_path / "plain.png"
+    _png_with(path, rgb, extra=_chunk(b"gAMA", (45455).to_bytes(4, "big")))
+    assert png.plain(path.read_bytes())
+    with Image.open(path) as im:
+        expected = np.asarray(im.convert("L"))
+    assert np.array_equal(decode_grey(path, 40), expected)
+    calls = []
+    real = png.decode_grey
+    monkeypatch.setattr(png, "decode_grey", lambda p: calls.append(p) or real(p))
+    load_image(path)
+    assert calls == [path]
+
+
+@pytest.mark.parametrize("name, extra, before_iend", [
+    ("text", _chunk(b"tEXt", b"Comment\0hello"), b""),
+    ("exif_after_data", b"", _chunk(b"eXIf", b"MM\0*\0\0\0\x08\0\0")),
+    ("transparency", _chunk(b"tRNS", b"\0\1\0\2\0\3"), b""),
+])
+def test_pngs_with_more_than_pixels_go_through_pillow(tmp_path, name, extra, before_iend):
+    """Text, EXIF (Pillow applies its orientation), transparency: not plain; Pillow decodes."""
+    from python.data import png
+
+    rgb = np.random.default_rng(4).integers(0, 256, size=(200, 330, 3), dtype=np.uint8)
+    path = tmp_path / f"{name}.png"
+    _png_with(path, rgb, extra, before_iend)
+    assert not png.plain(path.read_bytes())
+
+
+def test_damaged_image_data_in_a_large_png_is_pillows_one_line(tmp_path):
+    """libspng refuses a bad CRC or a short stream; Pillow then decides, as before."""
+    rgb = np.random.default_rng(5).integers(0, 256, size=(200, 330, 3), dtype=np.uint8)
+    path = tmp_path / "whole.png"
+    Image.fromarray(rgb).save(path)
+    data = path.read_bytes()
+    bad_crc = tmp_path / "bad_crc.png"  # Pillow does not check image data CRCs: it decodes
+    idat = data.index(b"IDAT")
+    length = int.from_bytes(data[idat - 4:idat], "big")
+    crc = idat + 4 + length
+    bad_crc.write_bytes(data[:crc] + bytes(b ^ 0xFF for b in data[crc:crc + 4]) + data[crc + 4:])
+    with Image.open(path) as im:
+        assert np.array_equal(decode_grey(bad_crc, 40), np.asarray(im.convert("L")))
+    short = tmp_path / "short.png"
+    short.write_bytes(data[:len(data) // 2])
+    with pytest.raises(PictureError, match="short.png") as err:
+        decode_grey(short, 40)
+    assert "\n" not in str(err.value)

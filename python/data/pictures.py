@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFile, ImageOps, PngImagePlugin, UnidentifiedImageError
 
+from python.data import png
 from python.data.resample import bilinear, box_reduce
 from python.errors import PictureError
 
@@ -36,7 +37,11 @@ JPEG_DC_SCALE = 8
 
 PREPROCESSING: dict[str, object] = {
     "version": 2,
-    "decoder": "Pillow; the first frame of animated files",
+    "decoder": (
+        "Pillow, the first frame of animated files; a PNG that box-reduces, 8-bit grey or RGB,"
+        " not interlaced, with no chunks but IHDR, IDAT, IEND and colour or page ones"
+        " (python.data.png), by libspng: lossless, the same pixels"
+    ),
     "jpeg_dc": (
         "a JPEG is decoded at 1/8 scale to its luma when min(W, H) >= jpeg_dc_scale *"
         " reduce_to * size (640 for size 40) in stored orientation, its precision is 8 bits"
@@ -200,12 +205,17 @@ def decode_grey(path: str | Path, size: int | None = None) -> np.ndarray:
     """Decode a picture file into an 8-bit grey array [height, width], upright.
 
     With the model's input size, a large JPEG comes at 1/8 scale (the manifest's jpeg_dc):
-    decoding 12 megapixels only to average them away is most of a photo's cost.
+    decoding 12 megapixels only to average them away is most of a photo's cost; a large
+    plain PNG is decoded by libspng, the faster of two lossless decoders (python.data.png).
     """
     path = Path(path)
     im = _open(path)
     try:
         with im:
+            if size is not None and im.format == "PNG" and min(im.size) >= 2 * REDUCE_TO * size:
+                grey = png.decode_grey(path)
+                if grey is not None:
+                    return grey
             if size is not None and _jpeg_dc_ok(im, size):
                 im.draft("L", (im.width // JPEG_DC_SCALE, im.height // JPEG_DC_SCALE))
             im.load()

@@ -1,0 +1,81 @@
+"""Large plain PNGs decoded by libspng (pyspng) instead of Pillow's decoder: same pixels, faster.
+
+PNG is lossless, so any decoder that succeeds gives Pillow's pixels; what differs is time.
+On a 1920 x 1080 photo Pillow's decode to grey took 42 ms here, libspng's decode plus
+Pillow's own RGB-to-grey conversion 34 ms (docs/benchmarks.md). A PNG takes this route only
+when nothing in it could make Pillow's answer differ: 8-bit grey or RGB, not interlaced,
+and no chunk beyond the ones that describe colour or the page (no transparency, text or
+EXIF, which Pillow reads and applies; no animation). Anything else, and any file libspng
+refuses, goes through Pillow as before, so errors and odd files behave exactly as they did.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: Chunks that change nothing Pillow returns as pixels or orientation.
+HARMLESS = frozenset({b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"pHYs", b"bKGD",
+                      b"tIME", b"hIST", b"sPLT"})
+GREY, RGB = 0, 2  # IHDR colour types
+#: Pillow frees an image's memory at once by default, so each large picture paid for fresh
+#: pages: 10 of the 45 ms of a 1920 x 1080 PNG here. Keeping a few freed 16 MB blocks for the
+#: next picture (Pillow's PILLOW_BLOCKS_MAX) saves that; a value the user set is left alone.
+KEPT_BLOCKS = 4
+
+
+def plain(data: bytes) -> bool:
+    """Whether a PNG's chunks allow the libspng route: IHDR, harmless chunks, one run of
+    IDAT, then IEND at the file's end; 8-bit grey or RGB, not interlaced. (Pillow's open has
+    read the chunks before IDAT already; those after it it reads only while decoding.)
+
+    Written by hand: it walks chunk headers only (no library lists a PNG's chunk types
+    without decoding it) and checks no CRC; libspng checks them when it decodes.
+    """
+    if not data.startswith(SIGNATURE) or len(data) < 33 or data[12:16] != b"IHDR":
+        return False
+    depth, colour, interlace = data[24], data[25], data[28]
+    if depth != 8 or colour not in (GREY, RGB) or interlace != 0:
+        return False
+    pos, seen_idat = 8, False
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack_from(">I4s", data, pos)
+        end = pos + 12 + length
+        if end > len(data):
+            return False
+        if kind == b"IEND":
+            return seen_idat and end == len(data)
+        if kind == b"IDAT":
+            seen_idat = True
+        elif seen_idat or not (kind == b"IHDR" and pos == 8 or kind in HARMLESS):
+            return False
+        pos = end
+    return False
+
+
+def decode_grey(path: Path) -> np.ndarray | None:
+    """8-bit grey pixels of a plain PNG (see ``plain``), or None: then decode with Pillow."""
+    import pyspng
+
+    if "PILLOW_BLOCKS_MAX" not in os.environ and Image.core.get_blocks_max() < KEPT_BLOCKS:
+        Image.core.set_blocks_max(KEPT_BLOCKS)
+    data = path.read_bytes()
+    if not plain(data):
+        return None
+    try:
+        # RGBA for RGB: Pillow then maps libspng's buffer as it is (its RGB images hold four
+        # bytes a pixel), where RGB would be copied first; alpha is 255, no tRNS allowed.
+        pixels = pyspng.load(data, "RGBA" if data[25] == RGB else "L")
+    except (RuntimeError, ValueError):  # libspng refused it: Pillow says why, as before
+        return None
+    if pixels.ndim == 2:
+        return pixels
+    height, width = pixels.shape[:2]
+    rgba = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
+    # Pillow's own RGB(A) -> L (the manifest's luma formula, in C): one definition of grey.
+    return np.asarray(rgba.convert("L"), dtype=np.uint8)
