@@ -9,14 +9,28 @@ final class GreyImage {
     final int width;
     final int height;
     final int[] pixels;
+    /**
+     * 1: pixels are 8-bit grey values. Above 1: the manifest's box step is done already (a
+     * decoder did it row by row rather than hold the whole picture); each value is the sum of
+     * a box x box block of the centred crop, and width and height count blocks.
+     */
+    final int box;
 
     GreyImage(int width, int height, int[] pixels) {
+        this(width, height, pixels, 1);
+    }
+
+    GreyImage(int width, int height, int[] pixels, int box) {
         if (pixels.length != width * height) {
             throw new IllegalArgumentException("pixels " + pixels.length + " != " + width + "x" + height);
+        }
+        if (box < 1) {
+            throw new IllegalArgumentException("box " + box + " must be at least 1");
         }
         this.width = width;
         this.height = height;
         this.pixels = pixels;
+        this.box = box;
     }
 
     int get(int x, int y) {
@@ -30,6 +44,9 @@ final class GreyImage {
     GreyImage oriented(int orientation) {
         if (orientation < 2 || orientation > 8) {
             return this;
+        }
+        if (box > 1) { // the crop was centred in stored orientation: it may differ by a pixel
+            throw new IllegalStateException("box sums are taken from upright pictures only");
         }
         boolean swap = orientation >= 5;
         int ow = swap ? height : width;

@@ -66,6 +66,17 @@ final class PictureDecoder {
      * picture in errors.
      */
     static GreyImage decode(Path path, byte[] bytes, long maxPixels, int dcMinSide) throws PictureException {
+        return decode(path, bytes, maxPixels, dcMinSide, 0);
+    }
+
+    /**
+     * As {@link #decode(Path, byte[], long, int)}, but where the manifest's box step will
+     * reduce the picture by f = min(width, height) / {@code boxSide} &gt;= 2 (0: never) and a
+     * decoder can take the block sums row by row (an upright PNG that {@link PngGrey} reads),
+     * it returns those sums ({@link GreyImage#box} f) instead of every pixel.
+     */
+    static GreyImage decode(Path path, byte[] bytes, long maxPixels, int dcMinSide, int boxSide)
+            throws PictureException {
         if (bytes.length == 0) {
             throw new PictureException(path, "empty file");
         }
@@ -88,7 +99,12 @@ final class PictureDecoder {
             PngChunks png = PngChunks.open(bytes, path);
             refuseBomb(path, Integer.toUnsignedLong(png.width()), Integer.toUnsignedLong(png.height()), maxPixels);
             if (PngGrey.decodes(png)) {
-                return PngGrey.decode(png, path).oriented(orientation(metadata(bytes)));
+                int orientation = orientation(metadata(bytes));
+                int box = boxSide > 0 ? Math.min(png.width(), png.height()) / boxSide : 1;
+                if (box >= 2 && (orientation < 2 || orientation > 8)) { // upright, as oriented() reads it
+                    return PngGrey.decodeBoxed(png, path, box);
+                }
+                return PngGrey.decode(png, path).oriented(orientation);
             }
             forImageIo = png.checkedForImageIo();
         }

@@ -23,32 +23,71 @@ final class PngGrey {
     /** The grey picture of a PNG that {@link #decodes} accepted; rows the data lacks are zero, as in Pillow. */
     static GreyImage decode(PngChunks png, Path path) throws PictureException {
         int width = png.width();
+        int[] out = new int[width * png.height()];
+        eachRow(png, path, (y, grey) -> System.arraycopy(grey, 0, out, y * width, width));
+        return new GreyImage(width, png.height(), out);
+    }
+
+    /**
+     * The manifest's box step taken while decoding, for a PNG that {@link #decodes} accepted
+     * and that is upright: the sums of the f x f blocks of the centred crop, with two rows
+     * held instead of the picture (a 1920 x 1080 photo: 8 MB of grey never written).
+     */
+    static GreyImage decodeBoxed(PngChunks png, Path path, int f) throws PictureException {
+        int w = png.width() / f;
+        int h = png.height() / f;
+        int x0 = (png.width() - w * f) / 2;
+        int y0 = (png.height() - h * f) / 2;
+        int[] sums = new int[w * h];
+        eachRow(png, path, (y, grey) -> {
+            if (y < y0 || y >= y0 + h * f) {
+                return;
+            }
+            int out = (y - y0) / f * w;
+            for (int bx = 0, in = x0; bx < w; bx++) {
+                int sum = 0;
+                for (int end = in + f; in < end; in++) {
+                    sum += grey[in];
+                }
+                sums[out + bx] += sum;
+            }
+        });
+        return new GreyImage(w, h, sums, f);
+    }
+
+    /** What is done with each grey row (8-bit values) as it is decoded. */
+    private interface RowSink {
+        void row(int y, int[] grey);
+    }
+
+    /** Inflates, unfilters and turns grey one row at a time; rows the data lacks are never given. */
+    private static void eachRow(PngChunks png, Path path, RowSink sink) throws PictureException {
+        int width = png.width();
         int height = png.height();
         int bpp = png.colour() == 2 ? 3 : 1;
         int stride = width * bpp;
         byte[] prev = new byte[stride + 1];
         byte[] cur = new byte[stride + 1];
-        int[] out = new int[width * height];
+        int[] grey = new int[width];
         try (PngChunks.Rows rows = png.rows()) {
             for (int y = 0; y < height && rows.next(cur, cur.length); y++) {
                 unfilter(cur, prev, bpp, path);
-                int o = y * width;
                 if (bpp == 1) {
                     for (int x = 0; x < width; x++) {
-                        out[o + x] = cur[1 + x] & 0xFF;
+                        grey[x] = cur[1 + x] & 0xFF;
                     }
                 } else {
                     for (int x = 0, i = 1; x < width; x++, i += 3) {
-                        out[o + x] = PictureDecoder.luma(cur[i] & 0xFF, cur[i + 1] & 0xFF, cur[i + 2] & 0xFF);
+                        grey[x] = PictureDecoder.luma(cur[i] & 0xFF, cur[i + 1] & 0xFF, cur[i + 2] & 0xFF);
                     }
                 }
+                sink.row(y, grey);
                 byte[] t = prev;
                 prev = cur;
                 cur = t;
             }
             rows.finish();
         }
-        return new GreyImage(width, height, out);
     }
 
     /** PNG's five filters (None, Sub, Up, Average, Paeth) undone in place on row[1..]. */

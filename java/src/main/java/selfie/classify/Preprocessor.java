@@ -55,7 +55,8 @@ public final class Preprocessor {
 
     /** The model input for one picture file: float32 [height * width] in [0, 1], row-major. */
     public float[] load(Path picture) throws PictureException {
-        return toInput(PictureDecoder.decode(picture, maxPixels, dcMinSide()));
+        return toInput(PictureDecoder.decode(picture, PictureDecoder.readOnce(picture), maxPixels,
+                dcMinSide(), boxSide()));
     }
 
     /**
@@ -73,13 +74,18 @@ public final class Preprocessor {
         } catch (InvalidPathException e) {
             named = Path.of(name.replace('\0', '?'));
         }
-        return toInput(PictureDecoder.decode(named, bytes, maxPixels, dcMinSide()));
+        return toInput(PictureDecoder.decode(named, bytes, maxPixels, dcMinSide(), boxSide()));
     }
 
     /** Shorter side from which a JPEG is decoded at 1/8 scale (0: never). */
     private int dcMinSide() {
         // Python's size is the input height (its inputs are square).
         return reduces ? JpegDc.SCALE * REDUCE_TO * height : 0;
+    }
+
+    /** The box step's divisor of the shorter side (0: version 1, no box step). */
+    private int boxSide() {
+        return reduces ? REDUCE_TO * height : 0;
     }
 
     /**
@@ -98,7 +104,9 @@ public final class Preprocessor {
         float[] f;
         int w = grey.width;
         int h = grey.height;
-        if (factor >= 2) {
+        if (grey.box > 1) { // the decoder summed the blocks already
+            f = average(grey.pixels, grey.box);
+        } else if (factor >= 2) {
             w = grey.width / factor;
             h = grey.height / factor;
             f = box(grey, factor, w, h);
@@ -136,7 +144,12 @@ public final class Preprocessor {
                 sums[out + bx] += sum;
             }
         }
-        float[] out = new float[w * h];
+        return average(sums, f);
+    }
+
+    /** Each f x f block's sum as float32 divided by float32(f * f). */
+    private static float[] average(int[] sums, int f) {
+        float[] out = new float[sums.length];
         float n = f * f;
         for (int i = 0; i < out.length; i++) {
             out[i] = sums[i] / n;

@@ -146,14 +146,23 @@ public class LargePictureTest {
         }
     }
 
+    /** The same photo as an RGB and as a grey PNG, written by ImageIO. */
+    private Path[] rgbAndGreyPngs(int w, int h, String prefix) throws IOException {
+        BufferedImage rgb = photo(w, h);
+        BufferedImage grey = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        grey.getGraphics().drawImage(rgb, 0, 0, null);
+        Path[] paths = new Path[2];
+        int i = 0;
+        for (BufferedImage img : new BufferedImage[] {rgb, grey}) {
+            paths[i] = temp.getRoot().toPath().resolve(prefix + img.getType() + ".png");
+            ImageIO.write(img, "png", paths[i++].toFile());
+        }
+        return paths;
+    }
+
     @Test
     public void pngsDecodeAsImageIODoes() throws IOException, PictureException {
-        BufferedImage rgb = photo(333, 171);
-        BufferedImage grey = new BufferedImage(333, 171, BufferedImage.TYPE_BYTE_GRAY);
-        grey.getGraphics().drawImage(rgb, 0, 0, null);
-        for (BufferedImage img : new BufferedImage[] {rgb, grey}) {
-            Path p = temp.getRoot().toPath().resolve("p" + img.getType() + ".png");
-            ImageIO.write(img, "png", p.toFile());
+        for (Path p : rgbAndGreyPngs(333, 171, "p")) {
             byte[] bytes = Files.readAllBytes(p);
             assertTrue("PngGrey should take it", PngGrey.decodes(PngChunks.open(bytes, p)));
             GreyImage ours = PictureDecoder.decode(p, MAX);
@@ -185,5 +194,35 @@ public class LargePictureTest {
             }
         }
         assertEquals(last / 9f, box[15], 0f);
+    }
+
+    @Test
+    public void largePngsAreBoxSummedWhileDecodedWithTheSameInput() throws IOException, PictureException {
+        // 331 x 173 with boxSide 40: f = 4, a 82 x 43 crop from (1, 0) -- odd leftovers on both
+        // sides; the sums taken row by row must give the floats of the whole-picture route.
+        Preprocessor pre = new Preprocessor(20, 20, MAX);
+        for (Path p : rgbAndGreyPngs(331, 173, "box")) {
+            byte[] bytes = Files.readAllBytes(p);
+            GreyImage boxed = PictureDecoder.decode(p, bytes, MAX, 0, 40);
+            assertEquals(4, boxed.box);
+            assertEquals(82, boxed.width);
+            assertEquals(43, boxed.height);
+            GreyImage whole = PictureDecoder.decode(p, bytes, MAX, 0, 0);
+            assertEquals(1, whole.box);
+            assertArrayEquals(pre.toInput(whole), pre.toInput(boxed), 0f);
+            assertArrayEquals(pre.toInput(whole), pre.load(p), 0f);
+        }
+    }
+
+    @Test
+    public void boxSumsRefuseToBeTurned() {
+        GreyImage sums = new GreyImage(2, 1, new int[] {4, 8}, 2);
+        assertEquals(sums, sums.oriented(1));
+        try {
+            sums.oriented(6);
+            fail("turned box sums");
+        } catch (IllegalStateException expected) {
+            assertTrue(expected.getMessage().contains("upright"));
+        }
     }
 }
