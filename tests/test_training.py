@@ -27,3 +27,24 @@ def test_same_seed_same_model_and_best_epoch_kept(tmp_path):
                                                           c.model.get_weights(), strict=True))
     assert a.best_epoch == int(np.argmin(a.history["val_loss"])) + 1
     assert a.device in ("CPU",) or a.device.startswith("GPU")
+
+
+def test_mirror_averaged_model_answers_a_picture_and_its_mirror_alike(tmp_path):
+    """The mean of the trained model's two answers, so a picture and its mirror image get the
+    same probability; and it saves and loads in Keras's safe mode (no Lambda)."""
+    from python.runtimes.loaders import keras_probabilities, load
+
+    data = load_folder(make_folder(tmp_path / "d", {"0": 30, "1": 30}), size=16)
+    config = TrainingConfig(architecture="fast", epochs=2, batch_size=16, image_size=16)
+    plain = train(data, config).model
+    averaged = train(data, config.updated(mirror_average=True)).model
+    x = data.test.x
+    mirrored = x[:, :, ::-1, :]
+    p = keras_probabilities(averaged, x)
+    np.testing.assert_allclose(p, keras_probabilities(averaged, mirrored), atol=1e-6)
+    expected = (keras_probabilities(plain, x) + keras_probabilities(plain, mirrored)) / 2
+    np.testing.assert_allclose(p, expected, atol=1e-6)  # same seed: the same weights
+    assert not np.allclose(keras_probabilities(plain, x), keras_probabilities(plain, mirrored))
+    averaged.save(tmp_path / "model.keras")
+    np.testing.assert_allclose(load("keras", tmp_path / "model.keras")(x), p,
+                               atol=1e-6)

@@ -66,6 +66,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--augment", choices=AUGMENTATIONS,
                    help="mirror: add mirrored copies; random: mirror, shift and zoom every"
                    " batch; none (default: mirror for seed, random for compact)")
+    p.add_argument("--mirror-average", action=argparse.BooleanOptionalAction,
+                   help="the model answers the mean of its probabilities for the picture and"
+                   " its mirror image (default: on in default_config.json, off for a named"
+                   " architecture)")
     p.add_argument("--skip-bad", action="store_true",
                    help="skip unreadable pictures (counted in the manifest) instead of stopping")
     logs.add_flags(p)
@@ -78,7 +82,8 @@ def parse_args(argv: list[str] | None) -> tuple[ExportConfig, argparse.Namespace
     args = p.parse_args(argv)
     given = {"epochs": args.epochs, "batch_size": args.batch_size,
              "learning_rate": args.learning_rate, "schedule": args.schedule,
-             "augment": args.augment, "seed": args.seed, "image_size": args.image_size}
+             "augment": args.augment, "seed": args.seed, "image_size": args.image_size,
+             "mirror_average": args.mirror_average}
     try:
         if args.config is not None or args.architecture is None:
             base = TrainingConfig.from_file(args.config or DEFAULT_CONFIG)

@@ -36,6 +36,9 @@ class TrainingConfig:
     head: int = 256  # fast: units of the Dense layer before the probability
     dropout: float = 0.3  # compact and fast (the seed network keeps the talk's)
     class_weight: str = "balanced"  # "balanced": both classes count equally; "none"
+    #: The exported model averages its probability for the picture and for its mirror image
+    #: (in the graph, so every runtime and language does it): a mirrored selfie is a selfie.
+    mirror_average: bool = False
 
     def __post_init__(self) -> None:
         for name, allowed in (("architecture", ARCHITECTURES), ("augment", AUGMENTATIONS),
@@ -179,6 +182,10 @@ def train(data: Dataset, config: TrainingConfig,
     )
     seconds = time.perf_counter() - start
     model.set_weights(best.weights)
+    if config.mirror_average:
+        from python.training.networks import mirror_averaged
+
+        model = mirror_averaged(model)
     history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
     return TrainingResult(model, history, best.epoch, seconds, device, weights)
 

@@ -56,6 +56,7 @@ class SearchSpace:
             batch_size=trial.suggest_categorical("batch_size", [16, 32, 64]),
             augment=trial.suggest_categorical("augment", ["none", "mirror", "random"]),
             class_weight=trial.suggest_categorical("class_weight", ["balanced", "none"]),
+            mirror_average=trial.suggest_categorical("mirror_average", [True, False]),
             image_size=self.image_size,
         )
 
