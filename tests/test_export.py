@@ -120,8 +120,9 @@ def test_every_int8_recipe_is_recorded_with_its_measurements(exported, artifact)
         if not r["loads"]:
             assert r["error"], name
             continue
-        assert {"bytes", "size_ratio", "test_accuracy", "val_accuracy_drop", "latency_ms_p50",
-                "throughput_per_s", "latency_ratio", "throughput_ratio"} <= set(r), name
+        assert {"bytes", "size_ratio", "test_accuracy", "selection_accuracy_drop",
+                "selection_label_agreement", "latency_ms_p50", "throughput_per_s",
+                "latency_ratio", "throughput_ratio"} <= set(r), name
     assert set(q["bounds"]) == {"size_ratio", "test_accuracy_drop", "latency_ratio",
                                 "inverse_throughput_ratio"}
     assert q["all_bounds_met"] == all(b["ok"] for b in q["bounds"].values())

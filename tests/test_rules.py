@@ -64,8 +64,8 @@ def test_registry_is_consistent():
     assert registry.spec("tflite_int8").quantized and not registry.spec("tflite").quantized
 
 
-def _recipe(size=0.25, val_drop=0.0, test_drop=0.0, latency=0.5, throughput=2.0, **more):
-    return {"loads": True, "size_ratio": size, "val_accuracy_drop": val_drop,
+def _recipe(size=0.25, drop=0.0, test_drop=0.0, latency=0.5, throughput=2.0, **more):
+    return {"loads": True, "size_ratio": size, "selection_accuracy_drop": drop,
             "test_accuracy_drop": test_drop, "latency_ratio": latency,
             "throughput_ratio": throughput, **more}
 
@@ -75,13 +75,13 @@ def test_int8_pick_is_the_fastest_within_size_and_accuracy():
 
     recipes = {"a": _recipe(latency=0.6, throughput=2.0),        # slowdown 0.6
                "b": _recipe(latency=0.4, throughput=1.25),       # slowdown 0.8 (throughput)
-               "c": _recipe(latency=0.3, throughput=3.0, val_drop=0.006),   # too inaccurate
+               "c": _recipe(latency=0.3, throughput=3.0, drop=0.006),   # too inaccurate
                "d": _recipe(latency=0.2, throughput=4.0, size=0.31),        # too big
                "e": _recipe(latency=0.1, throughput=9.0, loads_in_oldest=False)}
     assert pick(recipes) == "a"
-    recipes["a"]["val_label_agreement"] = 0.98  # flips 2% of float's validation labels
+    recipes["a"]["selection_label_agreement"] = 0.98  # flips 2% of float's labels
     assert pick(recipes) == "b"
-    recipes["a"]["val_label_agreement"] = 1.0
+    recipes["a"]["selection_label_agreement"] = 1.0
     recipes["a"]["loads"] = False
     assert pick(recipes) == "b"
 

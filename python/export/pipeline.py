@@ -124,9 +124,8 @@ def write_artifacts(stage: Path, result: TrainingResult, data: Dataset,
     if config.quantize:
         from python.export.quantization import Splits, quantize
 
-        splits = Splits.of(data, threshold, validation)
-        float_accuracy = (accuracy(validation, data.val.y, threshold),
-                          measured["test_accuracy"])
+        splits = Splits.of(data, threshold, model)
+        float_accuracy = (splits.float_selection_accuracy(), measured["test_accuracy"])
         signature = {"tag": TAG, "name": SIGNATURE}
         for spec in quantized_artifacts():
             log.info("quantizing %s: every recipe, measured against %s", spec.name,
