@@ -24,7 +24,12 @@ final class PngGrey {
     static GreyImage decode(PngChunks png, Path path) throws PictureException {
         int width = png.width();
         int[] out = new int[width * png.height()];
-        eachRow(png, path, (y, grey) -> System.arraycopy(grey, 0, out, y * width, width));
+        eachRow(png, path, (y, row, bpp) -> {
+            int o = y * width;
+            for (int x = 0, i = 1; x < width; x++, i += bpp) {
+                out[o + x] = grey(row, i, bpp);
+            }
+        });
         return new GreyImage(width, png.height(), out);
     }
 
@@ -39,15 +44,15 @@ final class PngGrey {
         int x0 = (png.width() - w * f) / 2;
         int y0 = (png.height() - h * f) / 2;
         int[] sums = new int[w * h];
-        eachRow(png, path, (y, grey) -> {
+        eachRow(png, path, (y, row, bpp) -> {
             if (y < y0 || y >= y0 + h * f) {
                 return;
             }
             int out = (y - y0) / f * w;
-            for (int bx = 0, in = x0; bx < w; bx++) {
+            for (int bx = 0, i = 1 + x0 * bpp; bx < w; bx++) {
                 int sum = 0;
-                for (int end = in + f; in < end; in++) {
-                    sum += grey[in];
+                for (int end = i + f * bpp; i < end; i += bpp) {
+                    sum += grey(row, i, bpp);
                 }
                 sums[out + bx] += sum;
             }
@@ -55,33 +60,27 @@ final class PngGrey {
         return new GreyImage(w, h, sums, f);
     }
 
-    /** What is done with each grey row (8-bit values) as it is decoded. */
-    private interface RowSink {
-        void row(int y, int[] grey);
+    /** The 8-bit grey of the pixel whose first sample is row[i]: itself, or the manifest's luma. */
+    private static int grey(byte[] row, int i, int bpp) {
+        return bpp == 1 ? row[i] & 0xFF
+                : PictureDecoder.luma(row[i] & 0xFF, row[i + 1] & 0xFF, row[i + 2] & 0xFF);
     }
 
-    /** Inflates, unfilters and turns grey one row at a time; rows the data lacks are never given. */
+    /** What is done with each unfiltered row (row[1..], bpp bytes a pixel) as it is decoded. */
+    private interface RowSink {
+        void row(int y, byte[] row, int bpp);
+    }
+
+    /** Inflates and unfilters one row at a time; rows the data lacks are never given. */
     private static void eachRow(PngChunks png, Path path, RowSink sink) throws PictureException {
-        int width = png.width();
-        int height = png.height();
         int bpp = png.colour() == 2 ? 3 : 1;
-        int stride = width * bpp;
+        int stride = png.width() * bpp;
         byte[] prev = new byte[stride + 1];
         byte[] cur = new byte[stride + 1];
-        int[] grey = new int[width];
         try (PngChunks.Rows rows = png.rows()) {
-            for (int y = 0; y < height && rows.next(cur, cur.length); y++) {
+            for (int y = 0; y < png.height() && rows.next(cur, cur.length); y++) {
                 unfilter(cur, prev, bpp, path);
-                if (bpp == 1) {
-                    for (int x = 0; x < width; x++) {
-                        grey[x] = cur[1 + x] & 0xFF;
-                    }
-                } else {
-                    for (int x = 0, i = 1; x < width; x++, i += 3) {
-                        grey[x] = PictureDecoder.luma(cur[i] & 0xFF, cur[i + 1] & 0xFF, cur[i + 2] & 0xFF);
-                    }
-                }
-                sink.row(y, grey);
+                sink.row(y, cur, bpp);
                 byte[] t = prev;
                 prev = cur;
                 cur = t;
