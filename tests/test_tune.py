@@ -72,3 +72,23 @@ def test_two_processes_work_on_one_study_and_it_resumes(searched):
     assert len(study.trials) >= 4  # the first search's 2, one from each process
     assert len({t.number for t in study.trials}) == len(study.trials)
     assert len((out / "trials.csv").read_text().splitlines()) == len(study.trials) + 1
+
+
+def test_enqueued_configuration_is_the_first_trial(tmp_path):
+    """--enqueue puts a known configuration ahead of what the sampler proposes."""
+    import optuna
+
+    from python.training.fit import TrainingConfig
+    from python.tune.search import params_of
+
+    config = TrainingConfig(architecture="fast", epochs=4, width=8, head=64, dropout=0.2,
+                            learning_rate=0.004, schedule="cosine", batch_size=16,
+                            augment="none", class_weight="none", mirror_average=True)
+    (tmp_path / "known.json").write_text(json.dumps({"training": config.to_json()}))
+    result = run_module("python.tune", "--trials", "1", "--max-epochs", "4", "--out",
+                        str(tmp_path), "--enqueue", str(tmp_path / "known.json"), "--quiet")
+    assert result.returncode == 0, result.stderr[-2000:]
+    study = optuna.load_study(study_name="selfie", storage=f"sqlite:///{tmp_path / 'study.db'}")
+    first = study.trials[0]
+    assert first.params == params_of(config)
+    assert first.user_attrs["config"] == config.to_json()

@@ -48,6 +48,9 @@ def parser() -> argparse.ArgumentParser:
                    help="upper bound of the epochs searched (default: 100)")
     p.add_argument("--time-budget", type=float, default=60.0,
                    help="prune a trial whose training runs past this many seconds (default: 60)")
+    p.add_argument("--enqueue", type=Path, metavar="CONFIG", action="append", default=[],
+                   help="try this configuration file first (a known good one, the default's"
+                   " default_config.json); repeatable")
     p.add_argument("--evaluate", type=Path, metavar="CONFIG",
                    help="instead of searching: train CONFIG once per --seeds, report test figures")
     p.add_argument("--seeds", type=seeds, default=[0, 1, 2, 3, 4],
@@ -67,5 +70,5 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     trials = args.trials if args.trials is not None or args.timeout else 20
     print(search(args.data, args.out, args.storage, args.study, trials, args.timeout,
-                 args.max_epochs, args.time_budget))
+                 args.max_epochs, args.time_budget, args.enqueue))
     return 0

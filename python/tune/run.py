@@ -39,21 +39,26 @@ def open_study(storage: str | None, name: str, out: Path) -> object:
         rdb = optuna.storages.RDBStorage(storage or f"sqlite:///{out / 'study.db'}",
                                          heartbeat_interval=30, grace_period=120)
     sampler = optuna.samplers.TPESampler(seed=os.getpid(), n_startup_trials=8)
-    pruner = optuna.pruners.MedianPruner(n_startup_trials=4, n_warmup_steps=10)
+    # 25 epochs before a trial can be pruned: a cosine schedule over 100 epochs starts slowly,
+    # and with 10 the default's own settings were pruned at epoch 10.
+    pruner = optuna.pruners.MedianPruner(n_startup_trials=4, n_warmup_steps=25)
     return optuna.create_study(storage=rdb, study_name=name, direction="maximize",
                                sampler=sampler, pruner=pruner, load_if_exists=True)
 
 
 def search(data_dir: Path | None, out: Path, storage: str | None, name: str,
            trials: int | None, timeout: float | None, max_epochs: int,
-           time_budget: float = 60.0) -> str:
+           time_budget: float = 60.0, enqueue: list[Path] | tuple[Path, ...] = ()) -> str:
     import optuna
 
-    from python.tune.search import SearchSpace, objective
+    from python.tune.search import SearchSpace, objective, params_of
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     data = load_data(data_dir)
     study = open_study(storage, name, out)
+    for config_file in enqueue:  # tried before anything the sampler proposes
+        study.enqueue_trial(params_of(TrainingConfig.from_file(config_file)),
+                            skip_if_exists=True)
     before = len(study.trials)
     started = time.perf_counter()
     study.optimize(objective(data, SearchSpace(max_epochs=max_epochs), time_budget),

@@ -61,6 +61,20 @@ class SearchSpace:
         )
 
 
+def params_of(config: TrainingConfig) -> dict[str, object]:
+    """The search's parameters for a configuration (``SearchSpace.suggest`` backwards), so a
+    known configuration can be enqueued as a trial."""
+    params: dict[str, object] = {
+        "architecture": config.architecture, "width": config.width, "dropout": config.dropout,
+        "learning_rate": config.learning_rate, "schedule": config.schedule,
+        f"epochs_{config.architecture}": config.epochs, "batch_size": config.batch_size,
+        "augment": config.augment, "class_weight": config.class_weight,
+        "mirror_average": config.mirror_average}
+    if config.architecture == "fast":
+        params["head"] = config.head
+    return params
+
+
 def validation_score(data: Dataset, config: TrainingConfig,
                      callbacks: tuple[object, ...] = ()) -> dict[str, float]:
     """Train one model; its validation balanced accuracy at its best threshold."""
