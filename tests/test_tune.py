@@ -31,6 +31,8 @@ def test_search_writes_best_table_and_plots(searched):
     for png in ("optimization_history.png", "param_importances.png"):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "validation balanced accuracy" in result.stdout
+    # --quiet: warnings only; TensorFlow's CUDA plugin lines on a CPU machine are not ours
+    assert "Unable to register" not in result.stderr and "cuda" not in result.stderr.lower()
 
 
 def test_config_repeats_the_trial_it_came_from(searched, tmp_path):

@@ -128,7 +128,10 @@ def objective(data: Dataset, space: SearchSpace, budget: float = TIME_BUDGET):
     """The function Optuna calls for each trial."""
 
     def run(trial: object) -> float:
-        from optuna_integration import KerasPruningCallback
+        from python.quiet import native_stderr_silenced
+
+        with native_stderr_silenced():  # it imports TensorFlow: CUDA plugins' lines on a CPU
+            from optuna_integration import KerasPruningCallback
 
         config = space.suggest(trial)
         scores = []
