@@ -94,3 +94,24 @@ def test_enqueued_configuration_is_the_first_trial(tmp_path):
     first = study.trials[0]
     assert first.params == params_of(config)
     assert first.user_attrs["config"] == config.to_json()
+
+
+def test_time_budget_leaves_out_the_searchs_own_seconds():
+    """The monitor's validation pass and the pruner's report are not the training's time."""
+    import time
+
+    import optuna
+
+    from python.tune.search import _TimeBudget
+
+    spent = [0.0, 0.0]
+    budget = _TimeBudget(2.0, spent)
+    budget.on_train_begin()
+    now = time.perf_counter()
+    budget.started = now - 3.0  # 3 s since training began, 2 of them the search's
+    spent[1] = now - 2.0
+    budget.on_epoch_end(0)  # 1 s of training: within 2 s
+    assert spent == [pytest.approx(2.0, abs=0.1), 0.0]
+    budget.started = time.perf_counter() - 4.5  # 2.5 s of training now
+    with pytest.raises(optuna.TrialPruned):
+        budget.on_epoch_end(1)
