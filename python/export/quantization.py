@@ -199,9 +199,9 @@ def _check_oldest(files: dict[str, Path], recipes: dict[str, dict], splits: Spli
         return
     with tempfile.TemporaryDirectory(prefix="oldest-") as tmp:
         outcomes = run_models("onnxruntime_java_oldest", files, signature,
-                              {"val": splits.x_select}, [], Path(tmp))
+                              {"selection": splits.x_select}, [], Path(tmp))
         for name, path in files.items():
-            outcome = outcomes[(name, "val")]
+            outcome = outcomes[(name, "selection")]
             ok = outcome.error is None
             if ok:  # int8 kernels differ between versions: held to int8's parity tolerance
                 agreement = float(np.mean((outcome.probability >= splits.threshold) == (
