@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from converters import ConversionError
+
 #: tf2onnx 1.17 fails on opsets 19 and newer; 17 runs on every current ONNX Runtime.
 OPSET = 17
-OUTPUT_NAME = "probability"
+#: The output's name: the positive class's probability (one unit), or every class's.
+OUTPUT_NAMES = {True: "probability", False: "probabilities"}
+#: Operator domains ONNX Runtime's CPU provider implements besides the standard one.
+KNOWN_DOMAINS = ("", "ai.onnx", "ai.onnx.ml", "com.microsoft")
 
 
 def to_onnx(savedmodel: str | Path, out: str | Path, opset: int = OPSET) -> Path:
     """Convert ``serving_default`` of the SavedModel to ONNX, renaming its ends plainly.
 
     The input keeps the signature's input name (the Keras input's), so one name serves
-    every format; the output is called ``probability``.
+    every format; the output is called ``probability`` for one unit, else
+    ``probabilities``. A graph holding an op ONNX lacks (tf2onnx leaves such ops in as they
+    were) raises ConversionError naming them.
     """
     import tensorflow as tf
     from tf2onnx import convert, tf_loader
@@ -28,16 +35,48 @@ def to_onnx(savedmodel: str | Path, out: str | Path, opset: int = OPSET) -> Path
         raise ValueError(f"expected one input and one output, got {inputs} -> {outputs}")
     renames = dict(renames)
     renames[inputs[0]] = signature_names(savedmodel)[0]
-    renames[outputs[0]] = OUTPUT_NAME
+    renames[outputs[0]] = output_name(savedmodel)
     out = Path(out)
     with tf.device("/cpu:0"):
         model_proto, _ = convert._convert_common(
             graph_def, name=Path(savedmodel).name, opset=opset, input_names=inputs,
             output_names=outputs, tensors_to_rename=renames, initialized_tables=tables,
         )
+    missing = unknown_ops(model_proto, opset)
+    if missing:
+        raise ConversionError(f"ONNX opset {opset} has no op for {', '.join(missing)}", missing)
     model = shorten_names(model_proto)
     out.write_bytes(model.SerializeToString())
     return out
+
+
+def output_name(savedmodel: str | Path) -> str:
+    """``probability`` when the SavedModel answers one unit, else ``probabilities``."""
+    import tensorflow as tf
+
+    from converters.savedmodel import SIGNATURE
+
+    fn = tf.saved_model.load(str(savedmodel)).signatures[SIGNATURE]
+    (spec,) = fn.structured_outputs.values()
+    return OUTPUT_NAMES[spec.shape[-1] == 1]
+
+
+def unknown_ops(model: object, opset: int = OPSET) -> list[str]:
+    """Op types of the graph that no ONNX Runtime can run: not in the standard opset (nor
+    in a domain ONNX Runtime implements)."""
+    import onnx
+
+    found = set()
+    for node in model.graph.node:
+        if node.domain not in KNOWN_DOMAINS:
+            found.add(f"{node.domain}.{node.op_type}")
+        elif node.domain in ("", "ai.onnx"):
+            try:
+                if onnx.defs.get_schema(node.op_type, opset, "").deprecated:
+                    found.add(node.op_type)
+            except onnx.defs.SchemaError:  # no such op, or none before this opset
+                found.add(node.op_type)
+    return sorted(found)
 
 
 def shorten_names(model: object) -> object:

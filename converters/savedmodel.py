@@ -6,16 +6,30 @@ from pathlib import Path
 
 SIGNATURE = "serving_default"
 TAG = "serve"
+#: The inference endpoint's name; Keras aliases an archive's first endpoint as SIGNATURE.
+ENDPOINT = "serve"
 
 
-def export_savedmodel(model: object, path: str | Path) -> Path:
-    """Write the Keras model as a SavedModel through Keras's own exporter.
+def export_savedmodel(model: object, path: str | Path, input_name: str,
+                      shape: tuple[int, int, int]) -> Path:
+    """Write the Keras model's inference endpoint as a SavedModel, ``serve`` aliased as
+    ``serving_default``, its input called ``input_name``, float32 [batch, *shape].
 
-    ``model.export`` (not ``tf.saved_model.save``) is the supported path for Keras 3:
-    it registers ``serve`` and aliases it as ``serving_default``.
+    Keras's ``ExportArchive`` with ``training=False``, not ``model.export``: the latter
+    traces the model with its augmentation layers switched on (RandomFlip, RandomRotation
+    answer differently on each call, and neither TFLite nor ONNX Runtime can run their
+    random ops).
     """
+    import keras
+    import tensorflow as tf
+
     path = Path(path)
-    model.export(str(path), format="tf_saved_model", verbose=False)
+    archive = keras.export.ExportArchive()
+    archive.track(model)
+    archive.add_endpoint(
+        ENDPOINT, lambda picture: model(picture, training=False),
+        input_signature=[tf.TensorSpec((None, *shape), tf.float32, name=input_name)])
+    archive.write_out(str(path), verbose=False)
     return path
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from converters import ConversionError
 
 #: Calibration pictures for int8: the TFLite docs ask for 100 to 500 samples.
 CALIBRATION_SAMPLES = 300
@@ -18,8 +21,25 @@ def to_tflite(savedmodel: str | Path, out: str | Path) -> Path:
 
     converter = tf.lite.TFLiteConverter.from_saved_model(str(savedmodel))
     out = Path(out)
-    out.write_bytes(converter.convert())
+    out.write_bytes(_converted(converter))
     return shorten_tensor_names(out)
+
+
+def _converted(converter: object) -> bytes:
+    """The flatbuffer; an op TFLite lacks is a ConversionError naming it."""
+    from tensorflow.lite.python.convert_phase import ConverterError
+
+    try:
+        return converter.convert()
+    except ConverterError as err:
+        text = str(err)
+        ops = re.findall(r"'tf\.(\w+)' op is neither a custom op nor a flex op", text)
+        for line in re.findall(r"Custom ops: ([^\n]+)", text):
+            ops += [o.strip() for o in line.split(",") if o.strip()]
+        first = next((ln.strip() for ln in text.splitlines() if "error:" in ln), text[:200])
+        why = (f"TFLite's built-in ops lack {', '.join(sorted(set(ops)))}" if ops
+               else f"the TFLite converter failed ({first[:300]})")
+        raise ConversionError(why, ops) from None
 
 
 def shorten_tensor_names(path: Path) -> Path:
@@ -88,5 +108,5 @@ def to_tflite_int8(savedmodel: str | Path, out: str | Path, calibration: np.ndar
         converter.inference_output_type = tf.int8
     converter._experimental_disable_per_channel = not recipe.per_channel  # no public switch
     out = Path(out)
-    out.write_bytes(converter.convert())
+    out.write_bytes(_converted(converter))
     return shorten_tensor_names(out)

@@ -9,13 +9,14 @@ from python.artifacts.manifest import (
     InputSpec,
     Manifest,
     Metrics,
+    ModelSummary,
     OutputSpec,
     Signature,
     TrainingSummary,
     describe_artifact,
 )
 from python.artifacts.registry import spec
-from python.data.pictures import PREPROCESSING
+from python.data.pictures import DEFAULT
 
 
 def manifest_with(root: Path, *artifacts: str) -> Manifest:
@@ -24,13 +25,14 @@ def manifest_with(root: Path, *artifacts: str) -> Manifest:
         input=InputSpec(height=40, width=40), output=OutputSpec(),
         signature=Signature("serve", "serving_default", "picture", "output_0", "picture",
                             "probability"),
-        preprocessing={"version": PREPROCESSING["version"], "size": 40},
+        preprocessing=DEFAULT,
         labels=["not_selfie", "selfie"],
         threshold=0.5,
         data=DataSummary("test", "none", 1, 1, 1, 0, [], "test_split.npz"),
         training=TrainingSummary("seed", 1, 1, 32, 1e-3, "constant", 0, "none",
                                  {"0": 1.0, "1": 1.0}, {}),
-        metrics=Metrics(1.0, 1.0, {}, {}, 0.0, "CPU"),
+        model=ModelSummary("trained by this export", "trained", "probabilities", "test"),
+        metrics=Metrics(1.0, 1.0, {}, {}, {}, 0.0, "CPU"),
         artifacts={a: describe_artifact(root, spec(a)) for a in artifacts},
         quantization={}, parity={}, created="2026-01-01T00:00:00+00:00", tolerances={},
         digest_rule="", versions={})

@@ -7,6 +7,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from python.data import preprocessing
+
+
+def grey(size: int) -> preprocessing.Preprocessing:
+    """The default recipe for a size x size grey model."""
+    return preprocessing.default(1, size, size)
+
 
 def make_folder(root: Path, counts: dict[str, int], size: int = 24, seed: int = 0) -> Path:
     """Write counts[name] distinct random grey PNGs into root/name/; return root."""

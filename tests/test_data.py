@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from python.data.pictures import DEFAULT_IMAGE_SIZE, decode_grey, grey_to_input, load_image
+from python.data.decode import decode_pixels
+from python.data.pictures import DEFAULT, DEFAULT_IMAGE_SIZE, load_image, pixels_to_input
 from python.data.resample import bilinear, box_reduce
 from python.errors import PictureError
 from tests.oddpictures import make_bad_pictures, make_odd_pictures
@@ -26,7 +27,7 @@ def odd(tmp_path_factory):
 @pytest.mark.parametrize("name", ODD)
 def test_odd_picture_decodes_to_expected_pixels(odd, name):
     picture = odd[name]
-    grey = decode_grey(picture.path)
+    grey = decode_pixels(picture.path)[0]
     assert grey.dtype == np.uint8
     assert grey.shape == picture.expected.shape
     diff = np.abs(grey.astype(int) - picture.expected.astype(int)).max()
@@ -34,7 +35,7 @@ def test_odd_picture_decodes_to_expected_pixels(odd, name):
 
 
 def test_sixteen_bit_grey_is_not_white(odd):
-    grey = decode_grey(odd["grey16.png"].path)
+    grey = decode_pixels(odd["grey16.png"].path)[0]
     assert grey.min() == 0 and grey.mean() < 200  # a clipping convert("L") gives all 255
 
 
@@ -109,7 +110,7 @@ def _reference_box(grey: np.ndarray, f: int) -> np.ndarray:
 def test_resize_follows_the_written_spec(shape):
     rng = np.random.default_rng(sum(shape))
     grey = rng.integers(0, 256, size=shape, dtype=np.uint8)
-    ours = grey_to_input(grey, 40)[..., 0] * np.float32(255.0)
+    ours = pixels_to_input(grey, DEFAULT)[..., 0] * np.float32(255.0)
     f = min(shape) // 80
     reduced = _reference_box(grey, f) if f >= 2 else grey
     spec = _reference_resize(reduced, 40) if shape != (40, 40) else grey.astype(np.float32)

@@ -23,8 +23,10 @@ def test_artifacts_and_manifest(exported):
         assert path.exists(), name
         assert artifact_sha256(path) == entry["sha256"]
     assert m["input"] == {"height": 40, "width": 40, "channels": 1, "dtype": "float32",
-                          "layout": "NHWC", "range": [0.0, 1.0]}
-    assert m["schema_version"] == 2
+                          "layout": "NHWC", "range": [0.0, 1.0], "name": "picture"}
+    assert m["output"]["classes"] == 1 and m["output"]["appended"] is None
+    assert m["model"]["format"] == "trained" and m["missing"] == {}
+    assert m["schema_version"] == 3
     assert m["labels"] == ["not_face", "face"] and 0.0 < m["threshold"] < 1.0
     assert "validation" in m["threshold_rule"]
     assert set(m["metrics"]["validation"]) == {"accuracy", "balanced_accuracy"}
@@ -36,7 +38,10 @@ def test_artifacts_and_manifest(exported):
     assert counts.sum() == m["data"]["test"]
     assert abs(np.trace(counts) / counts.sum() - m["metrics"]["test_accuracy"]) < 1e-9
     assert {"python", "tensorflow", "tf2onnx", "onnxruntime"} <= set(m["versions"])
-    assert m["preprocessing"]["size"] == 40 and "resize" in m["preprocessing"]
+    pre = m["preprocessing"]
+    assert pre["size"] == {"height": 40, "width": 40, "shortest_edge": None}
+    assert pre["color"] == "grey" and pre["resample"] == 2 and pre["do_rescale"]
+    assert not pre["do_normalize"] and not pre["do_center_crop"] and "resize" in pre["rules"]
     assert (exported / "training_curve.png").stat().st_size > 1000
     assert (exported / "confusion_matrix.png").stat().st_size > 1000
 
@@ -177,7 +182,7 @@ def test_predict_refuses_altered_artifact(exported, tmp_path):
 
 @pytest.mark.parametrize("make, message", [
     (lambda d: d / "nowhere", "no such folder"),
-    (lambda d: make_folder(d / "one", {"0": 5}), "needs two class folders"),
+    (lambda d: make_folder(d / "one", {"0": 5}), "needs at least two class folders"),
     (lambda d: make_folder(d / "empty", {"0": 5, "1": 0}), "has no pictures"),
 ])
 def test_export_errors_are_one_line(tmp_path, make, message):

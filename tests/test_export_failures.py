@@ -62,9 +62,12 @@ def test_nudged_weight_fails_parity_and_keeps_old_artifacts(tmp_path, monkeypatc
     assert sorted(p.name for p in tmp_path.iterdir()) == ["artifacts"]
 
 
-def test_int8_only_newer_runtimes_run_fails_the_export(tmp_path, monkeypatch, capsys):
-    """If the only int8 ONNX recipe makes a file ONNX Runtime 1.17 cannot run, nothing is
-    published: the oldest runtime is part of the contract."""
+def test_int8_only_newer_runtimes_run_is_not_published(tmp_path, monkeypatch, capsys):
+    """If the only int8 ONNX recipe makes a file ONNX Runtime 1.17 cannot run, no int8 ONNX is
+    published (the manifest says why); with --require onnx_int8 the export fails and
+    replaces nothing: the oldest runtime is part of the contract."""
+    import json
+
     import converters.quantize
     from python.runtimes.jvm import java_unavailable
 
@@ -73,16 +76,24 @@ def test_int8_only_newer_runtimes_run_fails_the_export(tmp_path, monkeypatch, ca
         if os.environ.get("SELFIE_REQUIRE_JAVA") == "1":
             pytest.fail(f"SELFIE_REQUIRE_JAVA=1 but the Java cells cannot run: {why}")
         pytest.skip(f"needs the oldest ONNX Runtime through Java: {why}")
-    out = _old_folder(tmp_path)
     monkeypatch.setattr(converters.quantize, "RECIPES", (converters.quantize.BY_NAME["dynamic"],))
-    code = export.main(["--epochs", "1", "--quiet", "--quantize", "--out", str(out)])
+    out = _old_folder(tmp_path)
+    code = export.main(["--epochs", "1", "--quiet", "--quantize", "--out", str(out),
+                        "--require", "savedmodel,onnx_int8"])
     err = capsys.readouterr().err
     assert code == 1
-    assert "no int8 recipe made a file that loads" in err
+    assert "required artifact(s) not made: onnx_int8: no int8 recipe made a file that loads" in err
     assert "dynamic: does not load in the oldest ONNX Runtime" in err
     assert "Traceback" not in err
     assert (out / "manifest.json").read_text() == "previous run"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["artifacts"]
+    code = export.main(["--epochs", "1", "--quiet", "--quantize", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    m = json.loads((out / "manifest.json").read_text())
+    assert "onnx_int8" not in m["artifacts"] and not (out / "model_int8.onnx").exists()
+    assert "does not load in the oldest ONNX Runtime" in m["missing"]["onnx_int8"]["reason"]
+    assert m["quantization"]["onnx_int8"]["chosen"] is None
+    assert "tflite_int8" in m["artifacts"]
 
 
 def test_full_disk_is_one_line_its_own_status_and_keeps_the_old_folder(tmp_path):

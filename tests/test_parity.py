@@ -55,7 +55,8 @@ def test_command_runs_every_cell_and_refreshes_manifest(java, artifacts):
         if key.endswith("java_files"):
             assert cell["n"] == n_test
         else:
-            assert set(cell["inputs"]) == {"test", "zeros", "ones", "noise", "single", "batch64"}
+            assert set(cell["inputs"]) == {"test", "lowest", "highest", "noise", "single",
+                                           "batch64"}
     assert report["cells"]["savedmodel/tensorflow_java"]["max_abs_diff"] <= 1e-5
     assert set(read_manifest(artifacts).parity) == PYTHON_CELLS | JAVA_CELLS
     assert "savedmodel/tensorflow_java" in result.stdout
@@ -124,7 +125,7 @@ def test_swapped_labels_fail_the_java_library_cells(java, artifacts):
 def test_jvm_crash_or_hang_is_a_failed_cell(exported, tmp_path, worker, expected):
     manifest = read_manifest(exported)
     x = np.load(exported / "test_split.npz")["x"]
-    outcomes = run_java("onnxruntime_java", exported, manifest, input_sets(x), [],
+    outcomes = run_java("onnxruntime_java", exported, manifest, input_sets(x, [(0.0, 1.0)]), [],
                         tmp_path, timeout=3, worker=worker,
                         classpath_file=_fake_classpath(tmp_path))
     assert outcomes and all(o.probability is None for o in outcomes.values())
@@ -152,5 +153,5 @@ def test_keras_runtime_is_warning_free_on_one_picture(exported):
         one = run(x[:1])
         many = run(x)
     assert [str(w.message) for w in caught] == []
-    assert one.shape == (1,) and many.shape == (len(x),)
-    assert abs(float(one[0]) - float(many[0])) < 1e-6
+    assert one.shape == (1, 1) and many.shape == (len(x), 1)
+    assert abs(float(one[0, 0]) - float(many[0, 0])) < 1e-6

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from python.data.pictures import PREPROCESSING, decode_grey, load_image
+from python.data.decode import decode_pixels
+from python.data.pictures import DEFAULT, load_image
+from python.data.preprocessing import JPEG_DC_SCALE, REDUCE_TO
 from python.errors import PictureError
 from tests.photos import make_bad_photos, make_photos
 
@@ -24,7 +26,7 @@ def _block_means(a: np.ndarray, f: int = 8) -> np.ndarray:
 def test_large_jpeg_is_its_luma_at_one_eighth(photos):
     """The DC picture is each 8 x 8 block's mean luma, within JPEG's rounding."""
     path = photos["phone_4000x3000.jpg"]
-    grey = decode_grey(path, 40)
+    grey = decode_pixels(path, DEFAULT)[0]
     assert grey.shape == (375, 500)
     with Image.open(path) as im:
         luma = np.asarray(im.convert("YCbCr"))[..., 0]  # full decode, the Y channel
@@ -38,12 +40,12 @@ def test_progressive_gives_the_same_dc_picture_as_baseline(tmp_path, photos):
         im.load()
         for progressive in (False, True):
             im.save(tmp_path / f"p{progressive}.jpg", quality=75, progressive=progressive)
-    assert np.array_equal(decode_grey(tmp_path / "pFalse.jpg", 40),
-                          decode_grey(tmp_path / "pTrue.jpg", 40))
+    assert np.array_equal(decode_pixels(tmp_path / "pFalse.jpg", DEFAULT)[0],
+                          decode_pixels(tmp_path / "pTrue.jpg", DEFAULT)[0])
 
 
 def test_exif_rotated_photo_is_upright(photos):
-    assert decode_grey(photos["phone_exif_rotated.jpg"], 40).shape == (504, 378)
+    assert decode_pixels(photos["phone_exif_rotated.jpg"], DEFAULT)[0].shape == (504, 378)
 
 
 def test_every_photo_is_a_model_input(photos):
@@ -58,7 +60,8 @@ def test_small_pictures_keep_version_1(tmp_path):
     rgb = rng.integers(0, 256, size=(150, 600, 3), dtype=np.uint8)
     Image.fromarray(rgb).save(tmp_path / "small.jpg", quality=90)
     with Image.open(tmp_path / "small.jpg") as im:
-        assert np.array_equal(decode_grey(tmp_path / "small.jpg", 40), np.asarray(im.convert("L")))
+        assert np.array_equal(decode_pixels(tmp_path / "small.jpg", DEFAULT)[0],
+                              np.asarray(im.convert("L")))
     thumb = rng.integers(0, 256, size=(40, 40), dtype=np.uint8)
     Image.fromarray(thumb).save(tmp_path / "thumb.png")
     assert np.array_equal(load_image(tmp_path / "thumb.png")[..., 0],
@@ -66,10 +69,10 @@ def test_small_pictures_keep_version_1(tmp_path):
 
 
 def test_jpeg_just_under_the_dc_threshold_is_decoded_whole(tmp_path):
-    side = PREPROCESSING["jpeg_dc_scale"] * PREPROCESSING["reduce_to"] * 40
+    side = JPEG_DC_SCALE * REDUCE_TO * 40
     for h, expected in ((side - 1, (side - 1, 1000)), (side, (side // 8, 125))):
         Image.new("RGB", (1000, h), (90, 120, 200)).save(tmp_path / f"{h}.jpg")
-        assert decode_grey(tmp_path / f"{h}.jpg", 40).shape == expected
+        assert decode_pixels(tmp_path / f"{h}.jpg", DEFAULT)[0].shape == expected
 
 
 def test_cmyk_and_rgb_coded_jpegs_are_not_dc_decoded(tmp_path):
@@ -77,7 +80,7 @@ def test_cmyk_and_rgb_coded_jpegs_are_not_dc_decoded(tmp_path):
     Image.new("CMYK", (700, 700), (10, 20, 30, 40)).save(tmp_path / "cmyk.jpg")
     Image.new("RGB", (700, 700), (10, 20, 30)).save(tmp_path / "rgb.jpg", keep_rgb=True)
     for name in ("cmyk.jpg", "rgb.jpg"):
-        assert decode_grey(tmp_path / name, 40).shape == (700, 700), name
+        assert decode_pixels(tmp_path / name, DEFAULT)[0].shape == (700, 700), name
 
 
 @pytest.mark.parametrize("name, reason", [
@@ -118,10 +121,10 @@ def test_large_plain_png_takes_libspng_with_pillows_pixels(tmp_path, monkeypatch
     assert png.plain(path.read_bytes())
     with Image.open(path) as im:
         expected = np.asarray(im.convert("L"))
-    assert np.array_equal(decode_grey(path, 40), expected)
+    assert np.array_equal(decode_pixels(path, DEFAULT)[0], expected)
     calls = []
-    real = png.decode_grey
-    monkeypatch.setattr(png, "decode_grey", lambda p: calls.append(p) or real(p))
+    real = png.decode
+    monkeypatch.setattr(png, "decode", lambda p, c: calls.append(p) or real(p, c))
     load_image(path)
     assert calls == [path]
 
@@ -153,9 +156,9 @@ def test_damaged_image_data_in_a_large_png_is_pillows_one_line(tmp_path):
     crc = idat + 4 + length
     bad_crc.write_bytes(data[:crc] + bytes(b ^ 0xFF for b in data[crc:crc + 4]) + data[crc + 4:])
     with Image.open(path) as im:
-        assert np.array_equal(decode_grey(bad_crc, 40), np.asarray(im.convert("L")))
+        assert np.array_equal(decode_pixels(bad_crc, DEFAULT)[0], np.asarray(im.convert("L")))
     short = tmp_path / "short.png"
     short.write_bytes(data[:len(data) // 2])
     with pytest.raises(PictureError, match="short.png") as err:
-        decode_grey(short, 40)
+        decode_pixels(short, DEFAULT)[0]
     assert "\n" not in str(err.value)

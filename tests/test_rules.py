@@ -30,7 +30,7 @@ def test_compare_never_passes_a_not_finite_probability(bad):
 
 
 def test_compare_refuses_a_wrong_count():
-    with pytest.raises(ParityError, match="3 outputs for 2 inputs"):
+    with pytest.raises(ParityError, match="shape 3 for 2 inputs"):
         compare("onnx", np.zeros(2), np.zeros(3), 0.5)
 
 
@@ -67,7 +67,7 @@ def test_registry_is_consistent():
 def _recipe(size=0.25, drop=0.0, test_drop=0.0, latency=0.5, throughput=2.0, **more):
     return {"loads": True, "size_ratio": size, "selection_accuracy_drop": drop,
             "test_accuracy_drop": test_drop, "latency_ratio": latency,
-            "throughput_ratio": throughput, **more}
+            "throughput_ratio": throughput, "selection_label_agreement": 1.0, **more}
 
 
 def test_int8_pick_is_the_fastest_within_size_and_accuracy():
@@ -78,12 +78,21 @@ def test_int8_pick_is_the_fastest_within_size_and_accuracy():
                "c": _recipe(latency=0.3, throughput=3.0, drop=0.006),   # too inaccurate
                "d": _recipe(latency=0.2, throughput=4.0, size=0.31),        # too big
                "e": _recipe(latency=0.1, throughput=9.0, loads_in_oldest=False)}
-    assert pick(recipes) == "a"
+    assert pick(recipes) == ("a", "the fastest recipe within every bound")
     recipes["a"]["selection_label_agreement"] = 0.98  # flips 2% of float's labels
-    assert pick(recipes) == "b"
+    assert pick(recipes)[0] == "b"
     recipes["a"]["selection_label_agreement"] = 1.0
     recipes["a"]["loads"] = False
-    assert pick(recipes) == "b"
+    assert pick(recipes)[0] == "b"
+
+
+def test_int8_pick_without_labels_judges_by_labels_kept():
+    """Unlabelled pictures: no accuracy is measured; the float model's labels decide."""
+    from python.export.quantization import pick
+
+    recipes = {"a": _recipe(latency=0.6, drop=None), "b": _recipe(latency=0.4, drop=None,
+                                                                  selection_label_agreement=0.97)}
+    assert pick(recipes)[0] == "a"
 
 
 def test_int8_pick_falls_back_and_the_bounds_say_what_failed():
@@ -91,7 +100,7 @@ def test_int8_pick_falls_back_and_the_bounds_say_what_failed():
 
     recipes = {"slow": _recipe(latency=1.3, throughput=0.9),
                "slower": _recipe(latency=1.5, throughput=0.8)}
-    assert pick(recipes) == "slow"
+    assert pick(recipes)[0] == "slow"
     held = bounds(recipes["slow"])
     assert not held["latency_ratio"]["ok"] and held["latency_ratio"]["value"] == 1.3
     assert not held["inverse_throughput_ratio"]["ok"]
@@ -99,11 +108,15 @@ def test_int8_pick_falls_back_and_the_bounds_say_what_failed():
     assert held["size_ratio"]["ok"] and held["test_accuracy_drop"]["ok"]
 
 
-def test_int8_pick_refuses_when_nothing_loads_anywhere():
+def test_int8_pick_keeps_nothing_that_loses_the_model():
+    """No recipe keeps 99% of float's labels, or none loads: no int8 file, and why."""
     from python.export.quantization import pick
 
-    with pytest.raises(ParityError, match="x: does not load in the oldest"):
-        pick({"x": _recipe(loads_in_oldest=False)})
+    chosen, why = pick({"x": _recipe(selection_label_agreement=0.62),
+                        "y": _recipe(selection_label_agreement=0.75)})
+    assert chosen is None and "the best, y, keeps 75.0%" in why
+    chosen, why = pick({"x": _recipe(loads_in_oldest=False)})
+    assert chosen is None and "x: does not load in the oldest" in why
 
 
 def test_best_threshold_maximises_balanced_accuracy():

@@ -6,7 +6,7 @@ import numpy as np
 
 from python.data.datasets import load_folder
 from python.training.fit import TrainingConfig, balanced_class_weight, train
-from tests.pictures import make_folder
+from tests.pictures import grey, make_folder
 
 
 def test_class_weights_make_classes_count_equally():
@@ -16,7 +16,7 @@ def test_class_weights_make_classes_count_equally():
 
 
 def test_same_seed_same_model_and_best_epoch_kept(tmp_path):
-    data = load_folder(make_folder(tmp_path / "d", {"0": 40, "1": 40}), size=16)
+    data = load_folder(make_folder(tmp_path / "d", {"0": 40, "1": 40}), grey(16))
     a = train(data, TrainingConfig(epochs=3, batch_size=16, seed=3, image_size=16))
     b = train(data, TrainingConfig(epochs=3, batch_size=16, seed=3, image_size=16))
     c = train(data, TrainingConfig(epochs=3, batch_size=16, seed=4, image_size=16))
@@ -34,7 +34,7 @@ def test_mirror_averaged_model_answers_a_picture_and_its_mirror_alike(tmp_path):
     same probability; and it saves and loads in Keras's safe mode (no Lambda)."""
     from python.runtimes.loaders import keras_probabilities, load
 
-    data = load_folder(make_folder(tmp_path / "d", {"0": 30, "1": 30}), size=16)
+    data = load_folder(make_folder(tmp_path / "d", {"0": 30, "1": 30}), grey(16))
     config = TrainingConfig(architecture="fast", epochs=2, batch_size=16, image_size=16)
     plain = train(data, config).model
     averaged = train(data, config.updated(mirror_average=True)).model

@@ -15,19 +15,25 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from python.artifacts.digests import artifact_bytes, artifact_sha256
 from python.artifacts.registry import ArtifactSpec
+from python.data.preprocessing import VERSION as PREPROCESSING_VERSION
+from python.data.preprocessing import Preprocessing
 from python.errors import ArtifactError
 
 MANIFEST = "manifest.json"
-#: 2: typed manifest (``schema_version`` replaces version 1's ``format_version``).
-SCHEMA_VERSION = 2
+#: 3: any model (input name, output classes, the model's source, missing artifacts) and
+#: structured preprocessing; 2: typed manifest (replacing version 1's ``format_version``).
+SCHEMA_VERSION = 3
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "manifest.schema.json"
 
 
 @dataclass(frozen=True)
 class InputSpec:
-    """The model input: float32 ``[batch, height, width, channels]`` in [0, 1]."""
+    """The model input: float32 ``[batch, height, width, channels]``, named as the model
+    names it; ``range`` is the smallest and largest value its preprocessing makes."""
 
     height: int
     width: int
@@ -35,13 +41,50 @@ class InputSpec:
     dtype: str = "float32"
     layout: str = "NHWC"
     range: tuple[float, float] = (0.0, 1.0)
+    name: str = "picture"
 
 
 @dataclass(frozen=True)
 class OutputSpec:
+    """The model output ``[batch, classes]``: one sigmoid unit (the positive class's
+    probability, labelled by the threshold) or a softmax over ``classes`` labels."""
+
+    classes: int = 1
+    activation: str = "sigmoid"
     meaning: str = "probability of the positive class (labels[1])"
     shape: tuple[str, int] = ("batch", 1)
     dtype: str = "float32"
+    #: The activation this export appended to the model's logits (null: the model's own).
+    appended: str | None = None
+
+    @classmethod
+    def of(cls, classes: int, appended: str | None = None) -> OutputSpec:
+        if classes == 1:
+            return cls(appended=appended)
+        return cls(classes=classes, activation="softmax", appended=appended,
+                   meaning="probability of each label, in the order of labels",
+                   shape=("batch", classes))
+
+
+@dataclass(frozen=True)
+class ModelSummary:
+    """Where the exported model came from and what it was read to be."""
+
+    source: str
+    format: str  # keras, h5, savedmodel, or trained (by this export)
+    ends_in: str  # probabilities or logits, as given
+    how: str  # how that is known: read from the model, or --output
+    own_rescaling: str | None = None  # a layer (or op) of the model that rescales its input
+    own_normalization: str | None = None
+
+
+@dataclass(frozen=True)
+class MissingArtifact:
+    """An artifact the export could not make, and why: the converter's reason and the ops
+    it lacks."""
+
+    reason: str
+    ops: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -101,21 +144,27 @@ class Metrics:
     balanced_accuracy: float
     recall: dict[str, float]
     confusion_matrix: dict[str, Any]
-    training_seconds: float
-    device: str
     #: accuracy and balanced accuracy on the validation split, at the manifest's threshold
     validation: dict[str, float] = field(default_factory=dict)
+    training_seconds: float | None = None  # null when the export trained nothing
+    device: str | None = None
 
 
 @dataclass(frozen=True)
 class ParityCell:
-    """One artifact in one runtime against Keras; max_abs_diff is null when not finite."""
+    """One artifact in one runtime against Keras; max_abs_diff is null when not finite.
+
+    ``not_applicable`` says why a runtime cannot run this model at all (the Java library
+    from picture files, for a model it cannot yet prepare pictures for): such a cell is
+    neither passed nor failed, and never counted as a pass.
+    """
 
     max_abs_diff: float | None
     label_agreement: float
     n: int
     ok: bool
     error: str | None = None
+    not_applicable: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,12 +174,14 @@ class Manifest:
     input: InputSpec
     output: OutputSpec
     signature: Signature
-    preprocessing: dict[str, Any]
+    preprocessing: Preprocessing
     labels: list[str]
-    threshold: float
+    #: The positive label when probability >= threshold (one sigmoid unit); null for softmax.
+    threshold: float | None
     data: DataSummary
-    training: TrainingSummary
-    metrics: Metrics
+    model: ModelSummary
+    training: TrainingSummary | None  # null when the model was given (--model)
+    metrics: Metrics | None  # null when the pictures had no labels
     artifacts: dict[str, ArtifactEntry]
     quantization: dict[str, dict[str, Any]]
     parity: dict[str, ParityCell]
@@ -138,6 +189,7 @@ class Manifest:
     tolerances: dict[str, float]
     digest_rule: str
     versions: dict[str, str]
+    missing: dict[str, MissingArtifact] = field(default_factory=dict)
     parity_java: str = "not run"
     threshold_rule: str = ""
     export_seconds: float | None = None
@@ -146,8 +198,11 @@ class Manifest:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
-    def label_for(self, probability: float) -> str:
-        return self.labels[int(probability >= self.threshold)]
+    def labels_for(self, probabilities: np.ndarray) -> list[str]:
+        """The label of each row of probabilities [n, classes]."""
+        from python.model.outputs import label_indices
+
+        return [self.labels[i] for i in label_indices(probabilities, self.threshold)]
 
     def with_parity(self, cells: dict[str, ParityCell], parity_java: str | None = None,
                     ) -> Manifest:
@@ -213,13 +268,11 @@ def read_manifest(root: Path) -> Manifest:
             if isinstance(raw, dict) else None
         raise ArtifactError(f"{path}: manifest schema version {found}, this toolkit reads"
                             f" {SCHEMA_VERSION}; export again")
-    from python.data.pictures import PREPROCESSING
-
     pre = raw.get("preprocessing")
     version = pre.get("version") if isinstance(pre, dict) else None
-    if version != PREPROCESSING["version"]:  # the model learnt from pictures prepared so
+    if version != PREPROCESSING_VERSION:  # the model learnt from pictures prepared so
         raise ArtifactError(f"{path}: preprocessing version {version}, this toolkit prepares"
-                            f" pictures as version {PREPROCESSING['version']}; export again")
+                            f" pictures as version {PREPROCESSING_VERSION}; export again")
     try:
         return _adapter().validate_python(raw)
     except ValidationError as err:

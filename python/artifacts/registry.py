@@ -1,9 +1,9 @@
 """Every artifact the toolkit exports, declared once.
 
 Each entry says what a person needs to know about one artifact: its file, its
-format, whether its weights are quantized (and its float twin), the Python runtime
-that checks it and the Java runtimes that run it. The export, the manifest, predict,
-parity, reference and the benchmark all derive their lists from here.
+format, the converter that makes it, whether its weights are quantized (and its float
+twin), the Python runtime that checks it and the Java runtimes that run it. The export,
+the manifest, predict, parity, reference and the benchmark all derive their lists from here.
 
 Adding a format means one entry here, one converter in ``converters/`` and one
 loader in ``python.runtimes.loaders``.
@@ -26,6 +26,11 @@ class ArtifactSpec:
     #: The float artifact this one is the int8 twin of; None for float artifacts.
     float_twin: str | None = None
     description: str = ""
+    #: "module:function" that writes it, called as function(source, out): None for int8
+    #: twins, which the int8 search makes from their float twin (python.export.quantization).
+    converter: str | None = None
+    #: What the converter reads: "savedmodel" (Keras's inference SavedModel) or "model".
+    reads: str = "savedmodel"
 
     @property
     def quantized(self) -> bool:
@@ -56,12 +61,15 @@ FROM_FILES_RUNTIME = "java_files"
 ARTIFACTS: tuple[ArtifactSpec, ...] = (
     ArtifactSpec("savedmodel", "savedmodel", "savedmodel", "tensorflow",
                  ("tensorflow_java", FROM_FILES_RUNTIME),
-                 description="TF SavedModel, frozen for serving"),
-    ArtifactSpec("keras", "model.keras", "keras", "keras", description="Keras 3"),
-    ArtifactSpec("tflite", "model.tflite", "tflite", "litert", description="float32 TFLite"),
+                 description="TF SavedModel, frozen for serving",
+                 converter="converters.savedmodel:freeze_savedmodel"),
+    ArtifactSpec("keras", "model.keras", "keras", "keras", description="Keras 3",
+                 converter="converters.keras:save_keras", reads="model"),
+    ArtifactSpec("tflite", "model.tflite", "tflite", "litert", description="float32 TFLite",
+                 converter="converters.tflite:to_tflite"),
     ArtifactSpec("onnx", "model.onnx", "onnx", "onnxruntime",
                  ("onnxruntime_java", "onnxruntime_java_oldest", FROM_FILES_RUNTIME),
-                 description="float32 ONNX"),
+                 description="float32 ONNX", converter="converters.onnx:to_onnx"),
     ArtifactSpec("tflite_int8", "model_int8.tflite", "tflite", "litert", float_twin="tflite",
                  description="full-integer int8 TFLite"),
     ArtifactSpec("onnx_int8", "model_int8.onnx", "onnx", "onnxruntime",

@@ -96,7 +96,8 @@ def python_runtimes(artifacts: Path, manifest: Manifest, iterations: int,
                     threads: int) -> list[dict]:
     from python.artifacts.manifest import checked_artifact
 
-    size = manifest.input.height
+    i = manifest.input
+    shape = f"{i.height},{i.width},{i.channels}"
     rows = []
     for runtime, artifact in PYTHON_ROUTES:
         if artifact not in manifest.artifacts:
@@ -104,7 +105,7 @@ def python_runtimes(artifacts: Path, manifest: Manifest, iterations: int,
         path = checked_artifact(artifacts, manifest, artifact)
         log.info("bench: %s %s (Python)", runtime, artifact)
         out, rss, _ = run_measured([*WORKER, "--runtime", runtime, "--path", str(path),
-                                    "--size", str(size), "--iterations", str(iterations),
+                                    "--shape", shape, "--iterations", str(iterations),
                                     "--threads", str(threads)])
         rows.append({"name": runtime, "artifact": artifact, "lang": "python",
                      **json.loads(out.strip().splitlines()[-1]), "peak_rss_mb": rss})

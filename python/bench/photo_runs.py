@@ -37,14 +37,13 @@ Measured = Callable[[list[str]], tuple[str, float, str]]
 def photo_section(artifacts: Path, reps: int, run_measured: Measured, java_bench: Path,
                   java_cli: Path) -> dict:
     """Time both languages on the benchmark's pictures and measure peak memory."""
-    model = artifacts / "model.onnx"
     tool = [sys.executable, "-m", "python.bench.photos"]
     with tempfile.TemporaryDirectory(prefix="bench-photos-") as tmp:
         made = json.loads(run_measured([*tool, "--make", tmp])[0])
         pictures = [Path(p) for p in made["bench"]]
         photos = [Path(p) for p in made["photos"] if p.endswith(".jpg")]
         worker = [*tool, *map(str, pictures),
-                  "--reps", str(reps), "--onnx", str(model)]
+                  "--reps", str(reps), "--artifacts", str(artifacts)]
         log.info("bench: photos, Python")
         first = json.loads(run_measured(worker)[0])
         log.info("bench: photos, Java")

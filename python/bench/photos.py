@@ -87,33 +87,41 @@ def make_bench_pictures(folder: str | Path) -> list[Path]:
     return [*paths, thumb]
 
 
-def time_python(pictures: list[Path], reps: int, model: Path | None) -> dict:
-    """Per picture: Pillow's decode to grey, load_image, and file-to-probability, interleaved.
+def time_python(pictures: list[Path], reps: int, artifacts: Path | None) -> dict:
+    """Per picture: Pillow's decode (to the model's colour), load_image with the manifest's
+    preprocessing, and file-to-probability with its ONNX model, interleaved.
 
     The three run one after another in each repetition, so each repetition's ratio compares
     timings taken under the same load on a shared machine.
     """
     import time
 
-    from python.data.pictures import load_image
+    from python.data.pictures import DEFAULT, load_image
 
-    run = None
-    if model is not None:
+    run, pre = None, DEFAULT
+    if artifacts is not None:
+        from python.artifacts.manifest import checked_artifact, read_manifest
         from python.runtimes.loaders import load
 
-        run = load("onnxruntime", model, 1)
+        manifest = read_manifest(artifacts)
+        pre = manifest.preprocessing
+        run = load("onnxruntime", checked_artifact(artifacts, manifest, "onnx"), 1)
+    mode = "L" if pre.color == "grey" else "RGB"
 
     def pillow(path: Path) -> None:
         with Image.open(path) as im:
-            im.convert("L")
+            im.convert(mode)
+
+    def prepare(path: Path) -> None:
+        load_image(path, pre)
 
     def end_to_end(path: Path) -> None:
         if run is not None:
-            run(load_image(path)[np.newaxis])
+            run(load_image(path, pre)[np.newaxis])
 
     out = {}
     for path in pictures:
-        steps = {"pillow": pillow, "python": load_image, "python_end_to_end": end_to_end}
+        steps = {"pillow": pillow, "python": prepare, "python_end_to_end": end_to_end}
         for step in steps.values():
             step(path)  # warm-up
         times: dict[str, list[float]] = {k: [] for k in steps}
@@ -127,7 +135,7 @@ def time_python(pictures: list[Path], reps: int, model: Path | None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m python.bench.photos (--make DIR | PICTURE... [--reps N] [--onnx MODEL]).
+    """python -m python.bench.photos (--make DIR | PICTURE... [--reps N] [--artifacts DIR]).
 
     --make writes the benchmark's pictures and the photos into DIR and prints their paths as
     JSON; otherwise prints JSON timings. Both run apart from the benchmark's own process,
@@ -140,13 +148,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("pictures", nargs="*", type=Path)
     p.add_argument("--make", type=Path, metavar="DIR")
     p.add_argument("--reps", type=int, default=15)
-    p.add_argument("--onnx", type=Path, help="model.onnx, for file-to-probability times")
+    p.add_argument("--artifacts", type=Path,
+                   help="an artifacts folder: its preprocessing, and its model.onnx for"
+                   " file-to-probability times")
     args = p.parse_args(argv)
     if args.make:
         made = {"bench": make_bench_pictures(args.make), "photos": make_photos(args.make)}
         print(json.dumps({k: [str(p) for p in v] for k, v in made.items()}))
     else:
-        print(json.dumps(time_python(args.pictures, args.reps, args.onnx)))
+        print(json.dumps(time_python(args.pictures, args.reps, args.artifacts)))
     return 0
 
 

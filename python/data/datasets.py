@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from python.data.pictures import DEFAULT_IMAGE_SIZE, grey_to_input, load_image
+from python.data.pictures import DEFAULT, load_image, pixels_to_input
+from python.data.preprocessing import Preprocessing
 from python.errors import DataError, PictureError
 
 log = logging.getLogger(__name__)
@@ -28,11 +29,13 @@ POSITIVE_NAMES = ("1", "selfie", "positive", "yes", "true")
 #: Display labels for the seed's 0/1 folders.
 SEED_LABELS = {"0": "not_selfie", "1": "selfie"}
 SPLITS = ("train", "val", "test")
+#: The label of every picture of an unlabelled folder.
+UNLABELLED = -1
 
 
 @dataclass
 class Split:
-    """Model inputs, labels and where each picture came from."""
+    """Model inputs, labels (UNLABELLED when the folder has none) and where each came from."""
 
     x: np.ndarray
     y: np.ndarray
@@ -44,7 +47,11 @@ class Split:
 
 @dataclass
 class Dataset:
-    """A labelled data set split three ways, with what it was made from."""
+    """A picture set split three ways, with what it was made from.
+
+    ``labels`` are the class names in label order; an unlabelled folder has none (every
+    ``y`` is UNLABELLED): its pictures still calibrate int8 files and feed the parity suite.
+    """
 
     train: Split
     val: Split
@@ -53,6 +60,10 @@ class Dataset:
     source: str
     split_rule: str
     skipped: list[str] = field(default_factory=list)
+
+    @property
+    def labelled(self) -> bool:
+        return bool(self.labels)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -76,29 +87,42 @@ def _class_folders(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-def _pictures(folder: Path) -> list[Path]:
+def _pictures(folder: Path, recursive: bool = True) -> list[Path]:
+    found = folder.rglob("*") if recursive else folder.iterdir()
     return sorted(
-        p for p in folder.rglob("*")
+        p for p in found
         if p.is_file() and p.suffix.lower() in PICTURE_SUFFIXES and not p.name.startswith(".")
     )
 
 
-def _choose_classes(names: list[str], positive: str | None, where: Path) -> tuple[str, str]:
+def _choose_classes(names: list[str], positive: str | None, where: Path,
+                    keras_order: bool) -> list[str]:
+    """The class folders in label order.
+
+    Two folders: [negative, positive], the positive one chosen by name (``--positive``, else
+    POSITIVE_NAMES, else the second). More than two, or ``keras_order``: sorted by name, as
+    Keras's ``image_dataset_from_directory`` numbers them, so a model trained on such a
+    folder gets its own label order back.
+    """
     if len(names) < 2:
         found = names[0] if names else "none"
-        raise DataError(f"{where}: needs two class folders (e.g. 0/ and 1/), found {found}")
-    if len(names) > 2:
-        raise DataError(f"{where}: needs exactly two class folders, found {', '.join(names)}")
+        raise DataError(f"{where}: needs at least two class folders (e.g. 0/ and 1/), found"
+                        f" {found}")
+    if positive is not None and positive not in names:
+        raise DataError(f"{where}: --positive {positive!r} is not one of {', '.join(names)}")
+    if keras_order or len(names) > 2:
+        if positive is not None and len(names) > 2:
+            raise DataError(f"{where}: --positive needs exactly two class folders, found"
+                            f" {len(names)}")
+        return sorted(names)
     if positive is None:
         positive = next((n for n in POSITIVE_NAMES if n in names), names[1])
-    if positive not in names:
-        raise DataError(f"{where}: --positive {positive!r} is not one of {', '.join(names)}")
     negative = names[0] if names[1] == positive else names[1]
-    return negative, positive
+    return [negative, positive]
 
 
-def _display(name: str) -> str:
-    return SEED_LABELS.get(name, name)
+def _display(name: str, classes: list[str]) -> str:
+    return SEED_LABELS.get(name, name) if set(classes) == set(SEED_LABELS) else name
 
 
 #: A progress line every this many pictures.
@@ -108,8 +132,8 @@ PROGRESS_EVERY = 500
 class _Loader:
     """Decodes pictures, remembers skipped ones, logs progress."""
 
-    def __init__(self, size: int, skip_bad: bool) -> None:
-        self.size, self.skip_bad = size, skip_bad
+    def __init__(self, pre: Preprocessing, skip_bad: bool) -> None:
+        self.pre, self.skip_bad = pre, skip_bad
         self.skipped: list[str] = []
 
     def load(self, files: list[tuple[Path, int]]) -> tuple[list[np.ndarray], list[int],
@@ -118,7 +142,7 @@ class _Loader:
         for i, (path, label) in enumerate(files, 1):
             try:
                 data = path.read_bytes()
-                xs.append(load_image(path, self.size))
+                xs.append(load_image(path, self.pre))
             except PictureError as err:
                 if not self.skip_bad:
                     raise
@@ -135,14 +159,16 @@ class _Loader:
         return xs, ys, digests, sources
 
 
-def _make_split(xs: list[np.ndarray], ys: list[int], sources: list[str], size: int) -> Split:
-    x = np.stack(xs).astype(np.float32) if xs else np.zeros((0, size, size, 1), np.float32)
+def _make_split(xs: list[np.ndarray], ys: list[int], sources: list[str],
+                pre: Preprocessing) -> Split:
+    shape = (0, *pre.output_size(), pre.channels)
+    x = np.stack(xs).astype(np.float32) if xs else np.zeros(shape, np.float32)
     return Split(x, np.asarray(ys, dtype=np.int64), sources)
 
 
 def _split_by_hash(
-    xs: list[np.ndarray], ys: list[int], digests: list[str], sources: list[str], size: int,
-    rule: Callable[[str], str],
+    xs: list[np.ndarray], ys: list[int], digests: list[str], sources: list[str],
+    pre: Preprocessing, rule: Callable[[str], str],
 ) -> dict[str, Split]:
     parts: dict[str, tuple[list, list, list]] = {s: ([], [], []) for s in SPLITS}
     for x, y, d, s in zip(xs, ys, digests, sources, strict=True):
@@ -150,69 +176,82 @@ def _split_by_hash(
         bx.append(x)
         by.append(y)
         bs.append(s)
-    return {k: _make_split(*v, size) for k, v in parts.items()}
+    return {k: _make_split(*v, pre) for k, v in parts.items()}
+
+
+def _labelled_files(folders: list[Path], where: Path) -> list[tuple[Path, int]]:
+    files = []
+    for label, folder in enumerate(folders):
+        found = _pictures(folder) if folder.is_dir() else []
+        if not found:
+            raise DataError(f"{folder}: class folder has no pictures")
+        files += [(p, label) for p in found]
+    return files
 
 
 def load_folder(
-    root: str | Path, size: int = DEFAULT_IMAGE_SIZE, positive: str | None = None,
-    skip_bad: bool = False,
+    root: str | Path, pre: Preprocessing = DEFAULT, positive: str | None = None,
+    skip_bad: bool = False, given_model: bool = False,
 ) -> Dataset:
-    """Load a picture folder: class sub-folders, optionally under training/ and test/."""
+    """Load a picture folder: class sub-folders, optionally under training/ and test/.
+
+    ``given_model``: the pictures are for a model trained elsewhere (``--model``): classes
+    in Keras's sorted order, and a flat folder of pictures (no labels) is accepted.
+    """
+    keras_order = given_model
     root = Path(root)
     if not root.exists():
         raise DataError(f"{root}: no such folder")
     if not root.is_dir():
         raise DataError(f"{root}: not a folder")
+    loader = _Loader(pre, skip_bad)
     seed_layout = (root / "training").is_dir() and (root / "test").is_dir()
-    loader = _Loader(size, skip_bad)
     if seed_layout:
         names = sorted({p.name for part in ("training", "test")
                         for p in _class_folders(root / part)})
-        negative, pos = _choose_classes(names, positive, root / "training")
-        groups = {}
-        for part in ("training", "test"):
-            files = []
-            for name, label in ((negative, 0), (pos, 1)):
-                folder = root / part / name
-                found = _pictures(folder) if folder.is_dir() else []
-                if not found:
-                    raise DataError(f"{folder}: class folder has no pictures")
-                files += [(p, label) for p in found]
-            groups[part] = loader.load(files)
+        classes = _choose_classes(names, positive, root / "training", keras_order)
+        groups = {part: loader.load(_labelled_files([root / part / c for c in classes], root))
+                  for part in ("training", "test")}
         xs, ys, ds, ss = groups["training"]
-        splits = _split_by_hash(xs, ys, ds, ss, size, lambda d: assign(d, 0.9, 0.1))
-        splits["test"] = _make_split(groups["test"][0], groups["test"][1], groups["test"][3], size)
+        splits = _split_by_hash(xs, ys, ds, ss, pre, lambda d: assign(d, 0.9, 0.1))
+        test = groups["test"]
+        splits["test"] = _make_split(test[0], test[1], test[3], pre)
         rule = ("the folder's training/ and test/ split;"
                 " 10% of training for validation by content hash")
+    elif given_model and not _class_folders(root):
+        files = _pictures(root, recursive=False)
+        if not files:
+            raise DataError(f"{root}: no pictures and no class folders")
+        classes = []
+        xs, ys, ds, ss = loader.load([(p, UNLABELLED) for p in files])
+        splits = _split_by_hash(xs, ys, ds, ss, pre, assign)
+        rule = "80/10/10 by the sha256 of each file's bytes (unlabelled)"
     else:
         names = [p.name for p in _class_folders(root)]
-        negative, pos = _choose_classes(names, positive, root)
-        files = []
-        for name, label in ((negative, 0), (pos, 1)):
-            found = _pictures(root / name)
-            if not found:
-                raise DataError(f"{root / name}: class folder has no pictures")
-            files += [(p, label) for p in found]
-        xs, ys, ds, ss = loader.load(files)
-        splits = _split_by_hash(xs, ys, ds, ss, size, assign)
+        classes = _choose_classes(names, positive, root, keras_order)
+        xs, ys, ds, ss = loader.load(_labelled_files([root / c for c in classes], root))
+        splits = _split_by_hash(xs, ys, ds, ss, pre, assign)
         rule = "80/10/10 by the sha256 of each file's bytes"
-    data = Dataset(splits["train"], splits["val"], splits["test"],
-                   [_display(negative), _display(pos)], str(root), rule, loader.skipped)
-    check_usable(data)
+    labels = [_display(c, classes) for c in classes]
+    data = Dataset(splits["train"], splits["val"], splits["test"], labels, str(root), rule,
+                   loader.skipped)
+    check_usable(data, training=not given_model)
     return data
 
 
-def load_embedded(size: int = DEFAULT_IMAGE_SIZE) -> Dataset:
+def load_embedded(pre: Preprocessing = DEFAULT) -> Dataset:
     """scikit-image's lfw_subset: 100 faces and 100 non-faces, standing in for selfies."""
     from skimage.data import lfw_subset  # shipped inside the scikit-image wheel
 
     faces = lfw_subset()
     greys = np.rint(np.clip(faces, 0.0, 1.0) * 255.0).astype(np.uint8)
+    if pre.color == "rgb":
+        greys = np.repeat(greys[..., np.newaxis], 3, axis=-1)
     ys = [1] * 100 + [0] * 100  # the array holds 100 faces, then 100 non-faces
-    xs = [grey_to_input(g, size) for g in greys]
+    xs = [pixels_to_input(g, pre) for g in greys]
     digests = [hashlib.sha256(g.tobytes()).hexdigest() for g in greys]
     sources = [f"skimage.data.lfw_subset[{i}]" for i in range(len(greys))]
-    splits = _split_by_hash(xs, ys, digests, sources, size, assign)
+    splits = _split_by_hash(xs, ys, digests, sources, pre, assign)
     data = Dataset(splits["train"], splits["val"], splits["test"], ["not_face", "face"],
                    "skimage.data.lfw_subset (embedded)",
                    "80/10/10 by the sha256 of each picture's 8-bit pixels")
@@ -220,14 +259,17 @@ def load_embedded(size: int = DEFAULT_IMAGE_SIZE) -> Dataset:
     return data
 
 
-def check_usable(data: Dataset) -> None:
-    """Refuse a split too small to train, select or measure on."""
-    for name in SPLITS:
+def check_usable(data: Dataset, training: bool = True) -> None:
+    """Refuse a split too small to train, select or measure on: training needs every split
+    and two classes among its pictures; an export of a given model needs pictures to
+    calibrate on (train) and to check parity on (test)."""
+    needed = SPLITS if training else ("train", "test")
+    for name in needed:
         part: Split = getattr(data, name)
         if len(part) == 0:
             raise DataError(
                 f"{data.source}: too few pictures: the {name} split is empty"
                 f" ({data.counts()['train']} train, {len(data.val)} val, {len(data.test)} test)"
             )
-    if len(set(data.train.y.tolist())) < 2:
+    if training and len(set(data.train.y.tolist())) < 2:
         raise DataError(f"{data.source}: the training split holds only one class")

@@ -58,8 +58,9 @@ def plain(data: bytes) -> bool:
     return False
 
 
-def decode_grey(path: Path) -> np.ndarray | None:
-    """8-bit grey pixels of a plain PNG (see ``plain``), or None: then decode with Pillow."""
+def decode(path: Path, color: str) -> np.ndarray | None:
+    """8-bit grey [h, w] or RGB [h, w, 3] pixels of a plain PNG (see ``plain``), or None:
+    then decode with Pillow."""
     import pyspng
 
     if "PILLOW_BLOCKS_MAX" not in os.environ and Image.core.get_blocks_max() < KEPT_BLOCKS:
@@ -67,12 +68,19 @@ def decode_grey(path: Path) -> np.ndarray | None:
     data = path.read_bytes()
     if not plain(data):
         return None
+    stored_rgb = data[25] == RGB
+    if color == "rgb":
+        layout = "RGB" if stored_rgb else "L"
+    else:  # RGBA for RGB: Pillow then maps libspng's buffer as it is (its RGB images hold four
+        layout = "RGBA" if stored_rgb else "L"  # bytes a pixel); alpha is 255, no tRNS here
     try:
-        # RGBA for RGB: Pillow then maps libspng's buffer as it is (its RGB images hold four
-        # bytes a pixel), where RGB would be copied first; alpha is 255, no tRNS allowed.
-        pixels = pyspng.load(data, "RGBA" if data[25] == RGB else "L")
+        pixels = pyspng.load(data, layout)
     except (RuntimeError, ValueError):  # libspng refused it: Pillow says why, as before
         return None
+    if pixels.ndim == 3 and pixels.shape[2] == 1:
+        pixels = pixels[..., 0]
+    if color == "rgb":
+        return pixels if pixels.ndim == 3 else np.repeat(pixels[..., np.newaxis], 3, axis=-1)
     if pixels.ndim == 2:
         return pixels
     height, width = pixels.shape[:2]

@@ -1,4 +1,4 @@
-"""python -m python.export: train the selfie model, export every format, verify, swap in."""
+"""python -m python.export: train a model (or take yours), export every format, verify, swap in."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow C++ chatter: 0 
 
 from python import logs  # noqa: E402
 from python.data.pictures import DEFAULT_IMAGE_SIZE  # noqa: E402
+from python.data.preprocessing import COLORS  # noqa: E402
 from python.errors import cli_main  # noqa: E402
 from python.export.config import ExportConfig  # noqa: E402
+from python.model.inspect import ENDINGS  # noqa: E402
 from python.training.fit import AUGMENTATIONS, SCHEDULES, TrainingConfig  # noqa: E402
 from python.training.networks import ARCHITECTURES, DEFAULT_CONFIG  # noqa: E402
 
@@ -23,17 +25,41 @@ log = logging.getLogger(__name__)
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m python.export",
-        description="Train the selfie-or-not CNN and export a SavedModel, TFLite and ONNX"
-        " (with --quantize also int8 TFLite and ONNX), a manifest, a size report and a"
-        " parity check. The output folder is replaced only when everything verifies.",
+        description="Train the selfie-or-not CNN (or, with --model, take your own trained"
+        " Keras classifier) and export a SavedModel, TFLite and ONNX (with --quantize also"
+        " int8 TFLite and ONNX), a manifest, a size report and a parity check. The output"
+        " folder is replaced only when everything verifies.",
     )
     p.add_argument("--data", type=Path, help="picture folder with one sub-folder per class"
-                   " (0/ and 1/, or named), optionally under training/ and test/; default:"
-                   " the embedded scikit-image lfw_subset (faces standing in for selfies)")
+                   " (0/ and 1/, or named), optionally under training/ and test/; with"
+                   " --model also a flat folder of unlabelled pictures; default (training"
+                   " only): the embedded scikit-image lfw_subset (faces standing in for"
+                   " selfies)")
     p.add_argument("--out", type=Path, default=Path("artifacts"),
                    help="output folder, replaced atomically (default: artifacts)")
     p.add_argument("--quantize", action="store_true",
-                   help="also export int8 TFLite (full-integer) and int8 ONNX")
+                   help="also export int8 TFLite and int8 ONNX, each the fastest recipe that"
+                   " keeps the model's answers (none when no recipe does)")
+    own = p.add_argument_group("your own model (no training)")
+    own.add_argument("--model", type=Path, help="a trained Keras 3 .keras file, a legacy .h5"
+                     " file, or a TensorFlow SavedModel folder with a serving_default"
+                     " signature: one float32 input [batch, H, W, C], C = 1 or 3; one output,"
+                     " a sigmoid unit or N softmax probabilities (or logits)")
+    own.add_argument("--labels", type=Path, help="one label a line, in the model's output"
+                     " order (default: the --data class folders' names, sorted as Keras"
+                     " sorts them)")
+    own.add_argument("--preprocessing", type=Path, help="a Hugging Face"
+                     " preprocessor_config.json (do_resize, size, resample 2 or 3,"
+                     " do_center_crop, crop_size, do_rescale, rescale_factor, do_normalize,"
+                     " image_mean, image_std); default: the model's size, bilinear, /255"
+                     " unless the model rescales its own input")
+    own.add_argument("--output", choices=ENDINGS, help="whether the model ends in"
+                     " probabilities or logits, where it does not say (logits get a softmax,"
+                     " or a sigmoid, appended in every artifact)")
+    p.add_argument("--require", type=_artifact_list, default=(),
+                   help="comma-separated artifacts the export must make (e.g."
+                   " savedmodel,onnx): without one, it fails and replaces nothing; others"
+                   " that a converter cannot make are left out and listed in the manifest")
     p.add_argument("--positive", help="name of the class folder that is the positive class"
                    " (default: the first of 1, selfie, positive, yes, true that exists, else the"
                    " second folder in sorted order)")
@@ -70,20 +96,58 @@ def parser() -> argparse.ArgumentParser:
                    help="the model answers the mean of its probabilities for the picture and"
                    " its mirror image (default: on in default_config.json, off for a named"
                    " architecture)")
+    p.add_argument("--color", choices=tuple(COLORS.values()),
+                   help="train on grey (one channel, default) or rgb (three) pictures")
+    p.add_argument("--save-model", type=Path, metavar="FILE.keras",
+                   help="also write the trained model here, for --model to export later")
     p.add_argument("--skip-bad", action="store_true",
                    help="skip unreadable pictures (counted in the manifest) instead of stopping")
     logs.add_flags(p)
     return p
 
 
+def _artifact_list(text: str) -> tuple[str, ...]:
+    from python.artifacts.registry import BY_NAME
+
+    names = tuple(n.strip() for n in text.split(",") if n.strip())
+    unknown = [n for n in names if n not in BY_NAME]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown artifact {unknown[0]!r}; known:"
+                                         f" {', '.join(BY_NAME)}")
+    return names
+
+
+#: Flags that shape training: refused with --model, which trains nothing.
+TRAINING_FLAGS = ("epochs", "batch_size", "learning_rate", "schedule", "augment", "seed",
+                  "image_size", "mirror_average", "config", "architecture", "positive",
+                  "color", "save_model")
+#: Flags only --model reads.
+MODEL_FLAGS = ("labels", "preprocessing", "output")
+
+
 def parse_args(argv: list[str] | None) -> tuple[ExportConfig, argparse.Namespace]:
     """The frozen configuration the run is made of, and the parsed flags (for output only)."""
     p = parser()
     args = p.parse_args(argv)
+    common = {"out": args.out, "data": args.data, "quantize": args.quantize,
+              "threshold": args.threshold, "skip_bad": args.skip_bad, "require": args.require}
+    if args.model is not None:
+        given = [f for f in TRAINING_FLAGS if getattr(args, f) is not None]
+        if given:
+            p.error(f"--{given[0].replace('_', '-')} shapes training; --model exports a model"
+                    " trained already")
+        try:
+            return ExportConfig(model=args.model, labels=args.labels, output=args.output,
+                                preprocessing=args.preprocessing, **common), args
+        except ValueError as err:
+            p.error(str(err))
+    given_model_flags = [f for f in MODEL_FLAGS if getattr(args, f) is not None]
+    if given_model_flags:
+        p.error(f"--{given_model_flags[0]} is for --model (a model trained elsewhere)")
     given = {"epochs": args.epochs, "batch_size": args.batch_size,
              "learning_rate": args.learning_rate, "schedule": args.schedule,
              "augment": args.augment, "seed": args.seed, "image_size": args.image_size,
-             "mirror_average": args.mirror_average}
+             "mirror_average": args.mirror_average, "color": args.color}
     try:
         if args.config is not None or args.architecture is None:
             base = TrainingConfig.from_file(args.config or DEFAULT_CONFIG)
@@ -93,9 +157,8 @@ def parse_args(argv: list[str] | None) -> tuple[ExportConfig, argparse.Namespace
             training = base.updated(**given)
         else:
             training = TrainingConfig.for_architecture(args.architecture, **given)
-        config = ExportConfig(training=training, out=args.out, data=args.data,
-                              positive=args.positive, quantize=args.quantize,
-                              threshold=args.threshold, skip_bad=args.skip_bad)
+        config = ExportConfig(training=training, positive=args.positive,
+                              save_model=args.save_model, **common)
     except ValueError as err:
         p.error(str(err).replace("_", "-"))
     return config, args

@@ -10,16 +10,33 @@ from python.training.fit import TrainingConfig
 
 @dataclass(frozen=True)
 class ExportConfig:
-    """Where the pictures come from, where the artifacts go, and how to train and check them."""
+    """Where the model and pictures come from, where the artifacts go, and how to check them.
 
-    training: TrainingConfig
+    Either ``training`` (the export trains the model) or ``model`` (a user's model file,
+    exported as it is, with ``data`` its pictures) is set.
+    """
+
+    training: TrainingConfig | None = None
+    model: Path | None = None
     out: Path = Path("artifacts")
-    data: Path | None = None  # None: the embedded data set
+    data: Path | None = None  # None: the embedded data set (training only)
     positive: str | None = None
     quantize: bool = False
     threshold: float | None = None  # None: the one that maximises validation balanced accuracy
     skip_bad: bool = False
+    labels: Path | None = None  # one label per line, in output order
+    preprocessing: Path | None = None  # a Hugging Face preprocessor_config.json
+    output: str | None = None  # probabilities or logits, where the model does not say
+    require: tuple[str, ...] = ()  # artifacts whose absence fails the export
+    save_model: Path | None = None  # where the trained model is written as .keras
 
     def __post_init__(self) -> None:
         if self.threshold is not None and not 0.0 < self.threshold < 1.0:
             raise ValueError("threshold must be between 0 and 1")
+        if (self.training is None) == (self.model is None):
+            raise ValueError("give either a training configuration or --model")
+        if self.model is not None and self.data is None:
+            raise ValueError("--model needs --data: the pictures to calibrate int8 on and to"
+                             " check parity on")
+        if self.save_model is not None and self.save_model.suffix != ".keras":
+            raise ValueError("--save-model needs a file name ending in .keras")

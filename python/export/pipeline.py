@@ -1,8 +1,9 @@
-"""One export: load pictures, train, write every artifact into a staging folder, verify, publish.
+"""One export: prepare the model, write every artifact into a staging folder, verify, publish.
 
-Each artifact comes from its converter (``converters/``), is described from the
-registry and checked against Keras in its Python runtime, then the Java runtimes
-run their cells; only when all agree does the staging folder replace ``--out``.
+Stages: ``prepare`` (train, or load ``--model``; the pictures through its recipe),
+``conversion`` (the float artifacts, as the registry names their converters),
+``quantization`` (the int8 search), then parity in Python, the manifest, and the Java
+cells; only when all agree does the staging folder replace ``--out``.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from python.artifacts.manifest import (
     InputSpec,
     Manifest,
     Metrics,
+    ModelSummary,
     OutputSpec,
     Signature,
     TrainingSummary,
@@ -28,146 +31,122 @@ from python.artifacts.manifest import (
     versions,
     write_manifest,
 )
-from python.artifacts.registry import BY_NAME, float_artifacts, quantized_artifacts
-from python.data.datasets import Dataset
-from python.data.pictures import PREPROCESSING
-from python.errors import ParityError
+from python.artifacts.registry import float_artifacts
+from python.errors import ParityError, ToolkitError
 from python.export.config import ExportConfig
+from python.export.prepare import Prepared, prepare
 from python.export.staging import staged_folder
 from python.parity import tolerance
-from python.quiet import native_stderr_silenced
-from python.training.fit import TrainingResult
 
 log = logging.getLogger(__name__)
 
 TEST_SPLIT = "test_split.npz"
 THRESHOLD_RULE = ("the threshold that maximises balanced accuracy on the validation split"
                   " (midpoints between its probabilities; nearest 0.5 on a tie)")
-#: Keras's own SavedModel, the converters' input; removed from the stage once they ran.
-KERAS_SAVEDMODEL = ".keras-savedmodel"
-
-
-def load_data(config: ExportConfig) -> Dataset:
-    from python.data.datasets import load_embedded, load_folder
-
-    size = config.training.image_size
-    log.info("loading %s", config.data or "the embedded lfw_subset")
-    if config.data is None:
-        data = load_embedded(size)
-    else:
-        data = load_folder(config.data, size, config.positive, config.skip_bad)
-    c = data.counts()
-    log.info("data: %d train, %d val, %d test, %d skipped; labels %s", c["train"], c["val"],
-             c["test"], c["skipped"], data.labels)
-    return data
 
 
 def run_export(config: ExportConfig, started: float | None = None) -> Manifest:
     """The whole export; returns the published manifest. Raises ToolkitError on failure."""
-    from python.training.fit import train
+    from python.export.conversion import check_required
 
     started = time.perf_counter() if started is None else started
-    data = load_data(config)
-    result = train(data, config.training)
-    log.info("trained on %s in %.1f s; kept epoch %d", result.device, result.seconds,
-             result.best_epoch)
+    prepared = prepare(config)
     with staged_folder(config.out) as stage:
-        manifest = write_artifacts(stage, result, data, config)
+        manifest = write_artifacts(stage, prepared, config)
         write_manifest(stage, manifest)  # the Java library's cells read it from the folder
         manifest = _java_parity(stage, manifest)
-        manifest = _finished(manifest, started)
+        check_required(config.require, manifest.missing)
+        manifest = replace(manifest, export_seconds=round(time.perf_counter() - started, 1))
         write_manifest(stage, manifest)
     return manifest
 
 
-def write_artifacts(stage: Path, result: TrainingResult, data: Dataset,
-                    config: ExportConfig) -> Manifest:
+def choose_threshold(prepared: Prepared, config: ExportConfig,
+                     validation: np.ndarray | None) -> tuple[float | None, str]:
+    """One sigmoid unit: --threshold, else the best on labelled validation pictures, else
+    0.5. A softmax needs none (its label is the most probable class)."""
+    from python.training.metrics import best_threshold
+
+    if prepared.source.output.classes > 1:
+        if config.threshold is not None:
+            raise ToolkitError(f"--threshold is for one sigmoid unit; this model answers a"
+                               f" softmax over {prepared.source.output.classes} labels")
+        return None, "none: the label is the most probable class"
+    if config.threshold is not None:
+        return config.threshold, "given with --threshold"
+    val = prepared.data.val
+    if prepared.data.labelled and len(set(val.y.tolist())) == 2:
+        return best_threshold(val.y, validation), THRESHOLD_RULE
+    return 0.5, "0.5: no validation pictures of both labels to choose on"
+
+
+def write_artifacts(stage: Path, prepared: Prepared, config: ExportConfig) -> Manifest:
     """Every artifact into ``stage``, verified in Python; the manifest describing them."""
-    from converters.onnx import OUTPUT_NAME, to_onnx
-    from converters.savedmodel import (
-        SIGNATURE,
-        TAG,
-        export_savedmodel,
-        freeze_savedmodel,
-        signature_names,
-    )
-    from converters.tflite import to_tflite
+    from python.export.conversion import check_required, convert_all
     from python.export.report import plot_confusion, plot_training
     from python.parity.compare import verify_artifacts
     from python.runtimes.loaders import keras_probabilities
-    from python.training.metrics import accuracy, balanced_accuracy, best_threshold, metrics
+    from python.training.metrics import accuracy, balanced_accuracy, metrics
 
-    model = result.model
-    x_test, y_test = data.test.x, data.test.y
+    source, data, pre = prepared.source, prepared.data, prepared.preprocessing
+    model = source.model
+    x_test = data.test.x
     reference = keras_probabilities(model, x_test)
     validation = keras_probabilities(model, data.val.x)
-    if config.threshold is None:
-        threshold, threshold_rule = best_threshold(data.val.y, validation), THRESHOLD_RULE
-    else:
-        threshold, threshold_rule = config.threshold, "given with --threshold"
-    log.info("threshold %.4f (%s)", threshold, threshold_rule)
-    measured = metrics(y_test, reference, threshold, data.labels)
+    threshold, threshold_rule = choose_threshold(prepared, config, validation)
+    if threshold is not None:
+        log.info("threshold %.4f (%s)", threshold, threshold_rule)
+    measured = metrics(data.test.y, reference, threshold, prepared.labels) \
+        if data.labelled else None
+    if measured is not None and len(data.val):
+        measured["validation"] = {
+            "accuracy": accuracy(validation, data.val.y, threshold),
+            "balanced_accuracy": balanced_accuracy(data.val.y, validation, threshold)}
+    _check_answers_vary(reference)
 
-    log.info("exporting %s", ", ".join(s.name for s in float_artifacts()))
-    # Converters read Keras's own SavedModel (made in the stage, removed before it is
-    # published); the shipped one is its frozen twin, faster in a session, verified below.
-    source = stage / KERAS_SAVEDMODEL
-    files = {s.name: stage / s.file for s in float_artifacts()}
-    with native_stderr_silenced():
-        export_savedmodel(model, source)
-        freeze_savedmodel(source, files["savedmodel"])
-        model.save(files["keras"])
-        to_tflite(source, files["tflite"])
-        to_onnx(source, files["onnx"])
-    artifacts = {s.name: describe_artifact(stage, s) for s in float_artifacts()}
+    savedmodel, missing = convert_all(stage, source)
+    signature = _signature(savedmodel, source, stage)
+    artifacts = {s.name: describe_artifact(stage, s) for s in float_artifacts()
+                 if s.name not in missing}
+    check_required(config.require, missing)  # before the long int8 search
     quantization: dict[str, dict[str, object]] = {}
     if config.quantize:
-        from python.export.quantization import Splits, quantize
+        from python.export.quantization import Splits, search_all
 
-        splits = Splits.of(data, threshold, model)
-        float_accuracy = (splits.float_selection_accuracy(), measured["test_accuracy"])
-        signature = {"tag": TAG, "name": SIGNATURE}
-        for spec in quantized_artifacts():
-            log.info("quantizing %s: every recipe, measured against %s", spec.name,
-                     spec.float_twin)
-            quantization[spec.name] = quantize(spec.name, stage, source, splits,
-                                               float_accuracy, signature)
-            artifacts[spec.name] = describe_artifact(stage, spec)
-
-    shutil.rmtree(source)
+        splits = Splits.of(data, threshold, model, pre.input_range())
+        quantization, lost = search_all(stage, savedmodel, splits, reference,
+                                        {"tag": signature.tag, "name": signature.name},
+                                        artifacts)
+        missing.update(lost)
+    shutil.rmtree(savedmodel)
     parity = verify_artifacts(stage, artifacts, x_test, reference, threshold)
-    plot_training(result.history, result.best_epoch, stage / "training_curve.png")
-    plot_confusion(measured["confusion_matrix"]["counts"], data.labels,
-                   stage / "confusion_matrix.png")
-    np.savez_compressed(stage / TEST_SPLIT, x=x_test, y=y_test, probability=reference,
-                        sources=np.asarray(data.test.sources), labels=np.asarray(data.labels),
-                        threshold=np.float32(threshold))
-    input_name, output_name = signature_names(stage / BY_NAME["savedmodel"].file)
-    size = int(x_test.shape[1])
-    t = config.training
+    if prepared.training is not None:
+        plot_training(prepared.training.history, prepared.training.best_epoch,
+                      stage / "training_curve.png")
+    if measured is not None:
+        plot_confusion(measured["confusion_matrix"]["counts"], prepared.labels,
+                       stage / "confusion_matrix.png")
+    _write_reference(stage / TEST_SPLIT, prepared, reference, threshold)
     return Manifest(
-        input=InputSpec(height=size, width=size),
-        output=OutputSpec(),
-        signature=Signature(tag=TAG, name=SIGNATURE, input=input_name, output=output_name,
-                            onnx_input=input_name, onnx_output=OUTPUT_NAME),
-        preprocessing={**PREPROCESSING, "size": size},
-        labels=list(data.labels),
+        input=InputSpec(height=source.input.height, width=source.input.width,
+                        channels=source.input.channels, name=source.input.name,
+                        range=_overall(pre.input_range())),
+        output=OutputSpec.of(source.output.classes, source.output.appended),
+        signature=signature,
+        preprocessing=pre,
+        labels=list(prepared.labels),
         threshold=threshold,
         threshold_rule=threshold_rule,
         data=DataSummary(source=data.source, split_rule=data.split_rule, **data.counts(),
                          skipped_files=list(data.skipped), test_split_file=TEST_SPLIT),
-        training=TrainingSummary(
-            architecture=t.architecture, epochs=t.epochs, best_epoch=result.best_epoch,
-            batch_size=t.batch_size, learning_rate=t.learning_rate, schedule=t.schedule,
-            seed=t.seed, augmentation=t.augment, config=t.to_json(),
-            class_weight={str(k): v for k, v in result.class_weight.items()},
-            history=result.history),
-        metrics=Metrics(**measured, training_seconds=round(result.seconds, 2),
-                        device=result.device, validation={
-                            "accuracy": accuracy(validation, data.val.y, threshold),
-                            "balanced_accuracy": balanced_accuracy(data.val.y, validation,
-                                                                   threshold)}),
+        model=ModelSummary(source=source.path, format=source.format,
+                           ends_in=source.output.ends_in, how=source.output.how,
+                           own_rescaling=source.own.rescaling,
+                           own_normalization=source.own.normalization),
+        training=_training_summary(prepared),
+        metrics=_metrics(measured, prepared),
         artifacts=artifacts,
+        missing=missing,
         quantization=quantization,
         parity=parity,
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -175,6 +154,86 @@ def write_artifacts(stage: Path, result: TrainingResult, data: Dataset,
         digest_rule=FOLDER_DIGEST_RULE,
         versions=versions(),
     )
+
+
+def _check_answers_vary(reference: np.ndarray) -> None:
+    """A model that answers the same for every test picture makes every comparison agree
+    trivially: say so (its parity proves little)."""
+    if len(reference) > 1 and float(np.ptp(reference, axis=0).max()) < 1e-6:
+        log.warning("the model answers the same probabilities for every test picture: parity"
+                    " cannot tell its artifacts apart from a constant; is it trained?")
+
+
+def _overall(ranges: list[tuple[float, float]]) -> tuple[float, float]:
+    return (min(lo for lo, _ in ranges), max(hi for _, hi in ranges))
+
+
+def _signature(savedmodel: Path, source: object, stage: Path) -> Signature:
+    """The names runtimes must use, read from the written files: Keras's SavedModel (the
+    frozen one keeps its names) and model.onnx when it was made."""
+    from converters.onnx import output_name
+    from converters.savedmodel import SIGNATURE, TAG, signature_names
+
+    input_name, output = signature_names(savedmodel)
+    onnx_input, onnx_output = input_name, output_name(savedmodel)
+    onnx_file = stage / "model.onnx"
+    if onnx_file.exists():
+        import onnx
+
+        graph = onnx.load(str(onnx_file)).graph
+        onnx_input, onnx_output = graph.input[0].name, graph.output[0].name
+    return Signature(tag=TAG, name=SIGNATURE, input=input_name, output=output,
+                     onnx_input=onnx_input, onnx_output=onnx_output)
+
+
+def _training_summary(prepared: Prepared) -> TrainingSummary | None:
+    result = prepared.training
+    if result is None:
+        return None
+    t = prepared.training_config
+    return TrainingSummary(
+        architecture=t.architecture, epochs=t.epochs, best_epoch=result.best_epoch,
+        batch_size=t.batch_size, learning_rate=t.learning_rate, schedule=t.schedule,
+        seed=t.seed, augmentation=t.augment, config=t.to_json(),
+        class_weight={str(k): v for k, v in result.class_weight.items()},
+        history=result.history)
+
+
+def _metrics(measured: dict | None, prepared: Prepared) -> Metrics | None:
+    if measured is None:
+        return None
+    result = prepared.training
+    if result is None:
+        return Metrics(**measured)
+    return Metrics(**measured, training_seconds=round(result.seconds, 2), device=result.device)
+
+
+def _write_reference(path: Path, prepared: Prepared, reference: np.ndarray,
+                     threshold: float | None) -> None:
+    """The test split with Keras's answers to it and to every edge input the parity suite
+    makes: the references every runtime is held to, for a model with or without model.keras."""
+    from python.parity.matrix import (
+        FILES_REFERENCE,
+        input_sets,
+        references,
+        round_trips_as_png,
+        written_pictures,
+    )
+    from python.runtimes.loaders import keras_probabilities
+
+    data, pre, model = prepared.data, prepared.preprocessing, prepared.source.model
+    x = data.test.x
+    answers = references(lambda v: keras_probabilities(model, v),
+                         input_sets(x, pre.input_range()), reference)
+    files_exist = all(Path(s).is_file() for s in data.test.sources)
+    if not files_exist and round_trips_as_png(pre):
+        from python.data.pictures import pixels_to_input
+
+        pictures = np.stack([pixels_to_input(g, pre) for g in written_pictures(x)])
+        answers[FILES_REFERENCE] = keras_probabilities(model, pictures)
+    extra = {} if threshold is None else {"threshold": np.float32(threshold)}
+    np.savez_compressed(path, x=x, y=data.test.y, sources=np.asarray(data.test.sources),
+                        labels=np.asarray(prepared.labels), **extra, **answers)
 
 
 def _java_parity(stage: Path, manifest: Manifest) -> Manifest:
@@ -186,13 +245,10 @@ def _java_parity(stage: Path, manifest: Manifest) -> Manifest:
     if skipped:
         log.warning("Java parity cells skipped: %s", skipped)
         return manifest.with_parity({}, f"skipped: {skipped}")
+    for key, c in cells.items():
+        if c.not_applicable:
+            log.info("%s: not applicable (%s)", key, c.not_applicable)
     failed = failures(cells)
     if failed:
         raise ParityError("Java out of tolerance: " + "; ".join(failed))
     return manifest.with_parity(cells_for_manifest(cells), "ran")
-
-
-def _finished(manifest: Manifest, started: float) -> Manifest:
-    from dataclasses import replace
-
-    return replace(manifest, export_seconds=round(time.perf_counter() - started, 1))

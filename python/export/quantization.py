@@ -1,12 +1,12 @@
-"""The int8 artifacts: make every recipe, measure each against its float twin, keep one.
+"""The int8 search, a stage of its own: make every recipe, measure each, keep one or none.
 
 For each int8 artifact (``tflite_int8``, ``onnx_int8``) every recipe of its converter
-is made and measured here, at export time, on this machine: bytes, accuracy on the
-validation and test splits, and speed side by side with the float twin (one picture,
-and batches of 64, one thread). ONNX recipes must also load in the oldest ONNX
-Runtime we support. The rule (``RULE``) keeps the fastest recipe that meets the size
-and accuracy bounds; when none meets every bound the export still publishes, says
-which bound failed and by how much, and the manifest records it.
+is made and measured here, at export time, on this machine: bytes, the float model's
+labels kept (and, with labelled pictures, accuracy) on the selection and test pictures,
+and speed side by side with the float twin (one picture, and batches of 64, one thread).
+ONNX recipes must also load in the oldest ONNX Runtime we support. The rule (``RULE``)
+keeps the fastest recipe that keeps the model; when none keeps it, no int8 file is
+published and the manifest says why.
 """
 
 from __future__ import annotations
@@ -14,53 +14,66 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from python.artifacts.registry import BY_NAME
+from python.artifacts.manifest import ArtifactEntry, MissingArtifact, describe_artifact
+from python.artifacts.registry import BY_NAME, quantized_artifacts
 from python.data.datasets import Dataset
-from python.errors import ParityError
+from python.model.outputs import label_indices
 from python.parity import tolerance
 from python.training.metrics import accuracy
 
 log = logging.getLogger(__name__)
 
-RULE = ("among recipes that load (for ONNX, in the oldest supported ONNX Runtime too), keep"
-        " those within the size bound and within the accuracy bound on the selection pictures"
-        " (training and validation splits: never the test split; a validation split of a"
-        " hundred pictures would make one picture a whole point) and giving at least 99% of"
-        " the float model's labels there;"
-        " of those the fastest: the smallest slowdown against the float twin, a slowdown"
-        " being the worse of the one-picture latency ratio and the batch-64 throughput"
-        " ratio, measured side by side; if none is within both bounds, the fastest of those"
-        " within the accuracy bound; if none is, the one that keeps most selection labels")
+RULE = ("among recipes that load (for ONNX, in the oldest supported ONNX Runtime too) and"
+        " keep at least 99% of the float model's labels on the selection pictures (training"
+        " and validation splits, never the test split), keep those within the accuracy bound"
+        " there (with labelled pictures) and within the size bound; of those the fastest: the"
+        " smallest slowdown against the float twin, a slowdown being the worse of the"
+        " one-picture latency ratio and the batch-64 throughput ratio, measured side by side;"
+        " if none is within the size bound, the fastest within the accuracy bound; if none is"
+        " within that, the fastest that keeps the labels. If no recipe keeps 99% of the labels,"
+        " no int8 file is published: one that changes the model's answers is not the model")
 
 
 @dataclass(frozen=True)
 class Splits:
     """What a recipe is measured on: calibration (training), selection (training and
-    validation), test (reported, never chosen on)."""
+    validation), test (reported, never chosen on). ``y_*`` are None without labels."""
 
     calibration: np.ndarray
     x_select: np.ndarray
-    y_select: np.ndarray
+    y_select: np.ndarray | None
     x_test: np.ndarray
-    y_test: np.ndarray
-    threshold: float
+    y_test: np.ndarray | None
+    threshold: float | None
     float_select: np.ndarray  # the float model's probabilities for x_select
+    ranges: list[tuple[float, float]]  # each channel's model input range, for timing
 
     @classmethod
-    def of(cls, data: Dataset, threshold: float, float_model: object) -> Splits:
+    def of(cls, data: Dataset, threshold: float | None, float_model: object,
+           ranges: list[tuple[float, float]]) -> Splits:
         from python.runtimes.loaders import keras_probabilities
 
         x = np.concatenate([data.train.x, data.val.x])
-        return cls(data.train.x, x, np.concatenate([data.train.y, data.val.y]), data.test.x,
-                   data.test.y, threshold, keras_probabilities(float_model, x))
+        y = np.concatenate([data.train.y, data.val.y]) if data.labelled else None
+        return cls(data.train.x, x, y, data.test.x, data.test.y if data.labelled else None,
+                   threshold, keras_probabilities(float_model, x), ranges)
 
-    def float_selection_accuracy(self) -> float:
-        return accuracy(self.float_select, self.y_select, self.threshold)
+    def float_accuracy(self, test_probabilities: np.ndarray) -> tuple[float, float] | None:
+        """The float model's accuracy on the selection and test pictures (None: no labels)."""
+        if self.y_select is None:
+            return None
+        return (accuracy(self.float_select, self.y_select, self.threshold),
+                accuracy(test_probabilities, self.y_test, self.threshold))
+
+    def agreement(self, probabilities: np.ndarray, reference: np.ndarray) -> float:
+        return float(np.mean(label_indices(probabilities, self.threshold)
+                             == label_indices(reference, self.threshold)))
 
 
 def slowdown(entry: dict) -> float:
@@ -68,52 +81,94 @@ def slowdown(entry: dict) -> float:
     return max(entry["latency_ratio"], 1.0 / entry["throughput_ratio"])
 
 
-def pick(recipes: dict[str, dict]) -> str:
-    """The rule ``RULE``, a pure function of the measured recipes."""
+def pick(recipes: dict[str, dict]) -> tuple[str | None, str]:
+    """The rule ``RULE``, a pure function of the measured recipes: the recipe kept (or None)
+    and why."""
     usable = [n for n, e in recipes.items() if e.get("loads") and e.get("loads_in_oldest", True)
               is not False]
     if not usable:
-        raise ParityError("no int8 recipe made a file that loads: " + "; ".join(
+        return None, "no int8 recipe made a file that loads: " + "; ".join(
             f"{n}: {e.get('error') or 'does not load in the oldest ONNX Runtime'}"
-            for n, e in recipes.items()))
-    accurate = [n for n in usable
-                if recipes[n]["selection_accuracy_drop"] <= tolerance.QUANTIZED_ACCURACY_DROP
-                and recipes[n].get("selection_label_agreement", 1.0)
-                >= tolerance.QUANTIZED_LABEL_AGREEMENT]
+            for n, e in recipes.items())
+    keeping = [n for n in usable if recipes[n]["selection_label_agreement"]
+               >= tolerance.QUANTIZED_LABEL_AGREEMENT]
+    if not keeping:
+        best = max(usable, key=lambda n: recipes[n]["selection_label_agreement"])
+        return None, (f"no int8 recipe keeps {tolerance.QUANTIZED_LABEL_AGREEMENT:.0%} of the"
+                      f" float model's labels on the selection pictures (the best, {best},"
+                      f" keeps {recipes[best]['selection_label_agreement']:.1%})")
+    accurate = [n for n in keeping if recipes[n].get("selection_accuracy_drop") is None
+                or recipes[n]["selection_accuracy_drop"] <= tolerance.QUANTIZED_ACCURACY_DROP]
     small = [n for n in accurate if recipes[n]["size_ratio"] <= tolerance.QUANTIZED_SIZE_RATIO]
-    pool = small or accurate
-    if not pool:  # none keeps the float model's labels: the one that keeps most of them
-        return min(usable, key=lambda n: (-recipes[n].get("selection_label_agreement", 1.0),
-                                          recipes[n]["selection_accuracy_drop"],
-                                          slowdown(recipes[n]), list(recipes).index(n)))
-    return min(pool, key=lambda n: (slowdown(recipes[n]), list(recipes).index(n)))
+    pool = small or accurate or keeping
+    chosen = min(pool, key=lambda n: (slowdown(recipes[n]), list(recipes).index(n)))
+    return chosen, "the fastest recipe within " + (
+        "every bound" if small else "the accuracy bound" if accurate else "the label bound")
 
 
-def bounds(entry: dict) -> dict[str, dict[str, float | bool]]:
-    """Each bound the chosen file is held to: its value, its limit, whether it holds."""
+def bounds(entry: dict) -> dict[str, dict[str, float | bool | None]]:
+    """Each bound the chosen file is held to: its value, its limit, whether it holds (a bound
+    without a value, accuracy without labels, holds by default and says so)."""
     checks = {
         "size_ratio": (entry["size_ratio"], tolerance.QUANTIZED_SIZE_RATIO),
-        "test_accuracy_drop": (entry["test_accuracy_drop"], tolerance.QUANTIZED_ACCURACY_DROP),
+        "test_accuracy_drop": (entry.get("test_accuracy_drop"),
+                               tolerance.QUANTIZED_ACCURACY_DROP),
         "latency_ratio": (entry["latency_ratio"], tolerance.QUANTIZED_SLOWDOWN),
         "inverse_throughput_ratio": (1.0 / entry["throughput_ratio"],
                                      tolerance.QUANTIZED_SLOWDOWN),
     }
-    return {k: {"value": round(v, 4), "limit": limit, "ok": v <= limit + 1e-12}
+    return {k: {"value": None if v is None else round(v, 4), "limit": limit,
+                "ok": v is None or v <= limit + 1e-12}
             for k, (v, limit) in checks.items()}
 
 
+def search_all(stage: Path, source: Path, splits: Splits, reference_test: np.ndarray,
+               signature: dict[str, str], artifacts: dict[str, ArtifactEntry],
+               ) -> tuple[dict[str, dict], dict[str, MissingArtifact]]:
+    """Every int8 artifact whose float twin was made: the search's records, and the int8
+    artifacts not made (added to ``artifacts`` are the ones that were)."""
+    float_accuracy = splits.float_accuracy(reference_test)
+    records: dict[str, dict] = {}
+    missing: dict[str, MissingArtifact] = {}
+    for spec in quantized_artifacts():
+        if spec.float_twin not in artifacts:
+            missing[spec.name] = MissingArtifact(f"its float twin {spec.float_twin} was not made")
+            continue
+        log.info("quantizing %s: every recipe, measured against %s", spec.name, spec.float_twin)
+        records[spec.name], why = quantize(spec.name, stage, source, splits, float_accuracy,
+                                           signature)
+        if why is None:
+            artifacts[spec.name] = describe_artifact(stage, spec)
+        else:
+            missing[spec.name] = MissingArtifact(why)
+    return records, missing
+
+
 def quantize(artifact: str, stage: Path, source: Path, splits: Splits,
-             float_accuracy: tuple[float, float], signature: dict[str, str]) -> dict:
-    """Make, measure and pick the int8 file for one artifact; what the manifest records."""
+             float_accuracy: tuple[float, float] | None, signature: dict[str, str],
+             ) -> tuple[dict, str | None]:
+    """Make, measure and pick the int8 file for one artifact: what the manifest records, and
+    why no file was published (None when one was)."""
     spec = BY_NAME[artifact]
     float_file = stage / BY_NAME[str(spec.float_twin)].file
-    recipes, files = _make_and_measure(artifact, float_file, source, splits, float_accuracy)
-    if spec.format == "onnx":
-        _check_oldest(files, recipes, splits, signature)
-    _time(spec.python_runtime, float_file, files, recipes, splits)
-    chosen = pick(recipes)
-    shutil.copyfile(files[chosen], stage / spec.file)
-    shutil.rmtree(next(iter(files.values())).parent, ignore_errors=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{artifact}-", dir=stage))
+    try:
+        recipes, files = _make_and_measure(artifact, float_file, source, splits,
+                                           float_accuracy, work)
+        if spec.format == "onnx" and files:
+            _check_oldest(files, recipes, splits, signature)
+        if files:
+            log.info("%s: timing %d recipes side by side with %s", artifact, len(files),
+                     spec.float_twin)
+            _time(spec.python_runtime, float_file, files, recipes, splits)
+        chosen, why = pick(recipes)
+        record = {"chosen": chosen, "why": why, "rule": RULE, "recipes": recipes}
+        if chosen is None:
+            log.warning("%s not made: %s", artifact, why)
+            return record, why
+        shutil.copyfile(files[chosen], stage / spec.file)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     held = bounds(recipes[chosen])
     failed = {k: b for k, b in held.items() if not b["ok"]}
     for name, b in failed.items():
@@ -122,41 +177,47 @@ def quantize(artifact: str, stage: Path, source: Path, splits: Splits,
     log.info("%s: %s (%.0f%% of float's bytes, %.2fx float's latency, %.2fx its throughput)",
              artifact, chosen, 100 * recipes[chosen]["size_ratio"],
              recipes[chosen]["latency_ratio"], recipes[chosen]["throughput_ratio"])
-    return {"chosen": chosen, "rule": RULE, "bounds": held, "all_bounds_met": not failed,
-            "recipes": recipes}
+    return {**record, "bounds": held, "all_bounds_met": not failed}, None
 
 
 def _make_and_measure(artifact: str, float_file: Path, source: Path, splits: Splits,
-                      float_accuracy: tuple[float, float]) -> tuple[dict, dict]:
+                      float_accuracy: tuple[float, float] | None, work: Path,
+                      ) -> tuple[dict, dict]:
     from python.runtimes.loaders import load_artifact
 
     spec = BY_NAME[artifact]
-    work = Path(tempfile.mkdtemp(prefix=f".{artifact}-", dir=float_file.parent))
     recipes: dict[str, dict] = {}
     files: dict[str, Path] = {}
-    for recipe in _recipes(spec.format):
+    float_test = load_artifact(BY_NAME[str(spec.float_twin)], float_file)(splits.x_test)
+    every = _recipes(spec.format)
+    for i, recipe in enumerate(every, 1):
         out = work / f"{recipe.name}{float_file.suffix}"
         entry: dict = {"loads": False}
+        started = time.perf_counter()
         try:
             _convert(spec.format, float_file, source, out, splits.calibration, recipe)
             predict = load_artifact(spec, out)
-            p_select = predict(splits.x_select)
-            selected = accuracy(p_select, splits.y_select, splits.threshold)
-            test = accuracy(predict(splits.x_test), splits.y_test, splits.threshold)
-            agreement = float(np.mean((p_select >= splits.threshold)
-                                      == (splits.float_select >= splits.threshold)))
+            p_select, p_test = predict(splits.x_select), predict(splits.x_test)
         except Exception as err:  # a recipe that fails to build or load is measured as such
             entry["error"] = f"{type(err).__name__}: {err}"[:300]
         else:
             files[recipe.name] = out
             entry.update(loads=True, bytes=out.stat().st_size,
                          size_ratio=round(out.stat().st_size / float_file.stat().st_size, 4),
-                         selection_accuracy=selected, test_accuracy=test,
-                         selection_label_agreement=agreement,
-                         selection_accuracy_drop=round(float_accuracy[0] - selected, 4),
-                         test_accuracy_drop=round(float_accuracy[1] - test, 4))
+                         selection_label_agreement=splits.agreement(p_select,
+                                                                    splits.float_select),
+                         test_label_agreement=splits.agreement(p_test, float_test))
+            if float_accuracy is not None:
+                selected = accuracy(p_select, splits.y_select, splits.threshold)
+                test = accuracy(p_test, splits.y_test, splits.threshold)
+                entry.update(selection_accuracy=selected, test_accuracy=test,
+                             selection_accuracy_drop=round(float_accuracy[0] - selected, 4),
+                             test_accuracy_drop=round(float_accuracy[1] - test, 4))
         recipes[recipe.name] = entry
-        log.debug("%s recipe %s: %s", artifact, recipe.name, entry)
+        log.info("%s recipe %d/%d %s: %s (%.1f s)", artifact, i, len(every), recipe.name,
+                 f"{entry['size_ratio']:.0%} of float's bytes, keeps"
+                 f" {entry['selection_label_agreement']:.1%} of its labels" if entry["loads"]
+                 else entry["error"][:120], time.perf_counter() - started)
     return recipes, files
 
 
@@ -197,6 +258,7 @@ def _check_oldest(files: dict[str, Path], recipes: dict[str, dict], splits: Spli
         for entry in recipes.values():
             entry["loads_in_oldest"] = None
         return
+    log.info("trying %d int8 ONNX recipes in the oldest ONNX Runtime (Java)", len(files))
     with tempfile.TemporaryDirectory(prefix="oldest-") as tmp:
         outcomes = run_models("onnxruntime_java_oldest", files, signature,
                               {"selection": splits.x_select}, [], Path(tmp))
@@ -204,8 +266,8 @@ def _check_oldest(files: dict[str, Path], recipes: dict[str, dict], splits: Spli
             outcome = outcomes[(name, "selection")]
             ok = outcome.error is None
             if ok:  # int8 kernels differ between versions: held to int8's parity tolerance
-                agreement = float(np.mean((outcome.probability >= splits.threshold) == (
-                    load("onnxruntime", path)(splits.x_select) >= splits.threshold)))
+                agreement = splits.agreement(outcome.probability,
+                                             load("onnxruntime", path)(splits.x_select))
                 recipes[name]["oldest_label_agreement"] = round(agreement, 4)
                 ok = agreement >= tolerance.QUANTIZED_LABEL_AGREEMENT
             recipes[name]["loads_in_oldest"] = ok
@@ -219,10 +281,9 @@ def _time(runtime: str, float_file: Path, files: dict[str, Path], recipes: dict[
     from python.runtimes.loaders import load
     from python.runtimes.timing import side_by_side
 
-    size = int(splits.x_test.shape[1])
     predictors = {"float": load(runtime, float_file, threads=1)}
     predictors.update({n: load(runtime, p, threads=1) for n, p in files.items()})
-    speed = side_by_side(predictors, size)
+    speed = side_by_side(predictors, splits.x_test.shape[1:], ranges=splits.ranges)
     base = speed.pop("float")
     for name, s in speed.items():
         recipes[name].update(

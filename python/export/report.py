@@ -20,14 +20,24 @@ def size_table(artifacts: dict[str, ArtifactEntry]) -> str:
 
 
 def summary(manifest: Manifest, out: Path) -> str:
-    """What the export command prints at the end: metrics, sizes, parity."""
+    """What the export command prints at the end: metrics, sizes, parity, what is missing."""
     m = manifest.metrics
-    recall = ", ".join(f"{k} {v:.3f}" for k, v in m.recall.items())
-    return "\n".join([
-        "", f"test accuracy {m.test_accuracy:.4f}, balanced {m.balanced_accuracy:.4f},"
-        f" recall {recall}", f"trained on {m.device} in {m.training_seconds:.1f} s", "",
-        size_table(manifest.artifacts), "", parity_table(manifest.parity), "",
-        f"wrote {out}/ ({manifest.export_seconds or 0:.0f} s in all)"])
+    lines = [""]
+    if m is None:
+        lines.append("no labels: no accuracy (the pictures calibrate int8 and check parity)")
+    else:
+        recall = ", ".join(f"{k} {v:.3f}" for k, v in m.recall.items())
+        lines.append(f"test accuracy {m.test_accuracy:.4f}, balanced {m.balanced_accuracy:.4f},"
+                     f" recall {recall}")
+        if m.device is not None:
+            lines.append(f"trained on {m.device} in {m.training_seconds:.1f} s")
+    lines += ["", size_table(manifest.artifacts), "", parity_table(manifest.parity)]
+    if manifest.missing:
+        lines += ["", "not made:"] + [
+            f"  {name}: {why.reason}" + (f" (ops: {', '.join(why.ops)})" if why.ops else "")
+            for name, why in manifest.missing.items()]
+    lines += ["", f"wrote {out}/ ({manifest.export_seconds or 0:.0f} s in all)"]
+    return "\n".join(lines)
 
 
 def plot_training(history: dict[str, list[float]], best_epoch: int, path: Path) -> Path:
@@ -60,13 +70,16 @@ def plot_confusion(counts: list[list[int]], labels: list[str], path: Path) -> Pa
     import matplotlib.pyplot as plt
 
     m = np.asarray(counts)
-    fig, ax = plt.subplots(figsize=(4.5, 4))
+    k = len(labels)
+    side = max(4.0, 1.0 + 0.6 * k)
+    fig, ax = plt.subplots(figsize=(side + 0.5, side))
     ax.imshow(m, cmap="Blues")
     for (i, j), v in np.ndenumerate(m):
         ax.text(j, i, str(v), ha="center", va="center",
-                color="white" if v > m.max() / 2 else "black", fontsize=14)
-    ax.set_xticks([0, 1], labels)
-    ax.set_yticks([0, 1], labels)
+                color="white" if v > m.max() / 2 else "black", fontsize=14 if k <= 4 else 9)
+    ax.set_xticks(range(k), labels, rotation=45 if k > 4 else 0, ha="right" if k > 4 else
+                  "center")
+    ax.set_yticks(range(k), labels)
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     ax.set_title(f"test split, n={int(m.sum())}")

@@ -56,8 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     write_manifest(args.artifacts, manifest)
     print(parity_table(cells))
     failed = failures(cells)
-    print(f"\n{len(cells) - len(failed)} of {len(cells)} cells within tolerance"
-          f" in {seconds:.1f} s; wrote {args.artifacts / PARITY_FILE}")
+    applicable = [c for c in cells.values() if not c.not_applicable]
+    absent = len(cells) - len(applicable)
+    print(f"\n{len(applicable) - len(failed)} of {len(applicable)} cells within tolerance"
+          + (f", {absent} not applicable" if absent else "")
+          + f" in {seconds:.1f} s; wrote {args.artifacts / PARITY_FILE}")
     if failed:
         raise ParityError("out of tolerance or could not run: " + "; ".join(failed))
     return 0

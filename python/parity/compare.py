@@ -10,24 +10,30 @@ import numpy as np
 from python.artifacts.manifest import ArtifactEntry, ParityCell
 from python.artifacts.registry import spec
 from python.errors import ParityError
+from python.model.outputs import as_rows, label_indices
 from python.parity import tolerance
 
 log = logging.getLogger(__name__)
 
 
 def compare(artifact: str, reference: np.ndarray, probability: np.ndarray,
-            threshold: float, runtime: str = "") -> ParityCell:
-    """max |p - p_ref| (None if any p is NaN or infinite), share of equal labels, n, ok."""
-    reference = np.asarray(reference, dtype=np.float64).reshape(-1)
-    probability = np.asarray(probability, dtype=np.float64).reshape(-1)
-    if reference.shape != probability.shape:
-        raise ParityError(f"{artifact}/{runtime or '?'}: {probability.shape[0]} outputs for"
-                          f" {reference.shape[0]} inputs")
+            threshold: float | None, runtime: str = "") -> ParityCell:
+    """Every probability against the reference's: max |p - p_ref| over all of them (None if
+    any p is NaN or infinite), the share of pictures whose label (the top class, or the
+    threshold for one unit) is the reference's, n pictures, ok."""
+    reference = as_rows(reference)
+    probability = np.asarray(probability, dtype=np.float64)
+    if probability.size != reference.size or len(probability) != len(reference):
+        shape = "x".join(map(str, probability.shape))
+        raise ParityError(f"{artifact}/{runtime or '?'}: outputs of shape {shape} for"
+                          f" {reference.shape[0]} inputs of {reference.shape[1]} value(s)")
+    probability = probability.reshape(reference.shape)
     n = int(reference.shape[0])
-    agree = float(np.mean((reference >= threshold) == (probability >= threshold))) if n else 1.0
     diff: float | None = float(np.max(np.abs(reference - probability))) if n else 0.0
     if not np.all(np.isfinite(probability)):
-        diff = None
+        return ParityCell(max_abs_diff=None, label_agreement=0.0, n=n, ok=False)
+    agree = float(np.mean(label_indices(reference, threshold)
+                          == label_indices(probability, threshold))) if n else 1.0
     return ParityCell(max_abs_diff=diff, label_agreement=agree, n=n,
                       ok=tolerance.cell_ok(artifact, diff, agree, runtime))
 
@@ -36,7 +42,7 @@ def failures(cells: dict[str, ParityCell]) -> list[str]:
     """Each failing cell named, with its error or its numbers."""
     out = []
     for key, c in cells.items():
-        if c.ok:
+        if c.ok or c.not_applicable:
             continue
         diff = "not finite" if c.max_abs_diff is None else f"{c.max_abs_diff:.3g}"
         out.append(f"{key} ({c.error or f'max_abs_diff {diff}, labels {c.label_agreement:.2%}'})")
@@ -44,7 +50,7 @@ def failures(cells: dict[str, ParityCell]) -> list[str]:
 
 
 def verify_artifacts(root: Path, artifacts: dict[str, ArtifactEntry], x: np.ndarray,
-                     reference: np.ndarray, threshold: float) -> dict[str, ParityCell]:
+                     reference: np.ndarray, threshold: float | None) -> dict[str, ParityCell]:
     """Run each artifact on x in its Python runtime; raise ParityError if any cell fails."""
     from python.runtimes.loaders import predict_file
 

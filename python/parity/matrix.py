@@ -1,8 +1,11 @@
 """The parity matrix: every artifact in every runtime that runs it, against Keras.
 
-Inputs: the whole test split plus edge inputs (all zeros, all ones, uniform noise,
-one picture alone, a batch of 64). Python runtimes run here, each artifact loaded
-once; Java runtimes run in worker processes (``python.runtimes.jvm``).
+Inputs: the whole test split plus edge inputs drawn from the model's declared input range
+(its lowest and highest values, uniform noise between them, one picture alone, a batch of
+64). Keras's answers to each were computed by the export and stored in the reference file
+(``test_split.npz``), so a model given as a SavedModel, which has no model.keras, is held
+to the same references. Python runtimes run here, each artifact loaded once; Java runtimes
+run in worker processes (``python.runtimes.jvm``).
 """
 
 from __future__ import annotations
@@ -16,16 +19,23 @@ from pathlib import Path
 import numpy as np
 
 from python.artifacts.manifest import Manifest, ParityCell, checked_artifact
-from python.artifacts.registry import ARTIFACTS, JAVA_RUNTIMES
+from python.artifacts.registry import ARTIFACTS, FROM_FILES_RUNTIME, JAVA_RUNTIMES, spec
+from python.model.outputs import label_indices
 from python.parity import tolerance
 from python.parity.compare import compare
 
 log = logging.getLogger(__name__)
 
-#: The input set that is the test split (its Keras probabilities are in the split file).
+#: The input set that is the test split.
 TEST = "test"
 #: The Java library's own cell input: the test split as picture files.
 FILES = "files"
+#: The reference file's key for the answers to input set NAME.
+REFERENCE_KEY = "reference_{}"
+#: Input sets made of real pictures. An int8 file is calibrated on pictures, so its labels
+#: are held to the label bound on these; on the synthetic edge inputs (lowest, highest,
+#: noise) its answers must be finite, as every runtime's must.
+PICTURE_SETS = (TEST, "single", "batch64", FILES)
 
 
 @dataclass(frozen=True)
@@ -45,34 +55,54 @@ def cells_for_manifest(cells: dict[str, MatrixCell]) -> dict[str, ParityCell]:
     return {k: c.for_manifest() for k, c in cells.items()}
 
 
-def input_sets(x_test: np.ndarray, seed: int = 0) -> dict[str, np.ndarray]:
-    """The test split and the edge inputs, all float32 [n, H, W, 1]."""
+def input_sets(x_test: np.ndarray, ranges: list[tuple[float, float]],
+               seed: int = 0) -> dict[str, np.ndarray]:
+    """The test split and the edge inputs, all float32 [n, H, W, C]; ``ranges`` holds each
+    channel's (lowest, highest) model input (``Preprocessing.input_range``)."""
     shape = x_test.shape[1:]
+    low = np.asarray([lo for lo, _ in ranges], np.float32)
+    high = np.asarray([hi for _, hi in ranges], np.float32)
     rng = np.random.default_rng(seed)
+    noise = rng.uniform(0.0, 1.0, (16, *shape))
     return {
         TEST: x_test.astype(np.float32),
-        "zeros": np.zeros((1, *shape), np.float32),
-        "ones": np.ones((1, *shape), np.float32),
-        "noise": rng.uniform(0.0, 1.0, (16, *shape)).astype(np.float32),
+        "lowest": np.broadcast_to(low, (1, *shape)).astype(np.float32),
+        "highest": np.broadcast_to(high, (1, *shape)).astype(np.float32),
+        "noise": (low + noise * (high - low)).astype(np.float32),
         "single": x_test[:1].astype(np.float32),
         "batch64": np.resize(x_test, (64, *shape)).astype(np.float32),
     }
 
 
+def references(predict: object, inputs: dict[str, np.ndarray],
+               test_reference: np.ndarray) -> dict[str, np.ndarray]:
+    """The reference file's entries: Keras's answer to every input set."""
+    out = {REFERENCE_KEY.format(k): (test_reference if k == TEST else predict(v))
+           for k, v in inputs.items()}
+    return {k: np.asarray(v, np.float32) for k, v in out.items()}
+
+
 def cell(artifact: str, runtime: str, pairs: dict[str, tuple[np.ndarray, np.ndarray]],
-         threshold: float, labels: tuple[list[str], list[str]] | None = None) -> MatrixCell:
-    """Compare outputs with references over every input set; labels as strings if given."""
+         threshold: float | None, labels: tuple[list[str], list[str]] | None = None,
+         ) -> MatrixCell:
+    """Compare outputs with references over every input set; labels as strings if given.
+
+    The label share counts every input set for a float artifact and the picture sets
+    (``PICTURE_SETS``) for an int8 one."""
     per_input = {name: compare(artifact, ref, got, threshold, runtime)
                  for name, (got, ref) in pairs.items()}
     n = sum(c.n for c in per_input.values())
     diffs = [c.max_abs_diff for c in per_input.values()]
     diff = None if None in diffs else max(diffs, default=0.0)
-    share = sum(c.label_agreement * c.n for c in per_input.values()) / max(n, 1)
+    counted = [c for k, c in per_input.items()
+               if not spec(artifact).quantized or k in PICTURE_SETS]
+    share = sum(c.label_agreement * c.n for c in counted) / max(sum(c.n for c in counted), 1)
     if labels is not None:  # the Java library's own label strings against Python's
         share = float(np.mean(np.asarray(labels[0]) == np.asarray(labels[1])))
     return MatrixCell(max_abs_diff=diff, label_agreement=share, n=n,
                       ok=tolerance.cell_ok(artifact, diff, share, runtime),
-                      inputs={k: {"max_abs_diff": c.max_abs_diff, "n": c.n}
+                      inputs={k: {"max_abs_diff": c.max_abs_diff, "n": c.n,
+                                  "label_agreement": c.label_agreement}
                               for k, c in per_input.items()})
 
 
@@ -80,33 +110,67 @@ def failed_cell(error: str) -> MatrixCell:
     return MatrixCell(max_abs_diff=None, label_agreement=0.0, n=0, ok=False, error=error)
 
 
-def picture_files(split: dict, work: Path) -> list[str]:
-    """The test split as picture files: the real files where they exist, else 8-bit PNGs."""
+def not_applicable_cell(why: str) -> MatrixCell:
+    """A runtime that cannot run this model at all: reported, never counted as a pass."""
+    return MatrixCell(max_abs_diff=None, label_agreement=0.0, n=0, ok=False,
+                      not_applicable=why)
+
+
+def picture_files(split: dict, manifest: Manifest, work: Path,
+                  ) -> tuple[list[str], np.ndarray, np.ndarray] | str:
+    """The test split as picture files, with the inputs Python makes of them and Keras's
+    answers: the real files where they all exist, else (a set with no files, such as the
+    embedded one) 8-bit PNGs written from the inputs, for the one recipe they round-trip
+    through (grey, /255). Otherwise why the cell cannot run."""
     from PIL import Image
 
     sources = [str(s) for s in split["sources"]]
     if sources and all(Path(s).is_file() for s in sources):
-        return sources
+        return sources, split["x"], split[REFERENCE_KEY.format(TEST)]
+    if FILES_REFERENCE not in split:
+        return ("the test pictures are not where the export read them"
+                f" ({sources[0] if sources else 'none'})")
     folder = work / "pictures"
     folder.mkdir(parents=True, exist_ok=True)
     files = []
-    for i, x in enumerate(split["x"]):
+    for i, grey in enumerate(written_pictures(split["x"])):
         path = folder / f"test_{i:04d}.png"
-        Image.fromarray(np.rint(x[..., 0] * 255.0).astype(np.uint8)).save(path)
+        Image.fromarray(grey).save(path)
         files.append(str(path))
-    return files
+    from python.data.pictures import pixels_to_input
+
+    x = np.stack([pixels_to_input(g, manifest.preprocessing) for g in written_pictures(
+        split["x"])])
+    return files, x, split[FILES_REFERENCE]
+
+
+#: The reference file's key for Keras's answers to the written PNGs (``picture_files``).
+FILES_REFERENCE = REFERENCE_KEY.format(FILES)
+
+
+def round_trips_as_png(pre: object) -> bool:
+    """Whether a model input is an 8-bit grey picture / 255 (``written_pictures`` then gives
+    the picture it came from, up to rounding)."""
+    from python.data.preprocessing import DEFAULT_RESCALE
+
+    return (pre.color == "grey" and pre.do_rescale and pre.rescale_factor == DEFAULT_RESCALE
+            and not pre.do_normalize and not pre.do_center_crop)
+
+
+def written_pictures(x: np.ndarray) -> np.ndarray:
+    """8-bit grey pictures [n, h, w] from grey /255 inputs: what ``picture_files`` writes."""
+    return np.rint(np.clip(x[..., 0], 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
 def run_matrix(root: Path, manifest: Manifest, python: bool = True, java: bool = True,
                timeout: float = 300.0) -> tuple[dict[str, MatrixCell], str | None]:
     """All cells: {"<artifact>/<runtime>": cell}, and why Java was skipped (or None)."""
-    from python.runtimes.loaders import load, load_artifact
+    from python.runtimes.loaders import load_artifact
 
     split = dict(np.load(root / manifest.data.test_split_file))
     threshold = manifest.threshold
-    inputs = input_sets(split["x"])
-    keras_model = load("keras", checked_artifact(root, manifest, "keras"))
-    refs = {k: (split["probability"] if k == TEST else keras_model(v)) for k, v in inputs.items()}
+    inputs = input_sets(split["x"], manifest.preprocessing.input_range())
+    refs = {k: split[REFERENCE_KEY.format(k)] for k in inputs}
     cells: dict[str, MatrixCell] = {}
     if python:
         for artifact in ARTIFACTS:
@@ -125,41 +189,65 @@ def run_matrix(root: Path, manifest: Manifest, python: bool = True, java: bool =
 
     skipped = java_unavailable() if java else "not asked for"
     if skipped is None:
-        cells.update(_java_matrix(root, manifest, split, inputs, refs, keras_model, timeout))
+        cells.update(_java_matrix(root, manifest, split, inputs, refs, timeout))
     return cells, skipped
 
 
 def _java_matrix(root: Path, manifest: Manifest, split: dict, inputs: dict, refs: dict,
-                 keras_model: object, timeout: float) -> dict[str, MatrixCell]:
+                 timeout: float) -> dict[str, MatrixCell]:
     from python.data.pictures import load_image
     from python.runtimes.jvm import run_java
 
     cells: dict[str, MatrixCell] = {}
     with tempfile.TemporaryDirectory(prefix="parity-") as tmp:
         work = Path(tmp)
-        files = picture_files(split, work)
-        file_ref = keras_model(np.stack([load_image(f, manifest.input.height) for f in files]))
-        # Labels as Python recorded them at export (the split file), not as the manifest
-        # now says: a manifest whose labels were swapped must fail the Java library's cells.
-        labels = [str(s) for s in split["labels"]]
-        expected = [labels[int(p >= manifest.threshold)] for p in file_ref]
+        found = picture_files(split, manifest, work)
+        files: list[str] = []
+        if isinstance(found, str):
+            file_problem = found
+        else:
+            files, file_x, file_ref = found
+            made = np.stack([load_image(f, manifest.preprocessing) for f in files])
+            file_problem = None if np.array_equal(made, file_x) else (
+                "Python's inputs for the test pictures are not the ones the export recorded"
+                " (the pictures or the preprocessing changed since)")
+            # Labels as Python recorded them at export (the reference file), not as the
+            # manifest now says: a manifest whose labels were swapped must fail these cells.
+            labels = [str(s) for s in split["labels"]]
+            threshold = float(split["threshold"]) if "threshold" in split else None
+            expected = [labels[i] for i in label_indices(file_ref, threshold)]
         for runtime in JAVA_RUNTIMES:
             log.info("parity: %s (JVM worker)", runtime)
             started = time.perf_counter()
+            if runtime == FROM_FILES_RUNTIME and file_problem is not None:
+                cells.update({f"{a}/{runtime}": failed_cell(file_problem)
+                              for a in _java_artifacts(runtime, manifest)})
+                continue
             outcomes = run_java(runtime, root, manifest, inputs, files, work / runtime, timeout)
-            cells.update(_java_cells(runtime, outcomes, refs, file_ref, expected,
-                                     manifest.threshold))
+            cells.update(_java_cells(runtime, outcomes, refs,
+                                     file_ref if files else None,
+                                     expected if files else [], manifest.threshold))
             log.info("parity: %s took %.1f s", runtime, time.perf_counter() - started)
     return cells
 
 
-def _java_cells(runtime: str, outcomes: dict, refs: dict, file_ref: np.ndarray,
-                expected: list[str], threshold: float) -> dict[str, MatrixCell]:
+def _java_artifacts(runtime: str, manifest: Manifest) -> list[str]:
+    from python.artifacts.registry import java_artifacts
+
+    return [a for a in java_artifacts(runtime) if a in manifest.artifacts]
+
+
+def _java_cells(runtime: str, outcomes: dict, refs: dict, file_ref: np.ndarray | None,
+                expected: list[str], threshold: float | None) -> dict[str, MatrixCell]:
     """Group one Java runtime's job outcomes into cells, one per artifact."""
     pairs: dict[str, dict] = {}
     errors: dict[str, str] = {}
+    not_applicable: dict[str, str] = {}
     labels: dict[str, tuple[list[str], list[str]]] = {}
     for (artifact, name), outcome in outcomes.items():
+        if outcome.not_applicable is not None:
+            not_applicable.setdefault(artifact, outcome.not_applicable)
+            continue
         if outcome.error is not None:
             errors.setdefault(artifact, outcome.error)
             continue
@@ -170,9 +258,10 @@ def _java_cells(runtime: str, outcomes: dict, refs: dict, file_ref: np.ndarray,
     cells = {}
     for artifact in {a for a, _ in outcomes}:
         key = f"{artifact}/{runtime}"
-        if artifact in errors:
+        if artifact in not_applicable:
+            cells[key] = not_applicable_cell(not_applicable[artifact])
+        elif artifact in errors:
             cells[key] = failed_cell(errors[artifact])
         else:
             cells[key] = cell(artifact, runtime, pairs[artifact], threshold, labels.get(artifact))
     return dict(sorted(cells.items()))
-

@@ -20,6 +20,7 @@ def parity_table(cells: Mapping[str, ParityCell]) -> str:
     rows = [("artifact/runtime", "max_abs_diff", "label_agreement", "n", "ok")]
     for key, c in cells.items():
         diff = "-" if c.max_abs_diff is None else f"{c.max_abs_diff:.3g}"
-        ok = "yes" if c.ok else f"NO {c.error or ''}".rstrip()[:120]
+        ok = "yes" if c.ok else f"n/a: {c.not_applicable}"[:120] if c.not_applicable \
+            else f"NO {c.error or ''}".rstrip()[:120]
         rows.append((key, diff, f"{c.label_agreement:.4f}", str(c.n), ok))
     return aligned(rows)

@@ -1,9 +1,10 @@
 """python -m python.predict: classify picture files with an exported artifact.
 
-Prints one line per picture, tab-separated: path, label, probability of the
-positive class (six decimals). The Java CLI prints the same format. Pictures are
-prepared and run BATCH at a time, each batch printed before the next is read, so
-memory stays flat however many photos a folder holds.
+Prints one line per picture, tab-separated: path, label, and a probability (six
+decimals): the positive class's for a one-unit (sigmoid) model, the top label's for a
+softmax. ``--top K`` adds the K most probable ``label:probability`` pairs. The Java CLI
+prints the same format. Pictures are prepared and run BATCH at a time, each batch printed
+before the next is read, so memory stays flat however many photos a folder holds.
 """
 
 from __future__ import annotations
@@ -23,23 +24,39 @@ FORMATS = tuple(a.name for a in ARTIFACTS)
 BATCH = 64
 
 
-def format_line(path: str, label: str, probability: float) -> str:
+def format_line(path: str, label: str, probability: float,
+                top: list[tuple[str, float]] | None = None) -> str:
     """The one output line both the Python and the Java CLI print."""
-    return f"{path}\t{label}\t{probability:.6f}"
+    pairs = "".join(f"\t{name}:{p:.6f}" for name, p in top or [])
+    return f"{path}\t{label}\t{probability:.6f}{pairs}"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m python.predict",
         description="Classify pictures with artifacts written by python -m python.export."
-        " Output: path<TAB>label<TAB>probability of the positive class, one line a picture.",
+        " Output, one line a picture: path<TAB>label<TAB>probability (of the positive class"
+        " for a one-unit model, of the label for a softmax), then with --top K the K most"
+        " probable label:probability pairs.",
     )
     p.add_argument("--artifacts", type=Path, default=Path("artifacts"),
                    help="folder written by python -m python.export (default: artifacts)")
     p.add_argument("--format", choices=FORMATS, default="onnx",
                    help="which artifact to run (default: onnx)")
+    p.add_argument("--top", type=_positive, metavar="K",
+                   help="also print the K most probable labels with their probabilities")
     p.add_argument("pictures", nargs="+", metavar="PICTURE", help="picture files")
     return p.parse_args(argv)
+
+
+def _positive(text: str) -> int:
+    try:
+        k = int(text)
+    except ValueError:
+        k = 0
+    if k < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return k
 
 
 @cli_main
@@ -50,11 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     from python.artifacts.manifest import checked_artifact, read_manifest
     from python.artifacts.registry import spec
     from python.data.pictures import load_image
+    from python.model.outputs import shown_probability, top_k
     from python.runtimes.loaders import load_artifact
 
     manifest = read_manifest(args.artifacts)
     path = checked_artifact(args.artifacts, manifest, args.format)
-    size = manifest.input.height
+    pre = manifest.preprocessing
+    k = min(args.top, len(manifest.labels)) if args.top else 0
 
     run = load_artifact(spec(args.format), path)
     failed = 0
@@ -62,14 +81,17 @@ def main(argv: list[str] | None = None) -> int:
         inputs, good = [], []
         for picture in args.pictures[start:start + BATCH]:
             try:
-                inputs.append(load_image(picture, size))
+                inputs.append(load_image(picture, pre))
                 good.append(picture)
             except PictureError as err:
                 print(f"predict: error: {err}", file=sys.stderr)
                 failed += 1
         if inputs:
-            for picture, p in zip(good, run(np.stack(inputs)), strict=True):
-                print(format_line(picture, manifest.label_for(float(p)), float(p)))
+            answers = run(np.stack(inputs))
+            tops = top_k(answers, manifest.labels, k) if k else [None] * len(good)
+            for picture, label, p, top in zip(good, manifest.labels_for(answers),
+                                              shown_probability(answers), tops, strict=True):
+                print(format_line(picture, label, float(p), top))
             sys.stdout.flush()
     return 1 if failed else 0
 

@@ -50,12 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     from python.runtimes.loaders import predict_file
 
     manifest = read_manifest(args.artifacts)
-    size = manifest.input.height
     args.out.mkdir(parents=True, exist_ok=True)
     paths, inputs = [], []
     for picture in _walk(args.pictures):
         try:
-            inputs.append(load_image(picture, size))
+            inputs.append(load_image(picture, manifest.preprocessing))
         except PictureError as err:
             print(f"reference: skipped {err}", file=sys.stderr)
             continue

@@ -31,11 +31,13 @@ DEFAULT_TIMEOUT = 300.0
 
 @dataclass
 class JavaOutcome:
-    """One job's result: probabilities (or None) and the error that stopped it."""
+    """One job's result: probabilities [n, k] (or None) and the error that stopped it, or
+    why the runtime cannot run this model at all (``not_applicable``)."""
 
     probability: np.ndarray | None
     error: str | None
     labels: list[str] | None = None
+    not_applicable: str | None = None
 
 
 def java_unavailable(classpath_file: Path = CLASSPATH_FILE) -> str | None:
@@ -126,10 +128,14 @@ def run_models(
         entry = reported.get(job["out"])
         if entry is None:
             outcomes[key] = JavaOutcome(None, failure or "the worker wrote no result")
+        elif entry.get("not_applicable"):
+            outcomes[key] = JavaOutcome(None, None, not_applicable=entry["not_applicable"])
         elif entry["error"]:
             outcomes[key] = JavaOutcome(None, entry["error"])
         else:
-            outcomes[key] = JavaOutcome(np.load(job["out"]), None, entry.get("labels"))
+            n = len(job["files"]) if "files" in job else len(inputs[job["input"]])
+            outcomes[key] = JavaOutcome(np.load(job["out"]).reshape(n, -1), None,
+                                        entry.get("labels"))
     return outcomes
 
 

@@ -58,11 +58,12 @@ class TensorFlowJava:
         tf = self.tf
         buffers = tf.ndarray.buffer.DataBuffers
         shape = tf.ndarray.Shape.of(*[int(d) for d in x.shape])
-        out = jpype.JArray(jpype.JFloat)(len(x))
         # JPype makes every AutoCloseable a context manager: try-with-resources, in Python
         with tf.types.TFloat32.tensorOf(shape, buffers.of(_floats(x), True, False)) as tensor, \
                 self.fn.call(jpype.JClass("java.util.Map").of(self.input, tensor)) as result:
-            result.get(self.output).get().copyTo(buffers.of(out, False, False))
+            answer = result.get(self.output).get()
+            out = jpype.JArray(jpype.JFloat)(int(answer.shape().size()))
+            answer.copyTo(buffers.of(out, False, False))
         return np.asarray(out, dtype=np.float32)
 
     def close(self) -> None:
@@ -96,6 +97,10 @@ class OnnxRuntimeJava:
         self.session.close()
 
 
+class NotApplicable(Exception):
+    """The Java library refused the model as one it cannot prepare pictures for (yet)."""
+
+
 class JavaLibraryFromFiles:
     """The project's own selfie.classify.Classifier, end to end from picture files."""
 
@@ -105,7 +110,12 @@ class JavaLibraryFromFiles:
         pkg = jpype.JPackage("selfie").classify
         paths = jpype.JClass("java.nio.file.Paths")
         self.paths = paths
-        self.classifier = pkg.Classifier.open(paths.get(artifacts), pkg.ArtifactFormat.of(artifact))
+        try:
+            self.classifier = pkg.Classifier.open(paths.get(artifacts),
+                                                  pkg.ArtifactFormat.of(artifact))
+        except jpype.JClass("selfie.classify.UnsupportedModelException") as err:
+            message = str(err.getMessage())  # without the (staging) folder it names first
+            raise NotApplicable(message.split("manifest.json: ", 1)[-1]) from None
 
     def run(self, files: list[str]) -> tuple[np.ndarray, list[str]]:
         import jpype
@@ -151,6 +161,8 @@ def serve(request: dict) -> dict:
             else:
                 probability = runner.run(np.load(job["npy"]))
             np.save(job["out"], probability)
+        except NotApplicable as why:
+            entry["not_applicable"] = str(why)[:500]
         except Exception as err:  # noqa: BLE001 - reported per job, Java exceptions included
             entry["error"] = f"{type(err).__name__}: {err}".splitlines()[0][:500]
         entry["seconds"] = round(time.perf_counter() - start, 4)

@@ -1,11 +1,11 @@
 """One loader per Python runtime: an artifact file in, pictures to probabilities out.
 
-Every loader returns a ``Predictor``: it takes a float32 batch ``[n, H, W, 1]`` in
-[0, 1] and returns the probability of the positive class as float32 ``[n]``, int8
-artifacts included (their input is quantized and their output turned back into a
-probability here). Export verification, parity, predict, reference and the
-benchmark all load through this module; ``threads`` is the benchmark's setting
-(intra-op threads), None keeps each runtime's default.
+Every loader returns a ``Predictor``: it takes a float32 batch ``[n, H, W, C]`` of model
+inputs and returns the model's probabilities as float32 ``[n, k]`` (k = 1: the positive
+class's; k >= 2: each label's), int8 artifacts included (their input is quantized and
+their output turned back into probabilities here). Export verification, parity,
+predict, reference and the benchmark all load through this module; ``threads`` is the
+benchmark's setting (intra-op threads), None keeps each runtime's default.
 """
 
 from __future__ import annotations
@@ -34,8 +34,14 @@ def keras_probabilities(model: object, x: np.ndarray) -> np.ndarray:
 
 
 def _batched(call: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndarray:
-    parts = [np.asarray(call(x[i:i + BATCH])).reshape(-1) for i in range(0, len(x), BATCH)]
-    return np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, np.float32)
+    parts = [_rows(call(x[i:i + BATCH]), min(BATCH, len(x) - i))
+             for i in range(0, len(x), BATCH)]
+    return np.concatenate(parts) if parts else np.zeros((0, 1), np.float32)
+
+
+def _rows(y: object, n: int) -> np.ndarray:
+    """A runtime's answer for n pictures as float32 [n, k]."""
+    return np.asarray(y, dtype=np.float32).reshape(n, -1)
 
 
 def _import_tensorflow() -> object:
@@ -104,7 +110,7 @@ def _litert(path: Path, threads: int | None) -> Predictor:
 
     def predict(x: np.ndarray) -> np.ndarray:
         if len(x) == 0:
-            return np.zeros(0, np.float32)
+            return np.zeros((0, 1), np.float32)
         it = interpreter(x.shape)
         inp, outp = it.get_input_details()[0], it.get_output_details()[0]
         feed = x.astype(np.float32)
@@ -115,11 +121,11 @@ def _litert(path: Path, threads: int | None) -> Predictor:
         it.set_tensor(inp["index"], feed)
         with native_stderr_silenced():
             it.invoke()
-        y = it.get_tensor(outp["index"]).reshape(-1)
-        if outp["dtype"] != np.float32:  # and turn the int8 output back into a probability
+        y = it.get_tensor(outp["index"])
+        if outp["dtype"] != np.float32:  # and turn the int8 output back into probabilities
             scale, zero = outp["quantization"]
             y = (y.astype(np.float32) - zero) * scale
-        return y.astype(np.float32)
+        return _rows(y, len(x))
 
     return predict
 
@@ -142,8 +148,8 @@ def _onnxruntime(path: Path, threads: int | None) -> Predictor:
 
     def predict(x: np.ndarray) -> np.ndarray:
         if len(x) == 0:
-            return np.zeros(0, np.float32)
-        return session.run(None, {name: x.astype(np.float32)})[0].reshape(-1).astype(np.float32)
+            return np.zeros((0, 1), np.float32)
+        return _rows(session.run(None, {name: x.astype(np.float32)})[0], len(x))
 
     return predict
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from python.data.datasets import Dataset
 from python.data.pictures import DEFAULT_IMAGE_SIZE
+from python.data.preprocessing import COLORS
 from python.training.networks import ARCHITECTURES, TRAINING_DEFAULTS
 
 log = logging.getLogger(__name__)
@@ -39,10 +40,16 @@ class TrainingConfig:
     #: The exported model averages its probability for the picture and for its mirror image
     #: (in the graph, so every runtime and language does it): a mirrored selfie is a selfie.
     mirror_average: bool = False
+    color: str = "grey"  # the pictures the model takes: grey (one channel) or rgb
+
+    @property
+    def channels(self) -> int:
+        return {v: k for k, v in COLORS.items()}[self.color]
 
     def __post_init__(self) -> None:
         for name, allowed in (("architecture", ARCHITECTURES), ("augment", AUGMENTATIONS),
-                              ("schedule", SCHEDULES), ("class_weight", CLASS_WEIGHTS)):
+                              ("schedule", SCHEDULES), ("class_weight", CLASS_WEIGHTS),
+                              ("color", tuple(COLORS.values()))):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)},"
                                  f" not {getattr(self, name)!r}")
@@ -116,10 +123,11 @@ def training_device() -> str:
     return "CPU"
 
 
-def balanced_class_weight(y: np.ndarray) -> dict[int, float]:
-    """Weights that make both classes count equally: n / (2 * n_class)."""
-    counts = np.bincount(y.astype(np.int64), minlength=2)
-    return {c: float(len(y) / (2.0 * counts[c])) for c in range(2)}
+def balanced_class_weight(y: np.ndarray, classes: int = 2) -> dict[int, float]:
+    """Weights that make every class count equally: n / (classes * n_class)."""
+    counts = np.bincount(y.astype(np.int64), minlength=classes)
+    return {c: float(len(y) / (classes * counts[c])) if counts[c] else 0.0
+            for c in range(classes)}
 
 
 def augment(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -142,16 +150,17 @@ def train(data: Dataset, config: TrainingConfig,
         import keras
         import tensorflow as tf
 
-    from python.training.networks import build_model, random_augmentation
+    from python.training.networks import build_model, loss_for, random_augmentation
 
     epochs, batch_size, seed = config.epochs, config.batch_size, config.seed
     learning_rate, augmentation = config.learning_rate, config.augment
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
     device = training_device()
-    size = int(data.train.x.shape[1])
+    size, channels, classes = int(data.train.x.shape[1]), int(data.train.x.shape[3]), \
+        len(data.labels)
     model = build_model(size, learning_rate, config.architecture, config.width, config.head,
-                        config.dropout)
+                        config.dropout, channels, classes)
     x, y = data.train.x, data.train.y
     if augmentation == "mirror":
         x, y = augment(x, y)
@@ -159,24 +168,27 @@ def train(data: Dataset, config: TrainingConfig,
         steps = epochs * int(np.ceil(len(x) / batch_size))
         rate = keras.optimizers.schedules.CosineDecay(learning_rate, steps)
         model.compile(optimizer=keras.optimizers.Adam(rate),
-                      loss="binary_crossentropy", metrics=["accuracy"])
-    inputs: dict[str, object] = {"x": x, "y": y.astype(np.float32), "batch_size": batch_size,
+                      loss=loss_for(classes), metrics=["accuracy"])
+    targets = y.astype(np.float32) if classes == 2 else y.astype(np.int64)
+    inputs: dict[str, object] = {"x": x, "y": targets, "batch_size": batch_size,
                                  "shuffle": True}
     if augmentation == "random":
-        distort = random_augmentation(size)
-        pipeline = (tf.data.Dataset.from_tensor_slices((x, y.astype(np.float32)))
+        distort = random_augmentation((size, size, channels))
+        pipeline = (tf.data.Dataset.from_tensor_slices((x, targets))
                     .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
                     .batch(batch_size)
                     .map(lambda a, b: (distort(a, training=True), b))
                     .prefetch(2))
         inputs = {"x": pipeline, "shuffle": False}  # the pipeline shuffles
-    weights = balanced_class_weight(y) if config.class_weight == "balanced" else {0: 1.0, 1: 1.0}
+    weights = balanced_class_weight(y, classes) if config.class_weight == "balanced" \
+        else dict.fromkeys(range(classes), 1.0)
     best = _BestEpoch(model)
     log.info("training on %s: %d pictures, %d epochs, batch %d", device, len(x), epochs,
              batch_size)
     start = time.perf_counter()
     fit = model.fit(
-        **inputs, epochs=epochs, validation_data=(data.val.x, data.val.y.astype(np.float32)),
+        **inputs, epochs=epochs,
+        validation_data=(data.val.x, data.val.y.astype(targets.dtype)),
         class_weight=weights, callbacks=[best, _Progress(epochs), *callbacks],
         verbose=0,
     )

@@ -25,35 +25,52 @@ TRAINING_DEFAULTS = {
 
 
 def build_model(size: int, learning_rate: float = 1e-3, architecture: str = "seed",
-                width: int = 16, head: int = 256, dropout: float = 0.3) -> keras.Model:
-    """A compiled model of the named architecture for size x size grey pictures.
+                width: int = 16, head: int = 256, dropout: float = 0.3, channels: int = 1,
+                classes: int = 2) -> keras.Model:
+    """A compiled model of the named architecture for size x size pictures of ``channels``
+    channels and ``classes`` labels: one sigmoid unit for two, a softmax for more.
 
     ``width``, ``head`` and ``dropout`` shape compact and fast; the seed network is the
     talk's, exactly.
     """
     import keras
 
+    shape = (size, size, channels)
     if architecture == "seed":
-        model = seed_network(size)
+        model = seed_network(shape, classes)
     elif architecture == "compact":
-        model = compact_network(size, width, dropout)
+        model = compact_network(shape, classes, width, dropout)
     elif architecture == "fast":
-        model = fast_network(size, width, head, dropout)
+        model = fast_network(shape, classes, width, head, dropout)
     else:
         raise ValueError(f"unknown architecture {architecture!r}; known: {ARCHITECTURES}")
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),  # replaced when trained with a schedule
-        loss="binary_crossentropy",
+        loss=loss_for(classes),
         metrics=["accuracy"],
     )
     return model
 
 
-def seed_network(size: int) -> keras.Model:
+def loss_for(classes: int) -> str:
+    """Binary cross-entropy on one sigmoid unit; sparse categorical on a softmax."""
+    return "binary_crossentropy" if classes == 2 else "sparse_categorical_crossentropy"
+
+
+def _answer(x: object, classes: int) -> object:
+    """The last layer: one sigmoid unit (the positive class) for two classes, else softmax."""
+    import keras
+
+    if classes == 2:
+        return keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
+    return keras.layers.Dense(classes, activation="softmax", name="probabilities")(x)
+
+
+def seed_network(shape: tuple[int, int, int], classes: int = 2) -> keras.Model:
     """The seed's 4-layer CNN: two Conv2D blocks, Dense 256, a sigmoid probability."""
     import keras
 
-    inputs = keras.Input(shape=(size, size, 1), name=INPUT_NAME, dtype="float32")
+    inputs = keras.Input(shape=shape, name=INPUT_NAME, dtype="float32")
     x = keras.layers.Conv2D(64, 2, padding="same", activation="relu")(inputs)
     x = keras.layers.MaxPooling2D(2)(x)
     x = keras.layers.Dropout(0.3)(x)
@@ -63,11 +80,11 @@ def seed_network(size: int) -> keras.Model:
     x = keras.layers.Flatten()(x)
     x = keras.layers.Dense(256, activation="relu")(x)
     x = keras.layers.Dropout(0.5)(x)
-    outputs = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
-    return keras.Model(inputs, outputs, name="selfie_seed")
+    return keras.Model(inputs, _answer(x, classes), name="selfie_seed")
 
 
-def compact_network(size: int, width: int = 16, dropout: float = 0.3) -> keras.Model:
+def compact_network(shape: tuple[int, int, int], classes: int = 2, width: int = 16,
+                    dropout: float = 0.3) -> keras.Model:
     """Three double-3x3-conv blocks with batch norm and global average pooling.
 
     Twelve times fewer weights than the seed network (72k against 828k), and more
@@ -77,7 +94,7 @@ def compact_network(size: int, width: int = 16, dropout: float = 0.3) -> keras.M
     """
     import keras
 
-    inputs = keras.Input(shape=(size, size, 1), name=INPUT_NAME, dtype="float32")
+    inputs = keras.Input(shape=shape, name=INPUT_NAME, dtype="float32")
     x = inputs
     for filters in (width, 2 * width, 4 * width):
         for _ in range(2):
@@ -87,12 +104,11 @@ def compact_network(size: int, width: int = 16, dropout: float = 0.3) -> keras.M
         x = keras.layers.MaxPooling2D(2)(x)
     x = keras.layers.GlobalAveragePooling2D()(x)
     x = keras.layers.Dropout(dropout)(x)
-    outputs = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
-    return keras.Model(inputs, outputs, name="selfie_compact")
+    return keras.Model(inputs, _answer(x, classes), name="selfie_compact")
 
 
-def fast_network(size: int, width: int = 16, head: int = 256,
-                 dropout: float = 0.3) -> keras.Model:
+def fast_network(shape: tuple[int, int, int], classes: int = 2, width: int = 16,
+                 head: int = 256, dropout: float = 0.3) -> keras.Model:
     """Three stride-2 3x3 convolutions with batch norm, global average pooling, Dense 256.
 
     Built for serving latency: about 1 M multiply-adds, so one picture takes about
@@ -103,7 +119,7 @@ def fast_network(size: int, width: int = 16, head: int = 256,
     """
     import keras
 
-    inputs = keras.Input(shape=(size, size, 1), name=INPUT_NAME, dtype="float32")
+    inputs = keras.Input(shape=shape, name=INPUT_NAME, dtype="float32")
     x = inputs
     for filters in (width, 2 * width, 4 * width):
         x = keras.layers.Conv2D(filters, 3, strides=2, padding="same", use_bias=False)(x)
@@ -112,8 +128,7 @@ def fast_network(size: int, width: int = 16, head: int = 256,
     x = keras.layers.GlobalAveragePooling2D()(x)
     x = keras.layers.Dense(head, activation="relu")(x)
     x = keras.layers.Dropout(dropout)(x)
-    outputs = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
-    return keras.Model(inputs, outputs, name="selfie_fast")
+    return keras.Model(inputs, _answer(x, classes), name="selfie_fast")
 
 
 def mirror_averaged(model: keras.Model) -> keras.Model:
@@ -155,6 +170,8 @@ def custom_layers() -> dict[str, type]:
     class HalvesMean(keras.layers.Layer):
         """[2 * batch, k] answers to the mean of the first and second halves: [batch, k]."""
 
+        keeps_probabilities = True  # a mean of probabilities is one: python.model.inspect
+
         def call(self, p):
             return keras.ops.mean(keras.ops.reshape(p, (2, -1, p.shape[-1])), axis=0)
 
@@ -164,12 +181,12 @@ def custom_layers() -> dict[str, type]:
     return {"WithMirror": WithMirror, "HalvesMean": HalvesMean}
 
 
-def random_augmentation(size: int) -> keras.Sequential:
+def random_augmentation(shape: tuple[int, int, int]) -> keras.Sequential:
     """Training-only distortions: mirror, shift up to 8%, zoom up to 10%."""
     import keras
 
     return keras.Sequential([
-        keras.Input(shape=(size, size, 1)),
+        keras.Input(shape=shape),
         keras.layers.RandomFlip("horizontal"),
         keras.layers.RandomTranslation(0.08, 0.08, fill_mode="nearest"),
         keras.layers.RandomZoom(0.1, fill_mode="nearest"),

@@ -23,8 +23,10 @@ TRIALS = "trials.csv"
 
 def load_data(data: Path | None, size: int = 40) -> Dataset:
     from python.data.datasets import load_embedded, load_folder
+    from python.data.preprocessing import default
 
-    return load_embedded(size) if data is None else load_folder(data, size)
+    pre = default(1, size, size)
+    return load_embedded(pre) if data is None else load_folder(data, pre)
 
 
 def open_study(storage: str | None, name: str, out: Path) -> object:

@@ -23,18 +23,22 @@ import java.util.Map;
  * @param channels input channels (1: grey)
  * @param labels [negative, positive]
  * @param threshold the positive label is chosen when probability &gt;= threshold
- * @param preprocessingVersion the preprocessing spec version (1 or 2: 2 reduces large pictures)
+ * @param preprocessingVersion the preprocessing spec version (1 or 2: 2 reduces large pictures;
+ *                             3: the same steps, described by structured fields)
  * @param maxPixels pictures with more pixels are refused (preprocessing.max_pixels)
+ * @param rescaleFactor version 3's preprocessing.rescale_factor, 0 when do_rescale is false
+ *                      (versions 1 and 2 divide by 255)
  * @param signature how the models are called (manifest "signature")
  * @param artifacts name to artifact, in the manifest's order
  */
 public record Manifest(Path folder, int height, int width, int channels, List<String> labels,
-                       double threshold, int preprocessingVersion, long maxPixels, Signature signature, Map<String, Artifact> artifacts) {
+                       double threshold, int preprocessingVersion, long maxPixels, double rescaleFactor,
+                       Signature signature, Map<String, Artifact> artifacts) {
     /**
      * The newest preprocessing spec version this code implements (manifest
-     * preprocessing.version); it implements version 1 too, for artifacts exported before.
+     * preprocessing.version); it implements versions 1 and 2 too, for artifacts exported before.
      */
-    public static final int PREPROCESSING_VERSION = 2;
+    public static final int PREPROCESSING_VERSION = 3;
     public static final String FILE_NAME = "manifest.json";
     /** preprocessing.max_pixels when the manifest has none (Pillow's default limit). */
     public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
@@ -101,9 +105,12 @@ public record Manifest(Path folder, int height, int width, int channels, List<St
         if (dtype != null && !"float32".equals(dtype.asText())) {
             throw new ArtifactException(file + ": input dtype " + dtype.asText() + " is not supported (float32 only)");
         }
-        if (height < 1 || width < 1 || channels != 1) {
-            throw new ArtifactException(file + ": input " + height + "x" + width + "x" + channels
-                    + " is not supported (one grey channel expected)");
+        if (height < 1 || width < 1) {
+            throw new ArtifactException(file + ": input " + height + "x" + width + " is not a size");
+        }
+        if (channels != 1) {
+            throw new UnsupportedModelException(file + ": input.channels " + channels
+                    + " is not supported by this selfie-classify (one grey channel only)");
         }
         JsonNode pre = object(json, "preprocessing", file);
         int version = integer(pre, "version", file);
@@ -114,6 +121,13 @@ public record Manifest(Path folder, int height, int width, int channels, List<St
         }
         JsonNode mp = pre.get("max_pixels");
         long maxPixels = mp != null && mp.isNumber() ? mp.asLong() : DEFAULT_MAX_PIXELS;
+        double rescaleFactor = version >= 3 ? supportedRecipe(pre, height, width, file) : 0;
+        JsonNode output = json.get("output");
+        JsonNode classes = output == null ? null : output.get("classes");
+        if (classes != null && classes.asInt() != 1) {
+            throw new UnsupportedModelException(file + ": output.classes " + classes.asInt()
+                    + " is not supported by this selfie-classify (one sigmoid unit only)");
+        }
         JsonNode labelsJson = json.get("labels");
         if (labelsJson == null || !labelsJson.isArray() || labelsJson.size() != 2) {
             throw new ArtifactException(file + ": labels must be a list of two names");
@@ -141,7 +155,43 @@ public record Manifest(Path folder, int height, int width, int channels, List<St
                     a.path("format").asText(), text(a, "sha256", file)));
         }
         return new Manifest(folder, height, width, channels, labels, t.doubleValue(), version, maxPixels,
-                signature, artifacts);
+                rescaleFactor, signature, artifacts);
+    }
+
+    /**
+     * Checks that preprocessing version 3's fields ask only for what {@link Preprocessor}
+     * implements (grey, a resize to the input size with the bilinear filter, no crop, no
+     * normalisation) and returns the rescale factor (0: none).
+     */
+    private static double supportedRecipe(JsonNode pre, int height, int width, Path file) {
+        require(pre, "color", "grey", "grey pictures", file);
+        require(pre, "do_resize", "true", "a resize", file);
+        require(pre, "resample", "2", "the bilinear filter (2)", file);
+        require(pre, "do_center_crop", "false", "no centre crop", file);
+        require(pre, "do_normalize", "false", "no normalisation", file);
+        JsonNode size = pre.get("size");
+        if (size == null || size.path("height").asInt() != height || size.path("width").asInt() != width
+                || !size.path("shortest_edge").isNull() && !size.path("shortest_edge").isMissingNode()) {
+            throw new UnsupportedModelException(file + ": preprocessing.size " + size
+                    + " is not supported by this selfie-classify (a resize to the input's "
+                    + height + " x " + width + " only)");
+        }
+        if (!pre.path("do_rescale").asBoolean(false)) {
+            return 0;
+        }
+        JsonNode factor = pre.get("rescale_factor");
+        if (factor == null || !factor.isNumber() || !(factor.doubleValue() > 0)) {
+            throw new ArtifactException(file + ": preprocessing.rescale_factor missing or not a positive number");
+        }
+        return factor.doubleValue();
+    }
+
+    private static void require(JsonNode pre, String key, String value, String supported, Path file) {
+        JsonNode v = pre.get(key);
+        if (v == null || !value.equals(v.asText())) {
+            throw new UnsupportedModelException(file + ": preprocessing." + key + " " + v
+                    + " is not supported by this selfie-classify (" + supported + " only)");
+        }
     }
 
     /**

@@ -19,30 +19,51 @@ public final class Preprocessor {
     private final int width;
     private final long maxPixels;
     private final boolean reduces;
+    /** Version 3's rescale factor (0: no rescaling); NaN for versions 1 and 2, which divide by 255. */
+    private final double rescaleFactor;
 
-    /** The newest preprocessing ({@link Manifest#PREPROCESSING_VERSION}). */
+    /** The newest preprocessing ({@link Manifest#PREPROCESSING_VERSION}), rescaled by 1/255. */
     public Preprocessor(int height, int width, long maxPixels) {
-        this(height, width, maxPixels, Manifest.PREPROCESSING_VERSION);
+        this(height, width, maxPixels, Manifest.PREPROCESSING_VERSION, 1 / 255.0);
     }
 
-    /** The given preprocessing version: 1 (no reduction of large pictures) or 2. */
+    /** The given preprocessing version, 1 (no reduction of large pictures) or 2, dividing by 255. */
     public Preprocessor(int height, int width, long maxPixels, int version) {
+        this(height, width, maxPixels, version, Double.NaN);
+    }
+
+    /**
+     * The given preprocessing version and, for version 3, its rescale factor.
+     *
+     * @param height the model input's height
+     * @param width the model input's width
+     * @param maxPixels pictures with more pixels are refused
+     * @param version 1 (no reduction of large pictures), 2 or 3
+     * @param rescaleFactor version 3: each value becomes (float) (value * rescaleFactor), 0 for no
+     *                      rescaling; ignored by versions 1 and 2, which divide by 255
+     * @throws IllegalArgumentException for a size, version or factor that is not one
+     */
+    public Preprocessor(int height, int width, long maxPixels, int version, double rescaleFactor) {
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException("size " + height + "x" + width + " must be positive");
         }
         if (version < 1 || version > Manifest.PREPROCESSING_VERSION) {
             throw new IllegalArgumentException("preprocessing version " + version + " is not implemented");
         }
+        if (version >= 3 && !(rescaleFactor >= 0)) {
+            throw new IllegalArgumentException("rescale factor " + rescaleFactor + " is not one");
+        }
         this.height = height;
         this.width = width;
         this.maxPixels = maxPixels;
         this.reduces = version >= 2;
+        this.rescaleFactor = version >= 3 ? rescaleFactor : Double.NaN;
     }
 
     /** The preprocessing that manifest describes. */
     public static Preprocessor of(Manifest manifest) {
         return new Preprocessor(manifest.height(), manifest.width(), manifest.maxPixels(),
-                manifest.preprocessingVersion());
+                manifest.preprocessingVersion(), manifest.rescaleFactor());
     }
 
     public int height() {
@@ -79,13 +100,17 @@ public final class Preprocessor {
 
     /** Shorter side from which a JPEG is decoded at 1/8 scale (0: never). */
     private int dcMinSide() {
-        // Python's size is the input height (its inputs are square).
-        return reduces ? JpegDc.SCALE * REDUCE_TO * height : 0;
+        return reduces ? JpegDc.SCALE * REDUCE_TO * reduceSide() : 0;
     }
 
     /** The box step's divisor of the shorter side (0: version 1, no box step). */
     private int boxSide() {
-        return reduces ? REDUCE_TO * height : 0;
+        return reduces ? REDUCE_TO * reduceSide() : 0;
+    }
+
+    /** The manifest's reduce_side: the larger side of the input (its height when square). */
+    private int reduceSide() {
+        return Math.max(height, width);
     }
 
     /**
@@ -100,7 +125,7 @@ public final class Preprocessor {
     }
 
     float[] toInput(GreyImage grey) {
-        int factor = reduces ? Math.min(grey.width, grey.height) / (REDUCE_TO * height) : 1;
+        int factor = reduces ? Math.min(grey.width, grey.height) / (REDUCE_TO * reduceSide()) : 1;
         float[] f;
         int w = grey.width;
         int h = grey.height;
@@ -119,8 +144,14 @@ public final class Preprocessor {
         if (w != width || h != height) {
             f = Resize.bilinear(f, w, h, width, height);
         }
-        for (int i = 0; i < f.length; i++) {
-            f[i] = f[i] / 255f;
+        if (Double.isNaN(rescaleFactor)) { // versions 1 and 2
+            for (int i = 0; i < f.length; i++) {
+                f[i] = f[i] / 255f;
+            }
+        } else if (rescaleFactor != 0) { // Hugging Face's rescale: upcast, multiply, downcast
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) (f[i] * rescaleFactor);
+            }
         }
         return f;
     }

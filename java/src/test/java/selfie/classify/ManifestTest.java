@@ -71,14 +71,53 @@ public class ManifestTest {
         assertRefused(folder, file.toString(), "threshold");
         Files.writeString(file, good.replace("\"height\": 8", "\"height\": 8.5"));
         assertRefused(folder, "'height'", "whole number");
-        Files.writeString(file, good.replace("\"version\": 1", "\"version\": 3"));
-        assertRefused(folder, "preprocessing version 3");
+        Files.writeString(file, good.replace("\"version\": 1", "\"version\": 4"));
+        assertRefused(folder, "preprocessing version 4");
         Files.writeString(file, good.replace("model.onnx", "model_renamed.onnx"));
         assertRefused(folder, "model_renamed.onnx", "missing");
         Files.writeString(file, "{not json");
         assertRefused(folder, file.toString(), "not a valid manifest");
         Files.delete(file);
         assertRefused(folder, file.toString(), "no manifest");
+    }
+
+    /** Version 3's structured recipe: read when this library implements it, else refused by field. */
+    @Test
+    public void versionThreeRecipesAreReadOrRefusedNamingTheField() throws IOException {
+        Path folder = TinyArtifacts.write(temp.newFolder("a").toPath());
+        Path file = folder.resolve(Manifest.FILE_NAME);
+        String v3 = Files.readString(file).replace("\"preprocessing\": {\"version\": 1,", """
+                "output": {"classes": 1, "activation": "sigmoid"},
+                "preprocessing": {"version": 3, "color": "grey", "do_resize": true,
+                  "size": {"height": 8, "width": 8, "shortest_edge": null}, "resample": 2,
+                  "do_center_crop": false, "crop_size": null, "do_rescale": true,
+                  "rescale_factor": 0.5, "do_normalize": false, "image_mean": [], "image_std": [],""");
+        Files.writeString(file, v3);
+        Manifest m = Manifest.read(folder);
+        assertEquals(3, m.preprocessingVersion());
+        assertEquals(0.5, m.rescaleFactor(), 0);
+        String[][] refused = {
+            {"\"color\": \"grey\"", "\"color\": \"rgb\"", "preprocessing.color"},
+            {"\"resample\": 2", "\"resample\": 3", "preprocessing.resample"},
+            {"\"do_normalize\": false", "\"do_normalize\": true", "preprocessing.do_normalize"},
+            {"\"do_center_crop\": false", "\"do_center_crop\": true", "preprocessing.do_center_crop"},
+            {"\"height\": 8, \"width\": 8, \"shortest_edge\": null", "\"shortest_edge\": 8",
+                "preprocessing.size"},
+            {"\"classes\": 1", "\"classes\": 5", "output.classes"},
+            {"\"channels\": 1", "\"channels\": 3", "input.channels"},
+        };
+        for (String[] r : refused) {
+            Files.writeString(file, v3.replace(r[0], r[1]));
+            try {
+                Manifest.read(folder);
+                fail("accepted " + r[1]);
+            } catch (UnsupportedModelException e) {
+                assertTrue(e.getMessage(), e.getMessage().contains(r[2]) && e.getMessage().contains("not supported"));
+                assertTrue(e.getMessage(), e.getMessage().startsWith(file.toString()));
+            }
+        }
+        Files.writeString(file, v3.replace("\"do_rescale\": true", "\"do_rescale\": false"));
+        assertEquals(0, Manifest.read(folder).rescaleFactor(), 0);
     }
 
     /** An altered manifest may not point outside its folder, even at a file whose digest it knows. */

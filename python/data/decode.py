@@ -1,0 +1,120 @@
+"""Picture files to upright 8-bit grey or RGB pixels: the manifest's ``rules.decoder``,
+``rules.jpeg_dc`` and ``rules.orientation``.
+
+Pillow opens and decodes every file. With a recipe that resizes, a large JPEG is decoded at
+1/8 scale (libjpeg's scaled decoding, Pillow's ``draft``): decoding 12 megapixels only to
+average them away is most of a photo's cost; a large plain PNG is decoded by libspng, the
+faster of two lossless decoders (``python.data.png``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFile, ImageOps, PngImagePlugin, UnidentifiedImageError
+
+from python.data import png
+from python.data.colour import CONVERSIONS
+from python.data.preprocessing import JPEG_DC_SCALE, MAX_PIXELS, REDUCE_TO, Preprocessing
+from python.errors import PictureError
+
+# Real-world PNGs (Wikimedia Commons exports among them) carry XMP/text chunks
+# larger than Pillow's 1 MB default; raise the limit rather than fail on them.
+PngImagePlugin.MAX_TEXT_CHUNK = max(PngImagePlugin.MAX_TEXT_CHUNK, 64 * 1024 * 1024)
+PngImagePlugin.MAX_TEXT_MEMORY = max(PngImagePlugin.MAX_TEXT_MEMORY, 256 * 1024 * 1024)
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+#: EXIF orientations that swap width and height (transpose, rotate 90 or 270).
+SWAPPING_ORIENTATIONS = (5, 6, 7, 8)
+
+
+def open_picture(path: Path, max_pixels: int = MAX_PIXELS) -> Image.Image:
+    """Pillow's lazy open, every failure one PictureError naming the file."""
+    try:
+        im = Image.open(path)
+    except FileNotFoundError:
+        raise PictureError(path, "no such file") from None
+    except IsADirectoryError:
+        raise PictureError(path, "is a folder, not a picture") from None
+    except UnidentifiedImageError:
+        size = path.stat().st_size if path.exists() else 0
+        reason = "empty file" if size == 0 else "not a picture Pillow can read"
+        raise PictureError(path, reason) from None
+    except Image.DecompressionBombError:
+        raise PictureError(path, "decompression bomb: too many pixels") from None
+    except Exception as err:  # a damaged file may raise anything; one line, no traceback
+        raise PictureError(path, f"unreadable picture ({err})") from None
+    if im.width * im.height > max_pixels:
+        im.close()
+        raise PictureError(
+            path, f"decompression bomb: {im.width}x{im.height} exceeds {max_pixels} pixels")
+    return im
+
+
+def _ycbcr(im: Image.Image) -> bool:
+    """Whether libjpeg takes a three-component JPEG as YCbCr (the manifest's rule)."""
+    layers = getattr(im, "layer", [])
+    apps = getattr(im, "applist", [])
+    if any(m == "APP0" and len(d) >= 14 and d[:5] == b"JFIF\0" for m, d in apps):
+        return True
+    adobe = [d[11] for m, d in apps if m == "APP14" and len(d) >= 12 and d[:5] == b"Adobe"]
+    if adobe:
+        return adobe[-1] != 0
+    return [c for c, _, _, _ in layers] != [82, 71, 66]
+
+
+def jpeg_dc_mode(im: Image.Image, side: int, color: str) -> str | None:
+    """The mode to decode this JPEG in at 1/8 scale (the manifest's jpeg_dc rule), or None."""
+    if im.format != "JPEG" or getattr(im, "bits", 8) != 8 or not side:
+        return None
+    if min(im.size) < JPEG_DC_SCALE * REDUCE_TO * side:
+        return None
+    layers = getattr(im, "layer", [])
+    if im.mode == "L":
+        return "L" if len(layers) == 1 else None
+    if im.mode != "RGB" or len(layers) != 3 or not _ycbcr(im):
+        return None
+    factors = [(h, v) for _, h, v, _ in layers]
+    if color == "grey":  # the luma only: Y at the largest sampling factors
+        largest = (max(h for h, _ in factors), max(v for _, v in factors))
+        return "L" if factors[0] == largest else None
+    if len(set(factors)) == 1 or factors == [(2, 2), (1, 1), (1, 1)]:  # 4:4:4 or 4:2:0
+        return "RGB"
+    return None
+
+
+def decode_pixels(path: str | Path, pre: Preprocessing | None = None,
+                  ) -> tuple[np.ndarray, tuple[int, int]]:
+    """Decode a picture file: upright uint8 pixels (grey [h, w], or RGB [h, w, 3] when the
+    recipe is RGB) and the full upright (width, height) they stand for.
+
+    Without a recipe the picture is decoded whole in grey. With one, a large JPEG comes at
+    1/8 scale and a large plain PNG through libspng: the same rules the manifest states.
+    """
+    path = Path(path)
+    color = pre.color if pre is not None else "grey"
+    side = pre.reduce_side() if pre is not None else 0
+    im = open_picture(path, pre.max_pixels if pre is not None else MAX_PIXELS)
+    try:
+        with im:
+            if side and im.format == "PNG" and min(im.size) >= 2 * REDUCE_TO * side:
+                pixels = png.decode(path, color)  # a plain PNG holds no EXIF: upright
+                if pixels is not None:
+                    return pixels, im.size
+            stored, full = im.size, None
+            mode = jpeg_dc_mode(im, side, color)
+            if mode is not None:  # a JPEG's EXIF is read at open, before decoding
+                turned = im.getexif().get(0x0112, 1) in SWAPPING_ORIENTATIONS
+                full = stored[::-1] if turned else stored
+                im.draft(mode, (im.width // JPEG_DC_SCALE, im.height // JPEG_DC_SCALE))
+            im.load()
+            ImageOps.exif_transpose(im, in_place=True)  # no copy of an upright picture
+            return CONVERSIONS[color](im), tuple(full or im.size)
+    except PictureError:
+        raise
+    except Image.DecompressionBombError:
+        raise PictureError(path, "decompression bomb: too many pixels") from None
+    except Exception as err:  # struct.error, IndexError... from a damaged chunk
+        text = str(err)
+        reason = "truncated picture" if "truncated" in text else f"unreadable picture ({text})"
+        raise PictureError(path, reason) from None

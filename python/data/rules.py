@@ -1,0 +1,155 @@
+"""Every preprocessing step spelled out in words: the manifest's ``preprocessing.rules``.
+
+Programs read the structured fields of ``python.data.preprocessing.Preprocessing``; this is
+the documentation another runtime is written from (the Java library was), so each rule is
+stated as this toolkit's own, with the integer and float arithmetic written out, not as
+"what library X happens to do". Where a rule follows libjpeg-turbo or Pillow, it names the
+routine it follows, so the rule can be checked against that routine's source.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from python.data.preprocessing import Preprocessing
+
+YCC_TO_RGB = (
+    "R = Y + ((91881 * (Cr - 128) + 32768) >> 16), G = Y + ((-22554 * (Cb - 128) - 46802 *"
+    " (Cr - 128) + 32768) >> 16), B = Y + ((116130 * (Cb - 128) + 32768) >> 16), each"
+    " clipped to 0..255 (arithmetic shifts; libjpeg's ycc_rgb_convert tables, jdcolor.c)")
+
+
+def rules(pre: Preprocessing) -> dict[str, Any]:
+    """The rules for one recipe, with its thresholds filled in."""
+    side = pre.reduce_side()
+    dc_side = pre.jpeg_dc_scale * pre.reduce_to * side
+    out: dict[str, Any] = {
+        "decoder": (
+            "the first frame of a file; PNG, GIF, BMP, TIFF, WebP and PPM are lossless or"
+            " palette formats: the file's own pixels. JPEG (baseline or progressive) is"
+            " decompressed as libjpeg-turbo does by default (jpeg_idct_islow, 'fancy'"
+            " triangle upsampling of subsampled chroma, then " + YCC_TO_RGB + "); Adobe"
+            " inverted CMYK is un-inverted. A file whose data ends before its end (a JPEG"
+            " before EOI, a PNG before IEND's data) is refused as truncated; a PNG chunk"
+            " whose CRC is wrong before the image data is refused; the image data's own CRC is"
+            " not checked"
+        ),
+        "orientation": (
+            "the EXIF Orientation tag (0x0112), values 2 to 8, applied to the decoded picture"
+            " (for jpeg_dc, the 1/8 one) by its flip and rotation"
+        ),
+        "max_pixels": f"pictures of more than {pre.max_pixels} pixels are refused",
+        "alpha": (
+            "composited over white before anything else, per channel: V = (V * A + 255 *"
+            " (255 - A) + 127) // 255; a PNG tRNS colour key counts as alpha 0 where it"
+            " matches, 255 elsewhere"
+        ),
+        "box": (
+            f"after colour and orientation, f = min(w, h) // ({pre.reduce_to} * {side}) for a"
+            " w x h picture (reduce_side: the larger side of a fixed size, or shortest_edge);"
+            " when f >= 2 the picture is cropped to (w // f) * f by (h // f) * f pixels"
+            " starting at ((w % f) // 2, (h % f) // 2) and each f x f block of each channel"
+            " becomes float32(sum of its 8-bit values, an integer) / float32(f * f);"
+            " otherwise the 8-bit values as float32. The resize target is computed from the"
+            " picture's full upright size, before the box step or 1/8 decoding"
+        ) if side else "none: the picture is not resized",
+        "resize": _resize(pre),
+        "center_crop": (
+            "of the resized float picture, crop_size.height x crop_size.width pixels starting"
+            " at row (H - crop_height) // 2 and column (W - crop_width) // 2"
+        ) if pre.do_center_crop else "none",
+        "rescale": (
+            "float32(float64(v) * rescale_factor), v the float32 value (Hugging Face's"
+            " rescale: upcast, multiply, downcast)"
+        ) if pre.do_rescale else "none: the values stay 0..255",
+        "normalize": (
+            "float32 arithmetic: (v - float32(image_mean[c])) / float32(image_std[c])"
+        ) if pre.do_normalize else "none",
+        "layout": f"[batch, height, width, {pre.channels}], row-major, float32",
+    }
+    if pre.color == "grey":
+        out["color"] = {
+            "rgb": "L = (19595*R + 38470*G + 7471*B + 32768) >> 16 (integers; ITU-R 601-2 luma)",
+            "rgba": "L from R, G, B as above, then L composited over white with A",
+            "16-bit grey (I;16, I)": "L = (clip(v, 0, 65535) * 255 + 32767) // 65535",
+            "16-bit rgb or grey+alpha": "the high byte of each sample",
+            "cmyk": _CMYK,
+            "palette": "palette lookup to RGBA (tRNS transparency becomes alpha)",
+            "bilevel": "0 -> 0, 1 -> 255",
+            "other modes (HSV, LAB, 32-bit float)": "converted to RGBA by Pillow first",
+        }
+        out["jpeg_dc"] = (
+            f"a JPEG is decoded at 1/8 scale to its luma when min(W, H) >= {dc_side}"
+            " (jpeg_dc_scale * reduce_to * reduce_side), its precision is 8 bits and it has"
+            " one component, or three taken as YCbCr" + _YCBCR + " with the first component"
+            " at the largest sampling factors: grey pixel (x, y), for x < ceil(W / 8), y <"
+            " ceil(H / 8), is block (x, y) of the first component, " + _DC + "; the Y channel,"
+            " not the RGB formula. " + _DAMAGED
+        ) if side else "none"
+    else:
+        out["color"] = {
+            "grey": "R = G = B = L",
+            "rgba": "each of R, G, B composited over white with A",
+            "16-bit grey (I;16, I)": "L = (clip(v, 0, 65535) * 255 + 32767) // 65535, then"
+                                     " R = G = B = L",
+            "16-bit rgb or grey+alpha": "the high byte of each sample",
+            "cmyk": _CMYK,
+            "palette": "palette lookup to RGBA (tRNS transparency becomes alpha)",
+            "bilevel": "0 -> 0, 1 -> 255, then R = G = B",
+            "other modes (HSV, LAB, 32-bit float)": "converted to RGBA by Pillow first",
+        }
+        out["jpeg_dc"] = (
+            f"a JPEG is decoded at 1/8 scale when min(W, H) >= {dc_side} (jpeg_dc_scale *"
+            " reduce_to * reduce_side), its precision is 8 bits and either it has one"
+            " component (grey: " + _DC + ", then R = G = B) or three taken as YCbCr"
+            + _YCBCR + " sampled 4:4:4 (every component 1 x 1) or 4:2:0 (Y 2 x 2, Cb and Cr"
+            " 1 x 1). Pixel (x, y), x < ceil(W / 8), y < ceil(H / 8): Y from block (x, y) of"
+            " Y, " + _DC + "; for 4:4:4, Cb and Cr the same from their block (x, y); for"
+            " 4:2:0, Cb and Cr are pixel (x % 2, y % 2) of libjpeg's 2 x 2 reduced inverse DCT"
+            " (jpeg_idct_2x2, jidctred.c) of their block (x // 2, y // 2), so no upsampling;"
+            " then " + YCC_TO_RGB + ". Other samplings are decoded whole. " + _DAMAGED
+        ) if side else "none"
+    return out
+
+
+_YCBCR = (" (an APP0 'JFIF\\0' segment of 14+ bytes; else an APP14 'Adobe' segment of 12+"
+          " bytes whose transform byte, the last such segment's, is not 0; else component ids"
+          " not 82, 71, 66)")
+_DC = ("T[((DC * Q0 + 4) >> 3) & 1023] with DC the block's quantised DC coefficient as a"
+       " 16-bit integer, Q0 the first entry of its quantisation table and T[v] = v + 128 for v"
+       " < 128, 255 for v < 512, 0 for v < 896, v - 896 otherwise (libjpeg's jpeg_idct_1x1"
+       " with its range limit)")
+_DAMAGED = ("Damaged data: a marker met inside a scan's data ends that scan (zero bits for the"
+            " block in hand, the rest of the restart interval left at zero) and a Huffman code"
+            " that matches nothing reads as 0; data that ends before EOI is refused as"
+            " truncated")
+_CMYK = ("nk = 255 - K; X' = clip(nk - ((t + (t >> 8)) >> 8), 0, 255) with t = X*nk + 128, for"
+         " X in C, M, Y, giving R, G, B; Adobe-inverted JPEG CMYK is un-inverted first")
+
+
+def _resize(pre: Preprocessing) -> dict[str, Any] | str:
+    if not pre.do_resize:
+        return "none: a picture must already be the model's size"
+    support = {2: "1 (triangle: 1 - |x|)", 3: "2 (Keys' cubic, a = -0.5: (a + 2)|x|^3 -"
+               " (a + 3)|x|^2 + 1 for |x| < 1, a|x|^3 - 5a|x|^2 + 8a|x| - 4a for |x| < 2)"}
+    return {
+        "skip_when_same_size": True,
+        "filter": f"{pre.resample_name}, support {support[pre.resample]}, widened by the"
+                  " scale when shrinking",
+        "target": ("size.height x size.width" if pre.size.shortest_edge is None else
+                   "the shorter side shortest_edge, the longer int(shortest_edge * long /"
+                   " short) in float64"),
+        "algorithm": (
+            "Pillow's precompute_coeffs and resample passes on the float32 picture the box"
+            " step left, written out (not Image.resize, which picks its own pass order):"
+            " horizontal pass then vertical pass, each channel alike; for output index i,"
+            " scale = in/out, fs = max(scale, 1), support = filter support * fs, center = (i"
+            " + 0.5) * scale, xmin = max(int(center - support + 0.5), 0), xmax ="
+            " min(int(center + support + 0.5), in), weights w(x) = filter((x - center + 0.5)"
+            " * (1 / fs)) for x in [xmin, xmax), each divided by their sum taken in order,"
+            " in float64; each output the float64 sum, in order of x, of input * weight,"
+            " stored as float32 after each pass; a pass whose size already matches is skipped"
+        ),
+        "rounding": "none: the float result is neither rounded nor clipped to 8 bits",
+    }
