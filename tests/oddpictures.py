@@ -5,7 +5,8 @@ writes them for Gradle's reference task), so both sides are held to the same cas
 
 The expected pixels are computed independently of ``python.data.pictures``: colour to
 grey by Pillow's own C converter (``convert("L")``, ITU-R 601-2 luma in integers),
-alpha over white in floating point, rounded; never by the formulas under test.
+alpha over white in floating point, rounded; never by the formulas under test. Each picture
+also has the RGB pixels an RGB model must get from it (grey repeated in every channel).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class OddPicture:
     path: Path
     expected: np.ndarray
     tolerance: int  # max |decoded - expected| per pixel: 0 unless the format is lossy
+    rgb: np.ndarray  # the RGB pixels [H, W, 3] it must decode to for an RGB model
 
 
 def _pattern(h: int, w: int) -> np.ndarray:
@@ -56,8 +58,11 @@ def make_odd_pictures(folder: str | Path) -> dict[str, OddPicture]:
     folder.mkdir(parents=True, exist_ok=True)
     out: dict[str, OddPicture] = {}
 
-    def add(name: str, expected: np.ndarray, tolerance: int = 0) -> Path:
-        out[name] = OddPicture(folder / name, expected, tolerance)
+    def add(name: str, expected: np.ndarray, tolerance: int = 0,
+            rgb: np.ndarray | None = None) -> Path:
+        if rgb is None:  # a grey picture: grey in every channel
+            rgb = np.repeat(expected[..., np.newaxis], 3, axis=-1)
+        out[name] = OddPicture(folder / name, expected, tolerance, rgb)
         return folder / name
 
     # 16-bit grey: a naive convert("L") clips it to white; v = g * 257 must give g back.
@@ -72,21 +77,26 @@ def make_odd_pictures(folder: str | Path) -> dict[str, OddPicture]:
     im.info["transparency"] = 3
     expected = _luma(palette[idx])
     expected[idx == 3] = 255
-    im.save(add("palette_transparent.png", expected), transparency=3)
+    colours = palette[idx].copy()
+    colours[idx == 3] = 255
+    im.save(add("palette_transparent.png", expected, rgb=colours), transparency=3)
 
     # RGBA and grey+alpha with a gradient alpha.
     rgb = _rgb(36, 44)
     alpha = ((np.arange(44)[np.newaxis, :] * 6) % 256).astype(np.uint8).repeat(36, axis=0)
     Image.fromarray(np.dstack([rgb, alpha]), mode="RGBA").save(
-        add("rgba.png", _over_white(_luma(rgb), alpha)))
+        add("rgba.png", _over_white(_luma(rgb), alpha),
+            rgb=np.dstack([_over_white(rgb[..., c], alpha) for c in range(3)])))
     Image.fromarray(np.dstack([base, base[::-1]]), mode="LA").save(
         add("grey_alpha.png", _over_white(base, base[::-1])))
 
     # CMYK JPEG (lossy): what Pillow's own CMYK -> RGB -> L conversion makes of the pixels.
     cmyk = np.dstack([_pattern(40, 40), _pattern(40, 40)[:, ::-1], np.full((40, 40), 30, np.uint8),
                       np.full((40, 40), 20, np.uint8)])
-    pillow_grey = np.asarray(Image.fromarray(cmyk, mode="CMYK").convert("RGB").convert("L"))
-    Image.fromarray(cmyk, mode="CMYK").save(add("cmyk.jpg", pillow_grey, 8), quality=98)
+    pillow_rgb = Image.fromarray(cmyk, mode="CMYK").convert("RGB")
+    pillow_grey = np.asarray(pillow_rgb.convert("L"))
+    Image.fromarray(cmyk, mode="CMYK").save(
+        add("cmyk.jpg", pillow_grey, 8, rgb=np.asarray(pillow_rgb)), quality=98)
 
     # EXIF Orientation 6 (display rotated 90 degrees clockwise): stored on its side.
     upright = _pattern(30, 40)
@@ -97,7 +107,7 @@ def make_odd_pictures(folder: str | Path) -> dict[str, OddPicture]:
 
     # Lossless WebP, RGB.
     rgb = _rgb(40, 40)
-    Image.fromarray(rgb).save(add("lossless.webp", _luma(rgb)), lossless=True)
+    Image.fromarray(rgb).save(add("lossless.webp", _luma(rgb), rgb=rgb), lossless=True)
 
     # A PNG whose compressed text chunk inflates past Pillow's 1 MB limit (as Commons files do).
     info = PngImagePlugin.PngInfo()
@@ -108,7 +118,7 @@ def make_odd_pictures(folder: str | Path) -> dict[str, OddPicture]:
     bits = _pattern(40, 40) > 100
     Image.fromarray(bits).save(add("bilevel.png", np.where(bits, 255, 0).astype(np.uint8)))
     big = _rgb(300, 400)
-    Image.fromarray(big).save(add("large_rgb.png", _luma(big)))
+    Image.fromarray(big).save(add("large_rgb.png", _luma(big), rgb=big))
     return out
 
 

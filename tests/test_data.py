@@ -24,13 +24,19 @@ def odd(tmp_path_factory):
     return make_odd_pictures(tmp_path_factory.mktemp("odd"))
 
 
+@pytest.mark.parametrize("color", ["grey", "rgb"])
 @pytest.mark.parametrize("name", ODD)
-def test_odd_picture_decodes_to_expected_pixels(odd, name):
+def test_odd_picture_decodes_to_expected_pixels(odd, name, color):
+    """Palette, alpha over white, 16-bit, CMYK, EXIF, WebP, bilevel: the grey a grey model
+    gets, and the RGB an RGB model gets."""
+    from python.data.preprocessing import default
+
     picture = odd[name]
-    grey = decode_pixels(picture.path)[0]
-    assert grey.dtype == np.uint8
-    assert grey.shape == picture.expected.shape
-    diff = np.abs(grey.astype(int) - picture.expected.astype(int)).max()
+    pixels, full = decode_pixels(picture.path, default(3 if color == "rgb" else 1, 40, 40))
+    expected = picture.rgb if color == "rgb" else picture.expected
+    assert pixels.dtype == np.uint8
+    assert pixels.shape == expected.shape and full == (pixels.shape[1], pixels.shape[0])
+    diff = np.abs(pixels.astype(int) - expected.astype(int)).max()
     assert diff <= picture.tolerance, f"{name}: max pixel difference {diff}"
 
 

@@ -18,7 +18,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -42,7 +42,9 @@ class UserModel:
     learning_rate: float = 2e-3
     logits: bool = False  # ends in logits (the export appends a softmax)
     extra_flags: tuple[str, ...] = ()
-    notes: dict = field(default_factory=dict)
+    #: Made by the test suite; the others only on demand (``--only``): they take minutes.
+    tested: bool = True
+    per_class: int = 48
 
 
 def mobilenet_v3_small() -> object:
@@ -87,6 +89,14 @@ def grey_sigmoid() -> object:
     ], name="grey_sigmoid")
 
 
+def mobilenet_v2_96() -> object:
+    """keras.applications' MobileNetV2 at 96 x 96: a MobileNet-class model with enough work per
+    picture for int8 to pay for its quantize steps (the int8 measurement, not the tests)."""
+    import keras
+
+    return keras.applications.MobileNetV2(input_shape=(96, 96, 3), weights=None, classes=4)
+
+
 def augmented() -> object:
     """Shaped as Keras's image classification tutorial builds it: augmentation layers, then
     Rescaling, convolutions, logits."""
@@ -126,7 +136,16 @@ MODELS = {m.name: m for m in (
                              "do_normalize": True,
                              "image_mean": [255 * m for m in IMAGENET_MEAN],
                              "image_std": [255 * s for s in IMAGENET_STD]}),
+    UserModel("mobilenet_v2_96", mobilenet_v2_96, classes=4, epochs=8, tested=False,
+              per_class=64,
+              preprocessing={"do_resize": True, "size": {"shortest_edge": 110}, "resample": 3,
+                             "do_center_crop": True, "crop_size": {"height": 96, "width": 96},
+                             "do_rescale": True, "rescale_factor": 1 / 255,
+                             "do_normalize": True, "image_mean": [0.5, 0.5, 0.5],
+                             "image_std": [0.5, 0.5, 0.5]}),
 )}
+#: The models the test suite makes.
+TESTED = [name for name, m in MODELS.items() if m.tested]
 
 
 def recipe(spec: UserModel, model: object, folder: Path) -> object:
@@ -153,7 +172,8 @@ def train(spec: UserModel, folder: Path, seed: int = 0) -> dict:
 
     keras.utils.set_random_seed(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    data_dir = make_folder(folder / "data", spec.classes, grey=spec.grey, seed=seed)
+    data_dir = make_folder(folder / "data", spec.classes, spec.per_class, grey=spec.grey,
+                           seed=seed)
     model = spec.build()
     for layer in model.layers:
         if isinstance(layer, keras.layers.BatchNormalization):
@@ -207,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
 
     p = argparse.ArgumentParser(prog="python -m tests.usermodels")
     p.add_argument("out", type=Path)
-    p.add_argument("--only", nargs="+", choices=list(MODELS), default=list(MODELS))
+    p.add_argument("--only", nargs="+", choices=list(MODELS), default=TESTED,
+                   help=f"the models to make (default: those the tests use, {', '.join(TESTED)})")
     args = p.parse_args(argv)
     from python.quiet import native_stderr_silenced
 
