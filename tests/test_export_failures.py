@@ -76,7 +76,11 @@ def test_int8_only_newer_runtimes_run_is_not_published(tmp_path, monkeypatch, ca
         if os.environ.get("SELFIE_REQUIRE_JAVA") == "1":
             pytest.fail(f"SELFIE_REQUIRE_JAVA=1 but the Java cells cannot run: {why}")
         pytest.skip(f"needs the oldest ONNX Runtime through Java: {why}")
+    import converters.tflite
+
     monkeypatch.setattr(converters.quantize, "RECIPES", (converters.quantize.BY_NAME["dynamic"],))
+    monkeypatch.setattr(converters.tflite, "RECIPES",  # one TFLite recipe: seconds, not tens
+                        (converters.tflite.BY_NAME["dynamic_range"],))
     out = _old_folder(tmp_path)
     code = export.main(["--epochs", "1", "--quiet", "--quantize", "--out", str(out),
                         "--require", "savedmodel,onnx_int8"])

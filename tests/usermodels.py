@@ -119,7 +119,7 @@ def augmented() -> object:
 
 
 MODELS = {m.name: m for m in (
-    UserModel("mobilenet_v3_small", mobilenet_v3_small, classes=4, epochs=8,
+    UserModel("mobilenet_v3_small", mobilenet_v3_small, classes=4, epochs=6,
               preprocessing={"do_resize": True, "size": {"shortest_edge": 36}, "resample": 3,
                              "do_center_crop": True, "crop_size": {"height": 32, "width": 32},
                              "do_rescale": False, "do_normalize": False}),
