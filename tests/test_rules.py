@@ -95,6 +95,19 @@ def test_int8_pick_without_labels_judges_by_labels_kept():
     assert pick(recipes)[0] == "a"
 
 
+def test_int8_pick_never_keeps_answers_that_move_with_the_batch():
+    """Dynamic quantization scales by each batch's range: a picture's answer then depends on
+    its batch-mates (the Java library batches 64), so such a recipe is never kept."""
+    from python.export.quantization import pick
+
+    recipes = {"dynamic": _recipe(latency=0.2, batch_dependence=7e-4),
+               "static": _recipe(latency=0.6, batch_dependence=0.0)}
+    assert pick(recipes)[0] == "static"
+    chosen, why = pick({"dynamic": _recipe(batch_dependence=7e-4)})
+    assert chosen is None and "differently with other pictures in its batch" in why
+    assert "dynamic by 0.0007" in why
+
+
 def test_int8_pick_falls_back_and_the_bounds_say_what_failed():
     from python.export.quantization import bounds, pick
 
@@ -152,3 +165,24 @@ def test_disk_full_is_recognised_from_python_and_native_errors():
         raise OSError(errno.ENOSPC, "No space left on device", "out/model.onnx")
 
     assert writes() == 3
+
+
+def test_an_int8_file_out_of_tolerance_is_left_out_and_a_float_one_fails(tmp_path):
+    """int8 whose parity fails: removed from the stage, listed as missing with its cells;
+    float out of tolerance: the export fails (ParityError)."""
+    from python.artifacts.manifest import ParityCell
+    from python.export.pipeline import drop_failed_int8
+
+    (tmp_path / "model_int8.onnx").write_bytes(b"int8")
+    artifacts = {"onnx": object(), "onnx_int8": object()}
+    cells = {"onnx/onnxruntime": ParityCell(1e-7, 1.0, 26, True),
+             "onnx_int8/onnxruntime": ParityCell(0.06, 0.9615, 26, False),
+             "onnx_int8/onnxruntime_java": ParityCell(0.06, 0.9615, 26, False)}
+    missing = drop_failed_int8(tmp_path, artifacts, cells, "in Python")
+    assert set(artifacts) == {"onnx"} and set(cells) == {"onnx/onnxruntime"}
+    assert not (tmp_path / "model_int8.onnx").exists()
+    assert missing["onnx_int8"].reason.startswith("out of tolerance in Python: onnx_int8/")
+    assert "96.15%" in missing["onnx_int8"].reason
+    cells["onnx/onnxruntime"] = ParityCell(2e-5, 1.0, 26, False)
+    with pytest.raises(ParityError, match="out of tolerance: onnx/onnxruntime"):
+        drop_failed_int8(tmp_path, artifacts, cells, "in Python")

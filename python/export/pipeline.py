@@ -23,6 +23,7 @@ from python.artifacts.manifest import (
     InputSpec,
     Manifest,
     Metrics,
+    MissingArtifact,
     ModelSummary,
     OutputSpec,
     Signature,
@@ -120,6 +121,8 @@ def write_artifacts(stage: Path, prepared: Prepared, config: ExportConfig) -> Ma
         missing.update(lost)
     shutil.rmtree(savedmodel)
     parity = verify_artifacts(stage, artifacts, x_test, reference, threshold)
+    lost = drop_failed_int8(stage, artifacts, parity, "in Python")
+    missing.update(lost)
     if prepared.training is not None:
         plot_training(prepared.training.history, prepared.training.best_epoch,
                       stage / "training_curve.png")
@@ -236,9 +239,31 @@ def _write_reference(path: Path, prepared: Prepared, reference: np.ndarray,
                         labels=np.asarray(prepared.labels), **extra, **answers)
 
 
+def drop_failed_int8(stage: Path, artifacts: dict, cells: dict, where: str,
+                     ) -> dict[str, MissingArtifact]:
+    """Take out of the stage each int8 artifact whose parity failed (and its cells): an int8
+    file that does not answer as the model does is not published, and the manifest's
+    ``missing`` says why. A float artifact's failure fails the export (ParityError)."""
+    from python.artifacts.registry import spec
+    from python.parity.compare import int8_failures
+
+    try:
+        lost = int8_failures(cells)
+    except ParityError as err:
+        raise ParityError(f"{'Java ' if where == 'in Java' else ''}{err}") from None
+    missing = {}
+    for artifact, why in lost.items():
+        log.warning("%s not published: out of tolerance %s: %s", artifact, where, why)
+        (stage / spec(artifact).file).unlink(missing_ok=True)
+        artifacts.pop(artifact, None)
+        for key in [k for k in cells if k.split("/")[0] == artifact]:
+            del cells[key]
+        missing[artifact] = MissingArtifact(f"out of tolerance {where}: {why}")
+    return missing
+
+
 def _java_parity(stage: Path, manifest: Manifest) -> Manifest:
     """Run the Java cells on the staged artifacts when a JDK and the Gradle classpath exist."""
-    from python.parity.compare import failures
     from python.parity.matrix import cells_for_manifest, run_matrix
 
     cells, skipped = run_matrix(stage, manifest, python=False, java=True)
@@ -248,7 +273,10 @@ def _java_parity(stage: Path, manifest: Manifest) -> Manifest:
     for key, c in cells.items():
         if c.not_applicable:
             log.info("%s: not applicable (%s)", key, c.not_applicable)
-    failed = failures(cells)
-    if failed:
-        raise ParityError("Java out of tolerance: " + "; ".join(failed))
+    artifacts = dict(manifest.artifacts)
+    lost = drop_failed_int8(stage, artifacts, cells, "in Java")
+    if lost:
+        parity = {k: c for k, c in manifest.parity.items() if k.split("/")[0] not in lost}
+        manifest = replace(manifest, artifacts=artifacts, parity=parity,
+                           missing={**manifest.missing, **lost})
     return manifest.with_parity(cells_for_manifest(cells), "ran")

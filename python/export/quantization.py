@@ -28,9 +28,13 @@ from python.parity import tolerance
 from python.training.metrics import accuracy
 
 log = logging.getLogger(__name__)
+#: Selection pictures also run one at a time, to see whether a recipe's answer for a picture
+#: depends on the rest of its batch.
+BATCH_CHECK = 64
 
-RULE = ("among recipes that load (for ONNX, in the oldest supported ONNX Runtime too) and"
-        " keep at least 99% of the float model's labels on the selection pictures (training"
+RULE = ("among recipes that load (for ONNX, in the oldest supported ONNX Runtime too), answer"
+        " each picture alike whatever its batch (within 1e-5; dynamic quantization does not)"
+        " and keep at least 99% of the float model's labels on the selection pictures (training"
         " and validation splits, never the test split), keep those within the accuracy bound"
         " there (with labelled pictures) and within the size bound; of those the fastest: the"
         " smallest slowdown against the float twin, a slowdown being the worse of the"
@@ -84,12 +88,18 @@ def slowdown(entry: dict) -> float:
 def pick(recipes: dict[str, dict]) -> tuple[str | None, str]:
     """The rule ``RULE``, a pure function of the measured recipes: the recipe kept (or None)
     and why."""
-    usable = [n for n, e in recipes.items() if e.get("loads") and e.get("loads_in_oldest", True)
-              is not False]
-    if not usable:
+    loading = [n for n, e in recipes.items() if e.get("loads")
+               and e.get("loads_in_oldest", True) is not False]
+    if not loading:
         return None, "no int8 recipe made a file that loads: " + "; ".join(
             f"{n}: {e.get('error') or 'does not load in the oldest ONNX Runtime'}"
             for n, e in recipes.items())
+    usable = [n for n in loading if recipes[n].get("batch_dependence", 0.0)
+              <= tolerance.QUANTIZED_BATCH_DEPENDENCE]
+    if not usable:
+        return None, "every int8 recipe that loads answers a picture differently with other" \
+            " pictures in its batch: " + ", ".join(
+                f"{n} by {recipes[n]['batch_dependence']:.2g}" for n in loading)
     keeping = [n for n in usable if recipes[n]["selection_label_agreement"]
                >= tolerance.QUANTIZED_LABEL_AGREEMENT]
     if not keeping:
@@ -198,6 +208,8 @@ def _make_and_measure(artifact: str, float_file: Path, source: Path, splits: Spl
             _convert(spec.format, float_file, source, out, splits.calibration, recipe)
             predict = load_artifact(spec, out)
             p_select, p_test = predict(splits.x_select), predict(splits.x_test)
+            alone = np.concatenate([predict(splits.x_select[i:i + 1])
+                                    for i in range(min(BATCH_CHECK, len(splits.x_select)))])
         except Exception as err:  # a recipe that fails to build or load is measured as such
             entry["error"] = f"{type(err).__name__}: {err}"[:300]
         else:
@@ -206,7 +218,8 @@ def _make_and_measure(artifact: str, float_file: Path, source: Path, splits: Spl
                          size_ratio=round(out.stat().st_size / float_file.stat().st_size, 4),
                          selection_label_agreement=splits.agreement(p_select,
                                                                     splits.float_select),
-                         test_label_agreement=splits.agreement(p_test, float_test))
+                         test_label_agreement=splits.agreement(p_test, float_test),
+                         batch_dependence=float(np.abs(alone - p_select[:len(alone)]).max()))
             if float_accuracy is not None:
                 selected = accuracy(p_select, splits.y_select, splits.threshold)
                 test = accuracy(p_test, splits.y_test, splits.threshold)

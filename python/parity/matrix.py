@@ -193,40 +193,52 @@ def run_matrix(root: Path, manifest: Manifest, python: bool = True, java: bool =
     return cells, skipped
 
 
+@dataclass(frozen=True)
+class FileCases:
+    """The Java library's cell input: picture files, Keras's answers, the labels expected."""
+
+    files: list[str]
+    reference: np.ndarray
+    expected: list[str]
+
+
+def file_cases(split: dict, manifest: Manifest, work: Path) -> FileCases | str:
+    """The test split as files whose Python inputs are the recorded ones, or why not."""
+    from python.data.pictures import load_image
+
+    found = picture_files(split, manifest, work)
+    if isinstance(found, str):
+        return found
+    files, x, reference = found
+    made = np.stack([load_image(f, manifest.preprocessing) for f in files])
+    if not np.array_equal(made, x):
+        return ("Python's inputs for the test pictures are not the ones the export recorded"
+                " (the pictures or the preprocessing changed since)")
+    # Labels as Python recorded them at export (the reference file), not as the manifest
+    # now says: a manifest whose labels were swapped must fail the Java library's cells.
+    labels = [str(s) for s in split["labels"]]
+    threshold = float(split["threshold"]) if "threshold" in split else None
+    return FileCases(files, reference, [labels[i] for i in label_indices(reference, threshold)])
+
+
 def _java_matrix(root: Path, manifest: Manifest, split: dict, inputs: dict, refs: dict,
                  timeout: float) -> dict[str, MatrixCell]:
-    from python.data.pictures import load_image
     from python.runtimes.jvm import run_java
 
     cells: dict[str, MatrixCell] = {}
     with tempfile.TemporaryDirectory(prefix="parity-") as tmp:
         work = Path(tmp)
-        found = picture_files(split, manifest, work)
-        files: list[str] = []
-        if isinstance(found, str):
-            file_problem = found
-        else:
-            files, file_x, file_ref = found
-            made = np.stack([load_image(f, manifest.preprocessing) for f in files])
-            file_problem = None if np.array_equal(made, file_x) else (
-                "Python's inputs for the test pictures are not the ones the export recorded"
-                " (the pictures or the preprocessing changed since)")
-            # Labels as Python recorded them at export (the reference file), not as the
-            # manifest now says: a manifest whose labels were swapped must fail these cells.
-            labels = [str(s) for s in split["labels"]]
-            threshold = float(split["threshold"]) if "threshold" in split else None
-            expected = [labels[i] for i in label_indices(file_ref, threshold)]
+        cases = file_cases(split, manifest, work)
         for runtime in JAVA_RUNTIMES:
             log.info("parity: %s (JVM worker)", runtime)
             started = time.perf_counter()
-            if runtime == FROM_FILES_RUNTIME and file_problem is not None:
-                cells.update({f"{a}/{runtime}": failed_cell(file_problem)
+            if runtime == FROM_FILES_RUNTIME and isinstance(cases, str):
+                cells.update({f"{a}/{runtime}": failed_cell(cases)
                               for a in _java_artifacts(runtime, manifest)})
                 continue
+            files = [] if isinstance(cases, str) else cases.files
             outcomes = run_java(runtime, root, manifest, inputs, files, work / runtime, timeout)
-            cells.update(_java_cells(runtime, outcomes, refs,
-                                     file_ref if files else None,
-                                     expected if files else [], manifest.threshold))
+            cells.update(_java_cells(runtime, outcomes, refs, cases, manifest.threshold))
             log.info("parity: %s took %.1f s", runtime, time.perf_counter() - started)
     return cells
 
@@ -237,8 +249,8 @@ def _java_artifacts(runtime: str, manifest: Manifest) -> list[str]:
     return [a for a in java_artifacts(runtime) if a in manifest.artifacts]
 
 
-def _java_cells(runtime: str, outcomes: dict, refs: dict, file_ref: np.ndarray | None,
-                expected: list[str], threshold: float | None) -> dict[str, MatrixCell]:
+def _java_cells(runtime: str, outcomes: dict, refs: dict, cases: FileCases | str,
+                threshold: float | None) -> dict[str, MatrixCell]:
     """Group one Java runtime's job outcomes into cells, one per artifact."""
     pairs: dict[str, dict] = {}
     errors: dict[str, str] = {}
@@ -251,10 +263,10 @@ def _java_cells(runtime: str, outcomes: dict, refs: dict, file_ref: np.ndarray |
         if outcome.error is not None:
             errors.setdefault(artifact, outcome.error)
             continue
-        ref = file_ref if name == FILES else refs[name]
+        ref = cases.reference if name == FILES else refs[name]
         pairs.setdefault(artifact, {})[name] = (outcome.probability, ref)
         if outcome.labels is not None:
-            labels[artifact] = (outcome.labels, expected)
+            labels[artifact] = (outcome.labels, cases.expected)
     cells = {}
     for artifact in {a for a, _ in outcomes}:
         key = f"{artifact}/{runtime}"

@@ -20,6 +20,13 @@ FLOAT_LABEL_AGREEMENT = 1.0
 #: difference is recorded, not bounded.
 QUANTIZED_LABEL_AGREEMENT = 0.99
 
+#: An int8 file must answer a picture the same whichever pictures share its batch: dynamic
+#: quantization scales activations by each batch's range, so its answers move with the
+#: batch (by 7e-4 on the embedded set's test split, 0.016 on the seed data between Python's
+#: one call and Java's batches of 64) and the Java library, which batches, would disagree.
+#: Static recipes measure 0.0. Held to float's bound.
+QUANTIZED_BATCH_DEPENDENCE = FLOAT_MAX_ABS_DIFF
+
 #: Java from picture files: Java decodes and resizes the picture itself, so its
 #: input may differ from Python's by float rounding of the resize (< 1/255 per
 #: pixel); 1e-3 on the probability bounds that, every label must still agree.
@@ -60,4 +67,5 @@ def describe() -> dict[str, float]:
         "quantized_size_ratio": QUANTIZED_SIZE_RATIO,
         "quantized_accuracy_drop": QUANTIZED_ACCURACY_DROP,
         "quantized_slowdown": QUANTIZED_SLOWDOWN,
+        "quantized_batch_dependence": QUANTIZED_BATCH_DEPENDENCE,
     }

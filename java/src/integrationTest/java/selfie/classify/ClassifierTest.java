@@ -24,7 +24,13 @@ public class ClassifierTest {
     @Rule
     public TemporaryFolder temp = new TemporaryFolder();
 
-    private static final ArtifactFormat[] FORMATS = ArtifactFormat.values();
+    /**
+     * The formats the export published: an int8 file that did not hold parity is left out
+     * (the manifest's "missing" says why), and then has nothing to be compared with.
+     */
+    private static final ArtifactFormat[] FORMATS = java.util.Arrays.stream(ArtifactFormat.values())
+            .filter(f -> Manifest.read(TestData.artifacts()).artifacts().containsKey(f.key()))
+            .toArray(ArtifactFormat[]::new);
     /** Floats in one picture, from the manifest: the tests hold for any --image-size. */
     private static final int PX = Manifest.read(TestData.artifacts()).pictureSize();
 
@@ -172,8 +178,12 @@ public class ClassifierTest {
         Path a = copyOfArtifacts();
         flipByte(a.resolve("model.onnx"), 1000);
         assertRefused(a, ArtifactFormat.ONNX, "model.onnx", "altered");
-        Files.delete(a.resolve("model_int8.onnx"));
-        assertRefused(a, ArtifactFormat.ONNX_INT8, "model_int8.onnx", "missing");
+        if (Files.exists(a.resolve("model_int8.onnx"))) {
+            Files.delete(a.resolve("model_int8.onnx"));
+            assertRefused(a, ArtifactFormat.ONNX_INT8, "model_int8.onnx", "missing");
+        } else { // not published: the manifest does not list it
+            assertRefused(a, ArtifactFormat.ONNX_INT8, "no artifact 'onnx_int8'");
+        }
         flipByte(a.resolve("savedmodel").resolve("saved_model.pb"), 77);
         assertRefused(a, ArtifactFormat.SAVEDMODEL, "savedmodel", "altered");
         Files.write(a.resolve("manifest.json"), "{not json".getBytes());

@@ -88,7 +88,9 @@ public class MainParityTest {
     public void badPictureIsNamedOthersStillClassifiedExitOne() throws IOException {
         List<String> pics = someOddPictures();
         String bad = TestData.reference().resolve("bad/truncated.png").toString();
-        int status = run("--artifacts", TestData.artifacts().toString(), "--format", "onnx_int8",
+        String format = Manifest.read(TestData.artifacts()).artifacts().containsKey("onnx_int8")
+                ? "onnx_int8" : "onnx";
+        int status = run("--artifacts", TestData.artifacts().toString(), "--format", format,
                 pics.get(0), bad, pics.get(1));
         assertEquals(1, status);
         assertEquals(2, out.split("\n").length);
