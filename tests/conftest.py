@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +18,10 @@ DEFAULT_SEED_DATA = ROOT.parent / "shared" / "datasets" / "selfie-or-not" / "thu
 REQUIRE_SEED = "SELFIE_REQUIRE_SEED_DATA"
 #: Where the seed data is, if not beside the clone; "none" hides it, as on a user's clone.
 SEED_DATA_VARIABLE = "SELFIE_SEED_DATA"
+#: A folder that keeps the tests' exports (and the users' test models) between test runs:
+#: CI's two runs share one. Reused only while the code that makes them is the same
+#: (``code_key``); unset, each session makes them in a temporary folder.
+TEST_CACHE = "SELFIE_TEST_CACHE"
 
 
 def seed_data_path() -> Path | None:
@@ -52,10 +59,48 @@ def run_module(module: str, *args: str, timeout: float = 600) -> subprocess.Comp
                           capture_output=True, text=True, timeout=timeout)
 
 
+def code_key() -> str:
+    """The sha256 of everything that makes the tests' exports: the Python code, the test
+    models' own code and the Java library the parity cells run."""
+    files = [*ROOT.glob("python/**/*.py"), *ROOT.glob("python/**/*.json"),
+             *ROOT.glob("converters/*.py"), ROOT / "tests" / "usermodels.py",
+             ROOT / "tests" / "userpictures.py", *ROOT.glob("build/libs/*.jar")]
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 @pytest.fixture(scope="session")
-def export_run(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[Path, subprocess.CompletedProcess]:
+def test_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of this session's exports: SELFIE_TEST_CACHE's, emptied when other code
+    made it, else a temporary one."""
+    chosen = os.environ.get(TEST_CACHE)
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("cache")
+    key, stamp = code_key(), folder / "code.sha256"
+    if folder.is_dir() and (not stamp.is_file() or stamp.read_text() != key):
+        shutil.rmtree(folder)  # made by other code: made again
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(key)
+    return folder
+
+
+def cached_run(folder: Path, module: str, *args: str,
+               timeout: float = 1200) -> subprocess.CompletedProcess:
+    """``run_module`` once per cache: its exit status and output kept in folder/run.json."""
+    record = folder / "run.json"
+    if not record.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        result = run_module(module, *args, timeout=timeout)
+        record.write_text(json.dumps({"returncode": result.returncode, "stdout": result.stdout,
+                                      "stderr": result.stderr}))
+    run = json.loads(record.read_text())
+    return subprocess.CompletedProcess([module, *args], run["returncode"], run["stdout"],
+                                       run["stderr"])
+
+
+@pytest.fixture(scope="session")
+def export_run(test_cache: Path) -> tuple[Path, subprocess.CompletedProcess]:
     """One real quiet export of the embedded data for the whole session (int8 included).
 
     Twenty epochs, not two: an undertrained model's probabilities crowd its threshold, and
@@ -63,8 +108,8 @@ def export_run(
     every small recipe loses a selection picture (measured: at 10 epochs the only recipe
     within the accuracy bound was the 71% MatMul-only one).
     """
-    out = tmp_path_factory.mktemp("export") / "artifacts"
-    result = run_module("python.export", "--quantize", "--epochs", "20", "--quiet",
+    out = test_cache / "export" / "artifacts"
+    result = cached_run(out.parent, "python.export", "--quantize", "--epochs", "20", "--quiet",
                         "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     return out, result

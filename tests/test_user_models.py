@@ -3,7 +3,6 @@ artifact, parity for N outputs (shown to fail on swapped classes), predict --top
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -16,13 +15,9 @@ import pytest
 
 from python.artifacts.manifest import describe_artifact, read_manifest, write_manifest
 from python.artifacts.registry import spec
-from tests.conftest import run_module
+from tests.conftest import cached_run, run_module
 from tests.usermodels import TESTED
 
-#: A folder that keeps the models and their exports between test runs (CI's two runs share
-#: one): reused only while the code that makes them is the same (``_code_key``); unset, each
-#: session makes them in a temporary folder.
-USER_MODELS = "SELFIE_USER_MODELS"
 FLOAT = {"savedmodel", "keras", "tflite", "onnx"}
 #: What each model's manifest must say of its preprocessing and output.
 EXPECTED = {
@@ -46,51 +41,26 @@ EXPECTED = {
 QUANTIZED = "normalized_logits"
 
 
-def _code_key() -> str:
-    """The sha256 of everything that makes the models and their exports: the Python code, the
-    test models' own code and the Java library the parity cells run."""
-    root = Path(__file__).resolve().parents[1]
-    files = [*root.glob("python/**/*.py"), *root.glob("converters/*.py"),
-             root / "tests" / "usermodels.py", root / "tests" / "userpictures.py",
-             *root.glob("build/libs/*.jar")]
-    digest = hashlib.sha256()
-    for path in sorted(files):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
 @pytest.fixture(scope="session")
-def user_models(tmp_path_factory) -> Path:
-    chosen = os.environ.get(USER_MODELS)
-    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("usermodels")
-    key, stamp = _code_key(), folder / "code.sha256"
-    if folder.is_dir() and (not stamp.is_file() or stamp.read_text() != key):
-        shutil.rmtree(folder)  # made by other code: made again
-    folder.mkdir(parents=True, exist_ok=True)
+def user_models(test_cache) -> Path:
+    folder = test_cache / "usermodels"
     missing = [n for n in TESTED if not (folder / n / "export.json").is_file()]
     if missing:
         made = run_module("tests.usermodels", str(folder), "--only", *missing, timeout=1800)
         assert made.returncode == 0, made.stderr[-3000:]
-    stamp.write_text(key)
     return folder
 
 
 @pytest.fixture(scope="session")
 def user_export(user_models):
-    """export(name) -> (artifacts folder, the export's exit status and stderr), made once."""
+    """export(name) -> (artifacts folder, the export's exit status and output), made once."""
 
     def export(name: str) -> tuple[Path, subprocess.CompletedProcess]:
-        out, record = user_models / name / "artifacts", user_models / name / "export-run.json"
-        if not record.is_file():
-            flags = json.loads((user_models / name / "export.json").read_text())["flags"]
-            extra = ["--quantize"] if name == QUANTIZED else []
-            result = run_module("python.export", *flags, *extra, "--quiet", "--out", str(out),
-                                timeout=1200)
-            record.write_text(json.dumps({"returncode": result.returncode,
-                                          "stderr": result.stderr, "stdout": result.stdout}))
-        run = json.loads(record.read_text())
-        return out, subprocess.CompletedProcess([], run["returncode"], run["stdout"],
-                                                run["stderr"])
+        flags = json.loads((user_models / name / "export.json").read_text())["flags"]
+        out = user_models / name / "artifacts"
+        extra = ["--quantize"] if name == QUANTIZED else []
+        return out, cached_run(out.parent / "export", "python.export", *flags, *extra,
+                               "--quiet", "--out", str(out))
 
     return export
 
