@@ -34,8 +34,9 @@ def to_onnx(savedmodel: str | Path, out: str | Path, opset: int = OPSET) -> Path
     if len(inputs) != 1 or len(outputs) != 1:
         raise ValueError(f"expected one input and one output, got {inputs} -> {outputs}")
     renames = dict(renames)
-    renames[inputs[0]] = signature_names(savedmodel)[0]
-    renames[outputs[0]] = output_name(savedmodel)
+    input_name, _, units = signature_names(savedmodel)
+    renames[inputs[0]] = input_name
+    renames[outputs[0]] = OUTPUT_NAMES[units == 1]
     out = Path(out)
     with tf.device("/cpu:0"):
         model_proto, _ = convert._convert_common(
@@ -48,17 +49,6 @@ def to_onnx(savedmodel: str | Path, out: str | Path, opset: int = OPSET) -> Path
     model = shorten_names(model_proto)
     out.write_bytes(model.SerializeToString())
     return out
-
-
-def output_name(savedmodel: str | Path) -> str:
-    """``probability`` when the SavedModel answers one unit, else ``probabilities``."""
-    import tensorflow as tf
-
-    from converters.savedmodel import SIGNATURE
-
-    fn = tf.saved_model.load(str(savedmodel)).signatures[SIGNATURE]
-    (spec,) = fn.structured_outputs.values()
-    return OUTPUT_NAMES[spec.shape[-1] == 1]
 
 
 def unknown_ops(model: object, opset: int = OPSET) -> list[str]:

@@ -70,11 +70,12 @@ def freeze_savedmodel(source: str | Path, path: str | Path) -> Path:
     return path
 
 
-def signature_names(path: str | Path) -> tuple[str, str]:
-    """The input and output names of ``serving_default``, as a Java caller must use them."""
+def signature_names(path: str | Path) -> tuple[str, str, int]:
+    """The input and output names of ``serving_default``, as a Java caller must use them, and
+    how many values the output holds per picture: one SavedModel load for all three."""
     import tensorflow as tf
 
     fn = tf.saved_model.load(str(path)).signatures[SIGNATURE]
     (input_name,) = fn.structured_input_signature[1].keys()
-    (output_name,) = fn.structured_outputs.keys()
-    return input_name, output_name
+    ((output_name, spec),) = fn.structured_outputs.items()
+    return input_name, output_name, int(spec.shape[-1])

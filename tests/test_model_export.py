@@ -102,7 +102,7 @@ def test_trained_n_class_rgb_model_saves_and_exports_again(tmp_path, capsys, pic
     saved = tmp_path / "trained.keras"
     first = tmp_path / "first"
     code, err = _run(capsys, "--data", pictures, "--color", "rgb", "--architecture", "fast",
-                     "--epochs", "3", "--image-size", "24", "--save-model", saved, "--out", first)
+                     "--epochs", "2", "--image-size", "20", "--save-model", saved, "--out", first)
     assert code == 0, err[-2000:]
     m = json.loads((first / "manifest.json").read_text())
     assert m["input"]["channels"] == 3 and m["output"]["classes"] == 3

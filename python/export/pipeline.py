@@ -174,11 +174,11 @@ def _overall(ranges: list[tuple[float, float]]) -> tuple[float, float]:
 def _signature(savedmodel: Path, source: object, stage: Path) -> Signature:
     """The names runtimes must use, read from the written files: Keras's SavedModel (the
     frozen one keeps its names) and model.onnx when it was made."""
-    from converters.onnx import output_name
+    from converters.onnx import OUTPUT_NAMES
     from converters.savedmodel import SIGNATURE, TAG, signature_names
 
-    input_name, output = signature_names(savedmodel)
-    onnx_input, onnx_output = input_name, output_name(savedmodel)
+    input_name, output, units = signature_names(savedmodel)
+    onnx_input, onnx_output = input_name, OUTPUT_NAMES[units == 1]
     onnx_file = stage / "model.onnx"
     if onnx_file.exists():
         import onnx
