@@ -186,3 +186,29 @@ def test_an_int8_file_out_of_tolerance_is_left_out_and_a_float_one_fails(tmp_pat
     cells["onnx/onnxruntime"] = ParityCell(2e-5, 1.0, 26, False)
     with pytest.raises(ParityError, match="out of tolerance: onnx/onnxruntime"):
         drop_failed_int8(tmp_path, artifacts, cells, "in Python")
+
+
+def test_an_int8_recipe_answering_nan_is_measured_as_not_usable(tmp_path, monkeypatch):
+    """A recipe whose answers hold NaN gets an error, not a NaN in the manifest (JSON has
+    none, and pick must never choose it)."""
+    import python.runtimes.loaders as loaders
+    from python.export import quantization
+
+    float_file = tmp_path / "model.onnx"
+    float_file.write_bytes(b"float")
+    monkeypatch.setattr(quantization, "_recipes", lambda fmt: (type("R", (), {"name": "bad"}),))
+    monkeypatch.setattr(quantization, "_convert",
+                        lambda fmt, f, s, out, c, r: out.write_bytes(b"int8"))
+
+    def load_artifact(artifact, path, threads=None):
+        nan = path.suffix == ".onnx" and path.name != "model.onnx"
+        return lambda x: np.full((len(x), 3), np.nan if nan else 0.3, np.float32)
+
+    monkeypatch.setattr(loaders, "load_artifact", load_artifact)
+    x = np.zeros((4, 8, 8, 3), np.float32)
+    splits = quantization.Splits(x, x, None, x, None, None, np.full((4, 3), 0.3), [(0.0, 1.0)] * 3)
+    recipes, files = quantization._make_and_measure("onnx_int8", float_file, tmp_path, splits,
+                                                    None, tmp_path)
+    assert files == {} and not recipes["bad"]["loads"]
+    assert "NaN or infinity" in recipes["bad"]["error"]
+    assert quantization.pick(recipes)[0] is None

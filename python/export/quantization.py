@@ -210,7 +210,9 @@ def _make_and_measure(artifact: str, float_file: Path, source: Path, splits: Spl
             p_select, p_test = predict(splits.x_select), predict(splits.x_test)
             alone = np.concatenate([predict(splits.x_select[i:i + 1])
                                     for i in range(min(BATCH_CHECK, len(splits.x_select)))])
-        except Exception as err:  # a recipe that fails to build or load is measured as such
+            if not all(np.isfinite(a).all() for a in (p_select, p_test, alone)):
+                raise ValueError("it answers NaN or infinity for some pictures")
+        except Exception as err:  # a recipe that fails to build, load or answer is measured so
             entry["error"] = f"{type(err).__name__}: {err}"[:300]
         else:
             files[recipe.name] = out
