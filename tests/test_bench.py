@@ -51,3 +51,28 @@ def test_java_skip_reason_is_plain(tmp_path):
     why = java_unavailable(tmp_path / "missing-classpath.txt")
     assert why is not None
     assert "gradle writeClasspath" in why or "JDK" in why or "jpype" in why
+
+
+def test_java_routes_skip_an_artifact_the_export_left_out(tmp_path, monkeypatch):
+    """An export whose int8 file was left out still benchmarks: no route asks Java for it."""
+    from types import SimpleNamespace
+
+    from python.bench import command
+
+    asked = []
+
+    def fake_run(cmd, environment=None):
+        fmt = cmd[cmd.index("--formats") + 1]
+        asked.append(fmt)
+        report = {"runtimes": {fmt: {"load_ms": 1.0, "p50_ms": 0.1, "p99_ms": 0.2,
+                                     "batch64_pictures_per_s": 9.0}}}
+        return json.dumps(report), 50.0, 0.0
+
+    bench = tmp_path / "selfie-classify-benchmark"
+    bench.write_text("")
+    monkeypatch.setattr(command, "JAVA_BENCH", bench)
+    monkeypatch.setattr(command, "run_measured", fake_run)
+    manifest = SimpleNamespace(artifacts={"savedmodel": None, "onnx": None})
+    rows, _ = command.java_runtimes(tmp_path, manifest, None, 5, 1)
+    assert asked == ["savedmodel", "savedmodel", "onnx"]
+    assert [r["artifact"] for r in rows] == asked

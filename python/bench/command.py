@@ -112,12 +112,15 @@ def python_runtimes(artifacts: Path, manifest: Manifest, iterations: int,
     return rows
 
 
-def java_runtimes(artifacts: Path, pictures: Path | None, iterations: int,
+def java_runtimes(artifacts: Path, manifest: Manifest, pictures: Path | None, iterations: int,
                   threads: int) -> tuple[list, dict]:
     if not JAVA_BENCH.exists():
         raise ToolkitError(f"{JAVA_BENCH.relative_to(ROOT)}: missing (run: gradle installDist)")
     rows, pre = [], {}
     for runtime, artifact, environment in JAVA_ROUTES:
+        if artifact not in manifest.artifacts:  # an int8 file the export left out
+            log.info("bench: %s %s (Java) skipped: not in the manifest", runtime, artifact)
+            continue
         cmd = [str(JAVA_BENCH), "--artifacts", str(artifacts), "--iterations", str(iterations),
                "--formats", artifact, "--threads", str(threads)]
         if pictures is not None and not pre:
@@ -267,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
                         if manifest.metrics else None}}
     rows = python_runtimes(args.artifacts, manifest, iterations, args.threads)
     try:
-        java_rows, java_pre = java_runtimes(args.artifacts, args.data if have_data else None,
+        java_rows, java_pre = java_runtimes(args.artifacts, manifest,
+                                            args.data if have_data else None,
                                             iterations, args.threads)
     except ToolkitError as err:  # a model the Java library cannot prepare pictures for yet
         if "not supported" not in str(err):
