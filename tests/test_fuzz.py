@@ -10,6 +10,8 @@ import pytest
 from tests.fuzzcompare import compare, java_unavailable, report
 from tests.fuzzpictures import MUTATIONS, make_fuzz_pictures
 
+#: The fuzzed files grow from the seed data's pictures when it is there (lfw_subset's if not).
+pytestmark = pytest.mark.seed_data
 COUNT = 500
 #: At most this share of the files may be accepted by one side only (issue 16).
 ONE_SIDED = 0.01
