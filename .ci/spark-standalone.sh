@@ -89,7 +89,7 @@ echo "not a picture" > "$work/broken/text.jpg"
 tar -C artifacts -czf "$work/artifacts.tgz" manifest.json model.onnx
 submitted=$(date +%s)
 "$SPARK_HOME/bin/spark-submit" --master "spark://127.0.0.1:$master_port" --deploy-mode client \
-  --class selfie.spark.ClassifyPictures --total-executor-cores 2 --executor-memory 1g \
+  --class io.github.selfiedeploy.classify.spark.ClassifyPictures --total-executor-cores 2 --executor-memory 1g \
   --archives "$work/artifacts.tgz#artifacts" \
   --conf spark.ui.enabled=false --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
   "$jar" --artifacts artifacts --input "$good" "$work/broken" --output "$work/out" --output-format json \

@@ -70,7 +70,7 @@ tar -C artifacts -czf "$work/artifacts.tgz" manifest.json model.onnx
 jar=$(ls build/spark/libs/selfie-classify-spark-*-all.jar)
 bin=build/install/selfie-classify/bin
 # The CLI's JVM, started directly (the same classpath and flags as bin/selfie-classify).
-cli() { TF_CPP_MIN_LOG_LEVEL=2 java --enable-native-access=ALL-UNNAMED -cp "build/install/selfie-classify/lib/*" selfie.classify.Main "$@"; }
+cli() { TF_CPP_MIN_LOG_LEVEL=2 java --enable-native-access=ALL-UNNAMED -cp "build/install/selfie-classify/lib/*" io.github.selfiedeploy.classify.tools.Main "$@"; }
 
 now() { date +%s.%N; }
 results=$work/results.tsv
@@ -81,7 +81,7 @@ run_spark() {  # dataset how inputs...
   rm -rf "$out"
   local t0; t0=$(now)
   if [ "$how" = cluster ]; then
-    "$SPARK_HOME/bin/spark-submit" --master "spark://127.0.0.1:$master_port" --class selfie.spark.ClassifyPictures \
+    "$SPARK_HOME/bin/spark-submit" --master "spark://127.0.0.1:$master_port" --class io.github.selfiedeploy.classify.spark.ClassifyPictures \
       --total-executor-cores 2 --executor-memory 1g --archives "$work/artifacts.tgz#artifacts" \
       --conf spark.ui.enabled=false "$jar" --artifacts artifacts --input "$@" --output "$out" 2>"$log"
   else

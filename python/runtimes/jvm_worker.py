@@ -102,18 +102,18 @@ class NotApplicable(Exception):
 
 
 class JavaLibraryFromFiles:
-    """The project's own selfie.classify.Classifier, end to end from picture files."""
+    """The project's own Java Classifier (io.github.selfiedeploy.classify), end to end from picture files."""
 
     def __init__(self, artifacts: str, artifact: str) -> None:
         import jpype
 
-        pkg = jpype.JPackage("selfie").classify
+        pkg = jpype.JPackage("io").github.selfiedeploy.classify
         paths = jpype.JClass("java.nio.file.Paths")
         self.paths = paths
         try:
             self.classifier = pkg.Classifier.open(paths.get(artifacts),
                                                   pkg.ArtifactFormat.of(artifact))
-        except jpype.JClass("selfie.classify.UnsupportedModelException") as err:
+        except jpype.JClass("io.github.selfiedeploy.classify.UnsupportedModelException") as err:
             message = str(err.getMessage())  # without the (staging) folder it names first
             raise NotApplicable(message.split("manifest.json: ", 1)[-1]) from None
 

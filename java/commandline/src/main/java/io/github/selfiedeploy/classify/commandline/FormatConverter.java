@@ -1,0 +1,39 @@
+package io.github.selfiedeploy.classify.commandline;
+
+import io.github.selfiedeploy.classify.ArtifactFormat;
+import io.github.selfiedeploy.classify.runtime.Runtimes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine;
+
+/**
+ * --format's values: the artifact names that the runtimes on the class path run (savedmodel,
+ * onnx and onnx_int8 where the SavedModel runtime is installed); any other is a usage error.
+ */
+public final class FormatConverter implements CommandLine.ITypeConverter<ArtifactFormat> {
+    @Override
+    public ArtifactFormat convert(String value) {
+        ArtifactFormat format;
+        try {
+            format = ArtifactFormat.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+        Set<String> known = Runtimes.artifacts();
+        if (!known.contains(format.key())) {
+            throw new CommandLine.TypeConversionException(
+                    "unknown format '" + value + "' (expected " + spelled(known) + ")");
+        }
+        return format;
+    }
+
+    /** "a, b or c", as the usage message has always listed them. */
+    private static String spelled(Set<String> names) {
+        List<String> n = new ArrayList<>(names);
+        if (n.size() < 2) {
+            return String.join("", n);
+        }
+        return String.join(", ", n.subList(0, n.size() - 1)) + " or " + n.get(n.size() - 1);
+    }
+}

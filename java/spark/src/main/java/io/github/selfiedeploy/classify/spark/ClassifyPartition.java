@@ -1,0 +1,129 @@
+package io.github.selfiedeploy.classify.spark;
+
+import io.github.selfiedeploy.classify.Classification;
+import io.github.selfiedeploy.classify.Classifier;
+import io.github.selfiedeploy.classify.PictureException;
+import io.github.selfiedeploy.classify.PreparedPicture;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Classifies one partition of {@code binaryFile} rows (path, length, content) in batches:
+ * decodes each picture's bytes as the core library does a file, runs the executor's shared
+ * model once per batch, and yields one row per picture in {@link #SCHEMA}. A picture that
+ * cannot be decoded (or is too large to read, content null) is a row with its error, never a
+ * failed task.
+ */
+final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+
+    /** One row per picture: a result (label, probability) or an error, never both. */
+    static final StructType SCHEMA = new StructType()
+            .add("path", DataTypes.StringType, false)
+            .add("label", DataTypes.StringType, true)
+            .add("probability", DataTypes.FloatType, true)
+            .add("error", DataTypes.StringType, true)
+            .add("model_sha256", DataTypes.StringType, false);
+
+    private final ModelRef model;
+    private final int batch;
+    private final long maxBytes;
+    private final LongAccumulator pictures;
+    private final LongAccumulator errors;
+
+    /**
+     * @param maxBytes the longest file binaryFile reads (a longer one arrives without content)
+     * @param pictures counts the rows written
+     * @param errors counts the error rows
+     */
+    ClassifyPartition(ModelRef model, int batch, long maxBytes, LongAccumulator pictures, LongAccumulator errors) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, not " + batch);
+        }
+        this.model = model;
+        this.batch = batch;
+        this.maxBytes = maxBytes;
+        this.pictures = pictures;
+        this.errors = errors;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> input) {
+        return new Iterator<>() {
+            private final ArrayDeque<Row> ready = new ArrayDeque<>();
+
+            @Override
+            public boolean hasNext() {
+                if (ready.isEmpty() && input.hasNext()) {
+                    ready.addAll(nextBatch(input));
+                }
+                return !ready.isEmpty();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return ready.poll();
+            }
+        };
+    }
+
+    /** Reads up to {@code batch} input rows and returns their result rows, in order. */
+    private List<Row> nextBatch(Iterator<Row> input) {
+        List<String> paths = new ArrayList<>(batch);
+        List<PreparedPicture> inputs = new ArrayList<>(batch);
+        List<String> failures = new ArrayList<>(batch); // null where the picture decoded
+        Classifier classifier = null;
+        while (paths.size() < batch && input.hasNext()) {
+            Row row = input.next();
+            String path = row.getString(0);
+            paths.add(path);
+            byte[] content = row.isNullAt(2) ? null : (byte[]) row.get(2);
+            if (content == null) {
+                failures.add("file too large to read (" + row.getLong(1) + " bytes; binaryFile reads at most "
+                        + maxBytes + ")");
+                continue;
+            }
+            if (classifier == null) {
+                classifier = ExecutorClassifiers.shared(model);
+            }
+            try {
+                inputs.add(classifier.prepare(path, content));
+                failures.add(null);
+            } catch (PictureException e) {
+                failures.add(e.reason());
+            } catch (RuntimeException e) {
+                // A decoder bug on one odd file must not fail the task that holds thousands.
+                failures.add("unreadable picture (" + e + ")");
+            }
+        }
+        List<Classification> results = inputs.isEmpty() ? List.of() : classifier.classifyPrepared(inputs);
+        List<Row> out = new ArrayList<>(paths.size());
+        int next = 0;
+        long failed = 0;
+        for (int i = 0; i < paths.size(); i++) {
+            String failure = failures.get(i);
+            if (failure != null) {
+                out.add(RowFactory.create(paths.get(i), null, null, failure, model.sha256()));
+                failed++;
+            } else {
+                Classification c = results.get(next++);
+                out.add(RowFactory.create(paths.get(i), c.label(), c.probability(), null, model.sha256()));
+            }
+        }
+        pictures.add(paths.size());
+        errors.add(failed);
+        return out;
+    }
+}

@@ -1,0 +1,261 @@
+package io.github.selfiedeploy.classify.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.github.selfiedeploy.classify.ArtifactException;
+import io.github.selfiedeploy.classify.ArtifactFormat;
+import io.github.selfiedeploy.classify.Classifier;
+import io.github.selfiedeploy.classify.commandline.CommandLines;
+import io.github.selfiedeploy.classify.commandline.FormatConverter;
+import io.github.selfiedeploy.classify.commandline.Version;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.util.LongAccumulator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
+
+/**
+ * The Spark job: classifies every picture under the input folders (Spark's binaryFile
+ * source, recursive, filtered by a glob) with one model per executor JVM, and writes one row
+ * per picture: path, label, probability, error, model_sha256 (Parquet, JSON or CSV).
+ *
+ * <p>Exit status: 0 written (rows may carry errors: a broken picture is a row, never a failed
+ * task); 1 the job failed (the previous output left as it was); 2 bad usage, a missing or
+ * altered artifacts folder, a missing input, or an existing output without --overwrite, all
+ * found on the driver before any task runs.
+ */
+@Command(name = ClassifyPictures.PROG, mixinStandardHelpOptions = true, sortOptions = false,
+        versionProvider = ClassifyPictures.Version.class, synopsisHeading = "usage: ",
+        description = {"Classify pictures at scale on Apache Spark with artifacts written by python -m python.export.",
+                "Writes one row per picture: path, label, probability, error, model_sha256."},
+        exitCodeListHeading = "%nexit status:%n",
+        exitCodeList = {"0:written (broken pictures are rows with an error)",
+                "1:the job failed; the previous output is left as it was",
+                "2:bad usage, bad artifacts, missing input, or output exists without --overwrite"})
+public final class ClassifyPictures implements Callable<Integer> {
+    static final String PROG = "selfie-classify-spark";
+    /** The file names read by default: pictures, whatever the case of their extension. */
+    static final String PICTURES_GLOB = "*.{jpg,jpeg,png,gif,bmp,webp,tif,tiff,JPG,JPEG,PNG,GIF,BMP,WEBP,TIF,TIFF,Jpg,Jpeg,Png}";
+
+    @Option(names = "--artifacts", paramLabel = "DIR", defaultValue = "artifacts",
+            description = {"folder written by python -m python.export (default: ${DEFAULT-VALUE}); checked on the driver.",
+                    "Each executor uses DIR when it is a folder there, else the folder of DIR's last name that",
+                    "spark-submit --archives unpacked beside it (e.g. --archives artifacts.tgz#artifacts)"})
+    private Path artifacts;
+
+    @Option(names = "--input", paramLabel = "DIR", required = true, arity = "1..*", split = ",",
+            description = "folders (or files, or Hadoop globs) to read, recursively; any Hadoop file system URI")
+    private List<String> inputs;
+
+    @Option(names = "--output", paramLabel = "DIR", required = true, description = "output folder (must not exist, unless --overwrite)")
+    private String output;
+
+    @Option(names = "--output-format", paramLabel = "F", defaultValue = "parquet",
+            description = "parquet, json or csv (default: ${DEFAULT-VALUE})")
+    private String outputFormat;
+
+    @Option(names = "--overwrite", description = "replace an existing output folder, once the new one is complete")
+    private boolean overwrite;
+
+    @Option(names = "--format", paramLabel = "F", defaultValue = "onnx", converter = FormatConverter.class,
+            description = "artifact to run: onnx, onnx_int8 or savedmodel (default: ${DEFAULT-VALUE})")
+    private ArtifactFormat format;
+
+    @Option(names = "--glob", paramLabel = "PATTERN", defaultValue = PICTURES_GLOB,
+            description = "file names to read (Hadoop glob on the name; default: picture extensions)")
+    private String glob;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
+            description = "pictures per model call (default: ${DEFAULT-VALUE})")
+    private int batchSize;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master, e.g. local[2] (default: spark-submit's, else local[*])")
+    private String master;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = "a Spark setting, as spark-submit --conf takes it (repeatable)")
+    private Map<String, String> conf = new LinkedHashMap<>();
+
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        System.exit(run(args, out, err));
+    }
+
+    /** Runs the job; returns the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        CommandLine cl = CommandLines.of(new ClassifyPictures(), o, e, ClassifyPictures::oneLine);
+        try {
+            return cl.execute(args);
+        } finally {
+            o.flush();
+            e.flush();
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        String writeFormat = outputFormat.toLowerCase(Locale.ROOT);
+        if (!List.of("parquet", "json", "csv").contains(writeFormat)) {
+            return usage(err, "--output-format must be parquet, json or csv, not '" + outputFormat + "'");
+        }
+        if (batchSize < 1) {
+            return usage(err, "--batch-size must be at least 1, not " + batchSize);
+        }
+        // Fails fast, before Spark starts: the manifest, the artifact's sha256 and a load.
+        ModelRef model;
+        try (Classifier classifier = Classifier.open(artifacts, format)) {
+            String sha256 = classifier.sha256().toLowerCase(Locale.ROOT);
+            model = new ModelRef(artifacts.toString(), format, sha256);
+        } catch (ArtifactException e) {
+            err.println(PROG + ": error: " + e.getMessage());
+            return 2;
+        }
+        long started = System.nanoTime();
+        SparkSession.Builder builder = SparkSession.builder().appName(PROG);
+        String chosen = master != null ? master : new SparkConf().get("spark.master", "local[*]");
+        builder.master(chosen);
+        if (chosen.startsWith("local")) {
+            // One machine: the driver listens on loopback only, and no web UI is started.
+            builder.config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.ui.enabled", "false");
+        }
+        conf.forEach(builder::config);
+        try (SparkSession spark = builder.getOrCreate()) {
+            double startup = (System.nanoTime() - started) / 1e9;
+            return classify(spark, model, writeFormat, err, startup);
+        }
+    }
+
+    private int classify(SparkSession spark, ModelRef model, String writeFormat, PrintWriter err, double startup)
+            throws IOException {
+        StagedOutput staged;
+        try {
+            staged = StagedOutput.prepare(output, overwrite, spark.sparkContext().hadoopConfiguration());
+        } catch (StagedOutput.OutputException e) {
+            err.println(PROG + ": error: " + e.getMessage());
+            return 2;
+        }
+        Dataset<Row> files;
+        try {
+            files = spark.read().format("binaryFile")
+                    .option("recursiveFileLookup", "true")
+                    .option("pathGlobFilter", glob)
+                    .load(inputs.toArray(new String[0]));
+        } catch (Exception e) { // Scala's AnalysisException (no such input folder), undeclared in Java
+            if (!(e instanceof AnalysisException)) {
+                throw e;
+            }
+            err.println(PROG + ": error: " + oneLine(e));
+            return 2;
+        }
+        // binaryFile fails the task on a file longer than maxLength; such files take the other
+        // branch, which never reads their content, and become error rows. The listing is done
+        // once, in load(): both branches share it.
+        long maxBytes = Long.parseLong(spark.conf().get("spark.sql.sources.binaryFile.maxLength",
+                String.valueOf(Integer.MAX_VALUE)));
+        Dataset<Row> readable = files.filter(col("length").leq(maxBytes)).select("path", "length", "content");
+        Dataset<Row> tooLarge = files.filter(col("length").gt(maxBytes))
+                .select(col("path"), col("length"), lit(null).cast(DataTypes.BinaryType).as("content"));
+        // Empty files: listed, but Spark's scan never makes rows of them (see EmptyFiles).
+        List<Row> empty = new ArrayList<>();
+        for (String path : EmptyFiles.of(files)) {
+            empty.add(RowFactory.create(path, 0L, new byte[0]));
+        }
+        Dataset<Row> emptyFiles = spark.createDataFrame(empty, readable.schema());
+        LongAccumulator pictures = spark.sparkContext().longAccumulator("pictures");
+        LongAccumulator errors = spark.sparkContext().longAccumulator("errors");
+        Dataset<Row> rows = readable.unionAll(tooLarge).unionAll(emptyFiles).mapPartitions(
+                new ClassifyPartition(model, batchSize, maxBytes, pictures, errors), Encoders.row(ClassifyPartition.SCHEMA));
+
+        long started = System.nanoTime();
+        DataFrameWriter<Row> writer = rows.write().mode(SaveMode.ErrorIfExists).format(writeFormat);
+        if (writeFormat.equals("csv")) {
+            writer = writer.option("header", "true");
+        } else if (writeFormat.equals("json")) {
+            writer = writer.option("ignoreNullFields", "false");
+        }
+        try {
+            writer.save(staged.staging());
+            staged.commit();
+        } catch (RuntimeException | IOException e) {
+            staged.abandon();
+            err.println(PROG + ": error: the job failed, " + output + " left as it was: " + oneLine(e));
+            return 1;
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        err.printf(Locale.ROOT, "%s: %d pictures (%d errors) written to %s (%s) in %.2f s, %.1f pictures/s; "
+                        + "Spark start-up %.2f s (master %s)%n", PROG, pictures.value(), errors.value(), output,
+                writeFormat, seconds, pictures.value() / seconds, startup, spark.sparkContext().master());
+        return 0;
+    }
+
+    private static int usage(PrintWriter err, String message) {
+        err.println(PROG + ": error: " + message);
+        err.println("Try '" + PROG + " --help' for more information.");
+        return 2;
+    }
+
+    /**
+     * One line for a failure: the innermost cause that is ours (an executor's
+     * ArtifactException), else the exception's own first line.
+     */
+    static String oneLine(Throwable e) {
+        Throwable shown = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ArtifactException) {
+                shown = t;
+            }
+        }
+        String message = shown.getMessage() == null ? shown.toString() : shown.getMessage();
+        int newline = message.indexOf('\n');
+        String line = (newline < 0 ? message : message.substring(0, newline)).strip();
+        // Spark's wrappers often end in ':' and put the reason in their cause.
+        return line.endsWith(":") && shown.getCause() != null ? line + " " + oneLine(shown.getCause()) : line;
+    }
+
+    /** --format's values: the manifest's artifact names. */
+
+    /** --version: this job's version and the Spark it runs on. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String ours = ClassifyPictures.class.getPackage().getImplementationVersion();
+            return new String[] {PROG + " " + (ours == null ? "(development build)" : ours)
+                    + " on Apache Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()};
+        }
+    }
+}

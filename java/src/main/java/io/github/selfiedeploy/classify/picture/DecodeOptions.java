@@ -1,0 +1,51 @@
+package io.github.selfiedeploy.classify.picture;
+
+import io.github.selfiedeploy.classify.PictureException;
+import java.nio.file.Path;
+
+/**
+ * What a decode may do, from the manifest's preprocessing: one value instead of a parameter
+ * list that grows with each format's shortcut.
+ *
+ * @param maxPixels pictures with more pixels are refused (preprocessing.max_pixels)
+ * @param dcMinSide a JPEG whose shorter side is at least this comes at 1/8 scale from its DC
+ *                  coefficients (preprocessing.jpeg_dc); 0: never
+ * @param boxSide where the box step will reduce a picture by f = min(width, height) / boxSide
+ *                &gt;= 2, a decoder that can take the block sums row by row returns them
+ *                ({@link GreyImage#box()} f) instead of every pixel; 0: never
+ */
+public record DecodeOptions(long maxPixels, int dcMinSide, int boxSide) {
+    /**
+     * @throws IllegalArgumentException for a negative limit or side
+     */
+    public DecodeOptions {
+        if (maxPixels < 0 || dcMinSide < 0 || boxSide < 0) {
+            throw new IllegalArgumentException("maxPixels, dcMinSide and boxSide must not be negative");
+        }
+    }
+
+    /**
+     * Every picture decoded whole, at its own size.
+     *
+     * @param maxPixels pictures with more pixels are refused
+     * @return options with no shortcut
+     */
+    public static DecodeOptions whole(long maxPixels) {
+        return new DecodeOptions(maxPixels, 0, 0);
+    }
+
+    /**
+     * Refuses a picture of more than {@link #maxPixels} pixels before it is decoded.
+     *
+     * @param path names the picture in the error
+     * @param width its width, as its header says
+     * @param height its height
+     * @throws PictureException ("decompression bomb") when width * height exceeds the limit
+     */
+    public void refuseBomb(Path path, long width, long height) throws PictureException {
+        if (width * height > maxPixels) {
+            throw new PictureException(path, "decompression bomb: " + width + "x" + height + " exceeds "
+                    + maxPixels + " pixels");
+        }
+    }
+}

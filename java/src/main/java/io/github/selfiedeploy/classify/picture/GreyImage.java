@@ -1,0 +1,87 @@
+package io.github.selfiedeploy.classify.picture;
+
+/**
+ * An 8-bit grey picture, upright, alpha already composited over white: the stage that
+ * python.data.pictures.decode_grey returns. Values 0..255 in row-major order; never mutated
+ * after construction (the array is shared, not copied: callers must not write to it).
+ *
+ * @param width width in pixels (in blocks when box &gt; 1)
+ * @param height height in pixels (in blocks when box &gt; 1)
+ * @param pixels width * height values, row-major
+ * @param box 1: pixels are 8-bit grey values. Above 1: the manifest's box step is done already
+ *            (a decoder did it row by row rather than hold the whole picture); each value is
+ *            the sum of a box x box block of the centred crop
+ */
+public record GreyImage(int width, int height, int[] pixels, int box) {
+    /**
+     * A picture of 8-bit grey values.
+     *
+     * @param width width in pixels
+     * @param height height in pixels
+     * @param pixels width * height values 0..255
+     */
+    public GreyImage(int width, int height, int[] pixels) {
+        this(width, height, pixels, 1);
+    }
+
+    /**
+     * @throws IllegalArgumentException if pixels does not hold width * height values, or box &lt; 1
+     */
+    public GreyImage {
+        if (pixels.length != width * height) {
+            throw new IllegalArgumentException("pixels " + pixels.length + " != " + width + "x" + height);
+        }
+        if (box < 1) {
+            throw new IllegalArgumentException("box " + box + " must be at least 1");
+        }
+    }
+
+    /**
+     * @param x column
+     * @param y row
+     * @return the value there
+     */
+    public int get(int x, int y) {
+        return pixels[y * width + x];
+    }
+
+    /**
+     * The picture as PIL.ImageOps.exif_transpose shows it for an EXIF Orientation value
+     * (1..8; anything else leaves it as it is).
+     *
+     * @param orientation the EXIF Orientation value
+     * @return the upright picture
+     * @throws IllegalStateException for block sums (taken from upright pictures only)
+     */
+    public GreyImage oriented(int orientation) {
+        if (orientation < 2 || orientation > 8) {
+            return this;
+        }
+        if (box > 1) { // the crop was centred in stored orientation: it may differ by a pixel
+            throw new IllegalStateException("box sums are taken from upright pictures only");
+        }
+        boolean swap = orientation >= 5;
+        int ow = swap ? height : width;
+        int oh = swap ? width : height;
+        int[] out = new int[ow * oh];
+        int w = width;
+        int h = height;
+        for (int y = 0; y < oh; y++) {
+            for (int x = 0; x < ow; x++) {
+                int sx;
+                int sy;
+                switch (orientation) {
+                    case 2: sx = w - 1 - x; sy = y; break;             // FLIP_LEFT_RIGHT
+                    case 3: sx = w - 1 - x; sy = h - 1 - y; break;     // ROTATE_180
+                    case 4: sx = x; sy = h - 1 - y; break;             // FLIP_TOP_BOTTOM
+                    case 5: sx = y; sy = x; break;                     // TRANSPOSE
+                    case 6: sx = y; sy = h - 1 - x; break;             // ROTATE_270 (clockwise 90)
+                    case 7: sx = w - 1 - y; sy = h - 1 - x; break;     // TRANSVERSE
+                    default: sx = w - 1 - y; sy = x; break;            // 8: ROTATE_90 (counter-clockwise)
+                }
+                out[y * ow + x] = pixels[sy * w + sx];
+            }
+        }
+        return new GreyImage(ow, oh, out);
+    }
+}

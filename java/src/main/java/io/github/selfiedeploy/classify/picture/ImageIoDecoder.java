@@ -1,0 +1,221 @@
+package io.github.selfiedeploy.classify.picture;
+
+import io.github.selfiedeploy.classify.PictureException;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+
+/**
+ * Every picture no format decoder of ours decodes, through ImageIO (the JDK's readers and
+ * TwelveMonkeys' WebP and CMYK JPEG): 8-bit grey from the raster's raw samples (never
+ * BufferedImage.getRGB, which would colour-convert grey and 16-bit pictures), 16-bit,
+ * palette, alpha over white, CMYK as Pillow's naive cmyk2rgb. Stateless.
+ */
+final class ImageIoDecoder {
+    private ImageIoDecoder() {
+    }
+
+    static {
+        // Pick up the TwelveMonkeys readers (WebP, CMYK JPEG) even where the context class
+        // loader did not see them when ImageIO first scanned.
+        ImageIO.scanForPlugins();
+        ImageIO.setUseCache(false);
+    }
+
+    /**
+     * Decodes the first frame of a picture's bytes, as stored (not yet oriented).
+     *
+     * @param adobe whether a CMYK JPEG's samples are inverted (an Adobe APP14 marker)
+     */
+    static GreyImage decode(Path path, byte[] bytes, DecodeOptions options, boolean adobe) throws PictureException {
+        BytesImageInputStream in = new BytesImageInputStream(bytes);
+        try (in) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new PictureException(path, "not a picture Java can read");
+            }
+            in.seek(0);
+            in.forgetEnd(); // telling formats apart may have read past the end of a tiny file
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true); // forward only, skip metadata (text chunks)
+                options.refuseBomb(path, reader.getWidth(0), reader.getHeight(0));
+                return read(reader, adobe);
+            } finally {
+                reader.dispose();
+            }
+        } catch (PictureException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Truncated: the decoder asked for bytes beyond the end of the file. Decided from
+            // what the decoder did, not from the wording of its error.
+            boolean truncated = in.readPastEnd() || hasCause(e, EOFException.class);
+            throw new PictureException(path, truncated ? "truncated picture"
+                    : "unreadable picture (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> kind) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (kind.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static GreyImage read(ImageReader reader, boolean adobe) throws IOException {
+        ImageTypeSpecifier raw = reader.getRawImageType(0);
+        if (raw != null && raw.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK
+                && reader.canReadRaster()) {
+            // CMYK (JPEG): the raw samples, then Pillow's naive cmyk2rgb, not an ICC conversion.
+            // Pillow takes CMYK JPEGs with an Adobe marker as inverted (Photoshop's convention).
+            Raster stored = reader.readRaster(0, null);
+            WritableRaster r = stored.createCompatibleWritableRaster();
+            r.setRect(stored);
+            if (adobe) {
+                invert(r);
+            }
+            return cmyk(r);
+        }
+        BufferedImage img = reader.read(0);
+        return toGrey(img);
+    }
+
+    private static void invert(WritableRaster r) {
+
+        int w = r.getWidth();
+        int[] row = new int[w * r.getNumBands()];
+        for (int y = 0; y < r.getHeight(); y++) {
+            r.getPixels(r.getMinX(), r.getMinY() + y, w, 1, row);
+            for (int i = 0; i < row.length; i++) {
+                row[i] = 255 - row[i];
+            }
+            r.setPixels(r.getMinX(), r.getMinY() + y, w, 1, row);
+        }
+    }
+
+    /** 8-bit grey of a decoded picture, from its raster's samples. */
+    static GreyImage toGrey(BufferedImage img) {
+        ColorModel cm = img.getColorModel();
+        WritableRaster raster = img.getRaster();
+        if (cm.isAlphaPremultiplied()) {
+            raster = raster.createCompatibleWritableRaster();
+            raster.setRect(img.getRaster());
+            cm = cm.coerceData(raster, false);
+        }
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int[] out = new int[w * h];
+        int bands = raster.getNumBands();
+        int[] row = new int[w * bands];
+        if (cm instanceof IndexColorModel) {
+            IndexColorModel icm = (IndexColorModel) cm;
+            int n = icm.getMapSize();
+            int[] grey = new int[n];
+            for (int i = 0; i < n; i++) {
+                int l = Grey.luma(icm.getRed(i), icm.getGreen(i), icm.getBlue(i));
+                grey[i] = icm.hasAlpha() ? Grey.overWhite(l, icm.getAlpha(i)) : l;
+            }
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    out[y * w + x] = grey[row[x]];
+                }
+            }
+            return new GreyImage(w, h, out);
+        }
+        int csType = cm.getColorSpace().getType();
+        boolean alpha = cm.hasAlpha();
+        int colourBands = bands - (alpha ? 1 : 0);
+        int bits = cm.getComponentSize(0);
+        boolean ok = (csType == ColorSpace.TYPE_GRAY && colourBands == 1)
+                || (csType == ColorSpace.TYPE_RGB && colourBands == 3)
+                || (csType == ColorSpace.TYPE_CMYK && colourBands == 4 && !alpha);
+        if (!ok) {
+            // Other colour spaces (YCbCr rasters, Lab...): let Java convert to sRGB.
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int argb = img.getRGB(x, y);
+                    int l = Grey.luma((argb >> 16) & 255, (argb >> 8) & 255, argb & 255);
+                    out[y * w + x] = Grey.overWhite(l, argb >>> 24);
+                }
+            }
+            return new GreyImage(w, h, out);
+        }
+        if (csType == ColorSpace.TYPE_CMYK) {
+            return cmyk(raster);
+        }
+        int[] max = new int[bands];
+        for (int b = 0; b < bands; b++) {
+            max[b] = (1 << cm.getComponentSize(b)) - 1;
+        }
+        for (int y = 0; y < h; y++) {
+            raster.getPixels(0, y, w, 1, row);
+            for (int x = 0; x < w; x++) {
+                int o = x * bands;
+                int l;
+                if (colourBands == 1) {
+                    int v = row[o];
+                    if (bits == 16 && !alpha) {
+                        l = (int) (((long) v * 255 + 32767) / 65535); // Pillow I;16 -> L
+                    } else {
+                        l = to8(v, cm.getComponentSize(0), max[0]);
+                    }
+                } else {
+                    l = Grey.luma(to8(row[o], cm.getComponentSize(0), max[0]),
+                            to8(row[o + 1], cm.getComponentSize(1), max[1]),
+                            to8(row[o + 2], cm.getComponentSize(2), max[2]));
+                }
+                if (alpha) {
+                    int a = to8(row[o + colourBands], cm.getComponentSize(colourBands), max[colourBands]);
+                    l = Grey.overWhite(l, a);
+                }
+                out[y * w + x] = l;
+            }
+        }
+        return new GreyImage(w, h, out);
+    }
+
+    /** A sample of the given bit depth as 8 bits: 16-bit keeps the high byte, as Pillow decodes it. */
+    private static int to8(int v, int bits, int max) {
+        if (bits == 8) {
+            return v;
+        }
+        if (bits == 16) {
+            return v >>> 8;
+        }
+        return (int) Math.round(v * 255.0 / max);
+    }
+
+    /** Pillow's cmyk2rgb, then luma. */
+    static GreyImage cmyk(Raster r) {
+        int w = r.getWidth();
+        int h = r.getHeight();
+        int[] out = new int[w * h];
+        int[] row = new int[w * 4];
+        for (int y = 0; y < h; y++) {
+            r.getPixels(r.getMinX(), r.getMinY() + y, w, 1, row);
+            for (int x = 0; x < w; x++) {
+                int nk = 255 - row[x * 4 + 3];
+                int[] rgb = new int[3];
+                for (int c = 0; c < 3; c++) {
+                    int t = row[x * 4 + c] * nk + 128;
+                    rgb[c] = Math.max(0, Math.min(255, nk - ((t + (t >> 8)) >> 8)));
+                }
+                out[y * w + x] = Grey.luma(rgb[0], rgb[1], rgb[2]);
+            }
+        }
+        return new GreyImage(w, h, out);
+    }
+}

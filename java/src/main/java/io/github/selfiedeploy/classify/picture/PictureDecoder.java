@@ -1,0 +1,122 @@
+package io.github.selfiedeploy.classify.picture;
+
+import com.drew.imaging.ImageMetadataReader;
+import com.drew.imaging.ImageProcessingException;
+import com.drew.metadata.Metadata;
+import com.drew.metadata.adobe.AdobeJpegDirectory;
+import com.drew.metadata.exif.ExifIFD0Directory;
+import io.github.selfiedeploy.classify.PictureException;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Picture file to upright 8-bit grey, the Java twin of python.data.pictures.decode_grey: the
+ * format decoders it is given (JPEG and PNG readers of our own) first, then ImageIO for
+ * whatever they hand on; the EXIF orientation and Adobe marker from metadata-extractor.
+ * Immutable; safe from many threads.
+ */
+public final class PictureDecoder {
+    private final List<FormatDecoder> formats;
+
+    /**
+     * @param formats the format decoders, tried in order; the first whose {@link FormatDecoder#reads}
+     *                accepts the bytes decodes them
+     */
+    public PictureDecoder(List<FormatDecoder> formats) {
+        this.formats = List.copyOf(formats);
+    }
+
+    /**
+     * Decodes the first frame of a picture's bytes to upright 8-bit grey. The metadata (EXIF
+     * orientation, Adobe marker) and the pixels both come from these bytes, so a file read once
+     * (a pipe) works, and a file replaced while it was read cannot mix two versions.
+     *
+     * @param path names the picture in errors
+     * @param bytes the picture file's bytes
+     * @param options the manifest's limits and shortcuts
+     * @return the upright grey picture (block sums where {@link DecodeOptions#boxSide()} allowed)
+     * @throws PictureException if the bytes are empty, damaged, not a picture, or too many pixels
+     */
+    public GreyImage decode(Path path, byte[] bytes, DecodeOptions options) throws PictureException {
+        if (bytes.length == 0) {
+            throw new PictureException(path, "empty file");
+        }
+        Metadata metadata = metadata(bytes);
+        int orientation = orientation(metadata);
+        byte[] forImageIo = bytes;
+        for (FormatDecoder format : formats) {
+            if (format.reads(bytes)) {
+                FormatDecoder.Decoded decoded = format.decode(bytes, path, options, orientation);
+                if (decoded.picture() != null) {
+                    return decoded.picture();
+                }
+                forImageIo = decoded.forImageIo();
+                break;
+            }
+        }
+        return ImageIoDecoder.decode(path, forImageIo, options, hasAdobeMarker(metadata)).oriented(orientation);
+    }
+
+    /**
+     * The whole file, read through one open.
+     *
+     * @param path a picture file
+     * @return its bytes
+     * @throws PictureException naming the file if it is missing, a folder or unreadable
+     */
+    public static byte[] readFile(Path path) throws PictureException {
+        try {
+            return Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new PictureException(path, "no such file");
+        } catch (IOException e) {
+            if (Files.isDirectory(path)) {
+                throw new PictureException(path, "is a folder, not a picture");
+            }
+            throw new PictureException(path, "cannot read (" + e.getMessage() + ")", e);
+        } catch (OutOfMemoryError e) {
+            throw new PictureException(path, "too large to read into memory");
+        }
+    }
+
+    /**
+     * 8-bit grey of a decoded picture, from its raster's samples (taken as upright).
+     *
+     * @param image a decoded picture
+     * @return its grey, as the same pixels in a file would give
+     */
+    public static GreyImage fromImage(BufferedImage image) {
+        return ImageIoDecoder.toGrey(image);
+    }
+
+    /** Every metadata directory metadata-extractor finds in the bytes; none when it cannot read them. */
+    private static Metadata metadata(byte[] bytes) {
+        try {
+            return ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes), bytes.length);
+        } catch (ImageProcessingException | IOException | RuntimeException e) {
+            return new Metadata(); // no readable metadata: Pillow treats that as none too
+        }
+    }
+
+    /** Whether a JPEG has an Adobe APP14 segment (metadata-extractor's AdobeJpegDirectory). */
+    private static boolean hasAdobeMarker(Metadata metadata) {
+        return metadata.containsDirectoryOfType(AdobeJpegDirectory.class);
+    }
+
+    /** EXIF Orientation (tag 0x0112 of IFD0), 1 when absent or unreadable. */
+    private static int orientation(Metadata metadata) {
+        for (ExifIFD0Directory d : metadata.getDirectoriesOfType(ExifIFD0Directory.class)) {
+            if (d.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
+                Integer o = d.getInteger(ExifIFD0Directory.TAG_ORIENTATION);
+                return o == null ? 1 : o;
+            }
+        }
+        return 1;
+    }
+
+}

@@ -1,0 +1,800 @@
+package io.github.selfiedeploy.classify.picture.jpeg;
+
+import io.github.selfiedeploy.classify.PictureException;
+import io.github.selfiedeploy.classify.picture.GreyImage;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * A JPEG's luma at one eighth of its size, from the DC coefficients alone: the manifest's
+ * preprocessing.jpeg_dc. Pixel (x, y) is block (x, y) of the first component through
+ * libjpeg-turbo's jpeg_idct_1x1, which is what libjpeg outputs under scale_denom 8 with grey
+ * output, and so what Pillow's draft("L") gives Python. A 12-megapixel photo costs its
+ * Huffman decoding only: AC coefficients are decoded just to be skipped (progressive AC
+ * scans not even that), and nothing is transformed or colour-converted.
+ *
+ * <p>Huffman-coded 8-bit JPEGs (SOF0, SOF1, SOF2). Data that libjpeg decodes with a warning
+ * is decoded as libjpeg does: a marker inside a scan ends its data (zero bits for the block
+ * in hand, the rest of the restart interval left at zero), an invalid Huffman code reads as
+ * symbol 0. A file that ends before EOI is truncated; a restart marker out of sequence, a
+ * missing table or a bad table is corrupt. One instance decodes one file (not thread-safe).
+ *
+ * <p><b>Our rules</b> for a damaged JPEG, each libjpeg-turbo's behaviour under Pillow
+ * ({@code LOAD_TRUNCATED_IMAGES} off) and each with its test in JpegRulesTest:
+ * <ol>
+ * <li>Markers are taken as {@code jdmarker.c} takes them: before the scan, a reserved marker
+ * (0x02 to 0xBF, 0xDE, 0xDF, 0xF0 to 0xFD) or a second SOI is fatal.
+ * <li>APPn, COM and DNL segments with a length under 2 are skipped, not fatal; any other
+ * marker with such a length is.
+ * <li>Data that runs out during a bit-buffer fill before the last row is out is a truncated
+ * picture. The fills are where libjpeg-turbo makes them (57 bits on the slow path, six bytes
+ * at a time on the fast path, where Pillow's 64 KB reads allow it), so the same cut is
+ * truncated on both sides or on neither.
+ * <li>A segment whose length runs past the end of the file refuses it.
+ * <li>After the last row of a single-scan JPEG, a missing EOI or trailing garbage is no error;
+ * a bad marker there still is.
+ * <li>A scan that names Huffman table 0 or 1 the file lacks uses the standard tables (Annex
+ * K, {@link JpegStandardTables}); restart markers out of sequence are resynchronised as
+ * {@code jpeg_resync_to_restart} does. These two are checked by the seeded fuzz comparison
+ * with Python (tests/test_fuzz.py), which damages tables and restart intervals.
+ * </ol>
+ */
+final class JpegDc {
+    /** The scale: libjpeg's largest DCT scaling, one pixel per 8 x 8 block. */
+    static final int SCALE = 8;
+    /** Pillow's read size (ImageFile.decodermaxblock): what it hands libjpeg at a time. */
+    private static final int CHUNK = 65536;
+
+    /** libjpeg suspended: it wants bytes Pillow has not handed it yet. */
+    private static final class Suspended extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Suspended() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * What the markers before the first scan say.
+     *
+     * @param width stored width (before EXIF orientation)
+     * @param height stored height
+     * @param decodable whether this class decodes it exactly as libjpeg (the jpeg_dc rule)
+     */
+    record Header(int width, int height, boolean decodable) {
+    }
+
+    private final byte[] b;
+    private final Path path;
+    private int pos;
+    private int sof = -1;
+    private int precision;
+    private int width;
+    private int height;
+    private int[] compId = new int[0];
+    private int[] compH;
+    private int[] compV;
+    private int[] compTq;
+    private int hmax;
+    private int vmax;
+    private boolean jfif;
+    private int adobeTransform = -1;
+    private final int[] quantDc = new int[4];
+    private final boolean[] quantDefined = new boolean[4];
+    private final Huffman[] dcTables = new Huffman[4];
+    private final Huffman[] acTables = new Huffman[4];
+    private int restartInterval;
+    // The first component's DC coefficients on its MCU-padded block grid, and its Q0.
+    private short[] dc;
+    private int dcStride;
+    private int yQuant = -1;
+    // Entropy-coded data: bits not yet used, right-aligned in buf.
+    private long buf;
+    private int bits;
+    private boolean hitMarker;
+    private boolean insufficient;
+    // The one scan of a single-scan sequential JPEG without restarts is decoded as libjpeg-turbo
+    // under Pillow decodes it, because there where the data runs out decides truncation: Pillow
+    // hands libjpeg 64 KB at a time (fed: the bytes handed so far) and an MCU starts on the fast
+    // path (fast, six bytes read whenever 16 bits or fewer are left) when at least 512 bytes a
+    // block are in hand, else on the slow path (57 bits, suspending where the bytes handed end).
+    private boolean buffered;
+    private int fed;
+    private boolean fast;
+    private boolean fastMetMarker;
+
+    // Where headers() stopped: the marker it met (SOS or EOI), or what it threw.
+    private int stoppedAt;
+    private Exception headerFailure;
+
+    JpegDc(byte[] bytes, Path path) {
+        this.b = bytes;
+        this.path = path;
+    }
+
+    /** Whether the bytes start as a JPEG does (SOI). */
+    static boolean isJpeg(byte[] bytes) {
+        return bytes.length > 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8;
+    }
+
+    /**
+     * Reads the markers before the first scan: the frame header. The walk stops at the first
+     * SOS or EOI, where {@link #pixels()} goes on, so the file is read once.
+     *
+     * @return the frame header; null when the walk failed (kept for {@link #pixels()} to
+     *         throw) or found no frame before a scan
+     */
+    Header headers() {
+        pos = 2;
+        try {
+            while (true) {
+                int m = nextMarker();
+                if (m == 0xDA || m == 0xD9) {
+                    stoppedAt = m;
+                    break;
+                }
+                segment(m);
+            }
+        } catch (PictureException | RuntimeException e) {
+            headerFailure = e;
+            return null;
+        }
+        return sof < 0 ? null : new Header(width, height, decodable());
+    }
+
+    /**
+     * The 1/8-scale luma, decoded on from where {@link #headers()} stopped; the rules' refusal
+     * of a damaged file when the header walk failed.
+     */
+    GreyImage pixels() throws PictureException {
+        try {
+            return decodeRest();
+        } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
+            throw corrupt("a segment runs past its end");
+        }
+    }
+
+    private boolean decodable() {
+        if ((sof != 0xC0 && sof != 0xC1 && sof != 0xC2) || precision != 8 || width < 1 || height < 1) {
+            return false;
+        }
+        int n = compId.length;
+        if (n == 1) {
+            return true;
+        }
+        if (n != 3 || compH[0] != hmax || compV[0] != vmax) {
+            return false;
+        }
+        // libjpeg's guess of the colour space (jdapimin.c default_decompress_parms): YCbCr only.
+        if (jfif) {
+            return true;
+        }
+        if (adobeTransform >= 0) {
+            return adobeTransform != 0;
+        }
+        return !(compId[0] == 82 && compId[1] == 71 && compId[2] == 66);
+    }
+
+    private GreyImage decodeRest() throws PictureException {
+        if (headerFailure instanceof PictureException e) {
+            throw e;
+        }
+        if (headerFailure instanceof RuntimeException e) {
+            throw e;
+        }
+        for (int m = stoppedAt; m != 0xD9; m = nextMarker()) {
+            if (m == 0xDA) {
+                if (scan()) {
+                    tail();
+                    break;
+                }
+            } else {
+                segment(m);
+            }
+        }
+        if (dc == null) {
+            throw corrupt("no scan of the first component");
+        }
+        int w = (width + SCALE - 1) / SCALE;
+        int h = (height + SCALE - 1) / SCALE;
+        int[] out = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int v = ((dc[y * dcStride + x] * yQuant + 4) >> 3) & 1023; // DESCALE(dc * q, 3)
+                out[y * w + x] = v < 128 ? v + 128 : v < 512 ? 255 : v < 896 ? 0 : v - 896;
+            }
+        }
+        return new GreyImage(w, h, out);
+    }
+
+    /**
+     * After the one scan of a single-scan sequential JPEG, libjpeg has given every row; Pillow
+     * then reads on to EOI, where data that ends is no error but a bad marker is.
+     */
+    private void tail() throws PictureException {
+        try {
+            while (true) {
+                int m = nextMarker();
+                if (m == 0xD9) {
+                    return;
+                }
+                if (m == 0xDA) {
+                    throw corrupt("a second scan where EOI was expected");
+                }
+                segment(m);
+            }
+        } catch (PictureException e) {
+            if (!"truncated picture".equals(e.reason())) {
+                throw e;
+            }
+        }
+    }
+
+    // ---- markers
+
+    /** The next marker's code, skipping any bytes before it and fill bytes, as libjpeg does. */
+    private int nextMarker() throws PictureException {
+        while (true) {
+            while (pos < b.length && (b[pos] & 0xFF) != 0xFF) {
+                pos++;
+            }
+            while (pos < b.length && (b[pos] & 0xFF) == 0xFF) {
+                pos++;
+            }
+            if (pos >= b.length) {
+                throw truncated();
+            }
+            int m = b[pos++] & 0xFF;
+            if (m != 0) {
+                return m;
+            }
+        }
+    }
+
+    private int u16(int at) {
+        return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
+    }
+
+    /** Reads one marker segment other than SOS; returns with pos after it. */
+    private void segment(int m) throws PictureException {
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+            return; // no length
+        }
+        if (m < 0xC0 || m == 0xD8 || m == 0xDE || m == 0xDF || (m >= 0xF0 && m <= 0xFD)) {
+            throw corrupt("marker 0x" + Integer.toHexString(m) + " where libjpeg allows none"); // jdmarker.c
+        }
+        if (pos + 2 > b.length) {
+            throw truncated();
+        }
+        int len = u16(pos);
+        int start = pos + 2;
+        int end = pos + len;
+        if (len < 2) {
+            if ((m >= 0xE0 && m <= 0xEF) || m == 0xFE || m == 0xDC) {
+                pos = start; // libjpeg skips length - 2 bytes of these: none
+                return;
+            }
+            throw corrupt("marker 0x" + Integer.toHexString(m) + " has a bad length");
+        }
+        if (end > b.length) {
+            throw truncated();
+        }
+        pos = end;
+        int n = end - start;
+        if ((m >= 0xC0 && m <= 0xCF) && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+            frame(m, start);
+        } else if (m == 0xC4) {
+            for (int p = start; p < end; ) {
+                int tc = (b[p] & 0xFF) >> 4;
+                int th = b[p] & 15;
+                int[] counts = new int[17];
+                int total = 0;
+                for (int l = 1; l <= 16; l++) {
+                    counts[l] = b[p + l] & 0xFF;
+                    total += counts[l];
+                }
+                if (th > 3 || tc > 1 || total > 256 || p + 17 + total > end) {
+                    throw corrupt("bad Huffman table");
+                }
+                int[] symbols = new int[total];
+                for (int i = 0; i < total; i++) {
+                    symbols[i] = b[p + 17 + i] & 0xFF;
+                }
+                Huffman t = new Huffman(counts, symbols, tc == 0); // checked when a scan uses it
+                (tc == 0 ? dcTables : acTables)[th] = t;
+                p += 17 + total;
+            }
+        } else if (m == 0xDB) {
+            for (int p = start; p < end; ) {
+                int pq = (b[p] & 0xFF) >> 4;
+                int tq = b[p] & 15;
+                if (tq > 3 || pq > 1) {
+                    throw corrupt("bad quantisation table");
+                }
+                quantDc[tq] = pq == 0 ? b[p + 1] & 0xFF : u16(p + 1); // entry 0: the DC quantiser
+                quantDefined[tq] = true;
+                p += 1 + (pq == 0 ? 64 : 128);
+            }
+        } else if (m == 0xDD) {
+            if (n != 2) {
+                throw corrupt("bad DRI length");
+            }
+            restartInterval = u16(start);
+        } else if (m == 0xE0) {
+            jfif |= n >= 14 && b[start] == 'J' && b[start + 1] == 'F' && b[start + 2] == 'I'
+                    && b[start + 3] == 'F' && b[start + 4] == 0;
+        } else if (m == 0xEE && n >= 12 && b[start] == 'A' && b[start + 1] == 'd' && b[start + 2] == 'o'
+                && b[start + 3] == 'b' && b[start + 4] == 'e') {
+            adobeTransform = b[start + 11] & 0xFF;
+        }
+    }
+
+    private void frame(int m, int p) throws PictureException {
+        if (sof >= 0) {
+            throw corrupt("two frame headers");
+        }
+        sof = m;
+        precision = b[p] & 0xFF;
+        height = u16(p + 1);
+        width = u16(p + 3);
+        int n = b[p + 5] & 0xFF;
+        compId = new int[n];
+        compH = new int[n];
+        compV = new int[n];
+        compTq = new int[n];
+        for (int i = 0; i < n; i++) {
+            int q = p + 6 + 3 * i;
+            compId[i] = b[q] & 0xFF;
+            compH[i] = (b[q + 1] & 0xFF) >> 4;
+            compV[i] = b[q + 1] & 15;
+            compTq[i] = b[q + 2] & 3;
+            if (compH[i] < 1 || compH[i] > 4 || compV[i] < 1 || compV[i] > 4) {
+                throw corrupt("bad sampling factors");
+            }
+            hmax = Math.max(hmax, compH[i]);
+            vmax = Math.max(vmax, compV[i]);
+        }
+    }
+
+    // ---- scans
+
+    /** Decodes one scan; true when it was the one scan of a single-scan sequential JPEG. */
+    private boolean scan() throws PictureException {
+        if (pos + 2 > b.length) {
+            throw truncated();
+        }
+        int len = u16(pos);
+        int start = pos + 2;
+        pos += len;
+        if (pos > b.length) {
+            throw truncated();
+        }
+        if (sof < 0 || !decodable()) {
+            throw corrupt("a scan before a decodable frame header");
+        }
+        int ns = b[start] & 0xFF;
+        if (ns < 1 || ns > 4 || len != 6 + 2 * ns) {
+            throw corrupt("bad scan header");
+        }
+        int[] comps = new int[ns];
+        Huffman[] dcT = new Huffman[ns];
+        Huffman[] acT = new Huffman[ns];
+        for (int i = 0; i < ns; i++) {
+            int id = b[start + 1 + 2 * i] & 0xFF;
+            int c = 0;
+            while (c < compId.length && compId[c] != id) {
+                c++;
+            }
+            if (c == compId.length) {
+                throw corrupt("scan names no component of the frame");
+            }
+            comps[i] = c;
+            dcT[i] = table(true, (b[start + 2 + 2 * i] & 0xFF) >> 4);
+            acT[i] = table(false, b[start + 2 + 2 * i] & 15);
+        }
+        int q = start + 1 + 2 * ns;
+        int ss = b[q] & 0xFF;
+        int se = b[q + 1] & 0xFF;
+        int ah = (b[q + 2] & 0xFF) >> 4;
+        int al = b[q + 2] & 15;
+        boolean progressive = sof == 0xC2;
+        if (progressive && ((ss == 0 ? se != 0 : se < ss || se > 63 || ns != 1)
+                || (ah != 0 && al != ah - 1) || al > 13)) {
+            throw corrupt("bad progressive scan parameters"); // as libjpeg's jdphuff.c
+        }
+        if (progressive && ss != 0) {
+            skipEntropyData(); // AC scans hold nothing a DC-only decoder needs
+            return false;
+        }
+        for (int i = 0; i < ns; i++) {
+            boolean needsTable = !progressive || ah == 0;
+            if ((needsTable && (dcT[i] == null || !dcT[i].valid))
+                    || (!progressive && (acT[i] == null || !acT[i].valid))) {
+                throw corrupt("a scan uses a Huffman table that is missing or bad");
+            }
+        }
+        if (dc == null) {
+            int mcusX = (width + 8 * hmax - 1) / (8 * hmax);
+            int mcusY = (height + 8 * vmax - 1) / (8 * vmax);
+            dcStride = mcusX * compH[0];
+            dc = new short[dcStride * mcusY * compV[0]];
+        }
+        for (int c : comps) {
+            if (c == 0 && yQuant < 0) { // libjpeg latches a component's table at its first scan
+                if (!quantDefined[compTq[0]]) {
+                    throw corrupt("quantisation table " + compTq[0] + " was not defined");
+                }
+                yQuant = quantDc[compTq[0]];
+            }
+        }
+        decodeScan(comps, dcT, acT, progressive, ah, al);
+        return !progressive && ns == compId.length;
+    }
+
+    /** Huffman table id of a scan: the file's, else (ids 0 and 1) the standard one, as libjpeg-turbo. */
+    private Huffman table(boolean isDc, int id) {
+        if (id > 3) {
+            return null;
+        }
+        Huffman t = (isDc ? dcTables : acTables)[id];
+        if (t == null && id <= 1) {
+            t = new Huffman(JpegStandardTables.counts(isDc, id), JpegStandardTables.symbols(isDc, id), isDc);
+            (isDc ? dcTables : acTables)[id] = t;
+        }
+        return t;
+    }
+
+    private void decodeScan(int[] comps, Huffman[] dcT, Huffman[] acT, boolean progressive, int ah, int al)
+            throws PictureException {
+        int ns = comps.length;
+        int mcusX;
+        int mcusY;
+        if (ns == 1) { // non-interleaved: the component's own blocks, one per MCU
+            int c = comps[0];
+            mcusX = ((width * compH[c] + hmax - 1) / hmax + 7) / 8;
+            mcusY = ((height * compV[c] + vmax - 1) / vmax + 7) / 8;
+        } else {
+            mcusX = (width + 8 * hmax - 1) / (8 * hmax);
+            mcusY = (height + 8 * vmax - 1) / (8 * vmax);
+        }
+        int[] pred = new int[ns];
+        int toGo = restartInterval;
+        int nextRestart = 0;
+        buf = 0;
+        bits = 0;
+        hitMarker = false;
+        insufficient = false;
+        buffered = !progressive && ns == compId.length && restartInterval == 0;
+        fed = Math.min(b.length, Math.max(1, (pos + CHUNK - 1) / CHUNK) * CHUNK);
+        int blocksInMcu = 0;
+        for (int c : comps) {
+            blocksInMcu += ns == 1 ? 1 : compH[c] * compV[c];
+        }
+        for (int my = 0; my < mcusY; my++) {
+            for (int mx = 0; mx < mcusX; mx++) {
+                if (buffered && !insufficient) {
+                    bufferedMcu(comps, dcT, acT, pred, blocksInMcu, my, mx);
+                    continue;
+                }
+                if (restartInterval > 0) {
+                    if (toGo == 0) {
+                        restart(nextRestart);
+                        nextRestart = (nextRestart + 1) & 7;
+                        Arrays.fill(pred, 0);
+                        toGo = restartInterval;
+                    }
+                    toGo--;
+                }
+                if (insufficient) {
+                    continue; // libjpeg leaves the rest of the segment as it is: zero, grey
+                }
+                mcu(comps, dcT, acT, pred, progressive, ah, al, my, mx);
+            }
+        }
+        // The scan's data ends at the next marker; whatever lies before it is skipped there.
+    }
+
+    /** One MCU of a buffered scan: fast or slow path, redone slow at a marker, retried when suspended. */
+    private void bufferedMcu(int[] comps, Huffman[] dcT, Huffman[] acT, int[] pred, int blocksInMcu, int my,
+            int mx) throws PictureException {
+        int startPos = pos;
+        long startBuf = buf;
+        int startBits = bits;
+        int[] startPred = pred.clone();
+        boolean tryFast = true;
+        while (true) {
+            fast = tryFast && !hitMarker && fed - pos >= 512 * blocksInMcu;
+            fastMetMarker = false;
+            try {
+                mcu(comps, dcT, acT, pred, false, 0, 0, my, mx);
+                if (!fastMetMarker) {
+                    fast = false;
+                    return;
+                }
+                tryFast = false; // decode_mcu_fast gives up at a marker: the slow path redoes the MCU
+            } catch (Suspended e) {
+                fed = Math.min(b.length, fed + CHUNK); // Pillow reads on and calls the decoder again
+                tryFast = true;
+            }
+            pos = startPos;
+            buf = startBuf;
+            bits = startBits;
+            hitMarker = false;
+            insufficient = false;
+            System.arraycopy(startPred, 0, pred, 0, pred.length);
+        }
+    }
+
+    private void mcu(int[] comps, Huffman[] dcT, Huffman[] acT, int[] pred, boolean progressive, int ah, int al,
+            int my, int mx) throws PictureException {
+        int ns = comps.length;
+        for (int i = 0; i < ns; i++) {
+            int c = comps[i];
+            int bh = ns == 1 ? 1 : compH[c];
+            int bv = ns == 1 ? 1 : compV[c];
+            for (int v = 0; v < bv; v++) {
+                for (int h = 0; h < bh; h++) {
+                    int at = c == 0 ? (my * bv + v) * dcStride + mx * bh + h : -1;
+                    if (progressive && ah > 0) {
+                        if (getBits(1) != 0 && at >= 0) {
+                            dc[at] |= (short) (1 << al);
+                        }
+                        continue;
+                    }
+                    int t = decode(dcT[i]);
+                    int diff = t == 0 ? 0 : extend(extraBits(t), t);
+                    pred[i] += diff;
+                    if (at >= 0) {
+                        dc[at] = (short) (progressive ? pred[i] << al : pred[i]);
+                    }
+                    if (!progressive) {
+                        skipAc(acT[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    private void skipAc(Huffman t) throws PictureException {
+        for (int k = 1; k < 64; k++) {
+            int rs = decode(t);
+            int r = rs >> 4;
+            int s = rs & 15;
+            if (s != 0) {
+                k += r;
+                extraBits(s);
+            } else {
+                if (r != 15) {
+                    break;
+                }
+                k += 15;
+            }
+        }
+    }
+
+    /**
+     * At a restart: drop the bits in hand and find the marker; one out of sequence is resolved
+     * as libjpeg's jpeg_resync_to_restart does (discard it, skip to the next, or leave it for
+     * the segment to read as empty).
+     */
+    private void restart(int expected) throws PictureException {
+        bits = 0;
+        buf = 0;
+        int m = nextMarker();
+        while (true) {
+            int action;
+            if (m == 0xD0 + expected) {
+                action = 1;
+            } else if (m < 0xC0) {
+                action = 2;
+            } else if (m < 0xD0 || m > 0xD7) {
+                action = 3;
+            } else if (m == 0xD0 + ((expected + 1) & 7) || m == 0xD0 + ((expected + 2) & 7)) {
+                action = 3;
+            } else if (m == 0xD0 + ((expected - 1) & 7) || m == 0xD0 + ((expected - 2) & 7)) {
+                action = 2;
+            } else {
+                action = 1;
+            }
+            if (action == 1) {
+                hitMarker = false;
+                insufficient = false;
+                return;
+            }
+            if (action == 3) {
+                pos -= 2; // left unread: the segment decodes as empty, the marker is met again
+                hitMarker = true;
+                return;
+            }
+            m = nextMarker();
+        }
+    }
+
+    private void skipEntropyData() throws PictureException {
+        while (true) {
+            int m = nextMarker();
+            if (m < 0xD0 || m > 0xD7) {
+                pos -= 2; // leave the marker (its last fill byte and code) for the segment loop
+                return;
+            }
+        }
+    }
+
+    // ---- bits
+
+    /**
+     * libjpeg-turbo's jpeg_fill_bit_buffer: at least 57 bits, up to a marker; data that ends
+     * first suspends the decoder, which Pillow reports as a truncated file.
+     */
+    private void fill() throws PictureException {
+        while (bits < 57 && !hitMarker) {
+            if (pos >= fedEnd()) {
+                suspend(pos);
+            }
+            int c = b[pos] & 0xFF;
+            if (c == 0xFF) {
+                int q = pos + 1;
+                while (q < b.length && (b[q] & 0xFF) == 0xFF) {
+                    q++;
+                }
+                if (q >= fedEnd()) {
+                    suspend(q);
+                }
+                if (b[q] != 0) {
+                    hitMarker = true; // pos stays on the marker
+                    return;
+                }
+                pos = q + 1;
+            } else {
+                pos++;
+            }
+            buf = (buf << 8) | c;
+            bits += 8;
+        }
+    }
+
+    /** libjpeg wants the byte at: past the file's end that is truncation, else a suspension. */
+    private void suspend(int at) throws PictureException {
+        if (at >= b.length) {
+            throw truncated();
+        }
+        throw new Suspended();
+    }
+
+    /** Where the bytes libjpeg has in hand end: the file's end but in a buffered scan. */
+    private int fedEnd() {
+        return buffered ? fed : b.length;
+    }
+
+    /** decode_mcu_fast's FILL_BIT_BUFFER_FAST: six bytes when 16 bits or fewer are left. */
+    private void fillFast() {
+        if (bits > 16) {
+            return;
+        }
+        for (int i = 0; i < 6; i++) {
+            int c0 = b[pos++] & 0xFF;
+            int c1 = b[pos] & 0xFF;
+            buf = (buf << 8) | c0;
+            bits += 8;
+            if (c0 == 0xFF) {
+                pos++;
+                if (c1 != 0) {
+                    fastMetMarker = true; // backed out: a zero byte in its place
+                    pos -= 2;
+                    buf &= ~0xFFL;
+                }
+            }
+        }
+    }
+
+    /** The extra bits after a Huffman code (GET_BITS, after FILL_BIT_BUFFER_FAST on the fast path). */
+    private int extraBits(int n) throws PictureException {
+        if (fast) {
+            fillFast();
+        }
+        return getBits(n);
+    }
+
+    private int getBits(int n) throws PictureException {
+        if (bits < n) {
+            fill();
+            if (bits < n) {
+                if (!hitMarker) {
+                    throw truncated();
+                }
+                insufficient = true; // libjpeg: "premature end of data segment", zero bits
+                buf <<= n - bits;
+                bits = n;
+            }
+        }
+        bits -= n;
+        return (int) (buf >>> bits) & ((1 << n) - 1);
+    }
+
+    /**
+     * libjpeg-turbo's HUFF_DECODE: fill below 8 bits, an 8-bit lookahead, else the code bit by
+     * bit from at least 9 bits (1 where fewer than 8 are left); when it fills matters, because
+     * a fill that meets the end of the data suspends.
+     */
+    private int decode(Huffman t) throws PictureException {
+        if (fast) {
+            fillFast();
+        } else if (bits < Huffman.LOOKAHEAD) {
+            fill();
+        }
+        int l = 1;
+        if (bits >= Huffman.LOOKAHEAD) {
+            int e = t.lookup[(int) (buf >>> (bits - Huffman.LOOKAHEAD)) & ((1 << Huffman.LOOKAHEAD) - 1)];
+            if (e != 0) {
+                bits -= e >> 8;
+                return e & 0xFF;
+            }
+            l = Huffman.LOOKAHEAD + 1;
+        }
+        int code = getBits(l);
+        while (l <= 16 && code > t.maxcode[l]) {
+            code = (code << 1) | getBits(1);
+            l++;
+        }
+        if (l > 16) {
+            return 0; // libjpeg: "corrupt JPEG data: bad Huffman code", a zero in its place
+        }
+        return t.symbols[(code + t.valoffset[l]) & 0xFF];
+    }
+
+    private static int extend(int v, int t) {
+        return v < (1 << (t - 1)) ? v + (-1 << t) + 1 : v;
+    }
+
+    private PictureException truncated() {
+        return new PictureException(path, "truncated picture");
+    }
+
+    private PictureException corrupt(String why) {
+        return new PictureException(path, "unreadable picture (corrupt JPEG data: " + why + ")");
+    }
+
+    /** A canonical Huffman table (JPEG Annex C), with libjpeg's lookahead for codes up to 8 bits. */
+    private static final class Huffman {
+        static final int LOOKAHEAD = 8;
+        final int[] maxcode = new int[18];
+        final int[] valoffset = new int[18];
+        final int[] lookup = new int[1 << LOOKAHEAD];
+        final int[] symbols;
+        final boolean valid;
+
+        Huffman(int[] counts, int[] symbols, boolean isDc) {
+            this.symbols = Arrays.copyOf(symbols, 256);
+            boolean ok = true;
+            int code = 0;
+            int k = 0;
+            for (int l = 1; l <= 16; l++) {
+                valoffset[l] = k - code;
+                if (counts[l] > 0) {
+                    for (int i = 0; i < counts[l]; i++) {
+                        if (l <= LOOKAHEAD && code < (1 << l)) {
+                            int first = code << (LOOKAHEAD - l);
+                            for (int j = 0; j < 1 << (LOOKAHEAD - l); j++) {
+                                lookup[first + j] = (l << 8) | symbols[k];
+                            }
+                        }
+                        code++;
+                        k++;
+                    }
+                    maxcode[l] = code - 1;
+                } else {
+                    maxcode[l] = -1;
+                }
+                ok &= code < (1 << l); // libjpeg: no code may be all ones
+                code <<= 1;
+            }
+            maxcode[17] = Integer.MAX_VALUE;
+            if (isDc) {
+                for (int s : symbols) {
+                    ok &= s <= 15;
+                }
+            }
+            valid = ok;
+        }
+    }
+}

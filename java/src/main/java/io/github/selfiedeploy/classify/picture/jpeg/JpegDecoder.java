@@ -1,0 +1,46 @@
+package io.github.selfiedeploy.classify.picture.jpeg;
+
+import io.github.selfiedeploy.classify.PictureException;
+import io.github.selfiedeploy.classify.picture.DecodeOptions;
+import io.github.selfiedeploy.classify.picture.FormatDecoder;
+import io.github.selfiedeploy.classify.picture.GreyImage;
+import java.nio.file.Path;
+
+/**
+ * JPEG: every Huffman-coded 8-bit grey or YCbCr JPEG is read once by {@link JpegDc}, which
+ * refuses what libjpeg-turbo under Pillow refuses (its rules are in JpegDc's Javadoc). A large
+ * one (the manifest's jpeg_dc) comes at 1/8 scale from that same read; a smaller one, or one
+ * JpegDc does not decode (CMYK, RGB-coded, arithmetic-coded), is handed to ImageIO, which
+ * decodes its pixels a second time: no JDK API decodes them from JpegDc's coefficients.
+ */
+public final class JpegDecoder implements FormatDecoder {
+    /** The 1/8 scale the large-picture route decodes at: libjpeg's largest DCT scaling. */
+    public static final int SCALE = JpegDc.SCALE;
+
+    @Override
+    public boolean reads(byte[] bytes) {
+        return JpegDc.isJpeg(bytes);
+    }
+
+    @Override
+    public Decoded decode(byte[] bytes, Path path, DecodeOptions options, int orientation) throws PictureException {
+        JpegDc jpeg = new JpegDc(bytes, path);
+        JpegDc.Header header = jpeg.headers();
+        if (header != null && !header.decodable()) {
+            return Decoded.byImageIo(bytes);
+        }
+        if (header != null) {
+            options.refuseBomb(path, header.width(), header.height());
+        }
+        // Markers and entropy-coded data read as libjpeg-turbo reads them, so that what Pillow
+        // refuses (data that runs out before the picture is whole, a fatal error) is refused,
+        // where ImageIO's libjpeg would fill it in with a warning. Without a usable frame
+        // header this throws libjpeg's reason.
+        GreyImage dc = jpeg.pixels();
+        if (header != null && options.dcMinSide() > 0
+                && Math.min(header.width(), header.height()) >= options.dcMinSide()) {
+            return Decoded.of(dc.oriented(orientation));
+        }
+        return Decoded.byImageIo(bytes);
+    }
+}

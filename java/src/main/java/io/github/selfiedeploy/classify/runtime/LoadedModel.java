@@ -1,0 +1,22 @@
+package io.github.selfiedeploy.classify.runtime;
+
+/**
+ * One loaded model: float32 pictures [batch, height, width, channels] in, one
+ * probability per picture out. Implementations are thread-safe for predict and close
+ * every native tensor and result before returning.
+ */
+public interface LoadedModel extends AutoCloseable {
+    /**
+     * Runs the model on prepared pictures.
+     *
+     * @param pixels batch pictures of height * width * channels floats, row-major
+     * @param batch how many pictures pixels holds
+     * @param out receives the batch probabilities in out[0..batch)
+     * @throws IllegalStateException if the runtime fails or answers in another shape
+     */
+    void predict(float[] pixels, int batch, float[] out);
+
+    /** Frees the native model; called once, after every call to predict has returned. */
+    @Override
+    void close();
+}

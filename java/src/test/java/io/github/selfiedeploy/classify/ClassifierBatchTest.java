@@ -1,0 +1,91 @@
+package io.github.selfiedeploy.classify;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The library on tiny artifacts: batches in order, unreadable pictures, raw predict, close. */
+public class ClassifierBatchTest {
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    @Test
+    public void batchKeepsOrderAcrossModelCallsAndReportsUnreadablePictures() throws IOException {
+        Path artifacts = TinyArtifacts.write(temp.newFolder("a").toPath());
+        List<Path> pictures = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        // More than two model calls' worth, grey levels in a known order, a missing file among them.
+        for (int i = 0; i < Classifier.BATCH * 2 + 5; i++) {
+            if (i == 70) {
+                Path absent = temp.getRoot().toPath().resolve("absent.png");
+                pictures.add(absent);
+                missing.add(absent.toString());
+                continue;
+            }
+            pictures.add(TinyArtifacts.greyPicture(temp.getRoot().toPath().resolve(i + ".png"), i, 8, 8));
+        }
+        try (Classifier c = Classifier.open(artifacts, ArtifactFormat.ONNX)) {
+            List<String> refused = new ArrayList<>();
+            List<Classification> results = c.classify(pictures, e -> refused.add(e.path()));
+            assertEquals(missing, refused);
+            assertEquals(pictures.size() - 1, results.size());
+            int k = 0;
+            for (int i = 0; i < pictures.size(); i++) {
+                if (i == 70) {
+                    continue;
+                }
+                Classification r = results.get(k++);
+                assertEquals(pictures.get(i).toString(), r.path());
+                assertEquals(i / 255f, r.probability(), 1e-6f);
+                assertEquals(i >= 128 ? "selfie" : "not_selfie", r.label()); // 128 / 255 >= 0.5
+            }
+            try {
+                c.classifyAll(pictures);
+                fail("classifyAll accepted a missing picture");
+            } catch (PictureException e) {
+                assertTrue(e.getMessage(), e.getMessage().startsWith(missing.get(0)));
+            }
+            pictures.remove(70);
+            assertEquals(results, c.classifyAll(pictures));
+        }
+    }
+
+    @Test
+    public void wrongSizedInputAndClosedClassifier() throws IOException {
+        Path artifacts = TinyArtifacts.write(temp.newFolder("a").toPath());
+        Classifier c = Classifier.open(artifacts, ArtifactFormat.ONNX);
+        try {
+            c.predict(new float[5], 1);
+            fail("wrong size accepted");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("64"));
+        }
+        assertEquals(1, c.predict(new float[64], 1).length);
+        c.close();
+        c.close(); // idempotent
+        try {
+            c.predict(new float[64], 1);
+            fail("closed classifier ran");
+        } catch (IllegalStateException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("closed"));
+        }
+    }
+
+    @Test
+    public void loadsOnTheLargeStackThreadAndKeepsTheCallersInterrupt() throws IOException {
+        Path artifacts = TinyArtifacts.write(temp.newFolder("a").toPath());
+        Thread.currentThread().interrupt();
+        try (Classifier c = Classifier.open(artifacts, ArtifactFormat.ONNX)) {
+            assertTrue("the interrupt was lost", Thread.interrupted());
+            assertEquals(1, c.predict(new float[64], 1).length);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.github.selfiedeploy.classify.manifest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import io.github.selfiedeploy.classify.ArtifactException;
+import io.github.selfiedeploy.classify.ArtifactFormat;
+import io.github.selfiedeploy.classify.TinyArtifacts;
+import io.github.selfiedeploy.classify.UnsupportedModelException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** manifest.json as Python writes it: NaN and Infinity, keys this version does not know. */
+public class ManifestTest {
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    @Test
+    public void readsPythonsJsonWithNonFiniteNumbersAndUnknownKeys() throws IOException {
+        Path folder = TinyArtifacts.write(temp.newFolder("a").toPath());
+        Manifest m = Manifest.read(folder);
+        assertEquals(TinyArtifacts.SIZE, m.height());
+        assertEquals(TinyArtifacts.SIZE * TinyArtifacts.SIZE, m.pictureSize());
+        assertEquals(List.of("not_selfie", "selfie"), m.labels());
+        assertEquals(0.5, m.threshold(), 0);
+        assertEquals(1_000_000L, m.maxPixels());
+        assertEquals(1, m.preprocessingVersion()); // still read: artifacts exported before version 2
+        assertEquals(new Manifest.Signature("serve", "serving_default", "picture", "output_0", "picture",
+                "probability"), m.signature());
+        assertEquals("model.onnx", m.artifacts().get("onnx").path());
+        assertEquals("selfie", m.labelFor(0.5f));
+        assertEquals("not_selfie", m.labelFor(0.49f));
+        assertEquals(folder.resolve("model.onnx"), m.checkedArtifact(ArtifactFormat.ONNX));
+    }
+
+    @Test
+    public void olderManifestsWithoutSignatureOrPixelLimitGetTheDefaults() throws IOException {
+        Path folder = TinyArtifacts.write(temp.newFolder("a").toPath());
+        Path file = folder.resolve(Manifest.FILE_NAME);
+        String text = Files.readString(file)
+                .replaceAll("(?s)\"signature\": \\{.*?},", "")
+                .replace("\"max_pixels\": 1000000, ", "");
+        Files.writeString(file, text);
+        Manifest m = Manifest.read(folder);
+        assertEquals(Manifest.Signature.DEFAULT, m.signature());
+        assertNull(m.signature().onnxInput());
+        assertEquals(Manifest.DEFAULT_MAX_PIXELS, m.maxPixels());
+    }
+
+    private void assertRefused(Path folder, String... words) {
+        try {
+            Manifest m = Manifest.read(folder);
+            m.checkedArtifact(ArtifactFormat.ONNX);
+            fail("accepted");
+        } catch (ArtifactException e) {
+            for (String w : words) {
+                assertTrue(e.getMessage() + " should mention " + w, e.getMessage().contains(w));
+            }
+        }
+    }
+
+    @Test
+    public void clearErrorsNamingTheFile() throws IOException {
+        Path folder = TinyArtifacts.write(temp.newFolder("a").toPath());
+        Path file = folder.resolve(Manifest.FILE_NAME);
+        String good = Files.readString(file);
+        Files.writeString(file, good.replace("\"threshold\": 0.5", "\"threshold\": \"half\""));
+        assertRefused(folder, file.toString(), "threshold");
+        Files.writeString(file, good.replace("\"height\": 8", "\"height\": 8.5"));
+        assertRefused(folder, "'height'", "whole number");
+        Files.writeString(file, good.replace("\"version\": 1", "\"version\": 4"));
+        assertRefused(folder, "preprocessing version 4");
+        Files.writeString(file, good.replace("model.onnx", "model_renamed.onnx"));
+        assertRefused(folder, "model_renamed.onnx", "missing");
+        Files.writeString(file, "{not json");
+        assertRefused(folder, file.toString(), "not a valid manifest");
+        Files.delete(file);
+        assertRefused(folder, file.toString(), "no manifest");
+    }
+
+    /** Version 3's structured recipe: read when this library implements it, else refused by field. */
+    @Test
+    public void versionThreeRecipesAreReadOrRefusedNamingTheField() throws IOException {
+        Path folder = TinyArtifacts.write(temp.newFolder("a").toPath());
+        Path file = folder.resolve(Manifest.FILE_NAME);
+        String v3 = Files.readString(file).replace("\"preprocessing\": {\"version\": 1,", """
+                "output": {"classes": 1, "activation": "sigmoid"},
+                "preprocessing": {"version": 3, "color": "grey", "do_resize": true,
+                  "size": {"height": 8, "width": 8, "shortest_edge": null}, "resample": 2,
+                  "do_center_crop": false, "crop_size": null, "do_rescale": true,
+                  "rescale_factor": 0.5, "do_normalize": false, "image_mean": [], "image_std": [],""");
+        Files.writeString(file, v3);
+        Manifest m = Manifest.read(folder);
+        assertEquals(3, m.preprocessingVersion());
+        assertEquals(0.5, m.rescaleFactor(), 0);
+        String[][] refused = {
+            {"\"color\": \"grey\"", "\"color\": \"rgb\"", "preprocessing.color"},
+            {"\"resample\": 2", "\"resample\": 3", "preprocessing.resample"},
+            {"\"do_normalize\": false", "\"do_normalize\": true", "preprocessing.do_normalize"},
+            {"\"do_center_crop\": false", "\"do_center_crop\": true", "preprocessing.do_center_crop"},
+            {"\"height\": 8, \"width\": 8, \"shortest_edge\": null", "\"shortest_edge\": 8",
+                "preprocessing.size"},
+            {"\"classes\": 1", "\"classes\": 5", "output.classes"},
+            {"\"channels\": 1", "\"channels\": 3", "input.channels"},
+        };
+        for (String[] r : refused) {
+            Files.writeString(file, v3.replace(r[0], r[1]));
+            try {
+                Manifest.read(folder);
+                fail("accepted " + r[1]);
+            } catch (UnsupportedModelException e) {
+                assertTrue(e.getMessage(), e.getMessage().contains(r[2]) && e.getMessage().contains("not supported"));
+                assertTrue(e.getMessage(), e.getMessage().startsWith(file.toString()));
+            }
+        }
+        Files.writeString(file, v3.replace("\"do_rescale\": true", "\"do_rescale\": false"));
+        assertEquals(0, Manifest.read(folder).rescaleFactor(), 0);
+    }
+
+    /** An altered manifest may not point outside its folder, even at a file whose digest it knows. */
+    @Test
+    public void artifactPathsStayInsideTheFolder() throws IOException {
+        Path root = temp.newFolder("root").toPath();
+        Path folder = TinyArtifacts.write(Files.createDirectory(root.resolve("artifacts")));
+        Path outside = Files.createDirectory(root.resolve("outside"));
+        Files.copy(folder.resolve("model.onnx"), outside.resolve("model.onnx"));
+        Path file = folder.resolve(Manifest.FILE_NAME);
+        String good = Files.readString(file);
+        Files.writeString(file, good.replace("\"path\": \"model.onnx\"", "\"path\": \"../outside/model.onnx\""));
+        assertRefused(folder, "leaves the artifacts folder", "../outside/model.onnx");
+        Files.writeString(file, good.replace("\"path\": \"model.onnx\"",
+                "\"path\": \"" + outside.resolve("model.onnx") + "\""));
+        assertRefused(folder, "leaves the artifacts folder");
+        Files.writeString(file, good);
+        Files.delete(folder.resolve("model.onnx"));
+        Files.createSymbolicLink(folder.resolve("model.onnx"), outside.resolve("model.onnx"));
+        assertRefused(folder, "leaves the artifacts folder");
+    }
+}

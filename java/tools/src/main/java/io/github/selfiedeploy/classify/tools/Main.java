@@ -1,0 +1,141 @@
+package io.github.selfiedeploy.classify.tools;
+
+import io.github.selfiedeploy.classify.ArtifactException;
+import io.github.selfiedeploy.classify.ArtifactFormat;
+import io.github.selfiedeploy.classify.Classification;
+import io.github.selfiedeploy.classify.Classifier;
+import io.github.selfiedeploy.classify.commandline.CommandLines;
+import io.github.selfiedeploy.classify.commandline.FormatConverter;
+import io.github.selfiedeploy.classify.commandline.Lines;
+import io.github.selfiedeploy.classify.commandline.Version;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
+
+/**
+ * The selfie-classify command: classify picture files with an artifacts folder.
+ * Prints {@code path<TAB>label<TAB>probability} (six decimals) a picture, as
+ * python -m python.predict does, or JSON lines with --json. Exit status: 0 all
+ * classified, 1 some picture unreadable (the rest still classified), 2 bad usage or
+ * a missing/altered artifact.
+ */
+@Command(name = Main.PROG, mixinStandardHelpOptions = true, versionProvider = Version.class,
+        sortOptions = false, synopsisHeading = "usage: ",
+        description = {"Classify pictures with artifacts written by python -m python.export.",
+                "Output: path<TAB>label<TAB>probability of the positive class (six decimals),",
+                "one line a picture, in the order given."},
+        exitCodeListHeading = "%nexit status:%n",
+        exitCodeList = {"0:all classified",
+                "1:some picture could not be read (named on stderr, the others classified)",
+                "2:bad usage, or missing or altered artifacts"})
+public final class Main implements Callable<Integer> {
+    static final String PROG = "selfie-classify";
+
+    @Option(names = "--artifacts", paramLabel = "DIR", defaultValue = "artifacts",
+            description = "folder written by python -m python.export (default: ${DEFAULT-VALUE})")
+    private Path artifacts;
+
+    @Option(names = "--format", paramLabel = "F", defaultValue = "onnx", converter = FormatConverter.class,
+            description = "artifact to run: savedmodel, onnx or onnx_int8 (default: ${DEFAULT-VALUE})")
+    private ArtifactFormat format;
+
+    @Option(names = "--json", description = "one JSON object a line: {\"path\", \"label\", \"probability\"}")
+    private boolean json;
+
+    /** Kept as typed, to print each path exactly as python.predict does. */
+    @Parameters(paramLabel = "PICTURE", arity = "1..*", description = "picture files")
+    private List<String> pictures;
+
+    @Spec
+    private CommandSpec spec;
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        int status = run(args, out, err);
+        out.flush();
+        System.exit(status);
+    }
+
+    /** Runs the command; returns the exit status. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
+        PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        try {
+            return commandLine(new Main(), o, e).execute(args);
+        } finally {
+            o.flush();
+            e.flush();
+        }
+    }
+
+    /** picocli as every command line of the project has it ({@link CommandLines}). */
+    static CommandLine commandLine(Object command, PrintWriter out, PrintWriter err) {
+        return CommandLines.of(command, out, err, String::valueOf);
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (Classifier classifier = Classifier.open(artifacts, format)) {
+            return classify(classifier, out, err);
+        } catch (ArtifactException e) {
+            err.println(PROG + ": error: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /** Classifies a batch at a time, printing as it goes; unreadable pictures are named on err. */
+    private int classify(Classifier classifier, PrintWriter out, PrintWriter err) {
+        int failed = 0;
+        for (int start = 0; start < pictures.size(); start += Classifier.BATCH) {
+            List<String> typed = new ArrayList<>(Classifier.BATCH);
+            List<Path> paths = new ArrayList<>(Classifier.BATCH);
+            for (String picture : pictures.subList(start, Math.min(pictures.size(), start + Classifier.BATCH))) {
+                try {
+                    paths.add(Path.of(picture));
+                    typed.add(picture);
+                } catch (InvalidPathException e) {
+                    err.println(PROG + ": error: " + picture + ": not a valid path");
+                    failed++;
+                }
+            }
+            Set<String> unreadable = new HashSet<>();
+            List<Classification> results = classifier.classify(paths, e -> {
+                err.println(PROG + ": error: " + e.getMessage());
+                unreadable.add(e.path());
+            });
+            failed += paths.size() - results.size();
+            // Results come in order, without the unreadable pictures; one path spelled the
+            // same twice reads the same twice.
+            int next = 0;
+            for (int i = 0; i < paths.size(); i++) {
+                if (unreadable.contains(paths.get(i).toString())) {
+                    continue;
+                }
+                Classification c = results.get(next++);
+                Classification asTyped = new Classification(typed.get(i), c.label(), c.probability());
+                out.println(json ? Lines.json(asTyped) : Lines.tabSeparated(asTyped));
+            }
+            out.flush();
+        }
+        return failed > 0 ? 1 : 0;
+    }
+}
