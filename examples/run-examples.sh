@@ -3,7 +3,10 @@
 # repository, build a Maven project and a Gradle project that name it by its coordinates
 # alone, run both on JDK 17 and JDK 25, and check that every line they print equals what
 # python -m python.predict prints for the same pictures (labels and six-decimal
-# probabilities byte-identical), for the onnx and the savedmodel artifacts.
+# probabilities byte-identical), for the onnx and the savedmodel artifacts. Then the Maven
+# project without its SavedModel runtime, as a user who runs only ONNX files has it: its jars
+# measured against the full set, onnx equal to python.predict, and the SavedModel refused in
+# one line that names the dependency to add.
 #
 # Pictures: the seed data's test split when it is there (../shared/..., or $SELFIE_SEED_DATA;
 # "none" hides it), else the tests fixture's odd pictures made under build/examples.
@@ -21,8 +24,9 @@ jdk25=${SELFIE_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 "$jdk17/bin/java" -version 2>&1 | grep -q '"17' || { echo "examples: the java on PATH is not JDK 17 ($jdk17)" >&2; exit 1; }
 [ -x "$jdk25/bin/java" ] || { echo "examples: no JDK 25 at $jdk25 (set SELFIE_JDK25)" >&2; exit 1; }
 
-version=$(sed -n "s/^version = '\(.*\)'$/\1/p" build.gradle)
-echo "examples: gradle publishToMavenLocal (io.github.selfiedeploy:selfie-classify:$version)"
+version=$(sed -n "s/^version = '\(.*\)'$/\1/p" gradle/java-module.gradle)
+[ -n "$version" ] || { echo "examples: no version in gradle/java-module.gradle" >&2; exit 1; }
+echo "examples: gradle publishToMavenLocal (io.github.selfiedeploy:selfie-classify and selfie-classify-tensorflow:$version)"
 gradle -q publishToMavenLocal
 [ -f artifacts/manifest.json ] || python -m python.export --quantize --quiet
 
@@ -43,6 +47,16 @@ maven=examples/maven-consumer
 (cd "$maven" && mvn -B -q -o -Dstyle.color=never -Dselfie.version="$version" compile dependency:build-classpath \
     -Dmdep.outputFile=target/classpath.txt)
 maven_cp="$root/$maven/target/classes:$(cat "$maven/target/classpath.txt")"
+# The same project as an ONNX-only user has it: the profile that adds the SavedModel runtime off.
+(cd "$maven" && mvn -B -q -o -Dstyle.color=never -Dselfie.version="$version" -P '!tensorflow' \
+    dependency:build-classpath -Dmdep.outputFile=target/classpath-onnx-only.txt >/dev/null)
+onnx_only_cp="$root/$maven/target/classes:$(cat "$maven/target/classpath-onnx-only.txt")"
+jar_bytes() { tr ':' '\n' <"$1" | xargs du -cb | tail -1 | cut -f1; }
+echo "examples: the consumer's dependency jars: $(jar_bytes "$maven/target/classpath.txt") bytes with the SavedModel runtime," \
+  "$(jar_bytes "$maven/target/classpath-onnx-only.txt") bytes ONNX only"
+if grep -q tensorflow "$maven/target/classpath-onnx-only.txt"; then
+  echo "examples: FAIL the ONNX-only classpath has TensorFlow jars" >&2; exit 1
+fi
 
 echo "examples: Gradle project (gradle $(gradle --version 2>/dev/null | awk '/^Gradle/{print $2}')), offline"
 gradle -q --offline -p examples/gradle-consumer -PselfieVersion="$version" installDist
@@ -77,5 +91,19 @@ for format in onnx savedmodel; do
       env JAVA_HOME="$home" "$gradle_bin" "$format" artifacts "${pictures[@]}"
   done
 done
+# ONNX only: the onnx artifact as python.predict; the SavedModel refused in one line that
+# names the module to add, exit status 2, no stack trace.
+check "maven-onnx-only-jdk17-onnx" "$work/python-onnx.txt" \
+  "$jdk17/bin/java" --enable-native-access=ALL-UNNAMED -cp "$onnx_only_cp" example.ClassifyPictures \
+  onnx artifacts "${pictures[@]}"
+status=0
+"$jdk17/bin/java" --enable-native-access=ALL-UNNAMED -cp "$onnx_only_cp" example.ClassifyPictures \
+  savedmodel artifacts "${pictures[0]}" >"$work/onnx-only-savedmodel.out" 2>"$work/onnx-only-savedmodel.err" || status=$?
+if [ $status -eq 2 ] && [ "$(wc -l <"$work/onnx-only-savedmodel.err")" -eq 1 ] \
+    && grep -q "add the dependency io.github.selfiedeploy:selfie-classify-tensorflow:$version" "$work/onnx-only-savedmodel.err"; then
+  echo "examples: ok ONNX only, savedmodel refused: $(cat "$work/onnx-only-savedmodel.err")"
+else
+  echo "examples: FAIL ONNX only, savedmodel: exit status $status"; cat "$work/onnx-only-savedmodel.err"; failed=1
+fi
 [ $failed -eq 0 ] || { echo "examples: some runs failed" >&2; exit 1; }
 echo "examples: all consumer runs equal python.predict on JDK 17 and JDK 25"

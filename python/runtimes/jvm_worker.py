@@ -102,7 +102,7 @@ class NotApplicable(Exception):
 
 
 class JavaLibraryFromFiles:
-    """The project's own Java Classifier (io.github.selfiedeploy.classify), end to end from picture files."""
+    """The project's own Java Classifier (io.github.selfiedeploy.classify), from picture files."""
 
     def __init__(self, artifacts: str, artifact: str) -> None:
         import jpype

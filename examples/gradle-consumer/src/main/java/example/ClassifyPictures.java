@@ -1,14 +1,18 @@
 package example;
 
+import io.github.selfiedeploy.classify.ArtifactException;
+import io.github.selfiedeploy.classify.ArtifactFormat;
+import io.github.selfiedeploy.classify.Classification;
+import io.github.selfiedeploy.classify.Classifier;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import selfie.classify.ArtifactFormat;
-import selfie.classify.Classification;
-import selfie.classify.Classifier;
 
 /**
- * A user's own program, built against io.github.selfiedeploy:selfie-classify alone:
+ * A user's own program, built against io.github.selfiedeploy:selfie-classify (and, for the
+ * SavedModel, selfie-classify-tensorflow) by their coordinates alone:
  * ClassifyPictures FORMAT ARTIFACTS PICTURE... prints path, label and probability a picture,
  * as python -m python.predict prints them.
  */
@@ -23,8 +27,16 @@ public final class ClassifyPictures {
         try (Classifier classifier = Classifier.open(artifacts, format)) {
             List<Classification> results = classifier.classify(pictures, e -> System.err.println(e.getMessage()));
             for (Classification c : results) {
-                System.out.println(c.path() + "\t" + c.label() + "\t" + Classification.sixDecimals(c.probability()));
+                System.out.println(c.path() + "\t" + c.label() + "\t" + sixDecimals(c.probability()));
             }
+        } catch (ArtifactException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
         }
+    }
+
+    /** Python's f"{p:.6f}": the float's exact value, rounded half to even. */
+    private static String sixDecimals(float p) {
+        return new BigDecimal((double) p).setScale(6, RoundingMode.HALF_EVEN).toPlainString();
     }
 }

@@ -7,10 +7,17 @@ package io.github.selfiedeploy.classify;
 public class ArtifactException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param message one line that starts with the file it is about
+     */
     public ArtifactException(String message) {
         super(message);
     }
 
+    /**
+     * @param message one line that starts with the file it is about
+     * @param cause the runtime's or the reader's own error
+     */
     public ArtifactException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -14,22 +14,31 @@ public class PictureException extends IOException {
     private final String path;
     private final String reason;
 
+    /**
+     * @param path the picture's path (or the name its bytes were given under)
+     * @param reason why it was refused, without the path
+     */
     public PictureException(Path path, String reason) {
         this(path, reason, null);
     }
 
+    /**
+     * @param path the picture's path (or the name its bytes were given under)
+     * @param reason why it was refused, without the path
+     * @param cause the decoder's own error, or null
+     */
     public PictureException(Path path, String reason, Throwable cause) {
         super(path + ": " + reason, cause);
         this.path = String.valueOf(path);
         this.reason = reason;
     }
 
-    /** The picture's path as given. */
+    /** @return the picture's path as given */
     public String path() {
         return path;
     }
 
-    /** Why it was refused, without the path. */
+    /** @return why it was refused, without the path */
     public String reason() {
         return reason;
     }

@@ -28,9 +28,19 @@ public final class FormatConverter implements CommandLine.ITypeConverter<Artifac
         return format;
     }
 
-    /** "a, b or c", as the usage message has always listed them. */
+    /** "a, b or c": the three the toolkit exports in its own order, then any other a runtime adds. */
     private static String spelled(Set<String> names) {
-        List<String> n = new ArrayList<>(names);
+        List<String> n = new ArrayList<>();
+        for (ArtifactFormat f : List.of(ArtifactFormat.SAVEDMODEL, ArtifactFormat.ONNX, ArtifactFormat.ONNX_INT8)) {
+            if (names.contains(f.key())) {
+                n.add(f.key());
+            }
+        }
+        for (String name : names) {
+            if (!n.contains(name)) {
+                n.add(name);
+            }
+        }
         if (n.size() < 2) {
             return String.join("", n);
         }
