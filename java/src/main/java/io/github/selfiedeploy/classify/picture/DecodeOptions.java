@@ -13,8 +13,11 @@ import java.nio.file.Path;
  * @param boxSide where the box step will reduce a picture by f = min(width, height) / boxSide
  *                &gt;= 2, a decoder that can take the block sums row by row returns them
  *                ({@link GreyImage#box()} f) instead of every pixel; 0: never
+ * @param channels 1: the picture is wanted in grey, and the format decoders may decode it
+ *                 themselves; 3: in RGB, where their grey shortcuts only check the file and
+ *                 hand it to ImageIO (a large grey JPEG still comes at 1/8, repeated)
  */
-public record DecodeOptions(long maxPixels, int dcMinSide, int boxSide) {
+public record DecodeOptions(long maxPixels, int dcMinSide, int boxSide, int channels) {
     /**
      * @throws IllegalArgumentException for a negative limit or side
      */
@@ -22,6 +25,20 @@ public record DecodeOptions(long maxPixels, int dcMinSide, int boxSide) {
         if (maxPixels < 0 || dcMinSide < 0 || boxSide < 0) {
             throw new IllegalArgumentException("maxPixels, dcMinSide and boxSide must not be negative");
         }
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("channels must be 1 or 3, not " + channels);
+        }
+    }
+
+    /**
+     * Grey.
+     *
+     * @param maxPixels pictures with more pixels are refused
+     * @param dcMinSide the 1/8-scale JPEG threshold (0: never)
+     * @param boxSide the box step's divisor (0: never)
+     */
+    public DecodeOptions(long maxPixels, int dcMinSide, int boxSide) {
+        this(maxPixels, dcMinSide, boxSide, 1);
     }
 
     /**

@@ -68,18 +68,7 @@ public record GreyImage(int width, int height, int[] pixels, int box) {
         int h = height;
         for (int y = 0; y < oh; y++) {
             for (int x = 0; x < ow; x++) {
-                int sx;
-                int sy;
-                switch (orientation) {
-                    case 2: sx = w - 1 - x; sy = y; break;             // FLIP_LEFT_RIGHT
-                    case 3: sx = w - 1 - x; sy = h - 1 - y; break;     // ROTATE_180
-                    case 4: sx = x; sy = h - 1 - y; break;             // FLIP_TOP_BOTTOM
-                    case 5: sx = y; sy = x; break;                     // TRANSPOSE
-                    case 6: sx = y; sy = h - 1 - x; break;             // ROTATE_270 (clockwise 90)
-                    case 7: sx = w - 1 - y; sy = h - 1 - x; break;     // TRANSVERSE
-                    default: sx = w - 1 - y; sy = x; break;            // 8: ROTATE_90 (counter-clockwise)
-                }
-                out[y * ow + x] = pixels[sy * w + sx];
+                out[y * ow + x] = pixels[Pixels.source(orientation, x, y, w, h)];
             }
         }
         return new GreyImage(ow, oh, out);

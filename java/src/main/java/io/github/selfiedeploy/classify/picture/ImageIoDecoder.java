@@ -11,6 +11,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.function.Function;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
@@ -38,6 +39,24 @@ final class ImageIoDecoder {
      * @param adobe whether a CMYK JPEG's samples are inverted (an Adobe APP14 marker)
      */
     static GreyImage decode(Path path, byte[] bytes, DecodeOptions options, boolean adobe) throws PictureException {
+        return read(path, bytes, options, reader -> read(reader, adobe, ImageIoDecoder::cmyk, ImageIoDecoder::toGrey));
+    }
+
+    /**
+     * As {@link #decode}, to 8-bit RGB (python.data.colour.to_rgb): grey repeated in every
+     * channel, each channel alpha over white, CMYK by Pillow's naive cmyk2rgb.
+     */
+    static Pixels decodeRgb(Path path, byte[] bytes, DecodeOptions options, boolean adobe) throws PictureException {
+        return read(path, bytes, options, reader -> read(reader, adobe, ImageIoDecoder::cmykRgb, ImageIoDecoder::toRgb));
+    }
+
+    /** What is made of the picture once its reader is set up and its size checked. */
+    private interface Reading<T> {
+        T read(ImageReader reader) throws IOException;
+    }
+
+    private static <T> T read(Path path, byte[] bytes, DecodeOptions options, Reading<T> reading)
+            throws PictureException {
         BytesImageInputStream in = new BytesImageInputStream(bytes);
         try (in) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -50,7 +69,7 @@ final class ImageIoDecoder {
             try {
                 reader.setInput(in, true, true); // forward only, skip metadata (text chunks)
                 options.refuseBomb(path, reader.getWidth(0), reader.getHeight(0));
-                return read(reader, adobe);
+                return reading.read(reader);
             } finally {
                 reader.dispose();
             }
@@ -74,22 +93,25 @@ final class ImageIoDecoder {
         return false;
     }
 
-    private static GreyImage read(ImageReader reader, boolean adobe) throws IOException {
+    /**
+     * The picture's pixels in the form {@code cmyk} or {@code image} makes of them. CMYK
+     * (JPEG): the raw samples, then Pillow's naive cmyk2rgb, not an ICC conversion; Pillow
+     * takes CMYK JPEGs with an Adobe marker as inverted (Photoshop's convention).
+     */
+    private static <T> T read(ImageReader reader, boolean adobe, Function<Raster, T> cmyk,
+                              Function<BufferedImage, T> image) throws IOException {
         ImageTypeSpecifier raw = reader.getRawImageType(0);
         if (raw != null && raw.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK
                 && reader.canReadRaster()) {
-            // CMYK (JPEG): the raw samples, then Pillow's naive cmyk2rgb, not an ICC conversion.
-            // Pillow takes CMYK JPEGs with an Adobe marker as inverted (Photoshop's convention).
             Raster stored = reader.readRaster(0, null);
             WritableRaster r = stored.createCompatibleWritableRaster();
             r.setRect(stored);
             if (adobe) {
                 invert(r);
             }
-            return cmyk(r);
+            return cmyk.apply(r);
         }
-        BufferedImage img = reader.read(0);
-        return toGrey(img);
+        return image.apply(reader.read(0));
     }
 
     private static void invert(WritableRaster r) {
@@ -107,13 +129,9 @@ final class ImageIoDecoder {
 
     /** 8-bit grey of a decoded picture, from its raster's samples. */
     static GreyImage toGrey(BufferedImage img) {
-        ColorModel cm = img.getColorModel();
-        WritableRaster raster = img.getRaster();
-        if (cm.isAlphaPremultiplied()) {
-            raster = raster.createCompatibleWritableRaster();
-            raster.setRect(img.getRaster());
-            cm = cm.coerceData(raster, false);
-        }
+        Raw raw = Raw.of(img);
+        ColorModel cm = raw.cm();
+        WritableRaster raster = raw.raster();
         int w = raster.getWidth();
         int h = raster.getHeight();
         int[] out = new int[w * h];
@@ -139,10 +157,7 @@ final class ImageIoDecoder {
         boolean alpha = cm.hasAlpha();
         int colourBands = bands - (alpha ? 1 : 0);
         int bits = cm.getComponentSize(0);
-        boolean ok = (csType == ColorSpace.TYPE_GRAY && colourBands == 1)
-                || (csType == ColorSpace.TYPE_RGB && colourBands == 3)
-                || (csType == ColorSpace.TYPE_CMYK && colourBands == 4 && !alpha);
-        if (!ok) {
+        if (!raw.samplesReadable()) {
             // Other colour spaces (YCbCr rasters, Lab...): let Java convert to sRGB.
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
@@ -156,10 +171,7 @@ final class ImageIoDecoder {
         if (csType == ColorSpace.TYPE_CMYK) {
             return cmyk(raster);
         }
-        int[] max = new int[bands];
-        for (int b = 0; b < bands; b++) {
-            max[b] = (1 << cm.getComponentSize(b)) - 1;
-        }
+        int[] max = raw.maxima();
         for (int y = 0; y < h; y++) {
             raster.getPixels(0, y, w, 1, row);
             for (int x = 0; x < w; x++) {
@@ -217,5 +229,133 @@ final class ImageIoDecoder {
             }
         }
         return new GreyImage(w, h, out);
+    }
+
+    /**
+     * 8-bit RGB of a decoded picture, from its raster's samples, as python.data.colour.to_rgb:
+     * grey repeated, alpha over white per channel, palette entries through their colour and
+     * alpha, 16-bit grey by (v * 255 + 32767) / 65535, other depths as the grey route reads them.
+     */
+    static Pixels toRgb(BufferedImage img) {
+        Raw raw = Raw.of(img);
+        ColorModel cm = raw.cm();
+        WritableRaster raster = raw.raster();
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int[] out = new int[w * h * 3];
+        int bands = raster.getNumBands();
+        int[] row = new int[w * bands];
+        if (cm instanceof IndexColorModel icm) {
+            int n = icm.getMapSize();
+            int[][] rgb = new int[n][3];
+            for (int i = 0; i < n; i++) {
+                int[] c = {icm.getRed(i), icm.getGreen(i), icm.getBlue(i)};
+                for (int k = 0; k < 3; k++) {
+                    rgb[i][k] = icm.hasAlpha() ? Grey.overWhite(c[k], icm.getAlpha(i)) : c[k];
+                }
+            }
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    System.arraycopy(rgb[row[x]], 0, out, (y * w + x) * 3, 3);
+                }
+            }
+            return new Pixels(w, h, 3, out);
+        }
+        int csType = cm.getColorSpace().getType();
+        boolean alpha = cm.hasAlpha();
+        int colourBands = bands - (alpha ? 1 : 0);
+        int bits = cm.getComponentSize(0);
+        if (!raw.samplesReadable()) {
+            // Other colour spaces (YCbCr rasters, Lab...): let Java convert to sRGB.
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int argb = img.getRGB(x, y);
+                    int a = argb >>> 24;
+                    int o = (y * w + x) * 3;
+                    out[o] = Grey.overWhite((argb >> 16) & 255, a);
+                    out[o + 1] = Grey.overWhite((argb >> 8) & 255, a);
+                    out[o + 2] = Grey.overWhite(argb & 255, a);
+                }
+            }
+            return new Pixels(w, h, 3, out);
+        }
+        if (csType == ColorSpace.TYPE_CMYK) {
+            return cmykRgb(raster);
+        }
+        int[] max = raw.maxima();
+        for (int y = 0; y < h; y++) {
+            raster.getPixels(0, y, w, 1, row);
+            for (int x = 0; x < w; x++) {
+                int i = x * bands;
+                int o = (y * w + x) * 3;
+                int a = alpha ? to8(row[i + colourBands], cm.getComponentSize(colourBands), max[colourBands]) : 255;
+                for (int k = 0; k < 3; k++) {
+                    int v;
+                    if (colourBands == 1) {
+                        v = bits == 16 && !alpha ? (int) (((long) row[i] * 255 + 32767) / 65535) // Pillow I;16
+                                : to8(row[i], bits, max[0]);
+                    } else {
+                        v = to8(row[i + k], cm.getComponentSize(k), max[k]);
+                    }
+                    out[o + k] = alpha ? Grey.overWhite(v, a) : v;
+                }
+            }
+        }
+        return new Pixels(w, h, 3, out);
+    }
+
+    /** Pillow's cmyk2rgb. */
+    static Pixels cmykRgb(Raster r) {
+        int w = r.getWidth();
+        int h = r.getHeight();
+        int[] out = new int[w * h * 3];
+        int[] row = new int[w * 4];
+        for (int y = 0; y < h; y++) {
+            r.getPixels(r.getMinX(), r.getMinY() + y, w, 1, row);
+            for (int x = 0; x < w; x++) {
+                int nk = 255 - row[x * 4 + 3];
+                for (int c = 0; c < 3; c++) {
+                    int t = row[x * 4 + c] * nk + 128;
+                    out[(y * w + x) * 3 + c] = Math.max(0, Math.min(255, nk - ((t + (t >> 8)) >> 8)));
+                }
+            }
+        }
+        return new Pixels(w, h, 3, out);
+    }
+
+    /**
+     * A decoded picture's raster with its alpha not premultiplied, and the colour model that
+     * goes with it: where both conversions read the samples from.
+     */
+    private record Raw(ColorModel cm, WritableRaster raster) {
+        static Raw of(BufferedImage img) {
+            ColorModel cm = img.getColorModel();
+            WritableRaster raster = img.getRaster();
+            if (cm.isAlphaPremultiplied()) {
+                raster = raster.createCompatibleWritableRaster();
+                raster.setRect(img.getRaster());
+                cm = cm.coerceData(raster, false);
+            }
+            return new Raw(cm, raster);
+        }
+
+        /** @return each band's largest value, (1 << bits) - 1 */
+        int[] maxima() {
+            int[] max = new int[raster.getNumBands()];
+            for (int b = 0; b < max.length; b++) {
+                max[b] = (1 << cm.getComponentSize(b)) - 1;
+            }
+            return max;
+        }
+
+        /** Grey, RGB (either with alpha) or CMYK without alpha: read from the raw samples. */
+        boolean samplesReadable() {
+            int csType = cm.getColorSpace().getType();
+            int colourBands = raster.getNumBands() - (cm.hasAlpha() ? 1 : 0);
+            return (csType == ColorSpace.TYPE_GRAY && colourBands == 1)
+                    || (csType == ColorSpace.TYPE_RGB && colourBands == 3)
+                    || (csType == ColorSpace.TYPE_CMYK && colourBands == 4 && !cm.hasAlpha());
+        }
     }
 }

@@ -63,6 +63,54 @@ public final class PictureDecoder {
     }
 
     /**
+     * Decodes the first frame of a picture's bytes to upright 8-bit RGB
+     * (python.data.decode.decode_pixels with an RGB recipe): the format decoders check the
+     * file by their rules as for grey, then ImageIO decodes the pixels of every kind. Their
+     * shortcuts are grey-only: a grey JPEG whose shorter side reaches
+     * {@link DecodeOptions#dcMinSide()} comes at 1/8, repeated in three channels, as in Python;
+     * a colour one is refused, since Python decodes it at 1/8 scale in RGB, which this library
+     * does not reproduce yet.
+     *
+     * @param path names the picture in errors
+     * @param bytes the picture file's bytes
+     * @param options the manifest's limits; boxSide is not used
+     * @return the upright RGB picture
+     * @throws PictureException if the bytes are empty, damaged, not a picture, too many pixels,
+     *         or a colour JPEG large enough for the 1/8-scale route
+     */
+    public Pixels decodeRgb(Path path, byte[] bytes, DecodeOptions options) throws PictureException {
+        if (bytes.length == 0) {
+            throw new PictureException(path, "empty file");
+        }
+        Metadata metadata = metadata(bytes);
+        int orientation = orientation(metadata);
+        DecodeOptions rgb = new DecodeOptions(options.maxPixels(), options.dcMinSide(), 0, 3);
+        byte[] forImageIo = bytes;
+        for (FormatDecoder format : formats) {
+            if (format.reads(bytes)) {
+                FormatDecoder.Decoded decoded = format.decode(bytes, path, rgb, orientation);
+                if (decoded.picture() != null) { // a large grey JPEG at 1/8: grey repeated
+                    return repeated(decoded.picture());
+                }
+                forImageIo = decoded.forImageIo();
+                break;
+            }
+        }
+        return ImageIoDecoder.decodeRgb(path, forImageIo, rgb, hasAdobeMarker(metadata)).oriented(orientation);
+    }
+
+    private static Pixels repeated(GreyImage grey) {
+        int[] g = grey.pixels();
+        int[] out = new int[g.length * 3];
+        for (int i = 0; i < g.length; i++) {
+            out[3 * i] = g[i];
+            out[3 * i + 1] = g[i];
+            out[3 * i + 2] = g[i];
+        }
+        return new Pixels(grey.width(), grey.height(), 3, out);
+    }
+
+    /**
      * The whole file, read through one open.
      *
      * @param path a picture file

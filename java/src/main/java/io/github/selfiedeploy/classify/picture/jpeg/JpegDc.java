@@ -60,8 +60,9 @@ final class JpegDc {
      * @param width stored width (before EXIF orientation)
      * @param height stored height
      * @param decodable whether this class decodes it exactly as libjpeg (the jpeg_dc rule)
+     * @param components the frame's components (1: grey)
      */
-    record Header(int width, int height, boolean decodable) {
+    record Header(int width, int height, boolean decodable, int components) {
     }
 
     private final byte[] b;
@@ -139,7 +140,7 @@ final class JpegDc {
             headerFailure = e;
             return null;
         }
-        return sof < 0 ? null : new Header(width, height, decodable());
+        return sof < 0 ? null : new Header(width, height, decodable(), compId.length);
     }
 
     /**

@@ -37,8 +37,15 @@ public final class JpegDecoder implements FormatDecoder {
         // where ImageIO's libjpeg would fill it in with a warning. Without a usable frame
         // header this throws libjpeg's reason.
         GreyImage dc = jpeg.pixels();
-        if (header != null && options.dcMinSide() > 0
-                && Math.min(header.width(), header.height()) >= options.dcMinSide()) {
+        boolean large = header != null && options.dcMinSide() > 0
+                && Math.min(header.width(), header.height()) >= options.dcMinSide();
+        if (large && options.channels() == 3 && header.components() != 1) {
+            // Python decodes it at 1/8 in RGB (Pillow's draft("RGB")): chroma upsampled and
+            // colour-converted as libjpeg does at that scale, which this reader does not do.
+            throw new PictureException(path, "a colour JPEG this large is decoded at 1/8 scale in RGB,"
+                    + " which this selfie-classify does not implement yet");
+        }
+        if (large) { // grey; for an RGB model the grey is repeated, as Python's to_rgb does
             return Decoded.of(dc.oriented(orientation));
         }
         return Decoded.byImageIo(bytes);

@@ -21,7 +21,7 @@ public final class PngDecoder implements FormatDecoder {
     public Decoded decode(byte[] bytes, Path path, DecodeOptions options, int orientation) throws PictureException {
         PngChunks png = PngChunks.open(bytes, path);
         options.refuseBomb(path, Integer.toUnsignedLong(png.width()), Integer.toUnsignedLong(png.height()));
-        if (!PngGrey.decodes(png)) {
+        if (options.channels() != 1 || !PngGrey.decodes(png)) {
             return Decoded.byImageIo(png.checkedForImageIo());
         }
         int box = options.boxSide() > 0 ? Math.min(png.width(), png.height()) / options.boxSide() : 1;

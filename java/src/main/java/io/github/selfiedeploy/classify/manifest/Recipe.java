@@ -1,0 +1,152 @@
+package io.github.selfiedeploy.classify.manifest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.selfiedeploy.classify.ArtifactException;
+import io.github.selfiedeploy.classify.UnsupportedModelException;
+import java.nio.file.Path;
+
+/**
+ * The manifest's preprocessing (version 3), in Hugging Face's words, as the Java side reads
+ * it: colour, resize to a size or a shortest edge with Pillow's filter, centre crop, rescale,
+ * per-channel normalisation. The same fields python.data.preprocessing.Preprocessing writes;
+ * anything else is refused in one line naming the field, never approximated.
+ *
+ * @param channels 1 (grey) or 3 (RGB)
+ * @param doResize whether the picture is resized
+ * @param size the resize target
+ * @param resample Pillow's filter number: 2 bilinear, 3 bicubic
+ * @param doCenterCrop whether the resized picture is cropped at its centre
+ * @param cropSize the crop's height and width (null without a crop)
+ * @param doRescale whether values are multiplied by rescaleFactor
+ * @param rescaleFactor each value becomes (float) (value * rescaleFactor)
+ * @param doNormalize whether (value - mean) / std is taken per channel
+ * @param mean per channel, as float32 (empty without normalisation)
+ * @param std per channel, as float32 (empty without normalisation)
+ * @param reduceTo the box step leaves at least reduceTo times {@link #reduceSide()}
+ */
+public record Recipe(int channels, boolean doResize, Size size, int resample, boolean doCenterCrop,
+                     Size cropSize, boolean doRescale, double rescaleFactor, boolean doNormalize,
+                     float[] mean, float[] std, int reduceTo) {
+    /**
+     * Hugging Face's size: height and width, or a shortest edge alone (0 where absent).
+     *
+     * @param height the target height, or 0
+     * @param width the target width, or 0
+     * @param shortestEdge the shorter side's target, or 0
+     */
+    public record Size(int height, int width, int shortestEdge) {
+    }
+
+    /**
+     * (height, width) of the resize step for an upright picture of width x height: the size,
+     * or the shortest edge scaled to shortestEdge and the long one to int(s * long / short),
+     * as Hugging Face computes it (the product exact, then one double division).
+     *
+     * @param width the picture's full width
+     * @param height the picture's full height
+     * @return {height, width}
+     */
+    public int[] resizeTo(int width, int height) {
+        if (size.shortestEdge() == 0) {
+            return new int[] {size.height(), size.width()};
+        }
+        int s = size.shortestEdge();
+        boolean portrait = width <= height;
+        int shorter = portrait ? width : height;
+        int longer = portrait ? height : width;
+        int newLong = (int) ((double) ((long) s * longer) / shorter);
+        return portrait ? new int[] {newLong, s} : new int[] {s, newLong};
+    }
+
+    /** @return the side the box step keeps reduceTo times of: max(height, width), or the shortest edge; 0 without a resize */
+    public int reduceSide() {
+        if (!doResize) {
+            return 0;
+        }
+        return size.shortestEdge() > 0 ? size.shortestEdge() : Math.max(size.height(), size.width());
+    }
+
+    /** @return {height, width} of the model input this recipe makes */
+    public int[] outputSize() {
+        Size last = doCenterCrop ? cropSize : size;
+        return new int[] {last.height(), last.width()};
+    }
+
+    /**
+     * Reads the manifest's preprocessing object.
+     *
+     * @param pre the "preprocessing" object of manifest.json
+     * @param file names the manifest in errors
+     * @return the recipe
+     * @throws UnsupportedModelException for a colour or filter this library does not implement
+     * @throws ArtifactException for a field that is missing or not what it should be
+     */
+    public static Recipe read(JsonNode pre, Path file) {
+        String color = pre.path("color").asText();
+        int channels = switch (color) {
+            case "grey" -> 1;
+            case "rgb" -> 3;
+            default -> throw new UnsupportedModelException(file + ": preprocessing.color '" + color
+                    + "' is not supported by this selfie-classify (grey or rgb)");
+        };
+        boolean doResize = flag(pre, "do_resize", file);
+        Size size = size(pre.get("size"), "size", file, doResize);
+        int resample = pre.path("resample").asInt(-1);
+        if (doResize && resample != 2 && resample != 3) {
+            throw new UnsupportedModelException(file + ": preprocessing.resample " + pre.get("resample")
+                    + " is not supported by this selfie-classify (2 bilinear or 3 bicubic)");
+        }
+        boolean doCrop = flag(pre, "do_center_crop", file);
+        Size crop = doCrop ? size(pre.get("crop_size"), "crop_size", file, true) : null;
+        if (doCrop && (crop.height() == 0 || crop.width() == 0)) {
+            throw new ArtifactException(file + ": preprocessing.crop_size needs height and width");
+        }
+        boolean doRescale = flag(pre, "do_rescale", file);
+        double factor = pre.path("rescale_factor").asDouble(Double.NaN);
+        if (doRescale && !(factor > 0)) {
+            throw new ArtifactException(file + ": preprocessing.rescale_factor missing or not a positive number");
+        }
+        boolean doNormalize = flag(pre, "do_normalize", file);
+        float[] mean = doNormalize ? perChannel(pre.get("image_mean"), "image_mean", channels, file) : new float[0];
+        float[] std = doNormalize ? perChannel(pre.get("image_std"), "image_std", channels, file) : new float[0];
+        int reduceTo = pre.path("reduce_to").asInt(2);
+        return new Recipe(channels, doResize, size, resample, doCrop, crop, doRescale, factor, doNormalize,
+                mean, std, reduceTo);
+    }
+
+    private static boolean flag(JsonNode pre, String key, Path file) {
+        JsonNode v = pre.get(key);
+        if (v == null || !v.isBoolean()) {
+            throw new ArtifactException(file + ": preprocessing." + key + " missing or not true or false");
+        }
+        return v.asBoolean();
+    }
+
+    private static Size size(JsonNode v, String key, Path file, boolean needed) {
+        if (v == null || v.isNull()) {
+            if (needed) {
+                throw new ArtifactException(file + ": preprocessing." + key + " missing");
+            }
+            return new Size(0, 0, 0);
+        }
+        Size s = new Size(v.path("height").asInt(0), v.path("width").asInt(0), v.path("shortest_edge").asInt(0));
+        boolean fixed = s.height() > 0 && s.width() > 0 && s.shortestEdge() == 0;
+        boolean edge = s.shortestEdge() > 0 && s.height() == 0 && s.width() == 0;
+        if (!fixed && !edge) {
+            throw new ArtifactException(file + ": preprocessing." + key + " " + v
+                    + " is neither {height, width} nor {shortest_edge}");
+        }
+        return s;
+    }
+
+    private static float[] perChannel(JsonNode v, String key, int channels, Path file) {
+        if (v == null || !v.isArray() || v.size() != channels) {
+            throw new ArtifactException(file + ": preprocessing." + key + " needs " + channels + " numbers");
+        }
+        float[] out = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            out[c] = (float) v.get(c).asDouble(); // numpy's np.asarray(mean, np.float32)
+        }
+        return out;
+    }
+}

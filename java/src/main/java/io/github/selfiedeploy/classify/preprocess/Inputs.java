@@ -1,0 +1,129 @@
+package io.github.selfiedeploy.classify.preprocess;
+
+import io.github.selfiedeploy.classify.manifest.Recipe;
+
+/**
+ * Upright 8-bit pixels to the model input as a {@link Recipe} says, the Java twin of
+ * python.data.pictures.pixels_to_input, step for step: the box step, the resize (bilinear or
+ * bicubic, on floats), the centre crop, the rescale, the normalisation. Pixels and the result
+ * are row-major with their channels interleaved ([height, width, channels]).
+ */
+public final class Inputs {
+    private Inputs() {
+    }
+
+    /**
+     * @param pixels height * width * channels values 0..255
+     * @param width the pixels' width
+     * @param height their height
+     * @param fullWidth the width they stand for (a JPEG decoded at 1/8: eight times theirs);
+     *                  the shortest-edge resize is computed from it
+     * @param fullHeight the height they stand for
+     * @param recipe the manifest's preprocessing
+     * @return float32 [outHeight, outWidth, channels]
+     * @throws IllegalArgumentException (its message the reason, as Python's ValueError) when the
+     *         recipe cannot take the picture: smaller than the centre crop, or not the model's
+     *         size and not resized
+     */
+    public static float[] fromPixels(int[] pixels, int width, int height, int fullWidth, int fullHeight,
+                                     Recipe recipe) {
+        int c = recipe.channels();
+        if (pixels.length != (long) width * height * c) {
+            throw new IllegalArgumentException(pixels.length + " values for " + width + " x " + height + " x " + c);
+        }
+        float[] values;
+        int w = width;
+        int h = height;
+        if (recipe.doResize()) {
+            int[] target = recipe.resizeTo(fullWidth, fullHeight);
+            int f = Math.min(h, w) / (recipe.reduceTo() * recipe.reduceSide());
+            if (f >= 2) {
+                values = boxReduce(pixels, w, h, c, f);
+                w /= f;
+                h /= f;
+            } else {
+                values = floats(pixels);
+            }
+            if (h != target[0] || w != target[1]) {
+                values = Resize.resize(values, w, h, c, target[1], target[0], recipe.resample());
+                h = target[0];
+                w = target[1];
+            }
+        } else {
+            values = floats(pixels);
+        }
+        if (recipe.doCenterCrop()) {
+            int ch = recipe.cropSize().height();
+            int cw = recipe.cropSize().width();
+            if (h < ch || w < cw) {
+                throw new IllegalArgumentException(w + "x" + h + " is smaller than the centre crop " + cw + "x" + ch);
+            }
+            values = crop(values, w, c, (h - ch) / 2, (w - cw) / 2, cw, ch);
+            h = ch;
+            w = cw;
+        }
+        int[] out = recipe.outputSize();
+        if (h != out[0] || w != out[1]) {
+            throw new IllegalArgumentException(w + "x" + h + ", the model takes " + out[1] + "x" + out[0]
+                    + " and its preprocessing does not resize");
+        }
+        if (recipe.doRescale()) { // Hugging Face's rescale: upcast, multiply, downcast
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) (values[i] * recipe.rescaleFactor());
+            }
+        }
+        if (recipe.doNormalize()) { // float32 arithmetic, as numpy's float32 arrays
+            float[] mean = recipe.mean();
+            float[] std = recipe.std();
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (values[i] - mean[i % c]) / std[i % c];
+            }
+        }
+        return values;
+    }
+
+    private static float[] floats(int[] pixels) {
+        float[] f = new float[pixels.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = pixels[i];
+        }
+        return f;
+    }
+
+    /**
+     * The box step on every channel: the centred (w / f * f) x (h / f * f) crop, each f x f
+     * block's integer sum as float32 divided by float32(f * f).
+     */
+    static float[] boxReduce(int[] pixels, int width, int height, int channels, int f) {
+        int w = width / f;
+        int h = height / f;
+        int x0 = (width - w * f) / 2;
+        int y0 = (height - h * f) / 2;
+        long[] sums = new long[w * h * channels];
+        for (int y = 0; y < h * f; y++) {
+            int in = ((y0 + y) * width + x0) * channels;
+            int out = (y / f) * w * channels;
+            for (int bx = 0; bx < w; bx++) {
+                for (int dx = 0; dx < f; dx++) {
+                    for (int ch = 0; ch < channels; ch++) {
+                        sums[out + bx * channels + ch] += pixels[in++];
+                    }
+                }
+            }
+        }
+        float n = f * f;
+        float[] values = new float[sums.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) sums[i] / n;
+        }
+        return values;
+    }
+
+    private static float[] crop(float[] values, int width, int channels, int top, int left, int cw, int ch) {
+        float[] out = new float[cw * ch * channels];
+        for (int y = 0; y < ch; y++) {
+            System.arraycopy(values, ((top + y) * width + left) * channels, out, y * cw * channels, cw * channels);
+        }
+        return out;
+    }
+}
