@@ -116,6 +116,8 @@ class JavaLibraryFromFiles:
         except jpype.JClass("io.github.selfiedeploy.classify.UnsupportedModelException") as err:
             message = str(err.getMessage())  # without the (staging) folder it names first
             raise NotApplicable(message.split("manifest.json: ", 1)[-1]) from None
+        manifest = json.loads((Path(artifacts) / "manifest.json").read_text(encoding="utf-8"))
+        self.one_unit = manifest.get("output", {}).get("classes", 1) == 1
 
     def run(self, files: list[str]) -> tuple[np.ndarray, list[str]]:
         import jpype
@@ -124,8 +126,13 @@ class JavaLibraryFromFiles:
         for f in files:
             arraylist.add(self.paths.get(f))
         results = self.classifier.classifyAll(arraylist)
-        return (np.asarray([float(r.probability()) for r in results], dtype=np.float32),
-                [str(r.label()) for r in results])
+        # The model's output [n, classes]: a one-unit model's positive probability, or every
+        # label's probability (float32 values the Java side widened to double).
+        if self.one_unit:
+            rows = [[float(r.probability())] for r in results]
+        else:
+            rows = [[float(p.probability()) for p in r.probabilities()] for r in results]
+        return np.asarray(rows, dtype=np.float32), [str(r.label()) for r in results]
 
     def close(self) -> None:
         self.classifier.close()

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * Classifies pictures with an artifacts folder written by {@code python -m python.export}.
  *
- * <p>Reads manifest.json (input size, preprocessing version, labels, threshold), checks
+ * <p>Reads manifest.json (input size and channels, preprocessing, labels, output units and,
+ * for one sigmoid unit, the threshold), checks
  * the chosen artifact's sha256 against it, then loads it with the runtime found for it on the
  * class path: the ONNX models with ONNX Runtime (this library), the SavedModel with TensorFlow
  * Java (the {@code io.github.selfiedeploy:selfie-classify-tensorflow} module). Safe to share
@@ -103,7 +104,8 @@ public final class Classifier implements AutoCloseable {
     }
 
     /**
-     * @return the labels in the model's output order, from the manifest: [negative, positive]
+     * @return the labels in the model's output order, from the manifest ([negative, positive]
+     *         for a one-unit model)
      */
     public List<String> labels() {
         return manifest.labels();
@@ -127,7 +129,7 @@ public final class Classifier implements AutoCloseable {
      */
     public Classification classify(Path picture) throws PictureException {
         float[] input = preprocessor.load(picture);
-        return result(picture.toString(), predict(input, 1)[0]);
+        return Outputs.classification(manifest, picture.toString(), predict(input, 1), 0);
     }
 
     /**
@@ -141,7 +143,7 @@ public final class Classifier implements AutoCloseable {
      * @throws IllegalStateException if this classifier is closed
      */
     public Classification classify(String name, byte[] bytes) throws PictureException {
-        return result(name, predict(preprocessor.load(name, bytes), 1)[0]);
+        return Outputs.classification(manifest, name, predict(preprocessor.load(name, bytes), 1), 0);
     }
 
     /**
@@ -184,7 +186,7 @@ public final class Classifier implements AutoCloseable {
      * @throws IllegalStateException if this classifier is closed
      */
     public Classification classify(BufferedImage image) {
-        return result(null, predict(preprocessor.fromImage(image), 1)[0]);
+        return Outputs.classification(manifest, null, predict(preprocessor.fromImage(image), 1), 0);
     }
 
     /**
@@ -233,7 +235,7 @@ public final class Classifier implements AutoCloseable {
         return Collections.unmodifiableList(out);
     }
 
-    /** Preprocessed inputs (one float[height * width] each) under their names, BATCH to a call. */
+    /** Preprocessed inputs (one float[height * width * channels] each) under their names, BATCH to a call. */
     private List<Classification> run(List<String> names, List<float[]> inputs) {
         int size = manifest.pictureSize();
         List<Classification> out = new ArrayList<>(inputs.size());
@@ -250,15 +252,16 @@ public final class Classifier implements AutoCloseable {
             }
             float[] p = predict(pixels, n);
             for (int i = 0; i < n; i++) {
-                out.add(result(names.get(start + i), p[i]));
+                out.add(Outputs.classification(manifest, names.get(start + i), p, i));
             }
         }
         return Collections.unmodifiableList(out);
     }
 
     /**
-     * The model's raw output for preprocessed pictures: {@code pixels} holds {@code batch}
-     * pictures of height * width * channels floats, row-major ([batch, H, W, C]).
+     * The model's raw output for preprocessed pictures, [batch, classes] row-major:
+     * {@code pixels} holds {@code batch} pictures of height * width * channels floats,
+     * row-major ([batch, H, W, C]).
      *
      * @throws IllegalArgumentException if pixels.length is not batch times the picture size
      * @throws IllegalStateException if this classifier is closed
@@ -271,7 +274,7 @@ public final class Classifier implements AutoCloseable {
                     + " floats, got " + (pixels == null ? "null" : pixels.length)
                     + (batch < 1 ? " (batch must be at least 1)" : ""));
         }
-        float[] out = new float[batch];
+        float[] out = new float[batch * manifest.classes()];
         lock.readLock().lock();
         try {
             if (closed) {
@@ -282,10 +285,6 @@ public final class Classifier implements AutoCloseable {
             lock.readLock().unlock();
         }
         return out;
-    }
-
-    private Classification result(String path, float probability) {
-        return new Classification(path, manifest.labelFor(probability), probability);
     }
 
     /** Frees the native model after calls in flight finish. Idempotent; calls after it throw IllegalStateException. */

@@ -17,6 +17,43 @@ public class ClassifierBatchTest {
     @Rule
     public TemporaryFolder temp = new TemporaryFolder();
 
+    /** An RGB softmax over three labels: every label's probability, the top K, batches in order. */
+    @Test
+    public void rgbModelOfThreeClassesGivesEveryLabelsProbability() throws IOException, PictureException {
+        Path artifacts = TinyArtifacts.writeRgb(temp.newFolder("rgb").toPath());
+        Path root = temp.getRoot().toPath();
+        List<Path> pictures = new ArrayList<>();
+        int[][] colours = {{200, 10, 10}, {10, 200, 10}, {10, 10, 200}, {120, 120, 10}};
+        for (int i = 0; i < Classifier.BATCH + 3; i++) {
+            int[] c = colours[i % colours.length];
+            pictures.add(TinyArtifacts.rgbPicture(root.resolve("c" + i + ".png"), c[0], c[1], c[2], 11, 7));
+        }
+        try (Classifier c = Classifier.open(artifacts)) {
+            assertEquals(TinyArtifacts.COLOURS, c.labels());
+            List<Classification> results = c.classifyAll(pictures);
+            for (int i = 0; i < pictures.size(); i++) {
+                Classification r = results.get(i);
+                int[] rgb = colours[i % colours.length];
+                double[] e = {Math.exp(rgb[0] / 255.0), Math.exp(rgb[1] / 255.0), Math.exp(rgb[2] / 255.0)};
+                double sum = e[0] + e[1] + e[2];
+                for (int k = 0; k < 3; k++) {
+                    assertEquals(TinyArtifacts.COLOURS.get(k), r.probabilities().get(k).label());
+                    assertEquals(e[k] / sum, r.probabilities().get(k).probability(), 1e-6);
+                }
+                if (i % colours.length == 3) { // red and green equal: the first of equals, as numpy's argmax
+                    assertEquals("red", r.label());
+                    assertEquals(List.of("red", "green"), r.top(2).stream().map(LabelProbability::label).toList());
+                } else {
+                    assertEquals(TinyArtifacts.COLOURS.get(i % colours.length), r.label());
+                }
+                assertEquals((float) r.top(1).get(0).probability(), r.probability(), 0);
+            }
+            Classification one = c.classify(pictures.get(2)); // alone: ONNX Runtime may round otherwise
+            assertEquals(results.get(2).label(), one.label());
+            assertEquals(results.get(2).probability(), one.probability(), 1e-6f);
+        }
+    }
+
     @Test
     public void batchKeepsOrderAcrossModelCallsAndReportsUnreadablePictures() throws IOException {
         Path artifacts = TinyArtifacts.write(temp.newFolder("a").toPath());

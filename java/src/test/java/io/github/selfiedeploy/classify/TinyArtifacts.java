@@ -25,9 +25,7 @@ public final class TinyArtifacts {
 
     /** Writes model.onnx and manifest.json into folder; returns folder. */
     public static Path write(Path folder) throws IOException {
-        Files.createDirectories(folder);
-        Path model = folder.resolve("model.onnx");
-        Files.write(model, meanModel(SIZE, SIZE));
+        String artifacts = model(folder, meanModel(SIZE, SIZE));
         String manifest = """
                 {
                   "format_version": 1,
@@ -38,15 +36,66 @@ public final class TinyArtifacts {
                   "preprocessing": {"version": 1, "max_pixels": 1000000, "some_future_key": [1, 2]},
                   "labels": ["%s", "%s"],
                   "threshold": 0.5,
-                  "artifacts": {"onnx": {"path": "model.onnx", "format": "onnx", "bytes": %d, "sha256": "%s"}},
+                  "artifacts": %s,
                   "parity": {"onnx/onnxruntime": {"max_abs_diff": NaN, "worst": Infinity, "best": -Infinity}}
                 }
-                """.formatted(SIZE, SIZE, NEGATIVE, POSITIVE, Files.size(model), sha256(model));
+                """.formatted(SIZE, SIZE, NEGATIVE, POSITIVE, artifacts);
         Files.writeString(folder.resolve(Manifest.FILE_NAME), manifest);
         return folder;
     }
 
-    /** A uniform grey PNG of the given value (0..255) and size. */
+    /** The labels of {@link #writeRgb}: one a channel. */
+    public static final java.util.List<String> COLOURS = java.util.List.of("red", "green", "blue");
+
+    /**
+     * Writes an RGB three-class artifacts folder: model.onnx is the softmax of the picture's
+     * three channel means (ReduceMean over H and W, then Softmax), so a reddish picture is
+     * "red"; manifest.json has preprocessing version 3 (RGB, bilinear to 8 x 8, x / 255) and
+     * output.classes 3 with no threshold. Returns folder.
+     */
+    public static Path writeRgb(Path folder) throws IOException {
+        String artifacts = model(folder, channelSoftmaxModel(SIZE, SIZE));
+        String manifest = """
+                {
+                  "format_version": 1,
+                  "input": {"height": %d, "width": %d, "channels": 3, "dtype": "float32", "layout": "NHWC"},
+                  "output": {"classes": 3, "activation": "softmax"},
+                  "signature": {"tag": "serve", "name": "serving_default", "input": "picture",
+                                "output": "output_0", "onnx_input": "picture", "onnx_output": "probability"},
+                  "preprocessing": {"version": 3, "max_pixels": 1000000, "color": "rgb", "do_resize": true,
+                    "size": {"height": %d, "width": %d, "shortest_edge": null}, "resample": 2,
+                    "do_center_crop": false, "crop_size": null, "do_rescale": true,
+                    "rescale_factor": 0.00392156862745098, "do_normalize": false, "image_mean": [], "image_std": []},
+                  "labels": ["red", "green", "blue"],
+                  "threshold": null,
+                  "artifacts": %s
+                }
+                """.formatted(SIZE, SIZE, SIZE, SIZE, artifacts);
+        Files.writeString(folder.resolve(Manifest.FILE_NAME), manifest);
+        return folder;
+    }
+
+    /** Writes folder/model.onnx; returns the manifest's "artifacts" object listing it. */
+    private static String model(Path folder, byte[] onnx) throws IOException {
+        Files.createDirectories(folder);
+        Path model = folder.resolve("model.onnx");
+        Files.write(model, onnx);
+        return "{\"onnx\": {\"path\": \"model.onnx\", \"format\": \"onnx\", \"bytes\": " + Files.size(model)
+                + ", \"sha256\": \"" + sha256(model) + "\"}}";
+    }
+
+    /** A uniform RGB PNG of the given colour and size. */
+    public static Path rgbPicture(Path file, int red, int green, int blue, int width, int height) throws IOException {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                img.setRGB(x, y, red << 16 | green << 8 | blue);
+            }
+        }
+        ImageIO.write(img, "png", file.toFile());
+        return file;
+    }
+
     /** The file's sha256 in lowercase hex, as the manifest lists it (a test's own, not the library's). */
     private static String sha256(Path file) throws IOException {
         try {
@@ -57,6 +106,7 @@ public final class TinyArtifacts {
         }
     }
 
+    /** A uniform grey PNG of the given value (0..255) and size. */
     public static Path greyPicture(Path file, int value, int width, int height) throws IOException {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
         img.getRaster().setSamples(0, 0, width, height, 0, filled(width * height, value));
@@ -88,6 +138,23 @@ public final class TinyArtifacts {
                 text(2, "selfie-classify tests"),
                 message(7, graph),
                 message(8, concat(text(1, ""), varintField(2, 13)))); // opset 13
+    }
+
+    /** picture float[batch, h, w, 3] -> ReduceMean(axes 1, 2) -> Softmax(axis 1) -> probability [batch, 3]. */
+    static byte[] channelSoftmaxModel(int height, int width) {
+        byte[] mean = concat(
+                text(1, "picture"), text(2, "means"), text(3, "mean"), text(4, "ReduceMean"),
+                message(5, concat(text(1, "axes"), varintField(8, 1), varintField(8, 2), varintField(20, 7))),
+                message(5, concat(text(1, "keepdims"), varintField(3, 0), varintField(20, 2))));
+        byte[] softmax = concat(
+                text(1, "means"), text(2, "probability"), text(3, "softmax"), text(4, "Softmax"),
+                message(5, concat(text(1, "axis"), varintField(3, 1), varintField(20, 2))));
+        byte[] graph = concat(
+                message(1, mean), message(1, softmax), text(2, "tiny_rgb"),
+                message(11, valueInfo("picture", height, width, 3)),
+                message(12, valueInfo("probability", 3)));
+        return concat(varintField(1, 8), text(2, "selfie-classify tests"), message(7, graph),
+                message(8, concat(text(1, ""), varintField(2, 13))));
     }
 
     /** ValueInfoProto: float tensor [batch, dims...] with a symbolic batch. */

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,19 +27,22 @@ import java.util.Map;
  * @param folder the artifacts folder
  * @param height input height in pixels
  * @param width input width in pixels
- * @param channels input channels (1: grey)
- * @param labels [negative, positive]
- * @param threshold the positive label is chosen when probability &gt;= threshold
+ * @param channels input channels (1: grey, 3: RGB)
+ * @param labels the labels in the model's output order: [negative, positive] for one unit
+ * @param classes the model's output units: 1 (a sigmoid, labelled by the threshold) or
+ *                labels.size() (a softmax)
+ * @param threshold one unit: the positive label is chosen when probability &gt;= threshold;
+ *                  NaN for a softmax
  * @param preprocessingVersion the preprocessing spec version (1 or 2: 2 reduces large pictures;
- *                             3: the same steps, described by structured fields)
+ *                             3: any recipe, described by structured fields)
  * @param maxPixels pictures with more pixels are refused (preprocessing.max_pixels)
- * @param rescaleFactor version 3's preprocessing.rescale_factor, 0 when do_rescale is false
- *                      (versions 1 and 2 divide by 255)
+ * @param recipe version 3's preprocessing fields; null for versions 1 and 2 (grey, bilinear to
+ *               the input size, divided by 255)
  * @param signature how the models are called (manifest "signature")
  * @param artifacts name to artifact, in the manifest's order
  */
-public record Manifest(Path folder, int height, int width, int channels, List<String> labels,
-                       double threshold, int preprocessingVersion, long maxPixels, double rescaleFactor,
+public record Manifest(Path folder, int height, int width, int channels, List<String> labels, int classes,
+                       double threshold, int preprocessingVersion, long maxPixels, Recipe recipe,
                        Signature signature, Map<String, Artifact> artifacts) {
     /**
      * The newest preprocessing spec version this code implements (manifest
@@ -122,9 +126,9 @@ public record Manifest(Path folder, int height, int width, int channels, List<St
         if (height < 1 || width < 1) {
             throw new ArtifactException(file + ": input " + height + "x" + width + " is not a size");
         }
-        if (channels != 1) {
+        if (channels != 1 && channels != 3) {
             throw new UnsupportedModelException(file + ": input.channels " + channels
-                    + " is not supported by this selfie-classify (one grey channel only)");
+                    + " is not supported by this selfie-classify (1 grey or 3 RGB)");
         }
         JsonNode pre = object(json, "preprocessing", file);
         int version = integer(pre, "version", file);
@@ -133,24 +137,36 @@ public record Manifest(Path folder, int height, int width, int channels, List<St
                     + " is not supported by this selfie-classify (it implements versions 1 to "
                     + PREPROCESSING_VERSION + ")");
         }
+        if (version < 3 && channels != 1) {
+            throw new ArtifactException(file + ": preprocessing version " + version + " is grey only, input.channels is "
+                    + channels);
+        }
         JsonNode mp = pre.get("max_pixels");
         long maxPixels = mp != null && mp.isNumber() ? mp.asLong() : DEFAULT_MAX_PIXELS;
-        double rescaleFactor = version >= 3 ? supportedRecipe(pre, height, width, file) : 0;
-        JsonNode output = json.get("output");
-        JsonNode classes = output == null ? null : output.get("classes");
-        if (classes != null && classes.asInt() != 1) {
-            throw new UnsupportedModelException(file + ": output.classes " + classes.asInt()
-                    + " is not supported by this selfie-classify (one sigmoid unit only)");
-        }
+        Recipe recipe = version >= 3 ? recipeFor(pre, height, width, channels, file) : null;
         JsonNode labelsJson = json.get("labels");
-        if (labelsJson == null || !labelsJson.isArray() || labelsJson.size() != 2) {
-            throw new ArtifactException(file + ": labels must be a list of two names");
+        if (labelsJson == null || !labelsJson.isArray() || labelsJson.size() < 2) {
+            throw new ArtifactException(file + ": labels must be a list of at least two names");
         }
-        List<String> labels = List.of(labelsJson.get(0).asText(), labelsJson.get(1).asText());
+        List<String> labels = new ArrayList<>();
+        for (JsonNode label : labelsJson) {
+            if (!label.isTextual()) {
+                throw new ArtifactException(file + ": labels must be names, not " + label);
+            }
+            labels.add(label.asText());
+        }
+        JsonNode output = json.get("output");
+        JsonNode classesJson = output == null ? null : output.get("classes");
+        int classes = classesJson == null ? 1 : integer(output, "classes", file);
+        if (classes == 1 ? labels.size() != 2 : classes != labels.size()) {
+            throw new ArtifactException(file + ": output.classes " + classes + " does not fit " + labels.size()
+                    + " labels (one sigmoid unit takes two labels, a softmax one label a unit)");
+        }
         JsonNode t = json.get("threshold");
-        if (t == null || !t.isNumber()) {
-            throw new ArtifactException(file + ": threshold missing or not a number");
+        if (classes == 1 && (t == null || !t.isNumber())) {
+            throw new ArtifactException(file + ": threshold missing or not a number (a one-unit model needs one)");
         }
+        double threshold = classes == 1 ? t.doubleValue() : Double.NaN;
         Signature signature = Signature.DEFAULT;
         JsonNode s = json.get("signature");
         if (s != null && s.isObject()) {
@@ -168,44 +184,23 @@ public record Manifest(Path folder, int height, int width, int channels, List<St
             artifacts.put(e.getKey(), new Artifact(e.getKey(), text(a, "path", file),
                     a.path("format").asText(), text(a, "sha256", file)));
         }
-        return new Manifest(folder, height, width, channels, labels, t.doubleValue(), version, maxPixels,
-                rescaleFactor, signature, artifacts);
+        return new Manifest(folder, height, width, channels, labels, classes, threshold, version, maxPixels,
+                recipe, signature, artifacts);
     }
 
-    /**
-     * Checks that preprocessing version 3's fields ask only for what the Preprocessor
-     * implements (grey, a resize to the input size with the bilinear filter, no crop, no
-     * normalisation) and returns the rescale factor (0: none).
-     */
-    private static double supportedRecipe(JsonNode pre, int height, int width, Path file) {
-        require(pre, "color", "grey", "grey pictures", file);
-        require(pre, "do_resize", "true", "a resize", file);
-        require(pre, "resample", "2", "the bilinear filter (2)", file);
-        require(pre, "do_center_crop", "false", "no centre crop", file);
-        require(pre, "do_normalize", "false", "no normalisation", file);
-        JsonNode size = pre.get("size");
-        if (size == null || size.path("height").asInt() != height || size.path("width").asInt() != width
-                || !size.path("shortest_edge").isNull() && !size.path("shortest_edge").isMissingNode()) {
-            throw new UnsupportedModelException(file + ": preprocessing.size " + size
-                    + " is not supported by this selfie-classify (a resize to the input's "
-                    + height + " x " + width + " only)");
+    /** Version 3's recipe, refused unless it makes the model's input (channels, height, width). */
+    private static Recipe recipeFor(JsonNode pre, int height, int width, int channels, Path file) {
+        Recipe recipe = Recipe.read(pre, file);
+        if (recipe.channels() != channels) {
+            throw new ArtifactException(file + ": preprocessing.color makes " + recipe.channels()
+                    + " channels, input.channels is " + channels);
         }
-        if (!pre.path("do_rescale").asBoolean(false)) {
-            return 0;
+        int[] made = recipe.outputSize();
+        if (made[0] != height || made[1] != width) {
+            throw new ArtifactException(file + ": preprocessing makes " + made[1] + " x " + made[0]
+                    + " pictures (size, or crop_size after a crop), the input is " + width + " x " + height);
         }
-        JsonNode factor = pre.get("rescale_factor");
-        if (factor == null || !factor.isNumber() || !(factor.doubleValue() > 0)) {
-            throw new ArtifactException(file + ": preprocessing.rescale_factor missing or not a positive number");
-        }
-        return factor.doubleValue();
-    }
-
-    private static void require(JsonNode pre, String key, String value, String supported, Path file) {
-        JsonNode v = pre.get(key);
-        if (v == null || !value.equals(v.asText())) {
-            throw new UnsupportedModelException(file + ": preprocessing." + key + " " + v
-                    + " is not supported by this selfie-classify (" + supported + " only)");
-        }
+        return recipe;
     }
 
     /**
@@ -263,11 +258,6 @@ public record Manifest(Path folder, int height, int width, int channels, List<St
     /** Floats in one picture's input: height * width * channels. */
     public int pictureSize() {
         return height * width * channels;
-    }
-
-    /** labels[1] if p >= threshold, else labels[0]. */
-    public String labelFor(float probability) {
-        return labels.get(probability >= threshold ? 1 : 0);
     }
 
     private static JsonNode object(JsonNode json, String key, Path file) {

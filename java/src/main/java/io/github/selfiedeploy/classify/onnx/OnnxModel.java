@@ -127,12 +127,12 @@ final class OnnxModel implements LoadedModel {
                 throw new IllegalStateException("ONNX model output is not a tensor: " + value.getType());
             }
             FloatBuffer probabilities = tensor.getFloatBuffer();
-            if (probabilities == null || probabilities.remaining() != batch) {
+            if (probabilities == null || probabilities.remaining() != out.length) {
                 throw new IllegalStateException("ONNX model gave "
                         + (probabilities == null ? "no floats" : probabilities.remaining() + " values")
-                        + " for " + batch + " pictures");
+                        + " for " + batch + " pictures, the manifest says " + out.length);
             }
-            probabilities.get(out, 0, batch);
+            probabilities.get(out);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
         }

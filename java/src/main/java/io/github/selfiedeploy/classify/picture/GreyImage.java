@@ -11,8 +11,12 @@ package io.github.selfiedeploy.classify.picture;
  * @param box 1: pixels are 8-bit grey values. Above 1: the manifest's box step is done already
  *            (a decoder did it row by row rather than hold the whole picture); each value is
  *            the sum of a box x box block of the centred crop
+ * @param fullWidth the width of the picture these values stand for: width, unless a decoder
+ *                  reduced it (a JPEG at 1/8, block sums); a shortest-edge resize is computed
+ *                  from it, as Python's pixels_to_input computes it from {@code full}
+ * @param fullHeight the height of the picture these values stand for
  */
-public record GreyImage(int width, int height, int[] pixels, int box) {
+public record GreyImage(int width, int height, int[] pixels, int box, int fullWidth, int fullHeight) {
     /**
      * A picture of 8-bit grey values.
      *
@@ -21,7 +25,16 @@ public record GreyImage(int width, int height, int[] pixels, int box) {
      * @param pixels width * height values 0..255
      */
     public GreyImage(int width, int height, int[] pixels) {
-        this(width, height, pixels, 1);
+        this(width, height, pixels, 1, width, height);
+    }
+
+    /**
+     * @param fullWidth the width of the picture these values stand for
+     * @param fullHeight its height
+     * @return these values, standing for a picture of that size
+     */
+    public GreyImage standingFor(int fullWidth, int fullHeight) {
+        return new GreyImage(width, height, pixels, box, fullWidth, fullHeight);
     }
 
     /**
@@ -71,6 +84,6 @@ public record GreyImage(int width, int height, int[] pixels, int box) {
                 out[y * ow + x] = pixels[Pixels.source(orientation, x, y, w, h)];
             }
         }
-        return new GreyImage(ow, oh, out);
+        return new GreyImage(ow, oh, out, 1, swap ? fullHeight : fullWidth, swap ? fullWidth : fullHeight);
     }
 }

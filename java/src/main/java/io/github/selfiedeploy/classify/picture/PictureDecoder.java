@@ -107,7 +107,7 @@ public final class PictureDecoder {
             out[3 * i + 1] = g[i];
             out[3 * i + 2] = g[i];
         }
-        return new Pixels(grey.width(), grey.height(), 3, out);
+        return new Pixels(grey.width(), grey.height(), 3, out, grey.fullWidth(), grey.fullHeight());
     }
 
     /**
@@ -140,6 +140,16 @@ public final class PictureDecoder {
      */
     public static GreyImage fromImage(BufferedImage image) {
         return ImageIoDecoder.toGrey(image);
+    }
+
+    /**
+     * 8-bit RGB of a decoded picture, from its raster's samples (taken as upright).
+     *
+     * @param image a decoded picture
+     * @return its RGB, as the same pixels in a file would give
+     */
+    public static Pixels fromImageRgb(BufferedImage image) {
+        return ImageIoDecoder.toRgb(image);
     }
 
     /** Every metadata directory metadata-extractor finds in the bytes; none when it cannot read them. */

@@ -9,8 +9,32 @@ package io.github.selfiedeploy.classify.picture;
  * @param height height in pixels
  * @param channels 1 or 3
  * @param samples width * height * channels values 0..255, row-major
+ * @param fullWidth the width of the picture these pixels stand for: width, unless the decoder
+ *                  reduced it (a JPEG at 1/8); a shortest-edge resize is computed from it
+ * @param fullHeight the height of the picture these pixels stand for
  */
-public record Pixels(int width, int height, int channels, int[] samples) {
+public record Pixels(int width, int height, int channels, int[] samples, int fullWidth, int fullHeight) {
+    /**
+     * Pixels of a picture decoded at its full size.
+     *
+     * @param width width in pixels
+     * @param height height in pixels
+     * @param channels 1 or 3
+     * @param samples width * height * channels values 0..255, row-major
+     */
+    public Pixels(int width, int height, int channels, int[] samples) {
+        this(width, height, channels, samples, width, height);
+    }
+
+    /**
+     * @param fullWidth the width of the picture these pixels stand for
+     * @param fullHeight its height
+     * @return these pixels, standing for a picture of that size
+     */
+    public Pixels standingFor(int fullWidth, int fullHeight) {
+        return new Pixels(width, height, channels, samples, fullWidth, fullHeight);
+    }
+
     /**
      * @throws IllegalArgumentException if samples does not hold width * height * channels values
      */
@@ -43,7 +67,7 @@ public record Pixels(int width, int height, int channels, int[] samples) {
                 System.arraycopy(samples, source(orientation, x, y, w, h) * c, out, (y * ow + x) * c, c);
             }
         }
-        return new Pixels(ow, oh, c, out);
+        return new Pixels(ow, oh, c, out, swap ? fullHeight : fullWidth, swap ? fullWidth : fullHeight);
     }
 
     /**

@@ -31,26 +31,38 @@ public final class Inputs {
         if (pixels.length != (long) width * height * c) {
             throw new IllegalArgumentException(pixels.length + " values for " + width + " x " + height + " x " + c);
         }
-        float[] values;
+        int f = recipe.doResize() ? Math.min(height, width) / (recipe.reduceTo() * recipe.reduceSide()) : 1;
+        if (f >= 2) {
+            return fromValues(boxReduce(pixels, width, height, c, f), width / f, height / f, fullWidth, fullHeight,
+                    recipe);
+        }
+        return fromValues(floats(pixels), width, height, fullWidth, fullHeight, recipe);
+    }
+
+    /**
+     * The steps after the box step (which a decoder may have taken while decoding).
+     *
+     * @param values height * width * channels values after the box step (or none), as float32
+     * @param width their width
+     * @param height their height
+     * @param fullWidth the width of the picture they stand for
+     * @param fullHeight its height
+     * @param recipe the manifest's preprocessing
+     * @return float32 [outHeight, outWidth, channels]; values itself may be reused
+     * @throws IllegalArgumentException as {@link #fromPixels} does
+     */
+    public static float[] fromValues(float[] values, int width, int height, int fullWidth, int fullHeight,
+                                     Recipe recipe) {
+        int c = recipe.channels();
         int w = width;
         int h = height;
         if (recipe.doResize()) {
             int[] target = recipe.resizeTo(fullWidth, fullHeight);
-            int f = Math.min(h, w) / (recipe.reduceTo() * recipe.reduceSide());
-            if (f >= 2) {
-                values = boxReduce(pixels, w, h, c, f);
-                w /= f;
-                h /= f;
-            } else {
-                values = floats(pixels);
-            }
             if (h != target[0] || w != target[1]) {
                 values = Resize.resize(values, w, h, c, target[1], target[0], recipe.resample());
                 h = target[0];
                 w = target[1];
             }
-        } else {
-            values = floats(pixels);
         }
         if (recipe.doCenterCrop()) {
             int ch = recipe.cropSize().height();

@@ -2,9 +2,11 @@ package io.github.selfiedeploy.classify.preprocess;
 
 import io.github.selfiedeploy.classify.PictureException;
 import io.github.selfiedeploy.classify.manifest.Manifest;
+import io.github.selfiedeploy.classify.manifest.Recipe;
 import io.github.selfiedeploy.classify.picture.DecodeOptions;
 import io.github.selfiedeploy.classify.picture.GreyImage;
 import io.github.selfiedeploy.classify.picture.PictureDecoder;
+import io.github.selfiedeploy.classify.picture.Pixels;
 import io.github.selfiedeploy.classify.picture.jpeg.JpegDecoder;
 import io.github.selfiedeploy.classify.picture.png.PngDecoder;
 import java.awt.image.BufferedImage;
@@ -13,11 +15,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Picture to model input, exactly as python.data.pictures.load_image does it (the manifest's
- * preprocessing): decode (version 2: a large JPEG at 1/8, from its DC coefficients), EXIF
- * orientation, 8-bit grey (alpha over white), (version 2) a box reduction of large pictures,
- * Pillow's bilinear resize in float when the size differs, then x / 255 as float32.
- * Immutable and safe to share between threads.
+ * Picture to model input, exactly as python.data.pictures.load_image does it with the
+ * manifest's preprocessing: decode (a large JPEG at 1/8, from its DC coefficients; a large
+ * PNG box-summed while decoded), EXIF orientation, 8-bit grey or RGB (alpha over white),
+ * then the recipe's steps ({@link Inputs}): the box step, the resize, the centre crop, the
+ * rescale, the normalisation. Versions 1 and 2 (the selfie model before recipes) are grey,
+ * bilinear to the input size, divided by 255. Immutable and safe to share between threads.
  *
  * <p>Internal to the library: the Classifier prepares pictures with it; its constructors
  * follow the manifest's versions, which are no promise to callers.
@@ -26,52 +29,64 @@ public final class Preprocessor {
     /** Our JPEG and PNG readers first, ImageIO for the rest. */
     private static final PictureDecoder DECODER = new PictureDecoder(List.of(new JpegDecoder(), new PngDecoder()));
 
-    /** Version 2's box step leaves at least this many times the input size (Python's REDUCE_TO). */
+    /**
+     * The decoders' shortcuts start where the box step leaves at least this many times the
+     * reduce side (Python's REDUCE_TO, fixed whatever the recipe's reduce_to).
+     */
     static final int REDUCE_TO = 2;
 
     private final int height;
     private final int width;
     private final long maxPixels;
     private final boolean reduces;
-    /** Version 3's rescale factor (0: no rescaling); NaN for versions 1 and 2, which divide by 255. */
-    private final double rescaleFactor;
+    /** Version 3's steps; null for versions 1 and 2, which divide by 255. */
+    private final Recipe recipe;
 
-    /** The newest preprocessing ({@link Manifest#PREPROCESSING_VERSION}), rescaled by 1/255. */
+    /** The newest preprocessing, grey, bilinear to height x width, rescaled by 1/255. */
     Preprocessor(int height, int width, long maxPixels) {
-        this(height, width, maxPixels, Manifest.PREPROCESSING_VERSION, 1 / 255.0);
-    }
-
-    /** The given preprocessing version, 1 (no reduction of large pictures) or 2, dividing by 255. */
-    Preprocessor(int height, int width, long maxPixels, int version) {
-        this(height, width, maxPixels, version, Double.NaN);
+        this(maxPixels, greyRecipe(height, width));
     }
 
     /**
-     * The given preprocessing version and, for version 3, its rescale factor.
+     * The preprocessing of a version 1 (no reduction of large pictures) or 2 manifest.
      *
-     * @param height the model input's height
-     * @param width the model input's width
-     * @param maxPixels pictures with more pixels are refused
-     * @param version 1 (no reduction of large pictures), 2 or 3
-     * @param rescaleFactor version 3: each value becomes (float) (value * rescaleFactor), 0 for no
-     *                      rescaling; ignored by versions 1 and 2, which divide by 255
-     * @throws IllegalArgumentException for a size, version or factor that is not one
+     * @throws IllegalArgumentException for a size or version that is not one
      */
-    Preprocessor(int height, int width, long maxPixels, int version, double rescaleFactor) {
+    Preprocessor(int height, int width, long maxPixels, int version) {
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException("size " + height + "x" + width + " must be positive");
         }
-        if (version < 1 || version > Manifest.PREPROCESSING_VERSION) {
-            throw new IllegalArgumentException("preprocessing version " + version + " is not implemented");
-        }
-        if (version >= 3 && !(rescaleFactor >= 0)) {
-            throw new IllegalArgumentException("rescale factor " + rescaleFactor + " is not one");
+        if (version < 1 || version > 2) {
+            throw new IllegalArgumentException("preprocessing version " + version + " has a recipe");
         }
         this.height = height;
         this.width = width;
         this.maxPixels = maxPixels;
         this.reduces = version >= 2;
-        this.rescaleFactor = version >= 3 ? rescaleFactor : Double.NaN;
+        this.recipe = null;
+    }
+
+    /**
+     * Version 3: the recipe's steps.
+     *
+     * @param maxPixels pictures with more pixels are refused
+     * @param recipe the manifest's preprocessing
+     */
+    Preprocessor(long maxPixels, Recipe recipe) {
+        int[] out = recipe.outputSize();
+        this.height = out[0];
+        this.width = out[1];
+        this.maxPixels = maxPixels;
+        this.reduces = recipe.doResize();
+        this.recipe = recipe;
+    }
+
+    private static Recipe greyRecipe(int height, int width) {
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException("size " + height + "x" + width + " must be positive");
+        }
+        return new Recipe(1, true, new Recipe.Size(height, width, 0), Resize.BILINEAR, false, null, true,
+                1 / 255.0, false, new float[0], new float[0], REDUCE_TO);
     }
 
     /**
@@ -82,10 +97,14 @@ public final class Preprocessor {
         return DECODER;
     }
 
-    /** The preprocessing that manifest describes. */
+    /**
+     * @param manifest an artifacts folder's manifest
+     * @return the preprocessing it describes
+     */
     public static Preprocessor of(Manifest manifest) {
-        return new Preprocessor(manifest.height(), manifest.width(), manifest.maxPixels(),
-                manifest.preprocessingVersion(), manifest.rescaleFactor());
+        return manifest.recipe() != null ? new Preprocessor(manifest.maxPixels(), manifest.recipe())
+                : new Preprocessor(manifest.height(), manifest.width(), manifest.maxPixels(),
+                        manifest.preprocessingVersion());
     }
 
     public int height() {
@@ -96,9 +115,14 @@ public final class Preprocessor {
         return width;
     }
 
-    /** The model input for one picture file: float32 [height * width] in [0, 1], row-major. */
+    /** @return the model input's channels: 1 grey, 3 RGB */
+    public int channels() {
+        return recipe == null ? 1 : recipe.channels();
+    }
+
+    /** The model input for one picture file: float32 [height, width, channels], row-major. */
     public float[] load(Path picture) throws PictureException {
-        return toInput(DECODER.decode(picture, PictureDecoder.readFile(picture), decodeOptions()));
+        return load(picture, PictureDecoder.readFile(picture));
     }
 
     /**
@@ -116,24 +140,29 @@ public final class Preprocessor {
         } catch (InvalidPathException e) {
             named = Path.of(name.replace('\0', '?'));
         }
-        return toInput(DECODER.decode(named, bytes, decodeOptions()));
+        return load(named, bytes);
+    }
+
+    private float[] load(Path path, byte[] bytes) throws PictureException {
+        if (channels() == 3) {
+            return prepared(path, DECODER.decodeRgb(path, bytes, decodeOptions()));
+        }
+        return toInput(path, DECODER.decode(path, bytes, decodeOptions()));
     }
 
     /**
      * What the decoders may do: version 2 and later decode a JPEG whose shorter side is at
      * least 1/8-scale's worth of the box step's side at 1/8, and take the box step's sums
-     * while decoding (the box divides the shorter side by REDUCE_TO * reduce_side); version 1
-     * decodes every picture whole.
+     * while decoding (the box divides the shorter side by reduce_to * reduce_side); version 1,
+     * and a recipe without a resize, decode every picture whole.
      */
     DecodeOptions decodeOptions() {
-        return reduces
-                ? new DecodeOptions(maxPixels, JpegDecoder.SCALE * REDUCE_TO * reduceSide(), REDUCE_TO * reduceSide())
-                : DecodeOptions.whole(maxPixels);
-    }
-
-    /** The manifest's reduce_side: the larger side of the input (its height when square). */
-    private int reduceSide() {
-        return Math.max(height, width);
+        if (!reduces) {
+            return new DecodeOptions(maxPixels, 0, 0, channels());
+        }
+        int side = recipe == null ? Math.max(height, width) : recipe.reduceSide();
+        int reduceTo = recipe == null ? REDUCE_TO : recipe.reduceTo();
+        return new DecodeOptions(maxPixels, JpegDecoder.SCALE * REDUCE_TO * side, reduceTo * side, channels());
     }
 
     /**
@@ -144,11 +173,53 @@ public final class Preprocessor {
         if (image == null) {
             throw new IllegalArgumentException("image is null");
         }
-        return toInput(PictureDecoder.fromImage(image));
+        Path named = Path.of("image");
+        try {
+            return channels() == 3 ? prepared(named, PictureDecoder.fromImageRgb(image))
+                    : toInput(named, PictureDecoder.fromImage(image));
+        } catch (PictureException e) {
+            throw new IllegalArgumentException(e.reason(), e);
+        }
     }
 
+    /** An RGB recipe's steps on decoded pixels. */
+    private float[] prepared(Path path, Pixels pixels) throws PictureException {
+        try {
+            return Inputs.fromPixels(pixels.samples(), pixels.width(), pixels.height(), pixels.fullWidth(),
+                    pixels.fullHeight(), recipe);
+        } catch (IllegalArgumentException e) { // the recipe cannot take this picture: Python's ValueError
+            throw new PictureException(path, e.getMessage());
+        }
+    }
+
+    /** Grey: version 3's recipe, or versions 1 and 2's bilinear resize and division by 255. */
+    float[] toInput(Path path, GreyImage grey) throws PictureException {
+        if (recipe != null) {
+            try {
+                if (grey.box() > 1) { // the decoder summed the blocks already
+                    return Inputs.fromValues(average(grey.pixels(), grey.box()), grey.width(), grey.height(),
+                            grey.fullWidth(), grey.fullHeight(), recipe);
+                }
+                return Inputs.fromPixels(grey.pixels(), grey.width(), grey.height(), grey.fullWidth(),
+                        grey.fullHeight(), recipe);
+            } catch (IllegalArgumentException e) {
+                throw new PictureException(path, e.getMessage());
+            }
+        }
+        return versionOneOrTwo(grey);
+    }
+
+    /** For tests of the grey steps: a decoded grey picture through this preprocessing. */
     float[] toInput(GreyImage grey) {
-        int factor = reduces ? Math.min(grey.width(), grey.height()) / (REDUCE_TO * reduceSide()) : 1;
+        try {
+            return toInput(Path.of("picture"), grey);
+        } catch (PictureException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private float[] versionOneOrTwo(GreyImage grey) {
+        int factor = reduces ? Math.min(grey.width(), grey.height()) / (REDUCE_TO * Math.max(height, width)) : 1;
         float[] f;
         int w = grey.width();
         int h = grey.height();
@@ -167,14 +238,8 @@ public final class Preprocessor {
         if (w != width || h != height) {
             f = Resize.bilinear(f, w, h, width, height);
         }
-        if (Double.isNaN(rescaleFactor)) { // versions 1 and 2
-            for (int i = 0; i < f.length; i++) {
-                f[i] = f[i] / 255f;
-            }
-        } else if (rescaleFactor != 0) { // Hugging Face's rescale: upcast, multiply, downcast
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (float) (f[i] * rescaleFactor);
-            }
+        for (int i = 0; i < f.length; i++) {
+            f[i] = f[i] / 255f;
         }
         return f;
     }

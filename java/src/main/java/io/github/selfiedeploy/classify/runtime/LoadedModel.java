@@ -1,8 +1,8 @@
 package io.github.selfiedeploy.classify.runtime;
 
 /**
- * One loaded model: float32 pictures [batch, height, width, channels] in, one
- * probability per picture out. Implementations are thread-safe for predict and close
+ * One loaded model: float32 pictures [batch, height, width, channels] in, float32
+ * [batch, classes] out (one sigmoid unit, or a softmax over the labels). Implementations are thread-safe for predict and close
  * every native tensor and result before returning.
  */
 public interface LoadedModel extends AutoCloseable {
@@ -11,8 +11,9 @@ public interface LoadedModel extends AutoCloseable {
      *
      * @param pixels batch pictures of height * width * channels floats, row-major
      * @param batch how many pictures pixels holds
-     * @param out receives the batch probabilities in out[0..batch)
-     * @throws IllegalStateException if the runtime fails or answers in another shape
+     * @param out receives the model's output, row-major: batch times the output's units, which
+     *            is out.length
+     * @throws IllegalStateException if the runtime fails or answers with another number of values
      */
     void predict(float[] pixels, int batch, float[] out);
 

@@ -1,6 +1,7 @@
 package io.github.selfiedeploy.classify.manifest;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -35,8 +36,7 @@ public class ManifestTest {
         assertEquals(new Manifest.Signature("serve", "serving_default", "picture", "output_0", "picture",
                 "probability"), m.signature());
         assertEquals("model.onnx", m.artifacts().get("onnx").path());
-        assertEquals("selfie", m.labelFor(0.5f));
-        assertEquals("not_selfie", m.labelFor(0.49f));
+        assertEquals(1, m.classes());
         assertEquals(folder.resolve("model.onnx"), m.checkedArtifact(ArtifactFormat.ONNX));
     }
 
@@ -85,30 +85,40 @@ public class ManifestTest {
         assertRefused(folder, file.toString(), "no manifest");
     }
 
-    /** Version 3's structured recipe: read when this library implements it, else refused by field. */
+    private static final String V3 = """
+            "output": {"classes": 1, "activation": "sigmoid"},
+            "preprocessing": {"version": 3, "color": "grey", "do_resize": true,
+              "size": {"height": 8, "width": 8, "shortest_edge": null}, "resample": 2,
+              "do_center_crop": false, "crop_size": null, "do_rescale": true,
+              "rescale_factor": 0.5, "do_normalize": false, "image_mean": [], "image_std": [],""";
+
+    /** Version 3's structured recipe: read whatever it asks that this library implements, else refused by field. */
     @Test
     public void versionThreeRecipesAreReadOrRefusedNamingTheField() throws IOException {
         Path folder = TinyArtifacts.write(temp.newFolder("a").toPath());
         Path file = folder.resolve(Manifest.FILE_NAME);
-        String v3 = Files.readString(file).replace("\"preprocessing\": {\"version\": 1,", """
-                "output": {"classes": 1, "activation": "sigmoid"},
-                "preprocessing": {"version": 3, "color": "grey", "do_resize": true,
-                  "size": {"height": 8, "width": 8, "shortest_edge": null}, "resample": 2,
-                  "do_center_crop": false, "crop_size": null, "do_rescale": true,
-                  "rescale_factor": 0.5, "do_normalize": false, "image_mean": [], "image_std": [],""");
+        String v3 = Files.readString(file).replace("\"preprocessing\": {\"version\": 1,", V3);
         Files.writeString(file, v3);
         Manifest m = Manifest.read(folder);
         assertEquals(3, m.preprocessingVersion());
-        assertEquals(0.5, m.rescaleFactor(), 0);
+        assertEquals(0.5, m.recipe().rescaleFactor(), 0);
+        // RGB, bicubic, a shortest edge then a crop, mean and std: all implemented
+        Files.writeString(file, v3.replace("\"channels\": 1", "\"channels\": 3").replace("\"grey\"", "\"rgb\"")
+                .replace("\"resample\": 2", "\"resample\": 3")
+                .replace("\"height\": 8, \"width\": 8, \"shortest_edge\": null", "\"shortest_edge\": 10")
+                .replace("\"do_center_crop\": false, \"crop_size\": null",
+                        "\"do_center_crop\": true, \"crop_size\": {\"height\": 8, \"width\": 8}")
+                .replace("\"do_normalize\": false, \"image_mean\": [], \"image_std\": []",
+                        "\"do_normalize\": true, \"image_mean\": [0.5, 0.4, 0.3], \"image_std\": [0.2, 0.2, 0.25]"));
+        Recipe rgb = Manifest.read(folder).recipe();
+        assertEquals(3, rgb.channels());
+        assertEquals(3, rgb.resample());
+        assertEquals(10, rgb.size().shortestEdge());
+        assertEquals(0.4f, rgb.mean()[1], 0);
         String[][] refused = {
-            {"\"color\": \"grey\"", "\"color\": \"rgb\"", "preprocessing.color"},
-            {"\"resample\": 2", "\"resample\": 3", "preprocessing.resample"},
-            {"\"do_normalize\": false", "\"do_normalize\": true", "preprocessing.do_normalize"},
-            {"\"do_center_crop\": false", "\"do_center_crop\": true", "preprocessing.do_center_crop"},
-            {"\"height\": 8, \"width\": 8, \"shortest_edge\": null", "\"shortest_edge\": 8",
-                "preprocessing.size"},
-            {"\"classes\": 1", "\"classes\": 5", "output.classes"},
-            {"\"channels\": 1", "\"channels\": 3", "input.channels"},
+            {"\"color\": \"grey\"", "\"color\": \"hsv\"", "preprocessing.color"},
+            {"\"resample\": 2", "\"resample\": 1", "preprocessing.resample"},
+            {"\"channels\": 1", "\"channels\": 4", "input.channels"},
         };
         for (String[] r : refused) {
             Files.writeString(file, v3.replace(r[0], r[1]));
@@ -118,10 +128,44 @@ public class ManifestTest {
             } catch (UnsupportedModelException e) {
                 assertTrue(e.getMessage(), e.getMessage().contains(r[2]) && e.getMessage().contains("not supported"));
                 assertTrue(e.getMessage(), e.getMessage().startsWith(file.toString()));
+                assertEquals(e.getMessage(), 1, e.getMessage().lines().count());
             }
         }
+        String[][] wrong = {
+            {"\"classes\": 1", "\"classes\": 5", "output.classes 5 does not fit 2 labels"},
+            {"\"channels\": 1", "\"channels\": 3", "preprocessing.color makes 1 channels"},
+            {"\"height\": 8, \"width\": 8, \"shortest_edge\": null", "\"height\": 8, \"width\": 9",
+                "preprocessing makes 9 x 8"},
+            {"\"do_normalize\": false", "\"do_normalize\": true", "preprocessing.image_mean"},
+        };
+        for (String[] r : wrong) {
+            Files.writeString(file, v3.replace(r[0], r[1]));
+            assertRefused(folder, file.toString(), r[2]);
+        }
         Files.writeString(file, v3.replace("\"do_rescale\": true", "\"do_rescale\": false"));
-        assertEquals(0, Manifest.read(folder).rescaleFactor(), 0);
+        assertFalse(Manifest.read(folder).recipe().doRescale());
+    }
+
+    /** A softmax over k labels: k labels, no threshold needed; a sigmoid needs two labels and one. */
+    @Test
+    public void softmaxManifestsTakeTheirLabelsAndNoThreshold() throws IOException {
+        Path folder = TinyArtifacts.write(temp.newFolder("a").toPath());
+        Path file = folder.resolve(Manifest.FILE_NAME);
+        String v3 = Files.readString(file).replace("\"preprocessing\": {\"version\": 1,", V3);
+        String softmax = v3.replace("\"classes\": 1, \"activation\": \"sigmoid\"", "\"classes\": 3, \"activation\": \"softmax\"")
+                .replace("\"labels\": [\"not_selfie\", \"selfie\"]", "\"labels\": [\"cat\", \"dog\", \"fox\"]")
+                .replace("\"threshold\": 0.5", "\"threshold\": null");
+        Files.writeString(file, softmax);
+        Manifest m = Manifest.read(folder);
+        assertEquals(3, m.classes());
+        assertEquals(List.of("cat", "dog", "fox"), m.labels());
+        assertTrue(Double.isNaN(m.threshold()));
+        Files.writeString(file, softmax.replace("\"classes\": 3", "\"classes\": 1"));
+        assertRefused(folder, "output.classes 1 does not fit 3 labels");
+        Files.writeString(file, v3.replace("\"threshold\": 0.5", "\"threshold\": null"));
+        assertRefused(folder, "threshold missing");
+        Files.writeString(file, softmax.replace("\"dog\"", "7"));
+        assertRefused(folder, "labels must be names");
     }
 
     /** An altered manifest may not point outside its folder, even at a file whose digest it knows. */

@@ -255,7 +255,7 @@ public class LargePictureTest {
 
     @Test
     public void boxSumsRefuseToBeTurned() {
-        GreyImage sums = new GreyImage(2, 1, new int[] {4, 8}, 2);
+        GreyImage sums = new GreyImage(2, 1, new int[] {4, 8}, 2, 4, 2);
         assertEquals(sums, sums.oriented(1));
         try {
             sums.oriented(6);

@@ -41,4 +41,24 @@ public final class CommandLines {
                     return 1;
                 });
     }
+
+    /**
+     * A whole number of at least 1 (--top K), refused as python.predict's argparse refuses
+     * it: "'0' is not a whole number of at least 1".
+     */
+    public static final class AtLeastOne implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            int k;
+            try {
+                k = Integer.parseInt(text.trim());
+            } catch (NumberFormatException e) {
+                k = 0;
+            }
+            if (k < 1) {
+                throw new CommandLine.TypeConversionException("'" + text + "' is not a whole number of at least 1");
+            }
+            return k;
+        }
+    }
 }

@@ -195,7 +195,7 @@ public class ClassifyPicturesTest {
         try (SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate()) {
-            List<Row> all = spark.read().schema(ClassifyPartition.SCHEMA).option("header", "true")
+            List<Row> all = spark.read().schema(ClassifyPartition.schema(0)).option("header", "true")
                     .format(format).load(output.toString()).collectAsList();
             Map<String, Row> byPath = new HashMap<>();
             for (Row r : all) {

@@ -2,6 +2,7 @@ package io.github.selfiedeploy.classify.spark;
 
 import io.github.selfiedeploy.classify.Classification;
 import io.github.selfiedeploy.classify.Classifier;
+import io.github.selfiedeploy.classify.LabelProbability;
 import io.github.selfiedeploy.classify.PictureException;
 import io.github.selfiedeploy.classify.PreparedPicture;
 import java.util.ArrayDeque;
@@ -19,38 +20,58 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * Classifies one partition of {@code binaryFile} rows (path, length, content) in batches:
  * decodes each picture's bytes as the core library does a file, runs the executor's shared
- * model once per batch, and yields one row per picture in {@link #SCHEMA}. A picture that
+ * model once per batch, and yields one row per picture in {@link #schema(int)}. A picture that
  * cannot be decoded (or is too large to read, content null) is a row with its error, never a
  * failed task.
  */
 final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
 
-    /** One row per picture: a result (label, probability) or an error, never both. */
-    static final StructType SCHEMA = new StructType()
-            .add("path", DataTypes.StringType, false)
-            .add("label", DataTypes.StringType, true)
-            .add("probability", DataTypes.FloatType, true)
-            .add("error", DataTypes.StringType, true)
-            .add("model_sha256", DataTypes.StringType, false);
+    /** One of the top K: a label and its probability. */
+    static final StructType LABEL_PROBABILITY = new StructType()
+            .add("label", DataTypes.StringType, false)
+            .add("probability", DataTypes.DoubleType, false);
+
+    /**
+     * One row per picture: a result (label, probability, with top &gt; 0 the top K) or an
+     * error, never both.
+     *
+     * @param top how many of the most probable labels each row lists, 0 for no such column
+     * @return path, label, probability, [top,] error, model_sha256
+     */
+    static StructType schema(int top) {
+        StructType s = new StructType()
+                .add("path", DataTypes.StringType, false)
+                .add("label", DataTypes.StringType, true)
+                .add("probability", DataTypes.FloatType, true);
+        if (top > 0) {
+            s = s.add("top", DataTypes.createArrayType(LABEL_PROBABILITY, false), true);
+        }
+        return s.add("error", DataTypes.StringType, true)
+                .add("model_sha256", DataTypes.StringType, false);
+    }
 
     private final ModelRef model;
     private final int batch;
+    private final int top;
     private final long maxBytes;
     private final LongAccumulator pictures;
     private final LongAccumulator errors;
 
     /**
+     * @param top how many of the most probable labels each row lists (0: no top column)
      * @param maxBytes the longest file binaryFile reads (a longer one arrives without content)
      * @param pictures counts the rows written
      * @param errors counts the error rows
      */
-    ClassifyPartition(ModelRef model, int batch, long maxBytes, LongAccumulator pictures, LongAccumulator errors) {
+    ClassifyPartition(ModelRef model, int batch, int top, long maxBytes, LongAccumulator pictures,
+            LongAccumulator errors) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, not " + batch);
         }
         this.model = model;
         this.batch = batch;
+        this.top = top;
         this.maxBytes = maxBytes;
         this.pictures = pictures;
         this.errors = errors;
@@ -115,15 +136,25 @@ final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
         for (int i = 0; i < paths.size(); i++) {
             String failure = failures.get(i);
             if (failure != null) {
-                out.add(RowFactory.create(paths.get(i), null, null, failure, model.sha256()));
+                out.add(top > 0 ? RowFactory.create(paths.get(i), null, null, null, failure, model.sha256())
+                        : RowFactory.create(paths.get(i), null, null, failure, model.sha256()));
                 failed++;
             } else {
                 Classification c = results.get(next++);
-                out.add(RowFactory.create(paths.get(i), c.label(), c.probability(), null, model.sha256()));
+                out.add(top > 0 ? RowFactory.create(paths.get(i), c.label(), c.probability(), topRows(c), null,
+                        model.sha256()) : RowFactory.create(paths.get(i), c.label(), c.probability(), null, model.sha256()));
             }
         }
         pictures.add(paths.size());
         errors.add(failed);
         return out;
+    }
+
+    private List<Row> topRows(Classification c) {
+        List<Row> rows = new ArrayList<>(top);
+        for (LabelProbability p : c.top(top)) {
+            rows.add(RowFactory.create(p.label(), p.probability()));
+        }
+        return rows;
     }
 }

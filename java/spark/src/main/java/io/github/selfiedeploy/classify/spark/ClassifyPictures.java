@@ -2,6 +2,7 @@ package io.github.selfiedeploy.classify.spark;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_json;
 
 import io.github.selfiedeploy.classify.ArtifactException;
 import io.github.selfiedeploy.classify.ArtifactFormat;
@@ -42,7 +43,8 @@ import picocli.CommandLine;
 /**
  * The Spark job: classifies every picture under the input folders (Spark's binaryFile
  * source, recursive, filtered by a glob) with one model per executor JVM, and writes one row
- * per picture: path, label, probability, error, model_sha256 (Parquet, JSON or CSV).
+ * per picture: path, label, probability, with --top K the K most probable labels (an array of
+ * label/probability structs), error, model_sha256 (Parquet, JSON or CSV).
  *
  * <p>Exit status: 0 written (rows may carry errors: a broken picture is a row, never a failed
  * task); 1 the job failed (the previous output left as it was); 2 bad usage, a missing or
@@ -52,7 +54,7 @@ import picocli.CommandLine;
 @Command(name = ClassifyPictures.PROG, mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = ClassifyPictures.Version.class, synopsisHeading = "usage: ",
         description = {"Classify pictures at scale on Apache Spark with artifacts written by python -m python.export.",
-                "Writes one row per picture: path, label, probability, error, model_sha256."},
+                "Writes one row per picture: path, label, probability, [top,] error, model_sha256."},
         exitCodeListHeading = "%nexit status:%n",
         exitCodeList = {"0:written (broken pictures are rows with an error)",
                 "1:the job failed; the previous output is left as it was",
@@ -93,6 +95,11 @@ public final class ClassifyPictures implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
             description = "pictures per model call (default: ${DEFAULT-VALUE})")
     private int batchSize;
+
+    @Option(names = "--top", paramLabel = "K", converter = CommandLines.AtLeastOne.class,
+            description = "also write the K most probable labels: a column top, an array of {label, probability}"
+                    + " (in CSV, that array as JSON text)")
+    private Integer top;
 
     @Option(names = "--master", paramLabel = "URL",
             description = "Spark master, e.g. local[2] (default: spark-submit's, else local[*])")
@@ -136,9 +143,11 @@ public final class ClassifyPictures implements Callable<Integer> {
         }
         // Fails fast, before Spark starts: the manifest, the artifact's sha256 and a load.
         ModelRef model;
+        int topK;
         try (Classifier classifier = Classifier.open(artifacts, format)) {
             String sha256 = classifier.sha256().toLowerCase(Locale.ROOT);
             model = new ModelRef(artifacts.toString(), format, sha256);
+            topK = top == null ? 0 : Math.min(top, classifier.labels().size());
         } catch (ArtifactException e) {
             err.println(PROG + ": error: " + e.getMessage());
             return 2;
@@ -156,11 +165,12 @@ public final class ClassifyPictures implements Callable<Integer> {
         conf.forEach(builder::config);
         try (SparkSession spark = builder.getOrCreate()) {
             double startup = (System.nanoTime() - started) / 1e9;
-            return classify(spark, model, writeFormat, err, startup);
+            return classify(spark, model, topK, writeFormat, err, startup);
         }
     }
 
-    private int classify(SparkSession spark, ModelRef model, String writeFormat, PrintWriter err, double startup)
+    private int classify(SparkSession spark, ModelRef model, int topK, String writeFormat, PrintWriter err,
+            double startup)
             throws IOException {
         StagedOutput staged;
         try {
@@ -199,7 +209,11 @@ public final class ClassifyPictures implements Callable<Integer> {
         LongAccumulator pictures = spark.sparkContext().longAccumulator("pictures");
         LongAccumulator errors = spark.sparkContext().longAccumulator("errors");
         Dataset<Row> rows = readable.unionAll(tooLarge).unionAll(emptyFiles).mapPartitions(
-                new ClassifyPartition(model, batchSize, maxBytes, pictures, errors), Encoders.row(ClassifyPartition.SCHEMA));
+                new ClassifyPartition(model, batchSize, topK, maxBytes, pictures, errors),
+                Encoders.row(ClassifyPartition.schema(topK)));
+        if (topK > 0 && writeFormat.equals("csv")) { // CSV has no arrays: the same structs as JSON text
+            rows = rows.withColumn("top", to_json(col("top")));
+        }
 
         long started = System.nanoTime();
         DataFrameWriter<Row> writer = rows.write().mode(SaveMode.ErrorIfExists).format(writeFormat);

@@ -46,7 +46,7 @@ public final class JpegDecoder implements FormatDecoder {
                     + " which this selfie-classify does not implement yet");
         }
         if (large) { // grey; for an RGB model the grey is repeated, as Python's to_rgb does
-            return Decoded.of(dc.oriented(orientation));
+            return Decoded.of(dc.standingFor(header.width(), header.height()).oriented(orientation));
         }
         return Decoded.byImageIo(bytes);
     }

@@ -60,7 +60,7 @@ final class PngGrey {
                 sums[out + bx] += sum;
             }
         });
-        return new GreyImage(w, h, sums, f);
+        return new GreyImage(w, h, sums, f, png.width(), png.height());
     }
 
     /** The 8-bit grey of the pixel whose first sample is row[i]: itself, or the manifest's luma. */

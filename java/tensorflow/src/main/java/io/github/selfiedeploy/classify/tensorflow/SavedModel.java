@@ -111,11 +111,11 @@ final class SavedModel implements LoadedModel {
         try (TFloat32 input = TFloat32.tensorOf(shape, DataBuffers.of(pixels, true, false));
              Result result = session.runner().feed(feedOutput, input).fetch(fetchOutput).run()) {
             Tensor t = result.get(0);
-            if (!(t instanceof TFloat32) || t.shape().size() != batch) {
+            if (!(t instanceof TFloat32) || t.shape().size() != out.length) {
                 throw new IllegalStateException("SavedModel gave " + t.shape() + " " + t.dataType()
-                        + " for " + batch + " pictures");
+                        + " for " + batch + " pictures, the manifest says " + out.length + " values");
             }
-            ((TFloat32) t).copyTo(DataBuffers.of(out, false, false).narrow(batch));
+            ((TFloat32) t).copyTo(DataBuffers.of(out, false, false));
         }
     }
 

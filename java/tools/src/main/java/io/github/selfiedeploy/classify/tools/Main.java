@@ -38,8 +38,9 @@ import picocli.CommandLine;
 @Command(name = Main.PROG, mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false, synopsisHeading = "usage: ",
         description = {"Classify pictures with artifacts written by python -m python.export.",
-                "Output: path<TAB>label<TAB>probability of the positive class (six decimals),",
-                "one line a picture, in the order given."},
+                "Output: path<TAB>label<TAB>probability (six decimals: of the positive class for",
+                "a one-unit model, of the label for a softmax), then with --top K the K most",
+                "probable label:probability pairs; one line a picture, in the order given."},
         exitCodeListHeading = "%nexit status:%n",
         exitCodeList = {"0:all classified",
                 "1:some picture could not be read (named on stderr, the others classified)",
@@ -55,8 +56,13 @@ public final class Main implements Callable<Integer> {
             description = "artifact to run: savedmodel, onnx or onnx_int8 (default: ${DEFAULT-VALUE})")
     private ArtifactFormat format;
 
-    @Option(names = "--json", description = "one JSON object a line: {\"path\", \"label\", \"probability\"}")
+    @Option(names = "--json", description = "one JSON object a line: {\"path\", \"label\", \"probability\","
+            + " \"probabilities\": {label: probability, ...}} (and \"top\" with --top)")
     private boolean json;
+
+    @Option(names = "--top", paramLabel = "K", converter = CommandLines.AtLeastOne.class,
+            description = "also print the K most probable labels with their probabilities (label:probability)")
+    private Integer top;
 
     /** Kept as typed, to print each path exactly as python.predict does. */
     @Parameters(paramLabel = "PICTURE", arity = "1..*", description = "picture files")
@@ -104,6 +110,7 @@ public final class Main implements Callable<Integer> {
 
     /** Classifies a batch at a time, printing as it goes; unreadable pictures are named on err. */
     private int classify(Classifier classifier, PrintWriter out, PrintWriter err) {
+        int k = top == null ? 0 : Math.min(top, classifier.labels().size());
         int failed = 0;
         for (int start = 0; start < pictures.size(); start += Classifier.BATCH) {
             List<String> typed = new ArrayList<>(Classifier.BATCH);
@@ -131,8 +138,8 @@ public final class Main implements Callable<Integer> {
                     continue;
                 }
                 Classification c = results.get(next++);
-                Classification asTyped = new Classification(typed.get(i), c.label(), c.probability());
-                out.println(json ? Lines.json(asTyped) : Lines.tabSeparated(asTyped));
+                Classification asTyped = c.withPath(typed.get(i));
+                out.println(json ? Lines.json(asTyped, k) : Lines.tabSeparated(asTyped, k));
             }
             out.flush();
         }

@@ -50,6 +50,24 @@ public class MainTest {
         return status;
     }
 
+    /** --top K on a softmax over three labels, and in JSON every label's probability. */
+    @Test
+    public void topPairsForAnRgbModelOfThreeClasses() throws IOException {
+        Path rgb = TinyArtifacts.writeRgb(temp.newFolder("rgb").toPath());
+        String blue = TinyArtifacts.rgbPicture(temp.getRoot().toPath().resolve("blue.png"), 0, 0, 255, 9, 9).toString();
+        assertEquals(err, 0, run("--artifacts", rgb.toString(), "--top", "2", blue));
+        // softmax(0, 0, 1): e / (2 + e) and 1 / (2 + e)
+        assertEquals(blue + "\tblue\t0.576117\tblue:0.576117\tred:0.211942\n", out);
+        assertEquals(err, 0, run("--artifacts", rgb.toString(), "--top", "9", blue));
+        assertEquals(blue + "\tblue\t0.576117\tblue:0.576117\tred:0.211942\tgreen:0.211942\n", out);
+        assertEquals(err, 0, run("--artifacts", rgb.toString(), "--json", blue));
+        JsonNode line = new ObjectMapper().readTree(out);
+        assertEquals(0.211942, line.get("probabilities").get("green").doubleValue(), 1e-6);
+        assertEquals(3, line.get("probabilities").size());
+        assertEquals(2, run("--artifacts", rgb.toString(), "--top", "0", blue));
+        assertTrue(err, err.startsWith("selfie-classify: error: ") && err.contains("'0' is not a whole number of at least 1"));
+    }
+
     @Test
     public void linesAsPythonPredictPrintsThem() {
         // The path exactly as typed (a doubled slash kept), the label by threshold, six decimals.
