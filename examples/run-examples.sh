@@ -2,8 +2,11 @@
 # The consumer examples, as CI runs them: publish selfie-classify to the local Maven
 # repository, build a Maven project and a Gradle project that name it by its coordinates
 # alone, run both on JDK 17 and JDK 25, and check that every line they print equals what
-# python -m python.predict prints for the same pictures (labels and six-decimal
-# probabilities byte-identical), for the onnx and the savedmodel artifacts. Then the Maven
+# python -m python.predict --top 3 prints for the same pictures (labels and six-decimal
+# probabilities byte-identical), for the onnx and the savedmodel artifacts of the selfie
+# model and of a user's RGB model of four classes (MobileNetV3Small, tests/usermodels.py:
+# $SELFIE_RGB_ARTIFACTS, else the test suite's export in $SELFIE_TEST_CACHE, else made here,
+# about two minutes), on its own pictures. Then the Maven
 # project without its SavedModel runtime, as a user who runs only ONNX files has it: its jars
 # measured against the full set, onnx equal to python.predict, and the SavedModel refused in
 # one line that names the dependency to add.
@@ -62,6 +65,20 @@ echo "examples: Gradle project (gradle $(gradle --version 2>/dev/null | awk '/^G
 gradle -q --offline -p examples/gradle-consumer -PselfieVersion="$version" installDist
 gradle_bin=examples/gradle-consumer/build/install/gradle-consumer/bin/gradle-consumer
 
+# A user's RGB model of four classes, and its pictures (large JPEGs among them).
+rgb=${SELFIE_RGB_ARTIFACTS:-${SELFIE_TEST_CACHE:-build/test-cache}/usermodels/mobilenet_v3_small/artifacts}
+if [ ! -f "$rgb/manifest.json" ]; then
+  echo "examples: training and exporting the RGB test model (tests/usermodels.py mobilenet_v3_small)"
+  python -m tests.usermodels "$work/usermodels" --only mobilenet_v3_small >/dev/null
+  mapfile -t flags < <(python -c "import json, sys; print('\n'.join(json.load(open(sys.argv[1]))['flags']))" \
+    "$work/usermodels/mobilenet_v3_small/export.json")
+  rgb=$work/usermodels/mobilenet_v3_small/artifacts
+  python -m python.export "${flags[@]}" --quiet --out "$rgb"
+fi
+mapfile -t rgb_pictures < <(find "$(dirname "$rgb")/data" -type f | sort)
+echo "examples: RGB model of $(python -c "import json, sys; print(len(json.load(open(sys.argv[1]))['labels']))" \
+  "$rgb/manifest.json") classes at $rgb, ${#rgb_pictures[@]} of its pictures"
+
 failed=0
 check() { # name expected-file command...
   local name=$1 expected=$2
@@ -79,21 +96,29 @@ check() { # name expected-file command...
   echo "examples: ok $name: $(wc -l <"$work/$name.out") lines identical to python.predict"
 }
 
-for format in onnx savedmodel; do
-  python -m python.predict --artifacts artifacts --format "$format" "${pictures[@]}" >"$work/python-$format.txt"
-  [ "$(wc -l <"$work/python-$format.txt")" -eq "${#pictures[@]}" ]
-  for jdk in 17 25; do
-    home=$([ $jdk = 17 ] && echo "$jdk17" || echo "$jdk25")
-    check "maven-jdk$jdk-$format" "$work/python-$format.txt" \
-      "$home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$maven_cp" example.ClassifyPictures \
-      "$format" artifacts "${pictures[@]}"
-    check "gradle-jdk$jdk-$format" "$work/python-$format.txt" \
-      env JAVA_HOME="$home" "$gradle_bin" "$format" artifacts "${pictures[@]}"
+consume() { # model-name artifacts pictures...
+  local model=$1 folder=$2
+  shift 2
+  for format in onnx savedmodel; do
+    local expected="$work/python-$model-$format.txt"
+    python -m python.predict --artifacts "$folder" --format "$format" --top 3 "$@" >"$expected"
+    [ "$(wc -l <"$expected")" -eq "$#" ]
+    for jdk in 17 25; do
+      home=$([ $jdk = 17 ] && echo "$jdk17" || echo "$jdk25")
+      check "maven-jdk$jdk-$model-$format" "$expected" \
+        "$home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$maven_cp" example.ClassifyPictures \
+        "$format" "$folder" "$@"
+      check "gradle-jdk$jdk-$model-$format" "$expected" \
+        env JAVA_HOME="$home" "$gradle_bin" "$format" "$folder" "$@"
+    done
   done
-done
+}
+consume selfie artifacts "${pictures[@]}"
+consume rgb4 "$rgb" "${rgb_pictures[@]}"
+head -3 "$work/python-rgb4-onnx.txt" | sed 's/^/examples: rgb4 onnx: /'
 # ONNX only: the onnx artifact as python.predict; the SavedModel refused in one line that
 # names the module to add, exit status 2, no stack trace.
-check "maven-onnx-only-jdk17-onnx" "$work/python-onnx.txt" \
+check "maven-onnx-only-jdk17-onnx" "$work/python-selfie-onnx.txt" \
   "$jdk17/bin/java" --enable-native-access=ALL-UNNAMED -cp "$onnx_only_cp" example.ClassifyPictures \
   onnx artifacts "${pictures[@]}"
 status=0
@@ -106,4 +131,4 @@ else
   echo "examples: FAIL ONNX only, savedmodel: exit status $status"; cat "$work/onnx-only-savedmodel.err"; failed=1
 fi
 [ $failed -eq 0 ] || { echo "examples: some runs failed" >&2; exit 1; }
-echo "examples: all consumer runs equal python.predict on JDK 17 and JDK 25"
+echo "examples: all consumer runs equal python.predict --top 3 on JDK 17 and JDK 25, the selfie model and an RGB model of four classes"

@@ -4,6 +4,7 @@ import io.github.selfiedeploy.classify.ArtifactException;
 import io.github.selfiedeploy.classify.ArtifactFormat;
 import io.github.selfiedeploy.classify.Classification;
 import io.github.selfiedeploy.classify.Classifier;
+import io.github.selfiedeploy.classify.LabelProbability;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
@@ -14,7 +15,9 @@ import java.util.List;
  * A user's own program, built against io.github.selfiedeploy:selfie-classify (and, for the
  * SavedModel, selfie-classify-tensorflow) by their coordinates alone:
  * ClassifyPictures FORMAT ARTIFACTS PICTURE... prints path, label and probability a picture,
- * as python -m python.predict prints them.
+ * then the three most probable labels with their probabilities, as
+ * python -m python.predict --top 3 prints them, for any exported model (grey or RGB, one
+ * sigmoid unit or a softmax over N labels).
  */
 public final class ClassifyPictures {
     public static void main(String[] args) {
@@ -27,7 +30,11 @@ public final class ClassifyPictures {
         try (Classifier classifier = Classifier.open(artifacts, format)) {
             List<Classification> results = classifier.classify(pictures, e -> System.err.println(e.getMessage()));
             for (Classification c : results) {
-                System.out.println(c.path() + "\t" + c.label() + "\t" + sixDecimals(c.probability()));
+                StringBuilder line = new StringBuilder(c.path() + "\t" + c.label() + "\t" + sixDecimals(c.probability()));
+                for (LabelProbability p : c.top(3)) {
+                    line.append('\t').append(p.label()).append(':').append(sixDecimals(p.probability()));
+                }
+                System.out.println(line);
             }
         } catch (ArtifactException e) {
             System.err.println("error: " + e.getMessage());
@@ -36,7 +43,7 @@ public final class ClassifyPictures {
     }
 
     /** Python's f"{p:.6f}": the float's exact value, rounded half to even. */
-    private static String sixDecimals(float p) {
-        return new BigDecimal((double) p).setScale(6, RoundingMode.HALF_EVEN).toPlainString();
+    private static String sixDecimals(double p) {
+        return new BigDecimal(p).setScale(6, RoundingMode.HALF_EVEN).toPlainString();
     }
 }

@@ -8,6 +8,8 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.junit.Assume.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.selfiedeploy.classify.ArtifactFormat;
 import io.github.selfiedeploy.classify.commandline.Lines;
 import io.github.selfiedeploy.classify.manifest.Manifest;
@@ -28,6 +30,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.SparkSession;
 import org.junit.BeforeClass;
 import org.junit.Rule;
@@ -161,10 +165,14 @@ public class ClassifyPicturesTest {
         }
     }
 
-    /** python -m python.predict's lines, path to [label, probability]; run in its own process. */
-    private static Map<String, String[]> pythonPredict(List<Path> pictures) throws Exception {
+    /**
+     * python -m python.predict's lines, path to [label, probability, and with --top K the K
+     * label:probability pairs]; run in its own process.
+     */
+    private static Map<String, String[]> pythonPredict(List<Path> pictures, String... flags) throws Exception {
         List<String> command = new ArrayList<>(List.of(System.getProperty("selfie.python", "python"), "-m",
                 "python.predict", "--artifacts", artifacts.toString(), "--format", "onnx"));
+        command.addAll(List.of(flags));
         pictures.forEach(p -> command.add(p.toString()));
         Path out = Files.createTempFile("predict", ".tsv");
         Process process;
@@ -183,8 +191,8 @@ public class ClassifyPicturesTest {
         Map<String, String[]> lines = new HashMap<>();
         for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
             String[] f = line.split("\t");
-            assertEquals(line, 3, f.length);
-            lines.put(f[0], new String[] {f[1], f[2]});
+            assertTrue(line, f.length >= 3);
+            lines.put(f[0], java.util.Arrays.copyOfRange(f, 1, f.length));
         }
         Files.delete(out);
         return lines;
@@ -192,10 +200,14 @@ public class ClassifyPicturesTest {
 
     /** The output's rows, by local path (binaryFile's path is a file: URI). */
     private static Map<String, Row> rows(Path output, String format) throws IOException {
+        return rows(output, format, ClassifyPartition.schema(0));
+    }
+
+    private static Map<String, Row> rows(Path output, String format, StructType schema) throws IOException {
         try (SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate()) {
-            List<Row> all = spark.read().schema(ClassifyPartition.schema(0)).option("header", "true")
+            List<Row> all = spark.read().schema(schema).option("header", "true")
                     .format(format).load(output.toString()).collectAsList();
             Map<String, Row> byPath = new HashMap<>();
             for (Row r : all) {
@@ -208,6 +220,48 @@ public class ClassifyPicturesTest {
 
     private static String sha256() {
         return Manifest.read(artifacts).artifacts().get(ArtifactFormat.ONNX.key()).sha256();
+    }
+
+    /** --top 2: an array of label/probability structs in Parquet and JSON, that array as JSON text in CSV. */
+    @Test
+    public void topLabelsAsStructsInEveryFormatEqualPythonPredictTop() throws Exception {
+        Path dir = madePictures("top", 7);
+        List<Path> pictures = pictures(dir);
+        Map<String, String[]> python = pythonPredict(pictures, "--top", "2");
+        assertEquals(pictures.size(), python.size());
+        ObjectMapper json = new ObjectMapper();
+        for (String format : List.of("parquet", "json", "csv")) {
+            Path output = temp.getRoot().toPath().resolve("top." + format);
+            Run run = run("--artifacts", artifacts.toString(), "--input", dir.toString(), "--output", output.toString(),
+                    "--output-format", format, "--top", "2", "--master", "local[1]");
+            assertEquals(run.err(), 0, run.status());
+            StructType schema = ClassifyPartition.schema(2);
+            if (format.equals("csv")) {
+                schema = new StructType(java.util.Arrays.stream(schema.fields()).map(f -> f.name().equals("top")
+                        ? DataTypes.createStructField("top", DataTypes.StringType, true) : f)
+                        .toArray(org.apache.spark.sql.types.StructField[]::new));
+            }
+            Map<String, Row> rows = rows(output, format, schema);
+            assertEquals(format, pictures.size(), rows.size());
+            for (Path p : pictures) {
+                Row r = rows.get(p.toString());
+                String[] expected = python.get(p.toString());
+                List<String> ours = new ArrayList<>();
+                if (format.equals("csv")) {
+                    for (JsonNode pair : json.readTree(r.getString(3))) {
+                        ours.add(pair.get("label").asText() + ":" + Lines.sixDecimals(pair.get("probability").asDouble()));
+                    }
+                } else {
+                    for (Row pair : r.<Row>getList(3)) {
+                        ours.add(pair.getString(0) + ":" + Lines.sixDecimals(pair.getDouble(1)));
+                    }
+                }
+                assertEquals(format + " " + p, List.of(expected[2], expected[3]), ours);
+                assertEquals(format + " " + p, expected[0], r.getString(1));
+            }
+        }
+        System.out.println("ClassifyPicturesTest: --top 2 rows in parquet, json and csv equal python.predict --top 2"
+                + " on " + pictures.size() + " pictures");
     }
 
     @Test

@@ -150,11 +150,12 @@ final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
         return out;
     }
 
-    private List<Row> topRows(Classification c) {
+    /** The top K as Spark's external type for an array column: a Scala Seq of structs. */
+    private scala.collection.immutable.Seq<Row> topRows(Classification c) {
         List<Row> rows = new ArrayList<>(top);
         for (LabelProbability p : c.top(top)) {
             rows.add(RowFactory.create(p.label(), p.probability()));
         }
-        return rows;
+        return scala.jdk.javaapi.CollectionConverters.asScala(rows).toList();
     }
 }
