@@ -23,34 +23,45 @@ public interface FormatDecoder {
      * @param path names the picture in errors
      * @param options the manifest's limits and shortcuts
      * @param orientation the file's EXIF orientation (1..8; anything else: upright)
-     * @return the upright grey picture, or the checked bytes that ImageIO is to decode
+     * @return the upright picture (grey; with options.channels() 3, RGB where the reader
+     *         decodes colour itself), or the checked bytes that ImageIO is to decode
      * @throws PictureException if the file breaks this format's rules, or has too many pixels
      */
     Decoded decode(byte[] bytes, Path path, DecodeOptions options, int orientation) throws PictureException;
 
     /**
-     * A format decoder's answer: the picture, or bytes for ImageIO; never both.
+     * A format decoder's answer: a grey picture, an RGB one, or bytes for ImageIO; exactly one.
      *
      * @param picture the upright grey picture, or null
+     * @param rgb the upright RGB picture, or null
      * @param forImageIo the bytes ImageIO decodes (possibly rebuilt from the chunks the rules
      *                   kept), or null
      */
-    record Decoded(GreyImage picture, byte[] forImageIo) {
+    record Decoded(GreyImage picture, Pixels rgb, byte[] forImageIo) {
         /**
          * @throws IllegalArgumentException unless exactly one is given
          */
         public Decoded {
-            if ((picture == null) == (forImageIo == null)) {
-                throw new IllegalArgumentException("a picture or bytes for ImageIO, not both or neither");
+            int given = (picture == null ? 0 : 1) + (rgb == null ? 0 : 1) + (forImageIo == null ? 0 : 1);
+            if (given != 1) {
+                throw new IllegalArgumentException("a grey picture, an RGB one or bytes for ImageIO: exactly one");
             }
         }
 
         /**
-         * @param picture the decoded, upright picture
+         * @param picture the decoded, upright grey picture
          * @return the answer "decoded"
          */
         public static Decoded of(GreyImage picture) {
-            return new Decoded(picture, null);
+            return new Decoded(picture, null, null);
+        }
+
+        /**
+         * @param rgb the decoded, upright RGB picture
+         * @return the answer "decoded"
+         */
+        public static Decoded of(Pixels rgb) {
+            return new Decoded(null, rgb, null);
         }
 
         /**
@@ -58,7 +69,7 @@ public interface FormatDecoder {
          * @return the answer "ImageIO decodes these bytes"
          */
         public static Decoded byImageIo(byte[] bytes) {
-            return new Decoded(null, bytes);
+            return new Decoded(null, null, bytes);
         }
     }
 }

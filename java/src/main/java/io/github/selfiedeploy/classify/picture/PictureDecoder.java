@@ -89,6 +89,9 @@ public final class PictureDecoder {
         for (FormatDecoder format : formats) {
             if (format.reads(bytes)) {
                 FormatDecoder.Decoded decoded = format.decode(bytes, path, rgb, orientation);
+                if (decoded.rgb() != null) { // a large colour JPEG at 1/8
+                    return decoded.rgb();
+                }
                 if (decoded.picture() != null) { // a large grey JPEG at 1/8: grey repeated
                     return repeated(decoded.picture());
                 }
