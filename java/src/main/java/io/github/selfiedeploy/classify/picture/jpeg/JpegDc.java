@@ -2,6 +2,7 @@ package io.github.selfiedeploy.classify.picture.jpeg;
 
 import io.github.selfiedeploy.classify.PictureException;
 import io.github.selfiedeploy.classify.picture.GreyImage;
+import io.github.selfiedeploy.classify.picture.Pixels;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -12,6 +13,18 @@ import java.util.Arrays;
  * output, and so what Pillow's draft("L") gives Python. A 12-megapixel photo costs its
  * Huffman decoding only: AC coefficients are decoded just to be skipped (progressive AC
  * scans not even that), and nothing is transformed or colour-converted.
+ *
+ * <p>The same JPEG at 1/8 in RGB ({@link #rgbPixels()}, Pillow's draft("RGB"), for a 4:4:4 or
+ * 4:2:0 YCbCr JPEG) is what libjpeg-turbo makes of it at scale_denom 8: a component at the
+ * largest sampling (the luma; in 4:4:4 all three) is its DCs through jpeg_idct_1x1, one
+ * pixel a block; a 4:2:0 chroma component is each block through jpeg_idct_2x2 (jidctred.c,
+ * {@link JpegIdct}), two by two pixels, because libjpeg scales its IDCT up instead of
+ * upsampling it, and so it is decoded with the 25 AC coefficients that IDCT reads (from
+ * progressive AC and refinement scans too); the three planes, cropped to ceil(width / 8) x
+ * ceil(height / 8), go through jdcolor.c's integer YCbCr-to-RGB tables ({@link YccToRgb}).
+ * Its memory is those coefficients: 50 bytes a chroma block, about 5 MB for 12 megapixels.
+ * All of it is hand-written because no Java library decodes a JPEG the way libjpeg-turbo does
+ * at 1/8 scale, and Python's pixels are libjpeg-turbo's, bit for bit (JpegRgbDcTest).
  *
  * <p>Huffman-coded 8-bit JPEGs (SOF0, SOF1, SOF2). Data that libjpeg decodes with a warning
  * is decoded as libjpeg does: a marker inside a scan ends its data (zero bits for the block
@@ -61,8 +74,12 @@ final class JpegDc {
      * @param height stored height
      * @param decodable whether this class decodes it exactly as libjpeg (the jpeg_dc rule)
      * @param components the frame's components (1: grey)
+     * @param rgbDc whether {@link #rgbPixels()} decodes it: three YCbCr components (the
+     *        decodable rule's colour-space guess, as python.data.decode._ycbcr) sampled 4:4:4
+     *        (all factors equal) or 4:2:0 (2x2, 1x1, 1x1), the JPEGs Python decodes at 1/8 in
+     *        RGB (python.data.decode.jpeg_dc_mode)
      */
-    record Header(int width, int height, boolean decodable, int components) {
+    record Header(int width, int height, boolean decodable, int components, boolean rgbDc) {
     }
 
     private final byte[] b;
@@ -81,14 +98,34 @@ final class JpegDc {
     private boolean jfif;
     private int adobeTransform = -1;
     private final int[] quantDc = new int[4];
+    // The quantisation tables whole, in natural order (what get_dqt stores): the RGB route's.
+    private final int[][] quant = new int[4][];
     private final boolean[] quantDefined = new boolean[4];
     private final Huffman[] dcTables = new Huffman[4];
     private final Huffman[] acTables = new Huffman[4];
     private int restartInterval;
-    // The first component's DC coefficients on its MCU-padded block grid, and its Q0.
-    private short[] dc;
-    private int dcStride;
+    // What the decode collects, per component on its MCU-padded block grid (blockStride blocks a
+    // row), slots[c] coefficients a block: the first component's DC (the grey route); in the RGB
+    // route every component's DC, and for a 4:2:0 chroma component the 25 that jpeg_idct_2x2
+    // reads (JpegIdct.slot). null: not collected.
+    private short[][] coef;
+    private int[] blockStride;
+    private int[] slots;
+    // The first component's Q0, latched at its first scan (the grey route).
     private int yQuant = -1;
+    // The RGB route: whether this decode is one; each component's quantisers, latched at its
+    // first scan as jdinput.c's latch_quant_tables does (null: no scan yet, all zero); in a
+    // progressive JPEG, which of a 4:2:0 chroma block's uncollected coefficients are nonzero
+    // (bit p: natural position p), which AC refinement scans must know, and jdphuff.c's
+    // coef_bits (zigzag 0 to 9, -1 never coded), which decide libjpeg's block smoothing.
+    private boolean rgb;
+    private int[][] latched;
+    private long[][] nonzero;
+    private int[][] coefBits;
+    private int eobrun;
+    // Whether the file's rest has been decoded (once), and what that threw.
+    private boolean decoded;
+    private PictureException decodeFailure;
     // Entropy-coded data: bits not yet used, right-aligned in buf.
     private long buf;
     private int bits;
@@ -140,18 +177,132 @@ final class JpegDc {
             headerFailure = e;
             return null;
         }
-        return sof < 0 ? null : new Header(width, height, decodable(), compId.length);
+        return sof < 0 ? null : new Header(width, height, decodable(), compId.length, rgbDc());
     }
 
     /**
      * The 1/8-scale luma, decoded on from where {@link #headers()} stopped; the rules' refusal
-     * of a damaged file when the header walk failed.
+     * of a damaged file when the header walk failed. After {@link #rgbPixels()} it comes from
+     * that same decode.
      */
     GreyImage pixels() throws PictureException {
+        decode(false);
+        int w = (width + SCALE - 1) / SCALE;
+        int h = (height + SCALE - 1) / SCALE;
+        short[] dc = coef[0];
+        int stride = blockStride[0];
+        int[] out = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int v = ((dc[y * stride + x] * yQuant + 4) >> 3) & 1023; // DESCALE(dc * q, 3)
+                out[y * w + x] = v < 128 ? v + 128 : v < 512 ? 255 : v < 896 ? 0 : v - 896;
+            }
+        }
+        return new GreyImage(w, h, out);
+    }
+
+    /**
+     * The picture at 1/8 scale in RGB, as libjpeg-turbo gives it to Pillow's draft("RGB")
+     * (see the class Javadoc), decoded on from where {@link #headers()} stopped by the same
+     * rules as {@link #pixels()}; for a JPEG whose header says {@link Header#rgbDc()}. Called
+     * first, {@link #pixels()} then costs nothing; called after it, the file is decoded again
+     * (the grey decode keeps no chroma).
+     *
+     * @return ceil(width / 8) x ceil(height / 8) pixels, 3 channels, stored orientation
+     * @throws PictureException what libjpeg-turbo under Pillow refuses; also a progressive
+     *         JPEG whose scans leave coefficients that libjpeg's block smoothing would estimate
+     *         (jdcoefct.c decompress_smooth_data, which this class does not reproduce)
+     * @throws IllegalStateException if the header walk succeeded on a JPEG that is not rgbDc
+     */
+    Pixels rgbPixels() throws PictureException {
+        if (headerFailure == null && !rgbDc()) {
+            throw new IllegalStateException(path + ": not a 4:4:4 or 4:2:0 YCbCr JPEG");
+        }
+        if (decoded && !rgb) {
+            JpegDc again = new JpegDc(b, path);
+            again.headers();
+            return again.rgbPixels();
+        }
+        decode(true);
+        if (smoothed()) {
+            throw new PictureException(path, "a progressive JPEG whose scans leave coefficients"
+                    + " for libjpeg's block smoothing to estimate, which this selfie-classify does not do");
+        }
+        int w = (width + SCALE - 1) / SCALE;
+        int h = (height + SCALE - 1) / SCALE;
+        int[][] planes = new int[3][];
+        for (int c = 0; c < 3; c++) {
+            planes[c] = slots[c] == 1 ? plane1x1(c, w, h) : plane2x2(c, w, h);
+        }
+        int[] rgbSamples = new int[w * h * 3];
+        new YccToRgb().convert(planes[0], planes[1], planes[2], rgbSamples);
+        return new Pixels(w, h, 3, rgbSamples);
+    }
+
+    /** A component through jpeg_idct_1x1, one sample a block (jdcoefct.c's output, cropped). */
+    private int[] plane1x1(int c, int w, int h) {
+        short[] dc = coef[c];
+        int stride = blockStride[c];
+        int q = latched[c] == null ? 0 : latched[c][0];
+        int[] out = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                out[y * w + x] = JpegIdct.idct1x1(dc[y * stride + x], q);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A 4:2:0 chroma component through jpeg_idct_2x2, two by two samples a block; at 1/8 scale
+     * that is the output's size (the upsampling is jdsample.c's fullsize_upsample, a copy),
+     * cropped to it where the picture's size is not a multiple of 16.
+     */
+    private int[] plane2x2(int c, int w, int h) {
+        short[] blocks = coef[c];
+        int stride = blockStride[c];
+        int[] q = latched[c] == null ? new int[64] : latched[c];
+        int[] ws = new int[16];
+        int[] four = new int[4];
+        int[] out = new int[w * h];
+        for (int by = 0; 2 * by < h; by++) {
+            for (int bx = 0; 2 * bx < w; bx++) {
+                JpegIdct.idct2x2(blocks, (by * stride + bx) * JpegIdct.SLOTS, q, ws, four);
+                int x = 2 * bx;
+                int y = 2 * by;
+                out[y * w + x] = four[0];
+                if (x + 1 < w) {
+                    out[y * w + x + 1] = four[1];
+                }
+                if (y + 1 < h) {
+                    out[(y + 1) * w + x] = four[2];
+                    if (x + 1 < w) {
+                        out[(y + 1) * w + x + 1] = four[3];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The rest of the file, decoded once; for the RGB route when rgb (else the grey's only). */
+    private void decode(boolean wantRgb) throws PictureException {
+        if (decoded) {
+            if (decodeFailure != null) {
+                throw decodeFailure;
+            }
+            return;
+        }
+        decoded = true;
+        rgb = wantRgb;
         try {
-            return decodeRest();
+            decodeRest();
         } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
-            throw corrupt("a segment runs past its end");
+            decodeFailure = corrupt("a segment runs past its end");
+            throw decodeFailure;
+        } catch (PictureException e) {
+            decodeFailure = e;
+            throw e;
         }
     }
 
@@ -176,12 +327,47 @@ final class JpegDc {
         return !(compId[0] == 82 && compId[1] == 71 && compId[2] == 66);
     }
 
-    private GreyImage decodeRest() throws PictureException {
+    /** Header.rgbDc: decodable, three components, 4:4:4 or 4:2:0. */
+    private boolean rgbDc() {
+        if (!decodable() || compId.length != 3) {
+            return false;
+        }
+        boolean same = compH[1] == compH[0] && compH[2] == compH[0] && compV[1] == compV[0] && compV[2] == compV[0];
+        boolean s420 = compH[0] == 2 && compV[0] == 2 && compH[1] == 1 && compV[1] == 1 && compH[2] == 1
+                && compV[2] == 1;
+        return same || s420;
+    }
+
+    /**
+     * How many coefficients of a block of component c the RGB route keeps: 1 (the DC) where
+     * libjpeg decodes it through jpeg_idct_1x1, {@link JpegIdct#SLOTS} where through
+     * jpeg_idct_2x2. jdmaster.c's jpeg_calc_output_dimensions scales a component's IDCT up
+     * from min_DCT_scaled_size 1 while that saves upsampling: 4:2:0 chroma gets 2.
+     */
+    private int idctSlots(int c) {
+        int ssize = 1;
+        while (ssize < 8 && hmax % (compH[c] * ssize * 2) == 0 && vmax % (compV[c] * ssize * 2) == 0) {
+            ssize *= 2;
+        }
+        return ssize == 1 ? 1 : JpegIdct.SLOTS; // rgbDc admits no other sampling
+    }
+
+    private void decodeRest() throws PictureException {
         if (headerFailure instanceof PictureException e) {
             throw e;
         }
         if (headerFailure instanceof RuntimeException e) {
             throw e;
+        }
+        int n = compId.length;
+        slots = new int[n];
+        for (int c = 0; c < n; c++) {
+            slots[c] = rgb ? idctSlots(c) : 1;
+        }
+        latched = new int[n][];
+        coefBits = new int[n][10];
+        for (int[] bitsOf : coefBits) {
+            Arrays.fill(bitsOf, -1);
         }
         for (int m = stoppedAt; m != 0xD9; m = nextMarker()) {
             if (m == 0xDA) {
@@ -193,19 +379,49 @@ final class JpegDc {
                 segment(m);
             }
         }
-        if (dc == null) {
+        if (coef == null) {
             throw corrupt("no scan of the first component");
         }
-        int w = (width + SCALE - 1) / SCALE;
-        int h = (height + SCALE - 1) / SCALE;
-        int[] out = new int[w * h];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int v = ((dc[y * dcStride + x] * yQuant + 4) >> 3) & 1023; // DESCALE(dc * q, 3)
-                out[y * w + x] = v < 128 ? v + 128 : v < 512 ? 255 : v < 896 ? 0 : v - 896;
+    }
+
+    /**
+     * Whether libjpeg would smooth this progressive JPEG's blocks (jdcoefct.c smoothing_ok:
+     * every component's quantisers latched and nonzero at the first ten zigzag positions, its
+     * DC coded, some of its first nine AC coefficients not coded to the last bit) in a way the
+     * RGB route's pixels would show: a component with none of those AC coefficients has its
+     * DC interpolated; otherwise only AC coefficients 1 to 5 that are still zero are
+     * estimated, of which jpeg_idct_2x2 reads zigzag 1, 2 and 4 and jpeg_idct_1x1 none.
+     */
+    private boolean smoothed() {
+        if (sof != 0xC2) {
+            return false;
+        }
+        boolean useful = false;
+        for (int c = 0; c < compId.length; c++) {
+            if (latched[c] == null || coefBits[c][0] < 0) {
+                return false;
+            }
+            for (int k = 0; k < 10; k++) {
+                if (latched[c][JpegIdct.natural(k)] == 0) {
+                    return false;
+                }
+                useful |= k > 0 && coefBits[c][k] != 0;
             }
         }
-        return new GreyImage(w, h, out);
+        if (!useful) {
+            return false;
+        }
+        for (int c = 0; c < compId.length; c++) {
+            int[] cb = coefBits[c];
+            boolean noAc = true;
+            for (int k = 1; k < 10; k++) {
+                noAc &= cb[k] == -1;
+            }
+            if (noAc || (slots[c] > 1 && (cb[1] != 0 || cb[2] != 0 || cb[4] != 0))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -314,6 +530,14 @@ final class JpegDc {
                 }
                 quantDc[tq] = pq == 0 ? b[p + 1] & 0xFF : u16(p + 1); // entry 0: the DC quantiser
                 quantDefined[tq] = true;
+                int[] table = new int[64]; // get_dqt: zigzag order in the file, natural kept
+                for (int i = 0; i < 64; i++) {
+                    int at = p + 1 + (pq + 1) * i;
+                    if (at + pq < b.length) { // past the file: no table an RGB decode reaches
+                        table[JpegIdct.natural(i)] = pq == 0 ? b[at] & 0xFF : u16(at);
+                    }
+                }
+                quant[tq] = table;
                 p += 1 + (pq == 0 ? 64 : 128);
             }
         } else if (m == 0xDD) {
@@ -403,22 +627,32 @@ final class JpegDc {
                 || (ah != 0 && al != ah - 1) || al > 13)) {
             throw corrupt("bad progressive scan parameters"); // as libjpeg's jdphuff.c
         }
-        if (progressive && ss != 0) {
-            skipEntropyData(); // AC scans hold nothing a DC-only decoder needs
+        if (rgb) {
+            latch(comps);
+            if (progressive) { // jdphuff.c start_pass_phuff_decoder's coef_bits
+                for (int c : comps) {
+                    for (int k = ss; k <= Math.min(se, 9); k++) {
+                        coefBits[c][k] = al;
+                    }
+                }
+            }
+        }
+        // AC scans hold nothing a DC-only decoder needs; the RGB route decodes a 4:2:0
+        // chroma component's, the AC coefficients jpeg_idct_2x2 reads.
+        boolean acScan = progressive && ss != 0;
+        if (acScan && slots[comps[0]] == 1) {
+            skipEntropyData();
             return false;
         }
         for (int i = 0; i < ns; i++) {
             boolean needsTable = !progressive || ah == 0;
-            if ((needsTable && (dcT[i] == null || !dcT[i].valid))
-                    || (!progressive && (acT[i] == null || !acT[i].valid))) {
+            if ((needsTable && !acScan && (dcT[i] == null || !dcT[i].valid))
+                    || ((!progressive || acScan) && (acT[i] == null || !acT[i].valid))) {
                 throw corrupt("a scan uses a Huffman table that is missing or bad");
             }
         }
-        if (dc == null) {
-            int mcusX = (width + 8 * hmax - 1) / (8 * hmax);
-            int mcusY = (height + 8 * vmax - 1) / (8 * vmax);
-            dcStride = mcusX * compH[0];
-            dc = new short[dcStride * mcusY * compV[0]];
+        if (coef == null) {
+            allocate(progressive);
         }
         for (int c : comps) {
             if (c == 0 && yQuant < 0) { // libjpeg latches a component's table at its first scan
@@ -428,8 +662,41 @@ final class JpegDc {
                 yQuant = quantDc[compTq[0]];
             }
         }
-        decodeScan(comps, dcT, acT, progressive, ah, al);
+        decodeScan(comps, dcT, acT, progressive, ss, se, ah, al);
         return !progressive && ns == compId.length;
+    }
+
+    /** The coefficient store, at the first scan: the first component's DC, or all the RGB route keeps. */
+    private void allocate(boolean progressive) {
+        int n = compId.length;
+        int mcusX = (width + 8 * hmax - 1) / (8 * hmax);
+        int mcusY = (height + 8 * vmax - 1) / (8 * vmax);
+        coef = new short[n][];
+        blockStride = new int[n];
+        nonzero = new long[n][];
+        for (int c = 0; c < (rgb ? n : 1); c++) {
+            blockStride[c] = mcusX * compH[c];
+            int blocks = blockStride[c] * mcusY * compV[c];
+            coef[c] = new short[blocks * slots[c]];
+            if (progressive && slots[c] > 1) {
+                nonzero[c] = new long[blocks];
+            }
+        }
+    }
+
+    /**
+     * jdinput.c's latch_quant_tables at a scan's start: each component's table, copied at its
+     * first scan (later DQT segments do not change it); a table not defined then is fatal.
+     */
+    private void latch(int[] comps) throws PictureException {
+        for (int c : comps) {
+            if (latched[c] == null) {
+                if (!quantDefined[compTq[c]]) {
+                    throw corrupt("quantisation table " + compTq[c] + " was not defined");
+                }
+                latched[c] = quant[compTq[c]].clone();
+            }
+        }
     }
 
     /** Huffman table id of a scan: the file's, else (ids 0 and 1) the standard one, as libjpeg-turbo. */
@@ -445,8 +712,8 @@ final class JpegDc {
         return t;
     }
 
-    private void decodeScan(int[] comps, Huffman[] dcT, Huffman[] acT, boolean progressive, int ah, int al)
-            throws PictureException {
+    private void decodeScan(int[] comps, Huffman[] dcT, Huffman[] acT, boolean progressive, int ss, int se,
+            int ah, int al) throws PictureException {
         int ns = comps.length;
         int mcusX;
         int mcusY;
@@ -459,6 +726,7 @@ final class JpegDc {
             mcusY = (height + 8 * vmax - 1) / (8 * vmax);
         }
         int[] pred = new int[ns];
+        eobrun = 0;
         int toGo = restartInterval;
         int nextRestart = 0;
         buf = 0;
@@ -482,6 +750,7 @@ final class JpegDc {
                         restart(nextRestart);
                         nextRestart = (nextRestart + 1) & 7;
                         Arrays.fill(pred, 0);
+                        eobrun = 0;
                         toGo = restartInterval;
                     }
                     toGo--;
@@ -489,7 +758,11 @@ final class JpegDc {
                 if (insufficient) {
                     continue; // libjpeg leaves the rest of the segment as it is: zero, grey
                 }
-                mcu(comps, dcT, acT, pred, progressive, ah, al, my, mx);
+                if (ss != 0) {
+                    acBlock(comps[0], acT[0], ss, se, ah, al, my, mx);
+                } else {
+                    mcu(comps, dcT, acT, pred, progressive, ah, al, my, mx);
+                }
             }
         }
         // The scan's data ends at the next marker; whatever lies before it is skipped there.
@@ -533,12 +806,14 @@ final class JpegDc {
             int c = comps[i];
             int bh = ns == 1 ? 1 : compH[c];
             int bv = ns == 1 ? 1 : compV[c];
+            short[] store = coef[c];
+            int n = slots[c];
             for (int v = 0; v < bv; v++) {
                 for (int h = 0; h < bh; h++) {
-                    int at = c == 0 ? (my * bv + v) * dcStride + mx * bh + h : -1;
+                    int at = store == null ? -1 : ((my * bv + v) * blockStride[c] + mx * bh + h) * n;
                     if (progressive && ah > 0) {
                         if (getBits(1) != 0 && at >= 0) {
-                            dc[at] |= (short) (1 << al);
+                            store[at] |= (short) (1 << al);
                         }
                         continue;
                     }
@@ -546,12 +821,158 @@ final class JpegDc {
                     int diff = t == 0 ? 0 : extend(extraBits(t), t);
                     pred[i] += diff;
                     if (at >= 0) {
-                        dc[at] = (short) (progressive ? pred[i] << al : pred[i]);
+                        store[at] = (short) (progressive ? pred[i] << al : pred[i]);
                     }
                     if (!progressive) {
-                        skipAc(acT[i]);
+                        if (n > 1 && at >= 0) {
+                            decodeAc(acT[i], store, at);
+                        } else {
+                            skipAc(acT[i]);
+                        }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * A sequential block's AC coefficients, kept where jpeg_idct_2x2 reads them: jdhuff.c's
+     * decode_mcu_slow and decode_mcu_fast with ac_needed (the bits read as {@link #skipAc}
+     * reads them). The block starts at zero, as libjpeg's MCU buffer does (an MCU decoded
+     * again after the fast path gave up, too).
+     */
+    private void decodeAc(Huffman t, short[] store, int at) throws PictureException {
+        Arrays.fill(store, at + 1, at + JpegIdct.SLOTS, (short) 0);
+        for (int k = 1; k < 64; k++) {
+            int rs = decode(t);
+            int r = rs >> 4;
+            int s = rs & 15;
+            if (s != 0) {
+                k += r;
+                int v = extend(extraBits(s), s);
+                int slot = JpegIdct.slot(JpegIdct.natural(k));
+                if (slot >= 0) {
+                    store[at + slot] = (short) v;
+                }
+            } else {
+                if (r != 15) {
+                    break;
+                }
+                k += 15;
+            }
+        }
+    }
+
+    /**
+     * One block of a progressive AC scan of a 4:2:0 chroma component (non-interleaved: one
+     * block an MCU): jdphuff.c's decode_mcu_AC_first (ah 0) or decode_mcu_AC_refine, with the
+     * EOB run carried from block to block. The uncollected coefficients' nonzero bits stand
+     * in for their values: a refinement scan reads a correction bit for each nonzero one.
+     */
+    private void acBlock(int c, Huffman t, int ss, int se, int ah, int al, int my, int mx)
+            throws PictureException {
+        int blk = my * blockStride[c] + mx;
+        short[] store = coef[c];
+        int at = blk * JpegIdct.SLOTS;
+        long[] nz = nonzero[c];
+        if (ah == 0) {
+            if (eobrun > 0) {
+                eobrun--;
+                return;
+            }
+            for (int k = ss; k <= se; k++) {
+                int rs = decode(t);
+                int r = rs >> 4;
+                int s = rs & 15;
+                if (s != 0) {
+                    k += r;
+                    int v = extend(getBits(s), s);
+                    put(store, at, nz, blk, JpegIdct.natural(k), (short) (v << al)); // LEFT_SHIFT(s, Al)
+                } else if (r == 15) {
+                    k += 15; // ZRL
+                } else {
+                    eobrun = 1 << r; // EOBr: 2^r blocks plus r appended bits, this one included
+                    if (r != 0) {
+                        eobrun += getBits(r);
+                    }
+                    eobrun--;
+                    break;
+                }
+            }
+            return;
+        }
+        int p1 = 1 << al;
+        int m1 = -1 << al;
+        int k = ss;
+        if (eobrun == 0) {
+            for (; k <= se; k++) {
+                int rs = decode(t);
+                int r = rs >> 4;
+                int s = rs & 15;
+                if (s != 0) {
+                    s = getBits(1) != 0 ? p1 : m1; // libjpeg warns when the size is not 1
+                } else if (r != 15) {
+                    eobrun = 1 << r;
+                    if (r != 0) {
+                        eobrun += getBits(r);
+                    }
+                    break; // the rest of the block: the EOB run's
+                }
+                // Past the nonzero coefficients (a correction bit each) and r zero ones.
+                do {
+                    int p = JpegIdct.natural(k);
+                    if (isNonzero(store, at, nz, blk, p)) {
+                        if (getBits(1) != 0) {
+                            correct(store, at, p, p1, m1);
+                        }
+                    } else if (--r < 0) {
+                        break; // the zero coefficient that becomes nonzero
+                    }
+                    k++;
+                } while (k <= se);
+                if (s != 0) {
+                    put(store, at, nz, blk, JpegIdct.natural(k), (short) s);
+                }
+            }
+        }
+        if (eobrun > 0) { // in an EOB run: a correction bit for each nonzero coefficient left
+            for (; k <= se; k++) {
+                int p = JpegIdct.natural(k);
+                if (isNonzero(store, at, nz, blk, p) && getBits(1) != 0) {
+                    correct(store, at, p, p1, m1);
+                }
+            }
+            eobrun--;
+        }
+    }
+
+    /** Coefficient p of a 4:2:0 chroma block := v (kept, or just its being nonzero noted). */
+    private static void put(short[] store, int at, long[] nz, int blk, int p, short v) {
+        int slot = JpegIdct.slot(p);
+        if (slot >= 0) {
+            store[at + slot] = v;
+        } else if (v != 0) {
+            nz[blk] |= 1L << p;
+        } else {
+            nz[blk] &= ~(1L << p);
+        }
+    }
+
+    private static boolean isNonzero(short[] store, int at, long[] nz, int blk, int p) {
+        int slot = JpegIdct.slot(p);
+        return slot >= 0 ? store[at + slot] != 0 : (nz[blk] >>> p & 1) != 0;
+    }
+
+    /**
+     * A correction bit of 1 on a nonzero coefficient: its magnitude grows by p1, unless that
+     * bit is set already. An uncollected one stays nonzero whatever it becomes.
+     */
+    private static void correct(short[] store, int at, int p, int p1, int m1) {
+        int slot = JpegIdct.slot(p);
+        if (slot >= 0) {
+            short v = store[at + slot];
+            if ((v & p1) == 0) {
+                store[at + slot] = (short) (v >= 0 ? v + p1 : v + m1);
             }
         }
     }

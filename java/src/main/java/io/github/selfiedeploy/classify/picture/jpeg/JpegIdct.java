@@ -1,0 +1,117 @@
+package io.github.selfiedeploy.classify.picture.jpeg;
+
+/**
+ * libjpeg-turbo's reduced inverse DCTs at 1/8 scale (jidctred.c), integer for integer: a
+ * component at its full sampling comes out of jpeg_idct_1x1 (one pixel a block, its DC), a
+ * 4:2:0 chroma component out of jpeg_idct_2x2 (two by two pixels a block), because libjpeg
+ * scales the chroma's IDCT up rather than upsample it (jdmaster.c,
+ * jpeg_calc_output_dimensions). Hand-written, as all of this package: no Java library decodes
+ * a JPEG the way libjpeg-turbo does at 1/8 scale, and Python's pixels are libjpeg-turbo's.
+ *
+ * <p>jpeg_idct_2x2 reads 25 coefficients of a block, those in rows and columns 0, 1, 3, 5
+ * and 7; a block is kept as just those ({@link #SLOTS} of them, {@link #slot} says where).
+ */
+final class JpegIdct {
+    /** The coefficients of a block jpeg_idct_2x2 reads: rows and columns 0, 1, 3, 5, 7. */
+    static final int SLOTS = 25;
+    /** Where a row or column of the block is among the five jpeg_idct_2x2 reads; -1: not. */
+    private static final int[] FIVE = {0, 1, -1, 2, -1, 3, -1, 4};
+    /**
+     * jutils.c's jpeg_natural_order: zigzag index to natural (row-major) position, with the 16
+     * extra 63s that catch a corrupt run past the block's end, as libjpeg's decoders index it.
+     */
+    private static final int[] NATURAL = {
+        0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5,
+        12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
+        35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
+        58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+        63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63};
+    // jidctred.c's constants, CONST_BITS 13, PASS1_BITS 2 (8-bit samples).
+    private static final long FIX_0_720959822 = 5906;
+    private static final long FIX_0_850430095 = 6967;
+    private static final long FIX_1_272758580 = 10426;
+    private static final long FIX_3_624509785 = 29692;
+
+    private JpegIdct() {
+    }
+
+    /** The natural position of zigzag index k (0 to 79), as jpeg_natural_order[k]. */
+    static int natural(int k) {
+        return NATURAL[k];
+    }
+
+    /** Where the coefficient at natural position p is kept in a block; -1: jpeg_idct_2x2 never reads it. */
+    static int slot(int p) {
+        int r = FIVE[p >> 3];
+        int c = FIVE[p & 7];
+        return r < 0 || c < 0 ? -1 : r * 5 + c;
+    }
+
+    /**
+     * The post-IDCT range limit (jdmaster.c prepare_range_limit_table, read as
+     * {@code IDCT_range_limit(cinfo)[x & RANGE_MASK]}): x + 128 clamped to 0..255, where a
+     * value far out of range wraps as the 10-bit mask makes it.
+     */
+    static int limit(int x) {
+        int v = x & 1023;
+        return v < 128 ? v + 128 : v < 512 ? 255 : v < 896 ? 0 : v - 896;
+    }
+
+    /** DEQUANTIZE: the coefficient (a JCOEF) times its ISLOW_MULT_TYPE multiplier, a short. */
+    private static int dequantize(int coef, int quant) {
+        return coef * (short) quant;
+    }
+
+    /** jpeg_idct_1x1: the block's DC over 8, range-limited. */
+    static int idct1x1(int dc, int quant) {
+        return limit((dequantize(dc, quant) + 4) >> 3); // DESCALE(dcval, 3)
+    }
+
+    /**
+     * jpeg_idct_2x2 on one block: its {@link #SLOTS} coefficients from {@code coef[at]}, the
+     * component's quantisers in natural order; the four samples go to out[0], out[1] (top row)
+     * and out[2], out[3]. ws is a workspace of 16 (the two rows between the passes).
+     */
+    static void idct2x2(short[] coef, int at, int[] quant, int[] ws, int[] out) {
+        // Pass 1: columns 0, 1, 3, 5, 7 into the workspace's two rows.
+        for (int ci = 0; ci < 5; ci++) {
+            int col = ci == 0 ? 0 : 2 * ci - 1;
+            int c0 = coef[at + ci];
+            int c1 = coef[at + 5 + ci];
+            int c3 = coef[at + 10 + ci];
+            int c5 = coef[at + 15 + ci];
+            int c7 = coef[at + 20 + ci];
+            if (c1 == 0 && c3 == 0 && c5 == 0 && c7 == 0) {
+                int dcval = dequantize(c0, quant[col]) << 2; // LEFT_SHIFT(..., PASS1_BITS)
+                ws[col] = dcval;
+                ws[8 + col] = dcval;
+                continue;
+            }
+            long tmp10 = (long) dequantize(c0, quant[col]) << 15; // CONST_BITS + 2
+            long tmp0 = dequantize(c7, quant[56 + col]) * -FIX_0_720959822
+                    + dequantize(c5, quant[40 + col]) * FIX_0_850430095
+                    + dequantize(c3, quant[24 + col]) * -FIX_1_272758580
+                    + dequantize(c1, quant[8 + col]) * FIX_3_624509785;
+            ws[col] = (int) ((tmp10 + tmp0 + (1L << 12)) >> 13); // DESCALE(..., CONST_BITS - PASS1_BITS + 2)
+            ws[8 + col] = (int) ((tmp10 - tmp0 + (1L << 12)) >> 13);
+        }
+        // Pass 2: the two rows.
+        row(ws, 0, out, 0);
+        row(ws, 8, out, 2);
+    }
+
+    private static void row(int[] ws, int w, int[] out, int o) {
+        if (ws[w + 1] == 0 && ws[w + 3] == 0 && ws[w + 5] == 0 && ws[w + 7] == 0) {
+            int dc = limit((int) (((long) ws[w] + 16) >> 5)); // DESCALE(wsptr[0], PASS1_BITS + 3)
+            out[o] = dc;
+            out[o + 1] = dc;
+            return;
+        }
+        long tmp10 = (long) ws[w] << 15;
+        long tmp0 = ws[w + 7] * -FIX_0_720959822 + ws[w + 5] * FIX_0_850430095
+                + ws[w + 3] * -FIX_1_272758580 + ws[w + 1] * FIX_3_624509785;
+        // DESCALE(..., CONST_BITS + PASS1_BITS + 3 + 2)
+        out[o] = limit((int) ((tmp10 + tmp0 + (1L << 19)) >> 20));
+        out[o + 1] = limit((int) ((tmp10 - tmp0 + (1L << 19)) >> 20));
+    }
+}
