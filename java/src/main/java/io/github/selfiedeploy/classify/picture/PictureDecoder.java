@@ -65,18 +65,17 @@ public final class PictureDecoder {
     /**
      * Decodes the first frame of a picture's bytes to upright 8-bit RGB
      * (python.data.decode.decode_pixels with an RGB recipe): the format decoders check the
-     * file by their rules as for grey, then ImageIO decodes the pixels of every kind. Their
-     * shortcuts are grey-only: a grey JPEG whose shorter side reaches
-     * {@link DecodeOptions#dcMinSide()} comes at 1/8, repeated in three channels, as in Python;
-     * a colour one is refused, since Python decodes it at 1/8 scale in RGB, which this library
-     * does not reproduce yet.
+     * file by their rules as for grey, then ImageIO decodes the pixels of every kind. A JPEG
+     * whose shorter side reaches {@link DecodeOptions#dcMinSide()} comes at 1/8, as in Python:
+     * a grey one repeated in three channels, a 4:4:4 or 4:2:0 colour one in RGB as
+     * libjpeg-turbo scales it (Pillow's draft("RGB")); its {@link Pixels#fullWidth()} and
+     * height are the picture's own.
      *
      * @param path names the picture in errors
      * @param bytes the picture file's bytes
      * @param options the manifest's limits; boxSide is not used
      * @return the upright RGB picture
-     * @throws PictureException if the bytes are empty, damaged, not a picture, too many pixels,
-     *         or a colour JPEG large enough for the 1/8-scale route
+     * @throws PictureException if the bytes are empty, damaged, not a picture, or too many pixels
      */
     public Pixels decodeRgb(Path path, byte[] bytes, DecodeOptions options) throws PictureException {
         if (bytes.length == 0) {

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 /**
  * JPEG: every Huffman-coded 8-bit grey or YCbCr JPEG is read once by {@link JpegDc}, which
  * refuses what libjpeg-turbo under Pillow refuses (its rules are in JpegDc's Javadoc). A large
- * one (the manifest's jpeg_dc) comes at 1/8 scale from that same read; a smaller one, or one
- * JpegDc does not decode (CMYK, RGB-coded, arithmetic-coded), is handed to ImageIO, which
+ * one (the manifest's jpeg_dc) comes at 1/8 scale from that same read, in grey or, for an RGB
+ * model and a 4:4:4 or 4:2:0 JPEG, in RGB; a smaller one, a large colour one of another
+ * sampling for an RGB model, or one JpegDc does not decode (CMYK, RGB-coded,
+ * arithmetic-coded), is handed to ImageIO, which
  * decodes its pixels a second time: no JDK API decodes them from JpegDc's coefficients.
  */
 public final class JpegDecoder implements FormatDecoder {
@@ -32,20 +34,19 @@ public final class JpegDecoder implements FormatDecoder {
         if (header != null) {
             options.refuseBomb(path, header.width(), header.height());
         }
+        boolean large = header != null && options.dcMinSide() > 0
+                && Math.min(header.width(), header.height()) >= options.dcMinSide();
+        if (large && options.channels() == 3 && header.rgbDc()) {
+            // Python decodes it at 1/8 in RGB (Pillow's draft("RGB")): the same read, kept in colour
+            return Decoded.of(jpeg.rgbPixels().standingFor(header.width(), header.height()).oriented(orientation));
+        }
         // Markers and entropy-coded data read as libjpeg-turbo reads them, so that what Pillow
         // refuses (data that runs out before the picture is whole, a fatal error) is refused,
         // where ImageIO's libjpeg would fill it in with a warning. Without a usable frame
         // header this throws libjpeg's reason.
         GreyImage dc = jpeg.pixels();
-        boolean large = header != null && options.dcMinSide() > 0
-                && Math.min(header.width(), header.height()) >= options.dcMinSide();
-        if (large && options.channels() == 3 && header.components() != 1) {
-            // Python decodes it at 1/8 in RGB (Pillow's draft("RGB")): chroma upsampled and
-            // colour-converted as libjpeg does at that scale, which this reader does not do.
-            throw new PictureException(path, "a colour JPEG this large is decoded at 1/8 scale in RGB,"
-                    + " which this selfie-classify does not implement yet");
-        }
-        if (large) { // grey; for an RGB model the grey is repeated, as Python's to_rgb does
+        if (large && (options.channels() == 1 || header.components() == 1)) {
+            // grey; for an RGB model the grey is repeated, as Python's to_rgb does
             return Decoded.of(dc.standingFor(header.width(), header.height()).oriented(orientation));
         }
         return Decoded.byImageIo(bytes);
