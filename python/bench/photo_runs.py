@@ -1,6 +1,7 @@
 """The photo part of python -m python.bench: file to probability, both languages, peak memory.
 
-Pillow's own decode to grey (``Image.open(f).convert("L")``) is the yardstick: Python times
+Pillow's own decode to the model's colour (``Image.open(f).convert("L")``, or ``"RGB"`` for an
+RGB model) is the yardstick: Python times
 it interleaved with its preparation, twice, around the Java run, so each language's time
 is a ratio to a decode measured in the same run on the same (shared, noisy) machine.
 """
@@ -81,7 +82,10 @@ def photo_section(artifacts: Path, reps: int, run_measured: Measured, java_bench
                      "java_end_to_end_ms": _spread(jv["java_end_to_end"])})
     # A child's peak RSS on Linux includes what its parent held when it started it.
     floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    return {"reps": reps, "rows": rows, "parent_rss_mb": floor,
+    from python.artifacts.manifest import read_manifest
+
+    mode = "L" if read_manifest(artifacts).preprocessing.color == "grey" else "RGB"
+    return {"reps": reps, "pillow_mode": mode, "rows": rows, "parent_rss_mb": floor,
             "java_threads": {**concurrent, "peak_rss_mb": threads_rss},
             "java_cli_24_photos_peak_rss_mb": cli_rss,
             "python_predict_peak_rss_mb": predict_rss}
@@ -89,10 +93,11 @@ def photo_section(artifacts: Path, reps: int, run_measured: Measured, java_bench
 
 def markdown(photos: dict) -> list[str]:
     """The photo table and memory lines for bench.md."""
+    mode = photos.get("pillow_mode", "L")
     lines = ["", f"Photos, file to model input ({photos['reps']} repetitions per language,"
-             " min / median / max; the yardstick is Pillow's `Image.open(f).convert(\"L\")` in"
-             " the same run, the ratio column each preparation's time over it):", "",
-             "| picture | Pillow decode to grey ms | Python ms | Python / Pillow | Java ms"
+             f" min / median / max; the yardstick is Pillow's `Image.open(f).convert(\"{mode}\")`"
+             " in the same run, the ratio column each preparation's time over it):", "",
+             f"| picture | Pillow decode to {mode} ms | Python ms | Python / Pillow | Java ms"
              " | Java / Pillow | file to probability, Python / Java ms |",
              "|---|---:|---:|---:|---:|---:|---:|"]
 
