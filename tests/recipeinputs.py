@@ -2,10 +2,11 @@
 preparation of picture files is held to, value for value.
 
 ``python -m tests.recipeinputs OUT --pictures DIR [DIR ...]`` prepares every picture file in
-the folders (the odd pictures, the RGB pictures of ``tests.rgbpictures``, the phone photos, the
-seed data) with ``python.data.pictures.load_image`` under each recipe of ``RECIPES`` and
-writes, per recipe, ``OUT/NAME/recipe.json`` (as manifest.json holds it), ``cases.json`` (each
-picture's path and its refusal, if Python refused it) and ``inputs.npy`` (float32, one row a
+the folders (the odd pictures, the RGB pictures of ``tests.rgbpictures``, the phone photos,
+the large colour JPEGs of ``tests.jpegdcrgb``, the seed data) with
+``python.data.pictures.load_image`` under each recipe of ``RECIPES`` and writes, per recipe,
+``OUT/NAME/recipe.json`` (as manifest.json holds it), ``cases.json`` (each picture's path and
+its refusal, if Python refused it) and ``inputs.npy`` (float32, one row a
 prepared picture). Gradle's reference task runs it; ``PictureInputsParityTest`` prepares the
 same files in Java and compares every value.
 
@@ -42,7 +43,7 @@ RECIPES: dict[str, tuple[int, int, int, dict, bool]] = {
 
 def pictures_in(folders: list[Path]) -> list[Path]:
     """Every file in the folders, recursively, sorted by path; .npy and .json files left out."""
-    skipped = (".npy", ".json", ".txt")
+    skipped = (".npy", ".json", ".txt", ".rgb")
     found = []
     for folder in folders:
         found += [p for p in folder.rglob("*") if p.is_file() and p.suffix not in skipped]

@@ -22,8 +22,11 @@ import org.junit.Test;
  * Picture files to model inputs under the recipes of tests/recipeinputs.py (RGB 224 x 224 with
  * a shortest edge, bicubic, a crop and ImageNet statistics; RGB 224 bilinear; RGB 40 x 40
  * normalised; grey 48 x 32 bicubic), on the odd pictures, the phone photos, the generated RGB
- * pictures and, for the 40 x 40 recipes, the seed data: Java's input is Python's, bit for bit,
- * and what Python refuses Java refuses.
+ * pictures, the large colour JPEGs and, for the 40 x 40 recipes, the seed data: Java's input is
+ * Python's, bit for bit, and what Python refuses Java refuses. The one stated exception: a
+ * progressive JPEG whose scans leave coefficients unsent, which libjpeg-turbo under Pillow
+ * estimates by block smoothing and ImageIO's libjpeg otherwise (up to 6 levels measured), is
+ * refused by Java in one line rather than approximated.
  */
 public class PictureInputsParityTest {
     @Test
@@ -47,6 +50,7 @@ public class PictureInputsParityTest {
             int row = 0;
             int equal = 0;
             int refused = 0;
+            int smoothing = 0;
             double worst = 0;
             for (JsonNode c : cases) {
                 Path picture = TestData.root().resolve(c.get("path").asText());
@@ -54,7 +58,11 @@ public class PictureInputsParityTest {
                 try {
                     ours = pre.load(picture);
                 } catch (PictureException e) {
-                    if (!c.has("refusal")) {
+                    if (!c.has("refusal") && e.reason().contains("block smoothing")
+                            && picture.getFileName().toString().contains("progressive")) {
+                        smoothing++; // the one stated cause: libjpeg-turbo's estimate of unsent coefficients
+                        row++;
+                    } else if (!c.has("refusal")) {
                         failures.add(name + ": " + e.getMessage() + " (Python prepared it)");
                         row++;
                     } else {
@@ -84,7 +92,9 @@ public class PictureInputsParityTest {
             }
             assertEquals(name + ": rows of inputs.npy", python.shape[0], row);
             System.out.printf(Locale.ROOT, "PictureInputsParityTest %s: %d pictures, %d bit-identical, %d refused"
-                    + " by both, max |java - python| %.3g%n", name, cases.size(), equal, refused, worst);
+                    + " by both, %d refused by Java only (incomplete progressive JPEGs, which libjpeg-turbo"
+                    + " block-smooths), max |java - python| %.3g%n", name, cases.size(), equal, refused, smoothing,
+                    worst);
         }
         assertTrue(failures.size() + " differences:\n" + String.join("\n", failures.subList(0,
                 Math.min(20, failures.size()))), failures.isEmpty());

@@ -385,6 +385,29 @@ final class JpegDc {
     }
 
     /**
+     * Whether a progressive JPEG's scans leave any of the first nine AC coefficients of a
+     * component not coded to the last bit: libjpeg-turbo (Pillow) then estimates them by block
+     * smoothing (jdcoefct.c decompress_smooth_data), which ImageIO's libjpeg does otherwise,
+     * so neither the whole decode nor the 1/8 routes can give Pillow's pixels. Call after
+     * {@link #pixels()} or {@link #rgbPixels()}.
+     *
+     * @return true for such a file (a complete progressive JPEG, or a sequential one: false)
+     */
+    boolean incompleteProgressive() {
+        if (sof != 0xC2 || coefBits == null) {
+            return false;
+        }
+        for (int[] cb : coefBits) {
+            for (int k = 1; k < 10; k++) {
+                if (cb[k] != 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether libjpeg would smooth this progressive JPEG's blocks (jdcoefct.c smoothing_ok:
      * every component's quantisers latched and nonzero at the first ten zigzag positions, its
      * DC coded, some of its first nine AC coefficients not coded to the last bit) in a way the
@@ -627,13 +650,12 @@ final class JpegDc {
                 || (ah != 0 && al != ah - 1) || al > 13)) {
             throw corrupt("bad progressive scan parameters"); // as libjpeg's jdphuff.c
         }
-        if (rgb) {
-            latch(comps);
-            if (progressive) { // jdphuff.c start_pass_phuff_decoder's coef_bits
-                for (int c : comps) {
-                    for (int k = ss; k <= Math.min(se, 9); k++) {
-                        coefBits[c][k] = al;
-                    }
+        // Both routes: whether libjpeg would block-smooth this picture (see smoothed()).
+        latch(comps);
+        if (progressive) { // jdphuff.c start_pass_phuff_decoder's coef_bits
+            for (int c : comps) {
+                for (int k = ss; k <= Math.min(se, 9); k++) {
+                    coefBits[c][k] = al;
                 }
             }
         }

@@ -45,6 +45,10 @@ public final class JpegDecoder implements FormatDecoder {
         // where ImageIO's libjpeg would fill it in with a warning. Without a usable frame
         // header this throws libjpeg's reason.
         GreyImage dc = jpeg.pixels();
+        if (jpeg.incompleteProgressive()) {
+            throw new PictureException(path, "a progressive JPEG whose scans leave coefficients for libjpeg's"
+                    + " block smoothing to estimate, which this selfie-classify does not reproduce");
+        }
         if (large && (options.channels() == 1 || header.components() == 1)) {
             // grey; for an RGB model the grey is repeated, as Python's to_rgb does
             return Decoded.of(dc.standingFor(header.width(), header.height()).oriented(orientation));
