@@ -107,7 +107,7 @@ final class JpegDc {
     // What the decode collects, per component on its MCU-padded block grid (blockStride blocks a
     // row), slots[c] coefficients a block: the first component's DC (the grey route); in the RGB
     // route every component's DC, and for a 4:2:0 chroma component the 25 that jpeg_idct_2x2
-    // reads (JpegIdct.slot). null: not collected.
+    // reads (JpegIdct.slot) and a spare slot (JpegIdct.BLOCK). null: not collected.
     private short[][] coef;
     private int[] blockStride;
     private int[] slots;
@@ -267,7 +267,7 @@ final class JpegDc {
         int[] out = new int[w * h];
         for (int by = 0; 2 * by < h; by++) {
             for (int bx = 0; 2 * bx < w; bx++) {
-                JpegIdct.idct2x2(blocks, (by * stride + bx) * JpegIdct.SLOTS, q, ws, four);
+                JpegIdct.idct2x2(blocks, (by * stride + bx) * JpegIdct.BLOCK, q, ws, four);
                 int x = 2 * bx;
                 int y = 2 * by;
                 out[y * w + x] = four[0];
@@ -340,7 +340,7 @@ final class JpegDc {
 
     /**
      * How many coefficients of a block of component c the RGB route keeps: 1 (the DC) where
-     * libjpeg decodes it through jpeg_idct_1x1, {@link JpegIdct#SLOTS} where through
+     * libjpeg decodes it through jpeg_idct_1x1, {@link JpegIdct#BLOCK} where through
      * jpeg_idct_2x2. jdmaster.c's jpeg_calc_output_dimensions scales a component's IDCT up
      * from min_DCT_scaled_size 1 while that saves upsampling: 4:2:0 chroma gets 2.
      */
@@ -349,7 +349,7 @@ final class JpegDc {
         while (ssize < 8 && hmax % (compH[c] * ssize * 2) == 0 && vmax % (compV[c] * ssize * 2) == 0) {
             ssize *= 2;
         }
-        return ssize == 1 ? 1 : JpegIdct.SLOTS; // rgbDc admits no other sampling
+        return ssize == 1 ? 1 : JpegIdct.BLOCK; // rgbDc admits no other sampling
     }
 
     private void decodeRest() throws PictureException {
@@ -860,22 +860,20 @@ final class JpegDc {
     /**
      * A sequential block's AC coefficients, kept where jpeg_idct_2x2 reads them: jdhuff.c's
      * decode_mcu_slow and decode_mcu_fast with ac_needed (the bits read as {@link #skipAc}
-     * reads them). The block starts at zero, as libjpeg's MCU buffer does (an MCU decoded
-     * again after the fast path gave up, too).
+     * reads them); the others go to the block's spare slot. The block starts at zero, as
+     * libjpeg's MCU buffer does (an MCU decoded again after the fast path gave up, too).
      */
     private void decodeAc(Huffman t, short[] store, int at) throws PictureException {
-        Arrays.fill(store, at + 1, at + JpegIdct.SLOTS, (short) 0);
+        Arrays.fill(store, at + 1, at + JpegIdct.BLOCK, (short) 0);
         for (int k = 1; k < 64; k++) {
             int rs = decode(t);
             int r = rs >> 4;
             int s = rs & 15;
             if (s != 0) {
                 k += r;
-                int v = extend(extraBits(s), s);
-                int slot = JpegIdct.slot(JpegIdct.natural(k));
-                if (slot >= 0) {
-                    store[at + slot] = (short) v;
-                }
+                int x = extraBits(s);
+                // HUFF_EXTEND without a branch, as jdhuff.h's: the sign is a coin toss.
+                store[at + JpegIdct.zigzagSlot(k)] = (short) (x + (((x - (1 << (s - 1))) >> 31) & ((-1 << s) + 1)));
             } else {
                 if (r != 15) {
                     break;
@@ -895,7 +893,7 @@ final class JpegDc {
             throws PictureException {
         int blk = my * blockStride[c] + mx;
         short[] store = coef[c];
-        int at = blk * JpegIdct.SLOTS;
+        int at = blk * JpegIdct.BLOCK;
         long[] nz = nonzero[c];
         if (ah == 0) {
             if (eobrun > 0) {
@@ -1141,18 +1139,23 @@ final class JpegDc {
 
     private int getBits(int n) throws PictureException {
         if (bits < n) {
-            fill();
-            if (bits < n) {
-                if (!hitMarker) {
-                    throw truncated();
-                }
-                insufficient = true; // libjpeg: "premature end of data segment", zero bits
-                buf <<= n - bits;
-                bits = n;
-            }
+            refill(n); // apart, rare: the JIT then inlines the hot part everywhere
         }
         bits -= n;
         return (int) (buf >>> bits) & ((1 << n) - 1);
+    }
+
+    /** getBits's fill: at a marker, zero bits where data is missing. */
+    private void refill(int n) throws PictureException {
+        fill();
+        if (bits < n) {
+            if (!hitMarker) {
+                throw truncated();
+            }
+            insufficient = true; // libjpeg: "premature end of data segment", zero bits
+            buf <<= n - bits;
+            bits = n;
+        }
     }
 
     /**
@@ -1166,15 +1169,20 @@ final class JpegDc {
         } else if (bits < Huffman.LOOKAHEAD) {
             fill();
         }
-        int l = 1;
         if (bits >= Huffman.LOOKAHEAD) {
             int e = t.lookup[(int) (buf >>> (bits - Huffman.LOOKAHEAD)) & ((1 << Huffman.LOOKAHEAD) - 1)];
             if (e != 0) {
                 bits -= e >> 8;
                 return e & 0xFF;
             }
-            l = Huffman.LOOKAHEAD + 1;
+            return decodeLong(t, Huffman.LOOKAHEAD + 1);
         }
+        return decodeLong(t, 1);
+    }
+
+    /** HUFF_DECODE past the lookahead: the code bit by bit from l bits (apart, as it is rare). */
+    private int decodeLong(Huffman t, int first) throws PictureException {
+        int l = first;
         int code = getBits(l);
         while (l <= 16 && code > t.maxcode[l]) {
             code = (code << 1) | getBits(1);

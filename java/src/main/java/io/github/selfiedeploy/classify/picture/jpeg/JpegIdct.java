@@ -9,11 +9,16 @@ package io.github.selfiedeploy.classify.picture.jpeg;
  * a JPEG the way libjpeg-turbo does at 1/8 scale, and Python's pixels are libjpeg-turbo's.
  *
  * <p>jpeg_idct_2x2 reads 25 coefficients of a block, those in rows and columns 0, 1, 3, 5
- * and 7; a block is kept as just those ({@link #SLOTS} of them, {@link #slot} says where).
+ * and 7; a block is kept as just those ({@link #slot} says where), plus one spare slot that
+ * a sequential decoder writes the others to, so that its loop has no branch on the position.
  */
 final class JpegIdct {
     /** The coefficients of a block jpeg_idct_2x2 reads: rows and columns 0, 1, 3, 5, 7. */
     static final int SLOTS = 25;
+    /** A kept block's size: the {@link #SLOTS} and the spare one, {@link #SPARE}. */
+    static final int BLOCK = SLOTS + 1;
+    /** The spare slot: where a coefficient jpeg_idct_2x2 never reads may be written. */
+    static final int SPARE = SLOTS;
     /** Where a row or column of the block is among the five jpeg_idct_2x2 reads; -1: not. */
     private static final int[] FIVE = {0, 1, -1, 2, -1, 3, -1, 4};
     /**
@@ -26,6 +31,16 @@ final class JpegIdct {
         35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
         58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
         63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63};
+    /** {@link #slot} of {@link #natural}(k), {@link #SPARE} for -1: the sequential decoder's lookup. */
+    private static final int[] ZIGZAG_SLOT = new int[NATURAL.length];
+
+    static {
+        for (int k = 0; k < NATURAL.length; k++) {
+            int s = slot(NATURAL[k]);
+            ZIGZAG_SLOT[k] = s < 0 ? SPARE : s;
+        }
+    }
+
     // jidctred.c's constants, CONST_BITS 13, PASS1_BITS 2 (8-bit samples).
     private static final long FIX_0_720959822 = 5906;
     private static final long FIX_0_850430095 = 6967;
@@ -38,6 +53,11 @@ final class JpegIdct {
     /** The natural position of zigzag index k (0 to 79), as jpeg_natural_order[k]. */
     static int natural(int k) {
         return NATURAL[k];
+    }
+
+    /** Where the coefficient at zigzag index k (0 to 79) is written in a block: its slot, or {@link #SPARE}. */
+    static int zigzagSlot(int k) {
+        return ZIGZAG_SLOT[k];
     }
 
     /** Where the coefficient at natural position p is kept in a block; -1: jpeg_idct_2x2 never reads it. */
