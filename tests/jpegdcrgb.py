@@ -10,11 +10,16 @@ chroma's coefficients), restart intervals, qualities up to 100 (large AC coeffic
 saturated colours that the range limit clips), optimised Huffman tables, and the colour-space
 guesses without JFIF (an Adobe marker, or none at all). Progressive ones with scans left out
 test which of them libjpeg block-smooths (jdcoefct.c): Java reproduces those it does not
-smooth visibly at this scale and must refuse the others (``"smoothed": true`` in the index).
+smooth visibly at this scale and must refuse the others. 4:4:4 ones whose frame header says
+another sampling for all three components (the same entropy-coded data, so partly corrupt,
+read alike by both sides) reach equal factors other than 1x1, and libjpeg's limit of 10 blocks
+an MCU, where Pillow refuses.
 
 ``python -m tests.jpegdcrgb DIR`` writes each JPEG, Pillow's pixels as raw interleaved 8-bit
-RGB (``NAME.rgb``, rows top to bottom) and ``jpegrgb.json``, which lists name, width and
-height of each. Everything comes from a seeded RNG: no external data.
+RGB (``NAME.rgb``, rows top to bottom) and ``jpegrgb.json``, which lists name, width, height
+and what Java must do: ``expect`` ``pixels`` (Pillow's, every sample), ``smoothed`` (refuse:
+libjpeg smooths it) or ``refused`` (refuse: Pillow does, its reason in ``refusal``).
+Everything comes from a seeded RNG: no external data.
 """
 
 from __future__ import annotations
@@ -39,6 +44,9 @@ APP0, SOS, EOI = 0xE0, 0xDA, 0xD9
 DROPS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "no-y-refine": ((9,), ()), "no-cr-refine": ((7,), ("420",)),
     "dc-only": ((1, 2, 3, 4, 5, 7, 8, 9), ("444", "420"))}
+#: Sampling factors (the SOF byte, h << 4 | v) to give all three components of a 4:4:4 JPEG,
+#: and whether Pillow then refuses it: 2x2 makes 12 blocks an MCU, over libjpeg's 10.
+SAMPLINGS = {"all-1x2": (0x12, False), "all-2x1": (0x21, False), "all-2x2": (0x22, True)}
 
 
 def _content(kind: str, h: int, w: int, rng: np.random.Generator) -> np.ndarray:
@@ -106,6 +114,17 @@ def _without_scans(data: bytes, drop: tuple[int, ...]) -> bytes:
     return bytes(out + data[pos:])
 
 
+def _resampled(data: bytes, factors: int) -> bytes:
+    """The JPEG with every component's sampling factors in its frame header set to factors."""
+    for marker, start in _segments(data):
+        if marker in (0xC0, 0xC1, 0xC2):
+            out = bytearray(data)
+            for c in range(data[start + 9]):
+                out[start + 11 + 3 * c] = factors
+            return bytes(out)
+    raise AssertionError("no frame header")
+
+
 def _cases(rng: np.random.Generator) -> list[tuple[str, int, int, dict[str, object], str]]:
     """(kind, width, height, Pillow's save options, header change) for every picture."""
     sizes = [(304, 320), (512, 384), (640, 480), (1024, 768), (1296, 960),  # MCU multiples
@@ -142,6 +161,14 @@ def _cases(rng: np.random.Generator) -> list[tuple[str, int, int, dict[str, obje
         for subsampling in (0, 2):
             cases.append(("photo", 611, 413, {"quality": 90, "subsampling": subsampling,
                                               "progressive": True}, drop))
+    for (w, h), progressive, header in [((640, 480), False, "all-1x2"),
+                                        ((648, 488), True, "all-1x2"),
+                                        ((800, 608), True, "all-2x1"),
+                                        ((333, 517), False, "all-2x1"),
+                                        ((640, 480), False, "all-2x2"),
+                                        ((512, 512), True, "all-2x2")]:
+        cases.append(("photo", w, h, {"quality": 90, "subsampling": 0,
+                                      "progressive": progressive}, header))
     return cases
 
 
@@ -168,25 +195,37 @@ def write_pictures(folder: Path, seed: int = 0) -> list[dict[str, object]]:
         data = _encode(Image.fromarray(_content(kind, h, w, rng), "RGB"), opts)
         if header in DROPS:
             data = _without_scans(data, DROPS[header][0])
+        elif header in SAMPLINGS:
+            data = _resampled(data, SAMPLINGS[header][0])
         elif header != "jfif":
             data = _without_jfif(data, {"adobe1": 1, "adobe2": 2}.get(header))
         sampling = "444" if opts["subsampling"] == 0 else "420"
         order = "progressive" if opts["progressive"] else "baseline"
         name = f"{n:03d}-{kind}-{w}x{h}-{sampling}-{order}-q{opts['quality']}-{header}"
         (folder / f"{name}.jpg").write_bytes(data)
+        entry: dict[str, object] = {"name": name, "width": -(-w // 8), "height": -(-h // 8),
+                                    "full": [w, h], "expect": "pixels"}
         with Image.open(folder / f"{name}.jpg") as im:
             factors = [(hs, vs) for _, hs, vs, _ in im.layer]
-            if not _ycbcr(im) or factors not in ([(1, 1)] * 3, [(2, 2), (1, 1), (1, 1)]):
+            if not _ycbcr(im) or (len(set(factors)) != 1 and factors != [(2, 2), (1, 1), (1, 1)]):
                 raise AssertionError(f"{name}: not a case of the 1/8 RGB route: {factors}")
             im.draft("RGB", (im.width // 8, im.height // 8))
-            im.load()
-            pixels = np.asarray(im)
-        if pixels.shape != (-(-h // 8), -(-w // 8), 3) or pixels.dtype != np.uint8:
-            raise AssertionError(f"{name}: Pillow gave {pixels.shape} {pixels.dtype}")
-        (folder / f"{name}.rgb").write_bytes(pixels.tobytes())
-        smoothed = header in DROPS and sampling in DROPS[header][1]
-        index.append({"name": name, "width": int(pixels.shape[1]),
-                      "height": int(pixels.shape[0]), "full": [w, h], "smoothed": smoothed})
+            try:
+                im.load()
+            except OSError as err:  # only where libjpeg is meant to refuse
+                if not SAMPLINGS.get(header, (0, False))[1]:
+                    raise
+                entry.update(expect="refused", refusal=str(err))
+            else:
+                if SAMPLINGS.get(header, (0, False))[1]:
+                    raise AssertionError(f"{name}: Pillow decoded it")
+                pixels = np.asarray(im)
+                if pixels.shape != (entry["height"], entry["width"], 3) or pixels.dtype != np.uint8:
+                    raise AssertionError(f"{name}: Pillow gave {pixels.shape} {pixels.dtype}")
+                (folder / f"{name}.rgb").write_bytes(pixels.tobytes())
+        if header in DROPS and sampling in DROPS[header][1]:
+            entry["expect"] = "smoothed"
+        index.append(entry)
     (folder / "jpegrgb.json").write_text(json.dumps(index, indent=1), encoding="utf-8")
     return index
 

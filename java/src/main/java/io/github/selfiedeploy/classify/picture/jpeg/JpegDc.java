@@ -22,7 +22,7 @@ import java.util.Arrays;
  * upsampling it, and so it is decoded with the 25 AC coefficients that IDCT reads (from
  * progressive AC and refinement scans too); the three planes, cropped to ceil(width / 8) x
  * ceil(height / 8), go through jdcolor.c's integer YCbCr-to-RGB tables ({@link YccToRgb}).
- * Its memory is those coefficients: 50 bytes a chroma block, about 5 MB for 12 megapixels.
+ * Its memory is those coefficients: 52 bytes a chroma block, about 5 MB for 12 megapixels.
  * All of it is hand-written because no Java library decodes a JPEG the way libjpeg-turbo does
  * at 1/8 scale, and Python's pixels are libjpeg-turbo's, bit for bit (JpegRgbDcTest).
  *
@@ -649,6 +649,15 @@ final class JpegDc {
         if (progressive && ((ss == 0 ? se != 0 : se < ss || se > 63 || ns != 1)
                 || (ah != 0 && al != ah - 1) || al > 13)) {
             throw corrupt("bad progressive scan parameters"); // as libjpeg's jdphuff.c
+        }
+        if (rgb) {
+            int blocksInMcu = 0;
+            for (int c : comps) {
+                blocksInMcu += ns == 1 ? 1 : compH[c] * compV[c];
+            }
+            if (blocksInMcu > 10) { // jdinput.c per_scan_setup: D_MAX_BLOCKS_IN_MCU
+                throw corrupt("sampling factors too large for an interleaved scan");
+            }
         }
         // Both routes: whether libjpeg would block-smooth this picture (see smoothed()).
         latch(comps);
