@@ -13,7 +13,9 @@ test which of them libjpeg block-smooths (jdcoefct.c): Java reproduces those it 
 smooth visibly at this scale and must refuse the others. 4:4:4 ones whose frame header says
 another sampling for all three components (the same entropy-coded data, so partly corrupt,
 read alike by both sides) reach equal factors other than 1x1, and libjpeg's limit of 10 blocks
-an MCU, where Pillow refuses.
+an MCU, where Pillow refuses. Damaged ones (entropy-coded bytes overwritten, no marker made)
+give coefficients past 16 bits, where libjpeg-turbo's SSE2 jpeg_idct_2x2 wraps and saturates;
+one with an EOI inside a scan is smoothed past that point by the bits before it.
 
 ``python -m tests.jpegdcrgb DIR`` writes each JPEG, Pillow's pixels as raw interleaved 8-bit
 RGB (``NAME.rgb``, rows top to bottom) and ``jpegrgb.json``, which lists name, width, height
@@ -114,6 +116,41 @@ def _without_scans(data: bytes, drop: tuple[int, ...]) -> bytes:
     return bytes(out + data[pos:])
 
 
+def _scan_data(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each scan's entropy-coded data."""
+    out, pos = [], 2
+    while data[pos + 1] != EOI:
+        end = pos + 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
+        if data[pos + 1] == SOS:
+            start = end
+            while data[end] != 0xFF or data[end + 1] == 0 or 0xD0 <= data[end + 1] <= 0xD7:
+                end += 1
+            out.append((start, end))
+        pos = end
+    return out
+
+
+def _garbled(data: bytes, rng: np.random.Generator) -> bytes:
+    """The JPEG with a few runs of its entropy-coded data overwritten by random bytes, none of
+    them 0xFF nor next to one: corrupt Huffman codes and wild coefficients, but no marker."""
+    out = bytearray(data)
+    (first, _), (_, last) = _scan_data(data)[0], _scan_data(data)[-1]
+    for _ in range(int(rng.integers(3, 12))):
+        at, n = int(rng.integers(first + 16, last - 32)), int(rng.integers(1, 24))
+        if 0xFF not in out[at - 1:at + n + 1]:
+            out[at:at + n] = rng.integers(0, 255, size=n, dtype=np.uint8).tobytes()
+    return bytes(out)
+
+
+def _eoi_inside(data: bytes, scan: int) -> bytes:
+    """The JPEG with an EOI marker amid that scan's entropy-coded data (not after an 0xFF)."""
+    start, end = _scan_data(data)[scan]
+    at = (start + end) // 2
+    while data[at - 1] == 0xFF:
+        at += 1
+    return data[:at] + b"\xff\xd9" + data[at:]
+
+
 def _resampled(data: bytes, factors: int) -> bytes:
     """The JPEG with every component's sampling factors in its frame header set to factors."""
     for marker, start in _segments(data):
@@ -169,6 +206,15 @@ def _cases(rng: np.random.Generator) -> list[tuple[str, int, int, dict[str, obje
                                         ((512, 512), True, "all-2x2")]:
         cases.append(("photo", w, h, {"quality": 90, "subsampling": 0,
                                       "progressive": progressive}, header))
+    # Damaged: mostly 4:2:0 baseline, where wild chroma AC reaches jpeg_idct_2x2.
+    for i in range(24):
+        opts = {"quality": qualities[i % len(qualities)], "subsampling": 0 if i % 6 == 5 else 2,
+                "progressive": i % 4 == 3, "optimize": i % 3 == 0}
+        cases.append((kinds[i % 3], 480 + 13 * i, 360 + 7 * i, opts, "garbled"))
+    # Cb's first AC scan (4:4:4, so Java skips it) ends at an EOI: rows past it are smoothed
+    # by the bits before that scan, which leave Cb no AC: its DC is interpolated.
+    cases.append(("photo", 905, 713, {"quality": 95, "subsampling": 0, "progressive": True},
+                  "eoi-in-scan-3"))
     return cases
 
 
@@ -197,6 +243,10 @@ def write_pictures(folder: Path, seed: int = 0) -> list[dict[str, object]]:
             data = _without_scans(data, DROPS[header][0])
         elif header in SAMPLINGS:
             data = _resampled(data, SAMPLINGS[header][0])
+        elif header == "garbled":
+            data = _garbled(data, rng)
+        elif header == "eoi-in-scan-3":
+            data = _eoi_inside(data, 3)
         elif header != "jfif":
             data = _without_jfif(data, {"adobe1": 1, "adobe2": 2}.get(header))
         sampling = "444" if opts["subsampling"] == 0 else "420"
@@ -212,8 +262,8 @@ def write_pictures(folder: Path, seed: int = 0) -> list[dict[str, object]]:
             im.draft("RGB", (im.width // 8, im.height // 8))
             try:
                 im.load()
-            except OSError as err:  # only where libjpeg is meant to refuse
-                if not SAMPLINGS.get(header, (0, False))[1]:
+            except OSError as err:  # only where libjpeg is meant to refuse, or may
+                if not SAMPLINGS.get(header, (0, False))[1] and header != "garbled":
                     raise
                 entry.update(expect="refused", refusal=str(err))
             else:
@@ -223,7 +273,7 @@ def write_pictures(folder: Path, seed: int = 0) -> list[dict[str, object]]:
                 if pixels.shape != (entry["height"], entry["width"], 3) or pixels.dtype != np.uint8:
                     raise AssertionError(f"{name}: Pillow gave {pixels.shape} {pixels.dtype}")
                 (folder / f"{name}.rgb").write_bytes(pixels.tobytes())
-        if header in DROPS and sampling in DROPS[header][1]:
+        if (header in DROPS and sampling in DROPS[header][1]) or header == "eoi-in-scan-3":
             entry["expect"] = "smoothed"
         index.append(entry)
     (folder / "jpegrgb.json").write_text(json.dumps(index, indent=1), encoding="utf-8")

@@ -117,11 +117,17 @@ final class JpegDc {
     // first scan as jdinput.c's latch_quant_tables does (null: no scan yet, all zero); in a
     // progressive JPEG, which of a 4:2:0 chroma block's uncollected coefficients are nonzero
     // (bit p: natural position p), which AC refinement scans must know, and jdphuff.c's
-    // coef_bits (zigzag 0 to 9, -1 never coded), which decide libjpeg's block smoothing.
+    // coef_bits (zigzag 0 to 9, -1 never coded) with their values before each component's last
+    // scan, which decide libjpeg's block smoothing, with the scans so far and whether the last
+    // one may have run out of data (then rows past that point are smoothed by the earlier bits).
     private boolean rgb;
     private int[][] latched;
     private long[][] nonzero;
     private int[][] coefBits;
+    private int[][] prevBits;
+    private int scans;
+    private boolean lastScanShort;
+    private boolean ranOut;
     private int eobrun;
     // Whether the file's rest has been decoded (once), and what that threw.
     private boolean decoded;
@@ -366,6 +372,7 @@ final class JpegDc {
         }
         latched = new int[n][];
         coefBits = new int[n][10];
+        prevBits = new int[n][10];
         for (int[] bitsOf : coefBits) {
             Arrays.fill(bitsOf, -1);
         }
@@ -413,7 +420,10 @@ final class JpegDc {
      * DC coded, some of its first nine AC coefficients not coded to the last bit) in a way the
      * RGB route's pixels would show: a component with none of those AC coefficients has its
      * DC interpolated; otherwise only AC coefficients 1 to 5 that are still zero are
-     * estimated, of which jpeg_idct_2x2 reads zigzag 1, 2 and 4 and jpeg_idct_1x1 none.
+     * estimated, of which jpeg_idct_2x2 reads zigzag 1, 2 and 4 and jpeg_idct_1x1 none. Rows
+     * past where the last scan's data ran out are smoothed by the bits before each
+     * component's last scan (decompress_smooth_data's prev_coef_bits); a scan this class
+     * skips may have, for all it knows.
      */
     private boolean smoothed() {
         if (sof != 0xC2) {
@@ -435,16 +445,31 @@ final class JpegDc {
             return false;
         }
         for (int c = 0; c < compId.length; c++) {
-            int[] cb = coefBits[c];
-            boolean noAc = true;
-            for (int k = 1; k < 10; k++) {
-                noAc &= cb[k] == -1;
-            }
-            if (noAc || (slots[c] > 1 && (cb[1] != 0 || cb[2] != 0 || cb[4] != 0))) {
+            if (shows(c, coefBits[c])) {
                 return true;
             }
         }
+        if (lastScanShort) {
+            for (int c = 0; c < compId.length; c++) {
+                int[] prev = prevBits[c].clone(); // smoothing_ok's prev_coef_bits_latch
+                for (int k = 1; k < 10; k++) {
+                    prev[k] = scans > 1 ? prev[k] : -1;
+                }
+                if (shows(c, prev)) {
+                    return true;
+                }
+            }
+        }
         return false;
+    }
+
+    /** Whether smoothing by these coef_bits changes what component c's IDCT reads. */
+    private boolean shows(int c, int[] bitsOf) {
+        boolean noAc = true;
+        for (int k = 1; k < 10; k++) {
+            noAc &= bitsOf[k] == -1;
+        }
+        return noAc || (slots[c] > 1 && (bitsOf[1] != 0 || bitsOf[2] != 0 || bitsOf[4] != 0));
     }
 
     /**
@@ -662,7 +687,11 @@ final class JpegDc {
         // Both routes: whether libjpeg would block-smooth this picture (see smoothed()).
         latch(comps);
         if (progressive) { // jdphuff.c start_pass_phuff_decoder's coef_bits
+            scans++;
             for (int c : comps) {
+                for (int k = Math.min(ss, 1); k < 10; k++) {
+                    prevBits[c][k] = scans > 1 ? coefBits[c][k] : 0;
+                }
                 for (int k = ss; k <= Math.min(se, 9); k++) {
                     coefBits[c][k] = al;
                 }
@@ -672,6 +701,7 @@ final class JpegDc {
         // chroma component's, the AC coefficients jpeg_idct_2x2 reads.
         boolean acScan = progressive && ss != 0;
         if (acScan && slots[comps[0]] == 1) {
+            lastScanShort = true; // not decoded: its data may run out before its last block
             skipEntropyData();
             return false;
         }
@@ -693,7 +723,9 @@ final class JpegDc {
                 yQuant = quantDc[compTq[0]];
             }
         }
+        ranOut = false;
         decodeScan(comps, dcT, acT, progressive, ss, se, ah, al);
+        lastScanShort = ranOut;
         return !progressive && ns == compId.length;
     }
 
@@ -1162,6 +1194,7 @@ final class JpegDc {
                 throw truncated();
             }
             insufficient = true; // libjpeg: "premature end of data segment", zero bits
+            ranOut = true;
             buf <<= n - bits;
             bits = n;
         }

@@ -42,10 +42,10 @@ final class JpegIdct {
     }
 
     // jidctred.c's constants, CONST_BITS 13, PASS1_BITS 2 (8-bit samples).
-    private static final long FIX_0_720959822 = 5906;
-    private static final long FIX_0_850430095 = 6967;
-    private static final long FIX_1_272758580 = 10426;
-    private static final long FIX_3_624509785 = 29692;
+    private static final int FIX_0_720959822 = 5906;
+    private static final int FIX_0_850430095 = 6967;
+    private static final int FIX_1_272758580 = 10426;
+    private static final int FIX_3_624509785 = 29692;
 
     private JpegIdct() {
     }
@@ -88,32 +88,36 @@ final class JpegIdct {
     }
 
     /**
-     * jpeg_idct_2x2 on one block: its {@link #SLOTS} coefficients from {@code coef[at]}, the
-     * component's quantisers in natural order; the four samples go to out[0], out[1] (top row)
-     * and out[2], out[3]. ws is a workspace of 16 (the two rows between the passes).
+     * jpeg_idct_2x2 on one block, computed as libjpeg-turbo's x86-64 build computes it:
+     * jsimd_idct_2x2_sse2 (simd/x86_64/jidctred-sse2.asm), which Pillow's libjpeg-turbo runs
+     * there. Its arithmetic is jidctred.c's in 16- and 32-bit lanes: coefficients dequantised
+     * modulo 2^16 (pmullw), the sums modulo 2^32, the odd rows between the passes saturated to
+     * 16 bits (packssdw), the output saturated to -128..127 (packsswb) rather than wrapped
+     * through the 10-bit range-limit mask. Wherever the dequantised coefficients fit 16 bits
+     * (every undamaged JPEG) that is jpeg_idct_2x2 bit for bit; on damaged data it is what
+     * Python sees on x86-64 (ARM's NEON version differs there again).
+     *
+     * @param coef the blocks, {@link #BLOCK} shorts each, slots as {@link #slot} says
+     * @param at where this block starts
+     * @param quant the component's quantisers, natural order
+     * @param ws a workspace of 16: the two rows between the passes
+     * @param out the four samples: out[0], out[1] the top row, out[2], out[3] the bottom one
      */
     static void idct2x2(short[] coef, int at, int[] quant, int[] ws, int[] out) {
         // Pass 1: columns 0, 1, 3, 5, 7 into the workspace's two rows.
         for (int ci = 0; ci < 5; ci++) {
             int col = ci == 0 ? 0 : 2 * ci - 1;
-            int c0 = coef[at + ci];
-            int c1 = coef[at + 5 + ci];
-            int c3 = coef[at + 10 + ci];
-            int c5 = coef[at + 15 + ci];
-            int c7 = coef[at + 20 + ci];
-            if (c1 == 0 && c3 == 0 && c5 == 0 && c7 == 0) {
-                int dcval = dequantize(c0, quant[col]) << 2; // LEFT_SHIFT(..., PASS1_BITS)
-                ws[col] = dcval;
-                ws[8 + col] = dcval;
-                continue;
-            }
-            long tmp10 = (long) dequantize(c0, quant[col]) << 15; // CONST_BITS + 2
-            long tmp0 = dequantize(c7, quant[56 + col]) * -FIX_0_720959822
-                    + dequantize(c5, quant[40 + col]) * FIX_0_850430095
-                    + dequantize(c3, quant[24 + col]) * -FIX_1_272758580
-                    + dequantize(c1, quant[8 + col]) * FIX_3_624509785;
-            ws[col] = (int) ((tmp10 + tmp0 + (1L << 12)) >> 13); // DESCALE(..., CONST_BITS - PASS1_BITS + 2)
-            ws[8 + col] = (int) ((tmp10 - tmp0 + (1L << 12)) >> 13);
+            int z0 = (short) (coef[at + ci] * quant[col]); // pmullw: DEQUANTIZE modulo 2^16
+            int z1 = (short) (coef[at + 5 + ci] * quant[8 + col]);
+            int z3 = (short) (coef[at + 10 + ci] * quant[24 + col]);
+            int z5 = (short) (coef[at + 15 + ci] * quant[40 + col]);
+            int z7 = (short) (coef[at + 20 + ci] * quant[56 + col]);
+            int tmp10 = z0 << 15; // CONST_BITS + 2
+            // pmaddwd: sqrt(2) * (c1+c3+c5+c7), (-c1+c3-c5-c7), (-c1+c3+c5+c7), (c7-c5+c3-c1)
+            int tmp0 = z1 * FIX_3_624509785 + z3 * -FIX_1_272758580 + z5 * FIX_0_850430095
+                    + z7 * -FIX_0_720959822;
+            ws[col] = (tmp10 + tmp0 + (1 << 12)) >> 13; // DESCALE(..., CONST_BITS - PASS1_BITS + 2)
+            ws[8 + col] = (tmp10 - tmp0 + (1 << 12)) >> 13;
         }
         // Pass 2: the two rows.
         row(ws, 0, out, 0);
@@ -121,17 +125,16 @@ final class JpegIdct {
     }
 
     private static void row(int[] ws, int w, int[] out, int o) {
-        if (ws[w + 1] == 0 && ws[w + 3] == 0 && ws[w + 5] == 0 && ws[w + 7] == 0) {
-            int dc = limit((int) (((long) ws[w] + 16) >> 5)); // DESCALE(wsptr[0], PASS1_BITS + 3)
-            out[o] = dc;
-            out[o + 1] = dc;
-            return;
-        }
-        long tmp10 = (long) ws[w] << 15;
-        long tmp0 = ws[w + 7] * -FIX_0_720959822 + ws[w + 5] * FIX_0_850430095
-                + ws[w + 3] * -FIX_1_272758580 + ws[w + 1] * FIX_3_624509785;
-        // DESCALE(..., CONST_BITS + PASS1_BITS + 3 + 2)
-        out[o] = limit((int) ((tmp10 + tmp0 + (1L << 19)) >> 20));
-        out[o + 1] = limit((int) ((tmp10 - tmp0 + (1L << 19)) >> 20));
+        int tmp10 = ws[w] << 15; // pslld: column 0 is not saturated
+        int tmp0 = sat16(ws[w + 1]) * FIX_3_624509785 + sat16(ws[w + 3]) * -FIX_1_272758580
+                + sat16(ws[w + 5]) * FIX_0_850430095 + sat16(ws[w + 7]) * -FIX_0_720959822;
+        // DESCALE(..., CONST_BITS + PASS1_BITS + 3 + 2), then packssdw, packsswb, + CENTERJSAMPLE
+        out[o] = Math.max(-128, Math.min(127, (tmp10 + tmp0 + (1 << 19)) >> 20)) + 128;
+        out[o + 1] = Math.max(-128, Math.min(127, (tmp10 - tmp0 + (1 << 19)) >> 20)) + 128;
+    }
+
+    /** packssdw: a 32-bit lane saturated to 16 bits. */
+    private static int sat16(int v) {
+        return Math.max(-32768, Math.min(32767, v));
     }
 }
