@@ -17,14 +17,18 @@ import java.util.Arrays;
  * <p>The same JPEG at 1/8 in RGB ({@link #rgbPixels()}, Pillow's draft("RGB"), for a 4:4:4 or
  * 4:2:0 YCbCr JPEG) is what libjpeg-turbo makes of it at scale_denom 8: a component at the
  * largest sampling (the luma; in 4:4:4 all three) is its DCs through jpeg_idct_1x1, one
- * pixel a block; a 4:2:0 chroma component is each block through jpeg_idct_2x2 (jidctred.c,
- * {@link JpegIdct}), two by two pixels, because libjpeg scales its IDCT up instead of
- * upsampling it, and so it is decoded with the 25 AC coefficients that IDCT reads (from
- * progressive AC and refinement scans too); the three planes, cropped to ceil(width / 8) x
- * ceil(height / 8), go through jdcolor.c's integer YCbCr-to-RGB tables ({@link YccToRgb}).
- * Its memory is those coefficients: 52 bytes a chroma block, about 5 MB for 12 megapixels.
- * All of it is hand-written because no Java library decodes a JPEG the way libjpeg-turbo does
- * at 1/8 scale, and Python's pixels are libjpeg-turbo's, bit for bit (JpegRgbDcTest).
+ * pixel a block; a 4:2:0 chroma component is each block through jpeg_idct_2x2, two by two
+ * pixels, because libjpeg scales its IDCT up instead of upsampling it, and so it is decoded
+ * with the 25 AC coefficients that IDCT reads (from progressive AC and refinement scans too;
+ * {@link JpegIdct} computes it as libjpeg-turbo's SSE2 code does, which only damaged data
+ * tells from jidctred.c). The three planes, cropped to ceil(width / 8) x ceil(height / 8),
+ * go through jdcolor.c's integer YCbCr-to-RGB tables ({@link YccToRgb}). Its memory is those
+ * coefficients: 52 bytes a chroma block, about 5 MB for 12 megapixels. It refuses, besides
+ * what the grey route refuses, what libjpeg refuses there (a quantisation table missing at a
+ * component's first scan, over 10 blocks an MCU) and a progressive JPEG that libjpeg would
+ * block-smooth visibly, which is not reproduced. All of it is hand-written because no Java
+ * library decodes a JPEG the way libjpeg-turbo does at 1/8 scale, and Python's pixels are
+ * libjpeg-turbo's, bit for bit (JpegRgbDcTest).
  *
  * <p>Huffman-coded 8-bit JPEGs (SOF0, SOF1, SOF2). Data that libjpeg decodes with a warning
  * is decoded as libjpeg does: a marker inside a scan ends its data (zero bits for the block
