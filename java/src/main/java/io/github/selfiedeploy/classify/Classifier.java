@@ -183,6 +183,8 @@ public final class Classifier implements AutoCloseable {
      *
      * @param image a decoded picture
      * @return its classification, with a null path
+     * @throws IllegalArgumentException if the model's preprocessing cannot take the image
+     *         (smaller than its centre crop; the message says why)
      * @throws IllegalStateException if this classifier is closed
      */
     public Classification classify(BufferedImage image) {
