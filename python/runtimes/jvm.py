@@ -6,21 +6,18 @@ process (``python.runtimes.jvm_worker``) starts the JVM, probabilities come back
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
 from python.artifacts.manifest import Manifest, artifact_path
 from python.artifacts.registry import FROM_FILES_RUNTIME, java_artifacts
+from python.runtimes.workers import ROOT, WorkerOutcome, make_jobs, run_jobs
 
-ROOT = Path(__file__).resolve().parents[2]
 CLASSPATH_FILE = ROOT / "build" / "runtime-classpath.txt"
 #: Java runtimes that run on a classpath of their own (``gradle writeClasspath`` writes both).
 CLASSPATH_FILES = {"onnxruntime_java_oldest":
@@ -29,15 +26,8 @@ WORKER = [sys.executable, "-m", "python.runtimes.jvm_worker"]
 DEFAULT_TIMEOUT = 300.0
 
 
-@dataclass
-class JavaOutcome:
-    """One job's result: probabilities [n, k] (or None) and the error that stopped it, or
-    why the runtime cannot run this model at all (``not_applicable``)."""
-
-    probability: np.ndarray | None
-    error: str | None
-    labels: list[str] | None = None
-    not_applicable: str | None = None
+#: A Java job's outcome (python.runtimes.workers.WorkerOutcome).
+JavaOutcome = WorkerOutcome
 
 
 def java_unavailable(classpath_file: Path = CLASSPATH_FILE) -> str | None:
@@ -93,71 +83,13 @@ def run_models(
 
     The export uses this directly to try int8 candidates in the oldest ONNX Runtime.
     """
-    work.mkdir(parents=True, exist_ok=True)
     classpath_file = classpath_file or classpath_for(runtime)
-    jobs = []
-    for artifact, path in paths.items():
-        if runtime == FROM_FILES_RUNTIME:
-            jobs.append({"artifact": artifact, "path": str(path), "input": "files",
-                         "files": files, "out": str(work / f"{runtime}.{artifact}.files.npy")})
-            continue
-        for name, x in inputs.items():
-            npy = work / f"input.{name}.npy"
-            if not npy.exists():
-                np.save(npy, np.ascontiguousarray(x, dtype=np.float32))
-            jobs.append({"artifact": artifact, "path": str(path), "input": name,
-                         "npy": str(npy), "out": str(work / f"{runtime}.{artifact}.{name}.npy")})
+    jobs = make_jobs(runtime, paths, inputs, files, work, runtime == FROM_FILES_RUNTIME)
     if not jobs:
         return {}
     why = java_unavailable(classpath_file)
     if why is not None:
         return {(j["artifact"], j["input"]): JavaOutcome(None, why) for j in jobs}
-    result_file = work / f"{runtime}.result.json"
     request = {"classpath": read_classpath(classpath_file), "runtime": runtime,
-               "artifacts": str((artifacts or work).resolve()), "signature": signature,
-               "jobs": jobs, "result": str(result_file)}
-    request_file = work / f"{runtime}.request.json"
-    request_file.write_text(json.dumps(request), encoding="utf-8")
-    failure = _run_worker(worker or WORKER, request_file, timeout)
-    outcomes: dict[tuple[str, str], JavaOutcome] = {}
-    reported = {}
-    if failure is None and result_file.is_file():
-        reported = {j["out"]: j for j in json.loads(result_file.read_text())["jobs"]}
-    for job in jobs:
-        key = (job["artifact"], job["input"])
-        entry = reported.get(job["out"])
-        if entry is None:
-            outcomes[key] = JavaOutcome(None, failure or "the worker wrote no result")
-        elif entry.get("not_applicable"):
-            outcomes[key] = JavaOutcome(None, None, not_applicable=entry["not_applicable"])
-        elif entry["error"]:
-            outcomes[key] = JavaOutcome(None, entry["error"])
-        else:
-            n = len(job["files"]) if "files" in job else len(inputs[job["input"]])
-            outcomes[key] = JavaOutcome(np.load(job["out"]).reshape(n, -1), None,
-                                        entry.get("labels"))
-    return outcomes
-
-
-def _run_worker(command: list[str], request_file: Path, timeout: float) -> str | None:
-    """Run the worker; return None on success, else why it failed with its stderr's tail."""
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}
-    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as err:
-        try:
-            proc = subprocess.run([*command, str(request_file)], cwd=ROOT, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=err, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            err.seek(0)
-            return f"JVM worker hung: killed after {timeout:g} s; stderr: {_tail(err.read())}"
-        err.seek(0)
-        text = err.read()
-    if proc.returncode != 0:
-        how = (f"killed by signal {-proc.returncode}" if proc.returncode < 0
-               else f"exit status {proc.returncode}")
-        return f"JVM worker crashed ({how}); stderr: {_tail(text)}"
-    return None
-
-
-def _tail(text: str, limit: int = 1500) -> str:
-    text = text.strip()
-    return (text[-limit:] if len(text) > limit else text) or "(empty)"
+               "artifacts": str((artifacts or work).resolve()), "signature": signature}
+    return run_jobs(worker or WORKER, "JVM worker", request, jobs, inputs, work, timeout)
