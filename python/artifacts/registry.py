@@ -23,6 +23,8 @@ class ArtifactSpec:
     format: str
     python_runtime: str
     java_runtimes: tuple[str, ...] = ()
+    #: The JavaScript runtimes that run it (python.runtimes.js, the js/ package).
+    js_runtimes: tuple[str, ...] = ()
     #: The float artifact this one is the int8 twin of; None for float artifacts.
     float_twin: str | None = None
     description: str = ""
@@ -57,6 +59,22 @@ JAVA_RUNTIMES = {
 #: The runtime that reads picture files itself (decoding and resizing in Java).
 FROM_FILES_RUNTIME = "java_files"
 
+#: JavaScript runtime -> what it is. Each runs in a Node worker process (the web ones in
+#: headless Chromium, which that worker drives).
+JS_RUNTIMES = {
+    "onnxruntime_node": "onnxruntime-node (ONNX Runtime's native CPU library in Node), called"
+                        " directly",
+    "onnxruntime_web": "onnxruntime-web (WebAssembly, one thread) in headless Chromium, called"
+                       " directly",
+    "node_files": "the js/ package in Node, end to end from picture files",
+    "web_files": "the js/ package in headless Chromium, end to end from picture files",
+}
+
+#: The runtimes that read picture files themselves: held to the from-files tolerance.
+FROM_FILES_RUNTIMES = frozenset({FROM_FILES_RUNTIME, "node_files", "web_files"})
+#: The JavaScript runtimes that run in a browser.
+BROWSER_RUNTIMES = frozenset({"onnxruntime_web", "web_files"})
+
 #: In the order of the size table.
 ARTIFACTS: tuple[ArtifactSpec, ...] = (
     ArtifactSpec("savedmodel", "savedmodel", "savedmodel", "tensorflow",
@@ -69,12 +87,13 @@ ARTIFACTS: tuple[ArtifactSpec, ...] = (
                  converter="converters.tflite:to_tflite"),
     ArtifactSpec("onnx", "model.onnx", "onnx", "onnxruntime",
                  ("onnxruntime_java", "onnxruntime_java_oldest", FROM_FILES_RUNTIME),
+                 tuple(JS_RUNTIMES),
                  description="float32 ONNX", converter="converters.onnx:to_onnx"),
     ArtifactSpec("tflite_int8", "model_int8.tflite", "tflite", "litert", float_twin="tflite",
                  description="full-integer int8 TFLite"),
     ArtifactSpec("onnx_int8", "model_int8.onnx", "onnx", "onnxruntime",
                  ("onnxruntime_java", "onnxruntime_java_oldest", FROM_FILES_RUNTIME),
-                 float_twin="onnx",
+                 tuple(JS_RUNTIMES), float_twin="onnx",
                  description="int8 ONNX"),
 )
 
@@ -100,6 +119,11 @@ def quantized_artifacts() -> tuple[ArtifactSpec, ...]:
 def java_artifacts(runtime: str) -> tuple[str, ...]:
     """The artifacts one Java runtime runs, in registry order."""
     return tuple(s.name for s in ARTIFACTS if runtime in s.java_runtimes)
+
+
+def js_artifacts(runtime: str) -> tuple[str, ...]:
+    """The artifacts one JavaScript runtime runs, in registry order."""
+    return tuple(s.name for s in ARTIFACTS if runtime in s.js_runtimes)
 
 
 def java_runnable() -> tuple[str, ...]:

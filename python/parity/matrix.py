@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from python.artifacts.manifest import Manifest, ParityCell, checked_artifact
-from python.artifacts.registry import ARTIFACTS, FROM_FILES_RUNTIME, JAVA_RUNTIMES, spec
+from python.artifacts.registry import ARTIFACTS, JAVA_RUNTIMES, spec
 from python.model.outputs import label_indices
 from python.parity import tolerance
 from python.parity.compare import compare
@@ -164,7 +164,8 @@ def written_pictures(x: np.ndarray) -> np.ndarray:
 
 def run_matrix(root: Path, manifest: Manifest, python: bool = True, java: bool = True,
                timeout: float = 300.0) -> tuple[dict[str, MatrixCell], str | None]:
-    """All cells: {"<artifact>/<runtime>": cell}, and why Java was skipped (or None)."""
+    """The Python and Java cells: {"<artifact>/<runtime>": cell}, and why Java was skipped
+    (or None). ``js_matrix`` makes the JavaScript ones."""
     from python.runtimes.loaders import load_artifact
 
     split = dict(np.load(root / manifest.data.test_split_file))
@@ -189,8 +190,27 @@ def run_matrix(root: Path, manifest: Manifest, python: bool = True, java: bool =
 
     skipped = java_unavailable() if java else "not asked for"
     if skipped is None:
-        cells.update(_java_matrix(root, manifest, split, inputs, refs, timeout))
+        cells.update(_worker_matrix(root, manifest, split, inputs, refs, timeout, "java"))
     return cells, skipped
+
+
+def js_matrix(root: Path, manifest: Manifest, timeout: float = 300.0,
+              split: dict | None = None) -> tuple[dict[str, MatrixCell], str | None]:
+    """The JavaScript cells of every runtime that can run here, and why the others were
+    skipped (None when all ran)."""
+    from python.artifacts.registry import JS_RUNTIMES
+    from python.runtimes.js import js_unavailable
+
+    why = {r: js_unavailable(r) for r in JS_RUNTIMES}
+    runnable = tuple(r for r, w in why.items() if w is None)
+    skipped = "; ".join(sorted({w for w in why.values() if w}))
+    if not runnable:
+        return {}, skipped
+    split = split if split is not None else dict(np.load(root / manifest.data.test_split_file))
+    inputs = input_sets(split["x"], manifest.preprocessing.input_range())
+    refs = {k: split[REFERENCE_KEY.format(k)] for k in inputs}
+    cells = _worker_matrix(root, manifest, split, inputs, refs, timeout, "js", runnable)
+    return cells, (f"{', '.join(r for r in why if why[r])}: {skipped}" if skipped else None)
 
 
 @dataclass(frozen=True)
@@ -221,37 +241,46 @@ def file_cases(split: dict, manifest: Manifest, work: Path) -> FileCases | str:
     return FileCases(files, reference, [labels[i] for i in label_indices(reference, threshold)])
 
 
-def _java_matrix(root: Path, manifest: Manifest, split: dict, inputs: dict, refs: dict,
-                 timeout: float) -> dict[str, MatrixCell]:
+def _worker_matrix(root: Path, manifest: Manifest, split: dict, inputs: dict, refs: dict,
+                   timeout: float, family: str, only: tuple[str, ...] | None = None,
+                   ) -> dict[str, MatrixCell]:
+    """The cells of the runtimes that run in worker processes: Java's or JavaScript's."""
+    from python.artifacts.registry import FROM_FILES_RUNTIMES, JS_RUNTIMES
+    from python.runtimes.js import run_js
     from python.runtimes.jvm import run_java
 
+    runtimes, run = (JAVA_RUNTIMES, run_java) if family == "java" else (JS_RUNTIMES, run_js)
     cells: dict[str, MatrixCell] = {}
     with tempfile.TemporaryDirectory(prefix="parity-") as tmp:
         work = Path(tmp)
         cases = file_cases(split, manifest, work)
-        for runtime in JAVA_RUNTIMES:
-            log.info("parity: %s (JVM worker)", runtime)
+        for runtime in only or runtimes:
+            log.info("parity: %s (%s worker)", runtime, "JVM" if family == "java" else "Node")
             started = time.perf_counter()
-            if runtime == FROM_FILES_RUNTIME and isinstance(cases, str):
+            from_files = runtime in FROM_FILES_RUNTIMES
+            if from_files and isinstance(cases, str):
                 cells.update({f"{a}/{runtime}": failed_cell(cases)
-                              for a in _java_artifacts(runtime, manifest)})
+                              for a in _worker_artifacts(runtime, manifest)})
                 continue
             files = [] if isinstance(cases, str) else cases.files
-            outcomes = run_java(runtime, root, manifest, inputs, files, work / runtime, timeout)
+            outcomes = run(runtime, root, manifest, inputs, files, work / runtime, timeout)
             cells.update(_java_cells(runtime, outcomes, refs, cases, manifest.threshold))
             log.info("parity: %s took %.1f s", runtime, time.perf_counter() - started)
     return cells
 
 
-def _java_artifacts(runtime: str, manifest: Manifest) -> list[str]:
-    from python.artifacts.registry import java_artifacts
+def _worker_artifacts(runtime: str, manifest: Manifest) -> list[str]:
+    """The manifest's artifacts that one Java or JavaScript runtime runs."""
+    from python.artifacts.registry import java_artifacts, js_artifacts
 
-    return [a for a in java_artifacts(runtime) if a in manifest.artifacts]
+    return [a for a in java_artifacts(runtime) + js_artifacts(runtime)
+            if a in manifest.artifacts]
 
 
 def _java_cells(runtime: str, outcomes: dict, refs: dict, cases: FileCases | str,
                 threshold: float | None) -> dict[str, MatrixCell]:
-    """Group one Java runtime's job outcomes into cells, one per artifact."""
+    """Group one worker runtime's (Java's or JavaScript's) job outcomes into cells, one per
+    artifact."""
     pairs: dict[str, dict] = {}
     errors: dict[str, str] = {}
     not_applicable: dict[str, str] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from python.artifacts.registry import FROM_FILES_RUNTIME, spec
+from python.artifacts.registry import FROM_FILES_RUNTIMES, spec
 
 #: Float artifacts (SavedModel, float TFLite, float ONNX) against Keras on the same
 #: float32 input. The math is the same graph in float32; kernels differ only in
@@ -27,8 +27,8 @@ QUANTIZED_LABEL_AGREEMENT = 0.99
 #: Static recipes measure 0.0. Held to float's bound.
 QUANTIZED_BATCH_DEPENDENCE = FLOAT_MAX_ABS_DIFF
 
-#: Java from picture files: Java decodes and resizes the picture itself, so its
-#: input may differ from Python's by float rounding of the resize (< 1/255 per
+#: Java (or JavaScript) from picture files: it decodes and resizes the picture itself, so
+#: its input may differ from Python's by float rounding of the resize (< 1/255 per
 #: pixel); 1e-3 on the probability bounds that, every label must still agree.
 JAVA_FILES_MAX_ABS_DIFF = 1e-3
 
@@ -52,7 +52,7 @@ def cell_ok(artifact: str, max_abs_diff: float | None, label_agreement: float,
     """
     if spec(artifact).quantized:
         return label_agreement >= QUANTIZED_LABEL_AGREEMENT and max_abs_diff is not None
-    limit = JAVA_FILES_MAX_ABS_DIFF if runtime == FROM_FILES_RUNTIME else FLOAT_MAX_ABS_DIFF
+    limit = JAVA_FILES_MAX_ABS_DIFF if runtime in FROM_FILES_RUNTIMES else FLOAT_MAX_ABS_DIFF
     return (max_abs_diff is not None and max_abs_diff <= limit
             and label_agreement >= FLOAT_LABEL_AGREEMENT)
 

@@ -1,0 +1,96 @@
+"""JavaScript parity cells: the js/ package and ONNX Runtime's JavaScript builds, run by a
+Node worker (``js/tools/parity-worker.js``), in Node or in headless Chromium.
+
+The same request and result files as the Java cells (``python.runtimes.workers``): inputs go
+out as .npy files, probabilities come back as .npy, any failure becomes a failed cell.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from python.artifacts.manifest import Manifest, artifact_path
+from python.artifacts.registry import BROWSER_RUNTIMES, FROM_FILES_RUNTIMES, js_artifacts
+from python.runtimes.workers import ROOT, WorkerOutcome, make_jobs, run_jobs
+
+PACKAGE = ROOT / "js"
+WORKER_SCRIPT = PACKAGE / "tools" / "parity-worker.js"
+#: The environment variable that turns the JavaScript cells' skip into a failure.
+REQUIRE_JS = "SELFIE_REQUIRE_JS"
+#: Where Chromium is looked for when SELFIE_CHROMIUM does not say (Debian's package first).
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+#: The packages the worker loads, by runtime.
+NEEDED = {"onnxruntime_node": ("onnxruntime-node",), "node_files": ("onnxruntime-node", "sharp"),
+          "onnxruntime_web": ("onnxruntime-web", "playwright-core"),
+          "web_files": ("onnxruntime-web", "playwright-core")}
+MIN_NODE = 20
+DEFAULT_TIMEOUT = 300.0
+
+
+def chromium() -> str | None:
+    """The Chromium to drive: SELFIE_CHROMIUM, else the first of CHROMIUM_NAMES on PATH."""
+    chosen = os.environ.get("SELFIE_CHROMIUM")
+    if chosen:
+        return chosen if Path(chosen).is_file() else None
+    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+
+
+def node_version() -> int | None:
+    """Node's major version, or None without Node."""
+    node = shutil.which("node")
+    if node is None:
+        return None
+    try:
+        out = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30)
+        return int(out.stdout.strip().lstrip("v").split(".")[0])
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+
+
+def js_unavailable(runtime: str | None = None) -> str | None:
+    """Why the JavaScript cells (or one runtime's) cannot run here, or None when they can."""
+    version = node_version()
+    if version is None:
+        return "no Node: node is not on PATH"
+    if version < MIN_NODE:
+        return f"Node {version} is older than the {MIN_NODE} the js/ package needs"
+    needed = NEEDED.get(runtime, tuple(p for ps in NEEDED.values() for p in ps))
+    missing = [p for p in dict.fromkeys(needed) if not (PACKAGE / "node_modules" / p).is_dir()]
+    if missing:
+        return (f"js/node_modules lacks {', '.join(missing)} (run: npm ci --prefix js, as"
+                " setup.sh does)")
+    if (runtime is None or runtime in BROWSER_RUNTIMES) and chromium() is None:
+        return ("no Chromium: none of " + ", ".join(CHROMIUM_NAMES) + " is on PATH (Debian:"
+                " apt-get install chromium) and SELFIE_CHROMIUM names no file")
+    return None
+
+
+def run_js(runtime: str, artifacts: Path, manifest: Manifest, inputs: dict[str, np.ndarray],
+           files: list[str], work: Path, timeout: float = DEFAULT_TIMEOUT,
+           prepare: bool = False) -> dict[tuple[str, str], WorkerOutcome]:
+    """Run one JavaScript runtime's artifacts in one worker: (artifact, input) -> outcome.
+
+    ``prepare``: a from-files runtime returns the model inputs it made of ``files`` (NaN
+    where it refused a picture, with its reason in ``labels``) instead of probabilities.
+    """
+    paths = {a: artifact_path(artifacts, manifest, a).resolve()
+             for a in js_artifacts(runtime) if a in manifest.artifacts}
+    from_files = runtime in FROM_FILES_RUNTIMES
+    jobs = make_jobs(runtime, paths, inputs, files, work, from_files)
+    if prepare:
+        jobs = [{**j, "prepare": True} for j in jobs[:1]]
+    if not jobs:
+        return {}
+    why = js_unavailable(runtime)
+    if why is not None:
+        return {(j["artifact"], j["input"]): WorkerOutcome(None, why) for j in jobs}
+    request = {"runtime": runtime, "artifacts": str(artifacts.resolve()),
+               "input_name": manifest.signature.onnx_input,
+               "output_name": manifest.signature.onnx_output, "chromium": chromium()}
+    return run_jobs(["node", str(WORKER_SCRIPT)], "JavaScript worker", request, jobs, inputs,
+                    work, timeout)
