@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+/**
+ * npx selfie-classify --artifacts DIR PICTURE...: the command line python -m python.predict and
+ * the Java selfie-classify are, in Node: one line a picture, path<TAB>label<TAB>probability,
+ * in the order given; the same exit statuses (0 all classified, 1 some picture unreadable,
+ * 2 bad usage or a missing or altered artifact).
+ */
+import { parseArgs } from 'node:util';
+import { ArtifactError, PictureError, classifyFiles, openClassifier, outputLine } from '../src/node.js';
+
+const PROG = 'selfie-classify';
+const USAGE = `usage: ${PROG} [--artifacts DIR] [--format onnx|onnx_int8] [--top K] [--json] PICTURE...
+
+Classify pictures with artifacts written by python -m python.export.
+Output: path<TAB>label<TAB>probability (six decimals: of the positive class for a
+one-unit model, of the label for a softmax), then with --top K the K most probable
+label:probability pairs; one line a picture, in the order given.
+
+options:
+  --artifacts DIR  folder written by python -m python.export (default: artifacts)
+  --format F       artifact to run: onnx or onnx_int8 (default: onnx)
+  --top K          also print the K most probable labels with their probabilities
+  --json           one JSON object a line: {"path", "label", "probability",
+                   "probabilities": {label: probability, ...}} (and "top" with --top)
+  -h, --help       show this help and exit
+
+exit status:
+  0  all classified
+  1  some picture could not be read (named on stderr, the others classified)
+  2  bad usage, or missing or altered artifacts`;
+
+function usageError(message) {
+  process.stderr.write(`${USAGE.split('\n')[0]}\n${PROG}: error: ${message}\n`);
+  return 2;
+}
+
+async function main(argv) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, allowPositionals: true, strict: true,
+      options: {
+        artifacts: { type: 'string', default: 'artifacts' },
+        format: { type: 'string', default: 'onnx' },
+        top: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    return usageError(err.message.split('\n')[0]);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!['onnx', 'onnx_int8'].includes(values.format)) {
+    return usageError(`argument --format: invalid choice: '${values.format}' (choose from 'onnx', 'onnx_int8')`);
+  }
+  let top = 0;
+  if (values.top !== undefined) {
+    top = /^\s*[+-]?\d+\s*$/.test(values.top) ? Number.parseInt(values.top, 10) : 0;
+    if (!(top >= 1)) return usageError(`argument --top: '${values.top}' is not a whole number of at least 1`);
+  }
+  if (positionals.length === 0) return usageError('the following arguments are required: PICTURE');
+  let classifier;
+  try {
+    classifier = await openClassifier(values.artifacts, { format: values.format });
+  } catch (err) {
+    if (err instanceof ArtifactError) {
+      process.stderr.write(`${PROG}: error: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const k = Math.min(top, classifier.manifest.labels.length);
+  let failed = 0;
+  try {
+    let lines = [];
+    for await (const answer of classifyFiles(classifier, positionals)) {
+      if (answer instanceof PictureError) {
+        process.stderr.write(`${PROG}: error: ${answer.message}\n`);
+        failed += 1;
+      } else {
+        lines.push(values.json ? JSON.stringify(answer.toJSON(k)) : outputLine(answer.picture, answer, k));
+      }
+      if (lines.length >= 64) {
+        process.stdout.write(`${lines.join('\n')}\n`);
+        lines = [];
+      }
+    }
+    if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await classifier.close();
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then((status) => {
+  process.exitCode = status;
+}, (err) => {
+  process.stderr.write(`${PROG}: error: ${String(err?.message ?? err).split('\n')[0]}\n`);
+  process.exitCode = 2;
+});

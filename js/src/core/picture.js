@@ -1,0 +1,94 @@
+/**
+ * A picture file's bytes to the model's input: which decoder, orientation, colour, then the
+ * steps after decoding (prepare.js). The same route Python's decode_pixels takes:
+ * - PNG: every pixel as Pillow gives it (png.js: lossless, so exact in any runtime);
+ * - a large JPEG: decoded at 1/8 scale as libjpeg-turbo does under Pillow's draft() (jpeg/:
+ *   no browser or Node API decodes at 1/8, so it is a port of the Java library's reader);
+ * - any other JPEG, and GIF, WebP and the rest: the platform's decoder (`decodeWhole`), which
+ *   is libjpeg-turbo's in Chromium and in sharp, after the JPEG reader has refused what Pillow
+ *   refuses (truncated or damaged data).
+ */
+import { convert, greyToRgb } from './colour.js';
+import { PictureError } from './errors.js';
+import { decodeJpeg, isJpeg, readJpegHeader } from './jpeg/index.js';
+import { orient, readOrientation } from './orientation.js';
+import { decodePng, isPng } from './png.js';
+import { toInput } from './prepare.js';
+import { dcMinSide } from './recipe.js';
+
+/**
+ * @typedef {object} Decoded a platform decoder's answer
+ * @property {number} width
+ * @property {number} height
+ * @property {number} channels 1 to 4 (grey, grey + alpha, RGB, RGBA), unpremultiplied 8 bits
+ * @property {Uint8Array|Uint8ClampedArray} data
+ * @property {boolean} oriented whether the decoder has applied the EXIF orientation already
+ *
+ * @callback DecodeWhole
+ * @param {Uint8Array} bytes
+ * @param {string} name
+ * @param {{maxPixels: number, jpeg: boolean}} options
+ * @returns {Promise<Decoded>}
+ */
+
+/**
+ * Decode a picture to upright 8-bit pixels in the recipe's colour.
+ * @param {Uint8Array} bytes the file's bytes
+ * @param {string} name the picture's name, for errors
+ * @param {import('./recipe.js').Recipe} recipe
+ * @param {DecodeWhole} decodeWhole the platform's decoder
+ * @returns {Promise<import('./prepare.js').Pixels>}
+ * @throws {PictureError}
+ */
+export async function decodePicture(bytes, name, recipe, decodeWhole) {
+  if (bytes.length === 0) throw new PictureError(name, 'empty file');
+  const color = recipe.color;
+  if (isPng(bytes)) {
+    const png = decodePng(bytes, name, { color, maxPixels: recipe.maxPixels });
+    return orient(png, await readOrientation(bytes));
+  }
+  if (isJpeg(bytes)) {
+    const header = readJpegHeader(bytes, name);
+    if (header && header.width * header.height > recipe.maxPixels) {
+      throw new PictureError(name, `decompression bomb: ${header.width}x${header.height} exceeds ${recipe.maxPixels} pixels`);
+    }
+    if (header && header.components === 4) {
+      throw new PictureError(name, 'a CMYK JPEG, which this JavaScript package does not decode as Pillow does (export from a grey or RGB JPEG)');
+    }
+    const orientation = await readOrientation(bytes);
+    const jpeg = decodeJpeg(bytes, name, { channels: recipe.channels, dcMinSide: dcMinSide(recipe) });
+    if (jpeg.kind === 'dc') {
+      const reduced = { width: jpeg.width, height: jpeg.height, channels: jpeg.channels, data: jpeg.data,
+        fullWidth: jpeg.fullWidth, fullHeight: jpeg.fullHeight };
+      return orient(jpeg.channels === 1 && color === 'rgb' ? greyToRgb(reduced) : reduced, orientation);
+    }
+    const whole = await decodeWhole(bytes, name, { maxPixels: recipe.maxPixels, jpeg: true });
+    const pixels = convert(whole.data, whole.width, whole.height, whole.channels, color);
+    return whole.oriented ? pixels : orient(pixels, orientation);
+  }
+  const whole = await decodeWhole(bytes, name, { maxPixels: recipe.maxPixels, jpeg: false });
+  if (whole.width * whole.height > recipe.maxPixels) {
+    throw new PictureError(name, `decompression bomb: ${whole.width}x${whole.height} exceeds ${recipe.maxPixels} pixels`);
+  }
+  const pixels = convert(whole.data, whole.width, whole.height, whole.channels, color);
+  return whole.oriented ? pixels : orient(pixels, await readOrientation(bytes));
+}
+
+/**
+ * A picture file's model input, float32 [height, width, channels].
+ * @param {Uint8Array} bytes
+ * @param {string} name
+ * @param {import('./recipe.js').Recipe} recipe
+ * @param {DecodeWhole} decodeWhole
+ * @returns {Promise<Float32Array>}
+ * @throws {PictureError}
+ */
+export async function prepareInput(bytes, name, recipe, decodeWhole) {
+  const pixels = await decodePicture(bytes, name, recipe, decodeWhole);
+  try {
+    return toInput(pixels, recipe);
+  } catch (err) {
+    if (err instanceof RangeError) throw new PictureError(name, err.message);
+    throw err;
+  }
+}

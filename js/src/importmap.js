@@ -1,0 +1,21 @@
+/**
+ * Where a page served from the package finds the browser entry's bare imports: the one import
+ * map every page gets (serve.js writes it into each HTML page it serves), so the package runs
+ * in a browser as it is, with no bundling step.
+ */
+export const IMPORT_MAP = Object.freeze({
+  imports: {
+    'onnxruntime-web': '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs',
+    exifr: '/node_modules/exifr/dist/full.esm.mjs',
+    'fast-png': '/node_modules/fast-png/lib/index.js',
+    iobuffer: '/node_modules/iobuffer/lib/iobuffer.js',
+    fflate: '/node_modules/fflate/esm/browser.js',
+  },
+});
+
+/** Where onnxruntime-web's WebAssembly files are served. */
+export const WASM_PATHS = '/node_modules/onnxruntime-web/dist/';
+
+/** The folders of the package a page may load, beside the served artifacts. */
+export const SERVED = Object.freeze(['/src/', '/demo/', '/tools/',
+  ...new Set(Object.values(IMPORT_MAP.imports).map((p) => p.slice(0, p.lastIndexOf('/') + 1)))]);

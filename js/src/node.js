@@ -1,0 +1,124 @@
+/**
+ * The package's Node entry point: an artifacts folder on disk, ONNX Runtime's native CPU
+ * library (onnxruntime-node), and sharp for the pictures the platform decodes whole.
+ *
+ * sharp is libvips over libjpeg-turbo's decoder (mozjpeg's build of it), the decoder Pillow
+ * uses, so a whole JPEG comes back with Pillow's pixels; it is told to ignore embedded ICC
+ * profiles, as Pillow does, and not to turn the picture (the orientation is applied here, as
+ * for every other route).
+ */
+import { readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import { BATCH, Classifier } from './core/classifier.js';
+import { ArtifactError, PictureError } from './core/errors.js';
+
+export { Classifier, BATCH } from './core/classifier.js';
+export { ArtifactError, PictureError } from './core/errors.js';
+export { Classification } from './core/outputs.js';
+export { outputLine, sixDecimals } from './core/format.js';
+
+/**
+ * Decode a whole picture with sharp: 8-bit, unpremultiplied, as stored (not turned).
+ * @type {import('./core/picture.js').DecodeWhole}
+ */
+export async function decodeWithSharp(bytes, name, { maxPixels, jpeg }) {
+  let result;
+  try {
+    result = await sharp(bytes, {
+      ignoreIcc: true, limitInputPixels: maxPixels, page: 0, pages: 1,
+      // A JPEG's data was checked by the JPEG reader as Pillow checks it; libjpeg's warnings
+      // (such as extraneous bytes) do not refuse it in Pillow either.
+      failOn: jpeg ? 'none' : 'error',
+    }).raw().toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    const text = String(err?.message ?? err).split('\n')[0];
+    if (/exceeds pixel limit/.test(text)) throw new PictureError(name, `decompression bomb: too many pixels (over ${maxPixels})`);
+    if (/unsupported image format/.test(text)) throw new PictureError(name, 'not a picture this package can read (PNG, JPEG, GIF, WebP or TIFF)');
+    throw new PictureError(name, `unreadable picture (${text})`);
+  }
+  const { data, info } = result;
+  if (data.length !== info.width * info.height * info.channels) {
+    throw new PictureError(name, `not an 8-bit picture (${info.depth ?? 'unknown depth'}), which this package reads only as PNG`);
+  }
+  return { width: info.width, height: info.height, channels: info.channels,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length), oriented: false };
+}
+
+/**
+ * The platform a Classifier reads an artifacts folder on disk with.
+ * @param {string} folder the artifacts folder
+ * @param {object} [sessionOptions] ONNX Runtime session options
+ * @returns {import('./core/classifier.js').Platform}
+ */
+export function folderPlatform(folder, sessionOptions = {}) {
+  return {
+    where: folder,
+    ort,
+    sessionOptions,
+    decodeWhole: decodeWithSharp,
+    async read(name) {
+      const file = path.join(folder, name);
+      const [root, real] = await Promise.all([realpath(folder), realpath(file)]);
+      if (real !== root && !real.startsWith(root + path.sep)) {
+        throw new ArtifactError(path.join(folder, 'manifest.json'), `artifact path '${name}' leaves the artifacts folder`);
+      }
+      return new Uint8Array(await readFile(real));
+    },
+  };
+}
+
+/**
+ * Open the model in an artifacts folder: the manifest read and checked, the model's sha256
+ * checked against it, an ONNX Runtime session started.
+ * @param {string} folder the artifacts folder python -m python.export wrote
+ * @param {{format?: 'onnx'|'onnx_int8', sessionOptions?: object}} [options]
+ * @returns {Promise<Classifier>}
+ * @throws {ArtifactError}
+ */
+export async function openClassifier(folder, { format = 'onnx', sessionOptions } = {}) {
+  const defaults = { intraOpNumThreads: 1, interOpNumThreads: 1 };
+  return Classifier.open(folderPlatform(folder, { ...defaults, ...sessionOptions }), { format });
+}
+
+/**
+ * A picture file's bytes, or a PictureError naming it.
+ * @param {string} file
+ * @returns {Promise<Uint8Array>}
+ * @throws {PictureError}
+ */
+export async function readPicture(file) {
+  try {
+    if ((await stat(file)).isDirectory()) throw new PictureError(file, 'is a folder, not a picture');
+    return new Uint8Array(await readFile(file));
+  } catch (err) {
+    if (err instanceof PictureError) throw err;
+    if (err?.code === 'ENOENT') throw new PictureError(file, 'no such file');
+    throw new PictureError(file, `cannot read it (${err?.code ?? err})`);
+  }
+}
+
+/**
+ * Classify picture files, BATCH at a time, each batch read only when the one before is
+ * answered, so memory stays flat however many photos there are. A file that cannot be read
+ * gives its PictureError in its place.
+ * @param {Classifier} classifier
+ * @param {string[]} files
+ * @returns {AsyncGenerator<import('./core/outputs.js').Classification|PictureError>}
+ */
+export async function* classifyFiles(classifier, files) {
+  for (let start = 0; start < files.length; start += BATCH) {
+    const pictures = await Promise.all(files.slice(start, start + BATCH).map(async (name) => {
+      try {
+        return { name, bytes: await readPicture(name) };
+      } catch (err) {
+        return { name, error: err };
+      }
+    }));
+    const readable = pictures.filter((p) => !p.error);
+    const answers = await classifier.classify(readable);
+    const byPicture = new Map(readable.map((p, i) => [p, answers[i]]));
+    for (const p of pictures) yield p.error ?? byPicture.get(p);
+  }
+}
