@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up a fresh machine: Python packages (editable install with test extras) and,
-# when missing, a JDK and Debian's Gradle for the Java consumer. Safe to run twice.
+# Set up a fresh machine: Python packages (editable install with test extras), when missing
+# a JDK and Debian's Gradle for the Java consumer, Node's packages for js/ and Debian's
+# Chromium for its browser tests. Safe to run twice.
 set -euo pipefail
 cd "$(dirname "$0")"
 python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
@@ -22,7 +23,26 @@ if ! command -v mvn >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq maven >/dev/null
 fi
+# The JavaScript package (js/): Node 20+ with npm, and Debian's Chromium for the browser
+# tests (Playwright's own browser download is not used: playwright-core drives this one).
+if command -v apt-get >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  missing=()
+  command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  if [ ${#missing[@]} -gt 0 ]; then
+    $SUDO apt-get update -qq
+    $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+fi
+if command -v npm >/dev/null 2>&1; then
+  # onnxruntime-node's install step would fetch CUDA binaries from outside the npm registry;
+  # its CPU binaries ship in the package. ONNXRUNTIME_NODE_INSTALL=skip is its documented switch.
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --prefix js --no-audit --no-fund --loglevel=error
+else
+  echo "setup.sh: no npm: the JavaScript package and its tests are skipped (install Node 20+)" >&2
+fi
 # The Java consumer: its jars from Maven Central, the CLI, and the classpath file that
 # the Python parity suite starts its JVM workers on.
 gradle -q installDist writeClasspath
-echo "setup.sh: ready ($(python3 --version), $(javac -version 2>&1), gradle $(gradle --version 2>/dev/null | awk '/^Gradle/{print $2}'))"
+echo "setup.sh: ready ($(python3 --version), $(javac -version 2>&1), gradle $(gradle --version 2>/dev/null | awk '/^Gradle/{print $2}'), node $(node --version 2>/dev/null || echo none), $(chromium --version 2>/dev/null || echo 'no chromium'))"
