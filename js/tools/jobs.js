@@ -4,15 +4,19 @@
  * *_files runtimes). What differs is given: the onnxruntime module, how a file is read, and
  * how the package opens an artifacts folder.
  */
+import { prepareInput } from '../src/core/picture.js';
+import { readRecipe } from '../src/core/recipe.js';
 import { readNpy } from './npy.js';
 
 /**
- * @param {object} job {artifact, path, input, npy | files, out, prepare?}
+ * @param {object} job {artifact, path, input, npy | files, out, prepare?}, or {recipe, files,
+ *   out}: prepare the files under a manifest's preprocessing, no model needed
  * @param {object} env {ort, read(path) -> Uint8Array, open(format) -> Classifier,
- *   inputName, outputName, sessionOptions}
+ *   decodeWhole, inputName, outputName, sessionOptions}
  * @returns {Promise<{values: Float32Array, shape: number[], labels?: string[], errors?: (string|null)[]}>}
  */
 export async function runJob(job, env) {
+  if (job.recipe) return prepareAll(job.files, readRecipe(job.recipe, 'the recipe'), env);
   if (job.input !== 'files') {
     const { shape, data } = readNpy(await env.read(job.npy));
     const session = await env.ort.InferenceSession.create(await env.read(job.path), env.sessionOptions ?? {});
@@ -57,4 +61,21 @@ export async function runJob(job, env) {
   } finally {
     await classifier.close();
   }
+}
+
+/** Each file's model input under a recipe, NaN where it was refused (its reason in errors). */
+async function prepareAll(files, recipe, env) {
+  const [h, w] = [recipe.cropSize ?? recipe.size].map((s) => [s.height, s.width])[0];
+  const size = h * w * recipe.channels;
+  const values = new Float32Array(files.length * size).fill(Number.NaN);
+  const errors = [];
+  for (let i = 0; i < files.length; i++) {
+    try {
+      values.set(await prepareInput(await env.read(files[i]), files[i], recipe, env.decodeWhole), i * size);
+      errors.push(null);
+    } catch (err) {
+      errors.push(String(err?.reason ?? err?.message ?? err).split('\n')[0]);
+    }
+  }
+  return { values, shape: [files.length, h, w, recipe.channels], errors };
 }

@@ -30,9 +30,9 @@ function failure(err) {
 
 async function inNode(request) {
   const ort = await import('onnxruntime-node');
-  const { openClassifier } = await import('../src/node.js');
+  const { decodeWithSharp, openClassifier } = await import('../src/node.js');
   const env = {
-    ort, inputName: request.input_name, outputName: request.output_name,
+    ort, decodeWhole: decodeWithSharp, inputName: request.input_name, outputName: request.output_name,
     read: async (file) => new Uint8Array(await readFile(file)),
     open: (format) => openClassifier(request.artifacts, { format }),
   };
@@ -59,7 +59,7 @@ async function inBrowser(request) {
   };
   const jobs = request.jobs.map((job) => ({
     ...job,
-    path: `/fs/${index(job.path)}`,
+    path: job.path && `/fs/${index(job.path)}`,
     npy: job.npy && `/fs/${index(job.npy)}`,
     files: job.files?.map((f) => `/fs/${index(path.resolve(f))}#${f}`),
   }));
@@ -89,7 +89,7 @@ async function inBrowser(request) {
     }
     return false;
   };
-  const served = await startServer({ artifacts: request.artifacts, extra });
+  const served = await startServer({ artifacts: request.artifacts ?? undefined, extra });
   const browser = await chromium.launch({
     executablePath: request.chromium,
     // Chromium's sandbox needs user namespaces a container run as root does not have.

@@ -94,3 +94,20 @@ def run_js(runtime: str, artifacts: Path, manifest: Manifest, inputs: dict[str, 
                "output_name": manifest.signature.onnx_output, "chromium": chromium()}
     return run_jobs(["node", str(WORKER_SCRIPT)], "JavaScript worker", request, jobs, inputs,
                     work, timeout)
+
+
+def prepare_with_js(runtime: str, recipe: dict, files: list[str], work: Path,
+                    timeout: float = DEFAULT_TIMEOUT) -> WorkerOutcome:
+    """The model inputs the js/ package makes of picture files under a recipe (the manifest's
+    ``preprocessing``), in Node (``node_files``) or Chromium (``web_files``): [n, values],
+    NaN rows where it refused a picture, its reason in ``errors``."""
+    work.mkdir(parents=True, exist_ok=True)
+    job = {"artifact": "recipe", "input": "files", "recipe": recipe, "files": files,
+           "out": str(work / f"{runtime}.prepared.npy")}
+    why = js_unavailable(runtime)
+    if why is not None:
+        return WorkerOutcome(None, why)
+    request = {"runtime": runtime, "artifacts": None, "chromium": chromium()}
+    outcomes = run_jobs(["node", str(WORKER_SCRIPT)], "JavaScript worker", request, [job], {},
+                        work, timeout)
+    return outcomes[("recipe", "files")]

@@ -1,0 +1,143 @@
+// The platform-neutral core: the output rule, the line format, the recipe and manifest checks,
+// Python's resize arithmetic. Each expectation is computed from its definition here.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ArtifactError } from '../src/core/errors.js';
+import { outputLine, sixDecimals } from '../src/core/format.js';
+import { artifactPath, checkDigest, parseManifest } from '../src/core/manifest.js';
+import { orient } from '../src/core/orientation.js';
+import { classification } from '../src/core/outputs.js';
+import { toInput } from '../src/core/prepare.js';
+import { boxReduce, coefficients, resize } from '../src/core/resample.js';
+import { dcMinSide, readRecipe, resizeTo } from '../src/core/recipe.js';
+
+const PRE = {
+  color: 'grey', do_resize: true, size: { height: 40, width: 40, shortest_edge: null }, resample: 2,
+  do_center_crop: false, crop_size: null, do_rescale: true, rescale_factor: 1 / 255,
+  do_normalize: false, image_mean: [], image_std: [], version: 3, max_pixels: 50_000_000,
+  reduce_to: 2, jpeg_dc_scale: 8,
+};
+
+function manifest(changes = {}) {
+  return {
+    input: { height: 40, width: 40, channels: 1, dtype: 'float32', name: 'picture' },
+    output: { classes: 1 }, labels: ['not_face', 'face'], threshold: 0.25, preprocessing: PRE,
+    signature: { onnx_input: 'picture', onnx_output: 'probability' },
+    artifacts: { onnx: { path: 'model.onnx', sha256: 'ab'.repeat(32) } },
+    ...changes,
+  };
+}
+
+test('six decimals round a tie to even, as Python does', () => {
+  assert.equal(sixDecimals(0.0078125), '0.007812'); // 1/128: toFixed(6) would say 0.007813
+  assert.equal(sixDecimals(0.0234375), '0.023438'); // 3/128: the tie rounds up to even
+  assert.equal(sixDecimals(1 / 3), '0.333333');
+  assert.equal(sixDecimals(Number.NaN), 'nan');
+  assert.equal(sixDecimals(-0.0078125), '-0.007812');
+});
+
+test('one sigmoid unit: the threshold labels it, the shown probability is the positive one', () => {
+  const m = parseManifest(JSON.stringify(manifest()), 'manifest.json');
+  const out = new Float32Array([0.2, 0.25, Number.NaN]);
+  assert.equal(classification(m, 'a', out, 0).label, 'not_face');
+  const at = classification(m, 'b', out, 1);
+  assert.equal(at.label, 'face'); // p >= threshold
+  assert.equal(at.probability, Math.fround(0.25));
+  assert.deepEqual(at.probabilities.map((p) => p.probability), [1 - Math.fround(0.25), Math.fround(0.25)]);
+  assert.equal(classification(m, 'c', out, 2).label, 'not_face'); // NaN >= t is false
+  assert.equal(outputLine('b.png', at, 2), 'b.png\tface\t0.250000\tnot_face:0.750000\tface:0.250000');
+});
+
+test('softmax: first of equals, first NaN, top K stable with NaN last', () => {
+  const labels = ['a', 'b', 'c', 'd'];
+  const m = parseManifest(JSON.stringify(manifest({ output: { classes: 4 }, labels, threshold: null })), 'm');
+  const out = new Float32Array([0.1, 0.4, 0.4, 0.1, 0.2, Number.NaN, 0.5, Number.NaN]);
+  const first = classification(m, 'x', out, 0);
+  assert.equal(first.label, 'b');
+  assert.deepEqual(first.top(4).map((p) => p.label), ['b', 'c', 'a', 'd']);
+  const second = classification(m, 'y', out, 1);
+  assert.equal(second.label, 'b'); // numpy's argmax: the first NaN
+  assert.deepEqual(second.top(4).map((p) => p.label), ['c', 'a', 'b', 'd']);
+  assert.deepEqual(JSON.parse(JSON.stringify(second.toJSON(1))).top, [{ label: 'c', probability: Math.fround(0.5) }]);
+  assert.equal(second.toJSON().probabilities.b, null);
+});
+
+test('a manifest the package cannot run exactly is refused naming the field', () => {
+  const bad = [
+    [manifest({ labels: ['one'] }), /labels must be a list of at least two names/],
+    [manifest({ output: { classes: 3 } }), /output.classes 3 does not fit 2 labels/],
+    [manifest({ threshold: undefined }), /threshold missing/],
+    [manifest({ preprocessing: { ...PRE, resample: 0 } }), /preprocessing.resample 0 is not supported/],
+    [manifest({ preprocessing: { ...PRE, version: 2 } }), /preprocessing.version 2 is not supported/],
+    [manifest({ preprocessing: { ...PRE, color: 'rgb' } }), /makes 3 channels, input.channels is 1/],
+    [manifest({ preprocessing: { ...PRE, size: { height: 32, width: 40 } } }), /makes 40 x 32 pictures/],
+    [manifest({ input: { height: 40, width: 40, channels: 4 } }), /input.channels 4 is not supported/],
+  ];
+  for (const [m, message] of bad) {
+    assert.throws(() => parseManifest(JSON.stringify(m), 'x/manifest.json'), (err) => err instanceof ArtifactError
+      && message.test(err.message) && err.message.startsWith('x/manifest.json: '));
+  }
+  assert.throws(() => parseManifest('{not json', 'm.json'), /m.json: not a valid manifest/);
+});
+
+test('an artifact path that leaves the folder is refused, a changed model too', async () => {
+  const escape = (p) => parseManifest(JSON.stringify(manifest({ artifacts: { onnx: { path: p, sha256: 'a'.repeat(64) } } })), 'm');
+  for (const p of ['../model.onnx', '/etc/passwd', 'https://example.org/m.onnx', 'a/../../m.onnx']) {
+    assert.throws(() => artifactPath(escape(p), 'onnx', 'm'), /leaves the artifacts folder/, p);
+  }
+  assert.equal(artifactPath(escape('./sub/model.onnx'), 'onnx', 'm'), 'sub/model.onnx');
+  assert.throws(() => artifactPath(escape('m.onnx'), 'onnx_int8', 'm'), /no artifact 'onnx_int8' \(has onnx\)/);
+  const bytes = new TextEncoder().encode('abc'); // sha256 ba7816bf...
+  const m = parseManifest(JSON.stringify(manifest({ artifacts: { onnx: { path: 'm', sha256: 'BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD' } } })), 'm');
+  await checkDigest(bytes, m, 'onnx', 'm');
+  await assert.rejects(checkDigest(new TextEncoder().encode('abd'), m, 'onnx', 'dir/m'), /dir\/m: artifact 'onnx' was altered \(sha256 a52d159f262b/);
+});
+
+test("Pillow's bilinear coefficients: support widened by the scale, weights summing to one", () => {
+  const { starts, weights, taps } = coefficients(10, 5, 2); // scale 2: support 2, four taps
+  assert.equal(taps, 4);
+  assert.deepEqual(Array.from(starts), [0, 1, 3, 5, 7]);
+  // output 1: centre 3, taps x = 1..4 at (x - 3 + 0.5) / 2 -> 1 - |.|: 0.25, 0.75, 0.75, 0.25
+  assert.deepEqual(Array.from(weights.subarray(4, 8)), [0.125, 0.375, 0.375, 0.125]);
+  const constant = new Float32Array(10 * 3).fill(7.5);
+  assert.deepEqual(Array.from(resize(constant, 10, 3, 1, 5, 2, 3)), new Array(10).fill(7.5));
+});
+
+test('the box step means each block of the centred crop in float32', () => {
+  const pixels = Uint8Array.from({ length: 5 * 5 }, (_, i) => i); // 5 x 5, f = 2: crop from (0, 0)
+  const { data, width, height } = boxReduce(pixels, 5, 5, 1, 2);
+  assert.equal(width, 2);
+  assert.equal(height, 2);
+  assert.deepEqual(Array.from(data), [(0 + 1 + 5 + 6) / 4, (2 + 3 + 7 + 8) / 4, (10 + 11 + 15 + 16) / 4, (12 + 13 + 17 + 18) / 4]);
+});
+
+test('shortest edge, centre crop, rescale and normalise in float32, as Python', () => {
+  const recipe = readRecipe({
+    ...PRE, color: 'rgb', size: { height: null, width: null, shortest_edge: 4 }, do_center_crop: true,
+    crop_size: { height: 4, width: 4 }, do_normalize: true, image_mean: [0.5, 0.5, 0.5], image_std: [0.25, 0.5, 2],
+  }, 'm');
+  assert.deepEqual(resizeTo(recipe, 9, 6), [4, 6]); // int(4 * 9 / 6)
+  assert.equal(dcMinSide(recipe), 64);
+  const data = new Uint8Array(6 * 4 * 3).fill(255);
+  const input = toInput({ width: 6, height: 4, channels: 3, data }, recipe);
+  assert.equal(input.length, 4 * 4 * 3);
+  const v = Math.fround(255 * (1 / 255));
+  assert.deepEqual(Array.from(input.subarray(0, 3)), [0.25, 0.5, 2].map((s) => Math.fround(Math.fround(v - 0.5) / s)));
+  assert.throws(() => toInput({ width: 3, height: 3, channels: 3, data: new Uint8Array(27) },
+    readRecipe({ ...PRE, color: 'rgb', do_resize: false, do_center_crop: true, crop_size: { height: 4, width: 4 } }, 'm')),
+  /3x3 is smaller than the centre crop 4x4/);
+});
+
+test('orientation: each EXIF value moves pixels as Pillow transposes them', () => {
+  const p = { width: 3, height: 2, channels: 1, data: Uint8Array.from([1, 2, 3, 4, 5, 6]), fullWidth: 30, fullHeight: 20 };
+  const expect = {
+    1: [1, 2, 3, 4, 5, 6], 2: [3, 2, 1, 6, 5, 4], 3: [6, 5, 4, 3, 2, 1], 4: [4, 5, 6, 1, 2, 3],
+    5: [1, 4, 2, 5, 3, 6], 6: [4, 1, 5, 2, 6, 3], 7: [6, 3, 5, 2, 4, 1], 8: [3, 6, 2, 5, 1, 4],
+  };
+  for (const [o, pixels] of Object.entries(expect)) {
+    const turned = orient(p, Number(o));
+    assert.deepEqual(Array.from(turned.data), pixels, `orientation ${o}`);
+    assert.equal(turned.width, Number(o) >= 5 ? 2 : 3);
+    assert.equal(turned.fullWidth, Number(o) >= 5 ? 20 : 30);
+  }
+});
