@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+/**
+ * The JavaScript half of python -m python.bench.js: node tools/bench.js, driven by JSON lines
+ * on stdin, answering JSON lines on stdout, so Python can alternate rounds between its own
+ * ONNX Runtime, onnxruntime-node and onnxruntime-web (headless Chromium) in one run.
+ *
+ * Commands: {"cmd": "open", "model": PATH, "artifacts": DIR, "shape": [H, W, C], "chromium": PATH,
+ * "threads": N}
+ * loads the model in both; {"cmd": "round", "singles": S, "batches": B} times one round in
+ * each; {"cmd": "first_visit"} loads the demo page (demo/, with the artifacts folder of "open")
+ * in a fresh browser context, nothing cached: the time from navigation until its model is
+ * ready, and the bytes it downloaded by kind; {"cmd": "close"} ends.
+ */
+import { readFile } from 'node:fs/promises';
+import readline from 'node:readline';
+import * as ort from 'onnxruntime-node';
+import { chromium } from 'playwright-core';
+import { startServer } from '../src/serve.js';
+import { timeRound } from './timing.js';
+
+let node = null;
+let web = null;
+let browser = null;
+let served = null;
+let modelPath = null;
+let opened = null;
+
+async function open(cmd) {
+  opened = cmd;
+  modelPath = cmd.model;
+  const session = await ort.InferenceSession.create(await readFile(cmd.model),
+    { intraOpNumThreads: cmd.threads, interOpNumThreads: 1 });
+  const input = session.inputNames[0];
+  const run = (x, n) => session.run({ [input]: new ort.Tensor('float32', x, [n, ...cmd.shape]) });
+  await run(new Float32Array(cmd.shape.reduce((a, b) => a * b, 1)), 1);
+  node = run;
+  const extra = (req, res) => {
+    if (req.url !== '/model.onnx') return false;
+    readFile(modelPath).then((data) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(data);
+    });
+    return true;
+  };
+  served = await startServer({ artifacts: cmd.artifacts, extra });
+  browser = await chromium.launch({ executablePath: cmd.chromium, args: ['--no-sandbox', '--disable-gpu'] });
+  web = await newPage(await browser.newContext());
+  return { ok: true };
+}
+
+function pageUrl() {
+  const q = new URLSearchParams({ model: '/model.onnx', shape: JSON.stringify(opened.shape), threads: String(opened.threads) });
+  return `${served.url}/tools/bench.html?${q}`;
+}
+
+async function newPage(context) {
+  const page = await context.newPage();
+  await page.goto(pageUrl());
+  await page.waitForFunction(() => window.benchReady !== undefined);
+  await page.evaluate(() => window.benchReady);
+  return page;
+}
+
+async function round(cmd) {
+  const plan = { singles: cmd.singles, batches: cmd.batches };
+  const inNode = await timeRound(node, opened.shape, plan);
+  const inWeb = await web.evaluate((p) => window.benchRound(p), plan);
+  return { node: inNode, web: inWeb };
+}
+
+async function firstVisit() {
+  const context = await browser.newContext(); // a fresh profile: nothing cached
+  const bytes = {};
+  const page = await context.newPage();
+  page.on('requestfinished', async (request) => {
+    const sizes = await request.sizes();
+    const name = new URL(request.url()).pathname;
+    const kind = name.endsWith('.wasm') ? 'wasm' : name.endsWith('.onnx') ? 'model'
+      : /\.m?js$/.test(name) ? 'javascript' : 'page';
+    bytes[kind] = (bytes[kind] ?? 0) + sizes.responseBodySize + sizes.responseHeadersSize;
+  });
+  await page.goto(`${served.url}/demo/`);
+  await page.waitForSelector('body[data-ready]', { timeout: 60_000 });
+  const readyMs = await page.evaluate(() => window.selfieReadyMs ?? null);
+  await context.close();
+  return { ready_ms: readyMs, bytes };
+}
+
+const handlers = { open, round, first_visit: firstVisit };
+const lines = readline.createInterface({ input: process.stdin });
+for await (const line of lines) {
+  const cmd = JSON.parse(line);
+  if (cmd.cmd === 'close') break;
+  try {
+    process.stdout.write(`${JSON.stringify(await handlers[cmd.cmd](cmd))}\n`);
+  } catch (err) {
+    process.stdout.write(`${JSON.stringify({ error: String(err?.message ?? err).split('\n')[0] })}\n`);
+  }
+}
+await browser?.close();
+await served?.close();
