@@ -9,7 +9,9 @@
  * loads the model in both; {"cmd": "round", "singles": S, "batches": B} times one round in
  * each; {"cmd": "first_visit"} loads the demo page (demo/, with the artifacts folder of "open")
  * in a fresh browser context, nothing cached: the time from navigation until its model is
- * ready, and the bytes it downloaded by kind; {"cmd": "close"} ends.
+ * ready, and the bytes it downloaded by kind; {"cmd": "files", "format": F, "files": [...]}
+ * classifies picture files with the package in Node (read, decode, prepare, run 64 at a
+ * time) and answers the milliseconds a picture; {"cmd": "close"} ends.
  */
 import { readFile } from 'node:fs/promises';
 import readline from 'node:readline';
@@ -86,7 +88,21 @@ async function firstVisit() {
   return { ready_ms: readyMs, bytes };
 }
 
-const handlers = { open, round, first_visit: firstVisit };
+let filesClassifier = null;
+
+async function files(cmd) {
+  const { openClassifier, classifyFiles } = await import('../src/node.js');
+  filesClassifier ??= await openClassifier(opened.artifacts, { format: cmd.format, sessionOptions: { intraOpNumThreads: opened.threads } });
+  const started = performance.now();
+  let n = 0;
+  for await (const answer of classifyFiles(filesClassifier, cmd.files)) {
+    if (answer instanceof Error) throw answer;
+    n += 1;
+  }
+  return { ms_per_picture: (performance.now() - started) / n, pictures: n };
+}
+
+const handlers = { open, round, first_visit: firstVisit, files };
 const lines = readline.createInterface({ input: process.stdin });
 for await (const line of lines) {
   const cmd = JSON.parse(line);

@@ -63,8 +63,23 @@ class JsBench:
             self.proc.wait(timeout=60)
 
 
+def _python_files(artifacts: Path, artifact: str, files: list[Path], threads: int) -> float:
+    """python.predict's work on picture files, in this process: ms a picture."""
+    from python.artifacts.manifest import checked_artifact, read_manifest
+    from python.artifacts.registry import spec
+    from python.data.pictures import load_image
+    from python.runtimes.loaders import load_artifact
+
+    manifest = read_manifest(artifacts)
+    run = load_artifact(spec(artifact), checked_artifact(artifacts, manifest, artifact), threads)
+    started = time.perf_counter()
+    for at in range(0, len(files), BATCH):
+        run(np.stack([load_image(f, manifest.preprocessing) for f in files[at:at + BATCH]]))
+    return (time.perf_counter() - started) * 1e3 / len(files)
+
+
 def measure(artifacts: Path, artifact: str, rounds: int, singles: int, batches: int,
-            threads: int, visits: int) -> dict:
+            threads: int, visits: int, pictures: list[Path] | None = None) -> dict:
     """The side-by-side figures for one ONNX artifact."""
     import onnxruntime as ort
 
@@ -108,6 +123,12 @@ def measure(artifacts: Path, artifact: str, rounds: int, singles: int, batches: 
                     figures[k][key].append(js[k][key])
             log.info("round %d of %d", r + 1, rounds)
         first = [worker.ask({"cmd": "first_visit"}) for _ in range(visits)]
+        from_files: dict[str, list[float]] = {"python": [], "node": []}
+        for r in range(rounds if pictures else 0):  # alternating, as the rounds above
+            from_files["python"].append(_python_files(artifacts, artifact, pictures, threads))
+            from_files["node"].append(worker.ask({"cmd": "files", "format": artifact, "files": [
+                str(p) for p in pictures]})["ms_per_picture"])
+            log.info("files round %d of %d", r + 1, rounds)
     finally:
         worker.close()
     out = {k: {key: _spread(v) for key, v in f.items()} for k, f in figures.items()}
@@ -117,6 +138,8 @@ def measure(artifacts: Path, artifact: str, rounds: int, singles: int, batches: 
                   / out["python"]["throughput_per_s"]["median"]} for k in ("node", "web")}
     return {"artifact": artifact, "threads": threads, "rounds": rounds, "runtimes": out,
             "against_python": ratios,
+            "from_files": {k: _spread(v) for k, v in from_files.items() if v},
+            "pictures": len(pictures or []),
             "first_visit": {"ready_ms": _spread([v["ready_ms"] for v in first]),
                             "bytes": first[0]["bytes"], "visits": visits}}
 
@@ -135,6 +158,18 @@ def table(results: list[dict]) -> str:
             rows.append(f"| {r['artifact']} | {label} | {lat['median']:.3f} ({lat['min']:.3f}-"
                         f"{lat['max']:.3f}) | {ratio['latency']:.2f} | {rate['median']:.0f}"
                         f" ({rate['min']:.0f}-{rate['max']:.0f}) | {ratio['throughput']:.2f} |")
+    files = [r for r in results if r["from_files"]]
+    if files:
+        rows += ["", "| artifact | route | ms a picture, from the file (min-max) | x Python |",
+                 "|---|---|---:|---:|"]
+        for r in files:
+            py = r["from_files"]["python"]["median"]
+            for k, label in (("python", "python.predict's steps (Pillow, NumPy)"),
+                             ("node", "the js/ package in Node (fast-png, sharp)")):
+                f = r["from_files"][k]
+                rows.append(f"| {r['artifact']} | {label} | {f['median']:.3f} ({f['min']:.3f}-"
+                            f"{f['max']:.3f}) | {f['median'] / py:.2f} |")
+        rows.append(f"\n({files[0]['pictures']} pictures a round.)")
     visit = results[0]["first_visit"]
     kb = {k: v / 1024 for k, v in sorted(visit["bytes"].items())}
     rows.append("")
@@ -158,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--batches", type=int, default=20, help="batch-64 calls a round")
     p.add_argument("--visits", type=int, default=3, help="first visits of the demo page")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--pictures", type=Path,
+                   help="also classify this folder's pictures from their files, in Python and"
+                   " in Node (read, decode, prepare, run)")
     p.add_argument("--quick", action="store_true", help="2 rounds of few calls: for CI")
     p.add_argument("--out", type=Path, help="write the figures as JSON here")
     logs.add_flags(p)
@@ -165,8 +203,15 @@ def main(argv: list[str] | None = None) -> int:
     logs.configure("bench.js", quiet=args.quiet, verbose=args.verbose)
     if args.quick:
         args.rounds, args.singles, args.batches, args.visits = 2, 30, 2, 1
+    pictures = None
+    if args.pictures is not None:
+        pictures = sorted(p for p in args.pictures.rglob("*") if p.is_file()
+                          and p.suffix.lower() in (".png", ".jpg", ".jpeg"))
+        if not pictures:
+            raise ToolkitError(f"{args.pictures}: no PNG or JPEG pictures")
+        pictures = pictures[:64] if args.quick else pictures
     results = [measure(args.artifacts, f, args.rounds, args.singles, args.batches, args.threads,
-                       args.visits) for f in args.formats]
+                       args.visits, pictures) for f in args.formats]
     if args.out:
         args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
