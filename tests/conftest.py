@@ -60,6 +60,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.seed_data)
 
 
+def require(why: str | None, variable: str, what: str) -> None:
+    """Skip with the reason ``why`` when ``what`` cannot run here (None: it can), or fail when
+    the environment variable ``variable`` is 1, as CI sets it."""
+    if why is None:
+        return
+    if os.environ.get(variable) == "1":
+        pytest.fail(f"{variable}=1 but {what} cannot run: {why}")
+    pytest.skip(f"{what} cannot run here: {why}")
+
+
 def run_module(module: str, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run ``python -m module args`` from the repository root, capturing text output."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -8,7 +8,6 @@ Skipped with the reason where Node, js/node_modules or Chromium is missing;
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from collections import Counter
@@ -26,7 +25,7 @@ from python.errors import PictureError
 from python.parity.compare import failures
 from python.parity.matrix import js_matrix, written_pictures
 from python.runtimes.js import PACKAGE, REQUIRE_JS, js_unavailable, prepare_with_js
-from tests.conftest import run_module
+from tests.conftest import require, run_module
 from tests.recipecases import recipe_json
 from tests.recipeinputs import RECIPES, pictures_in
 from tests.test_parity import _nudge, _rewrite_onnx
@@ -42,12 +41,7 @@ JS_CELLS = {f"{a}/{r}" for r in JS_RUNTIMES for a in js_artifacts(r)}
 
 @pytest.fixture(scope="module")
 def js() -> None:
-    why = js_unavailable()
-    if why is None:
-        return
-    if os.environ.get(REQUIRE_JS) == "1":
-        pytest.fail(f"{REQUIRE_JS}=1 but the JavaScript cells cannot run: {why}")
-    pytest.skip(f"JavaScript cells cannot run here: {why}")
+    require(js_unavailable(), REQUIRE_JS, "the JavaScript cells")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 from dataclasses import replace
@@ -17,7 +16,7 @@ from python.artifacts.registry import spec
 from python.parity.compare import failures
 from python.parity.matrix import input_sets, run_matrix
 from python.runtimes.jvm import java_unavailable, run_java
-from tests.conftest import run_module
+from tests.conftest import require, run_module
 
 REQUIRE_JAVA = "SELFIE_REQUIRE_JAVA"
 JAVA_CELLS = {"savedmodel/tensorflow_java", "onnx/onnxruntime_java", "onnx_int8/onnxruntime_java",
@@ -29,12 +28,7 @@ PYTHON_CELLS = {"keras/keras", "savedmodel/tensorflow", "tflite/litert", "tflite
 
 @pytest.fixture(scope="module")
 def java() -> None:
-    why = java_unavailable()
-    if why is None:
-        return
-    if os.environ.get(REQUIRE_JAVA) == "1":
-        pytest.fail(f"{REQUIRE_JAVA}=1 but the Java cells cannot run: {why}")
-    pytest.skip(f"Java cells cannot run here: {why}")
+    require(java_unavailable(), REQUIRE_JAVA, "the Java cells")
 
 
 @pytest.fixture
