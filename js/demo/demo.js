@@ -81,7 +81,11 @@ async function classify(files) {
         li.querySelector('.p').textContent = sixDecimals(p.probability);
         bars.append(li);
       }
-      node.querySelector('.meta').textContent = `${classifier.format}, prepared and classified in ${ms.toFixed(1)} ms`;
+      const m = classifier.manifest;
+      const rule = m.classes === 1
+        ? `${m.labels[1]} when its probability is at least ${sixDecimals(m.threshold)} (the export's threshold); `
+        : '';
+      node.querySelector('.meta').textContent = `${rule}${classifier.format}, prepared and classified in ${ms.toFixed(1)} ms`;
     } catch (err) {
       node.querySelector('.label').textContent = err instanceof PictureError ? err.reason : String(err.message ?? err);
       node.querySelector('.label').classList.add('error');
