@@ -122,7 +122,9 @@ class PngChunks {
       if (pos + 8 > b.length) throw this.refuse(TRUNCATED); // Pillow: no picture; it ends early
       if (!this.isCid(pos + 4)) throw this.notPicture('no chunk where one should start');
       const type = this.type(pos + 4);
-      if (type === 'IDAT' || type === 'IEND' || type === 'fdAT') {
+      // chunk_IDAT reads im_rawmode, which only an IHDR of a known mode sets: before one, the
+      // AttributeError makes Pillow skip an IDAT as a chunk it does not know (CRC checked).
+      if (type === 'IEND' || ((type === 'IDAT' || type === 'fdAT') && this.mode)) {
         if (type === 'fdAT') this.frameData(pos, true);
         if (type !== 'IEND' && this.bbox === null && this.frames !== null) this.defaultImage = true;
         this.image = pos;
@@ -200,7 +202,7 @@ class PngChunks {
         return;
       }
       case 'fcTL': this.frameControl(pos, header, refused); return;
-      case 'fdAT': if (!header) this.frameData(pos, false); return;
+      case 'fdAT': this.frameData(pos, header); return; // in the header: before an IHDR
       case 'zTXt': {
         const z = zero();
         if (z >= 0 && z + 1 < len && b[data + z + 1] !== 0) throw refused();
