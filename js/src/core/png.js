@@ -569,35 +569,38 @@ function loadImage(png) {
     return true;
   };
   const rowFull = () => inf.o === plan.rows[row].at + plan.rows[row].len;
-  const host = {
-    needOutput: () => processRow(),
-    needInput: () => { // zlib returned for want of input: Pillow hands it the next piece
-      if (rowFull() && !processRow()) return false;
-      let s = segments[seg];
-      if (state.pieceEnd < s.end) {
-        state.pieceEnd = Math.min(s.end, state.pieceEnd + PIECE);
+  // Pillow's decoder calls zlib only while the piece it was handed has input left: zlib's
+  // return for want of input, or with a full row and the piece used up (the next row may
+  // wait in zlib's bit buffer, unasked for), ends the piece; the next one comes from load_read.
+  const nextPiece = () => {
+    let s = segments[seg];
+    if (state.pieceEnd < s.end) {
+      state.pieceEnd = Math.min(s.end, state.pieceEnd + PIECE);
+      inf.end = state.pieceEnd;
+      return true;
+    }
+    while (!s.cut && seg + 1 < segments.length) { // load_read moves to the next chunk
+      s = segments[++seg];
+      if (s.type === 'fdAT') {
+        try {
+          png.frameData(s.pos, false);
+        } catch (e) {
+          outcome = e.reason;
+          return false;
+        }
+      }
+      if (s.end > s.start) {
+        state.pieceEnd = Math.min(s.end, s.start + PIECE);
         inf.end = state.pieceEnd;
         return true;
       }
-      while (!s.cut && seg + 1 < segments.length) { // load_read moves to the next chunk
-        s = segments[++seg];
-        if (s.type === 'fdAT') {
-          try {
-            png.frameData(s.pos, false);
-          } catch (e) {
-            outcome = e.reason;
-            return false;
-          }
-        }
-        if (s.end > s.start) {
-          state.pieceEnd = Math.min(s.end, s.start + PIECE);
-          inf.end = state.pieceEnd;
-          return true;
-        }
-      }
-      outcome = TRUNCATED; // the file or the run of chunks ends first
-      return false;
-    },
+    }
+    outcome = TRUNCATED; // the file or the run of chunks ends first
+    return false;
+  };
+  const host = {
+    needOutput: () => processRow() && (inf.pos < inf.end || nextPiece()),
+    needInput: () => (!rowFull() || processRow()) && nextPiece(),
   };
   const inf = new Inflater(input, raw, host);
   state.pieceEnd = Math.min(segments[0].end, PIECE);
