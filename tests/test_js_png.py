@@ -199,6 +199,8 @@ def write_kinds(folder: Path) -> list[Path]:
         "window.png": [b"\x88\x1c" + z[2:]],
         "stored.png": [zlib.compress(raw, 0)],
     }
+    for cut in range(1, 9):  # the stream's end cut off: the last row may wait in zlib's bits
+        cases[f"zlib-cut-{cut}.png"] = [z[:-cut]]
     for name, parts in cases.items():
         files[name] = png_file(8, 8, 8, 0, raw, idat=parts)
     files["split-by-text.png"] = (png_file(8, 8, 8, 0, raw, idat=[z[:10]])[:-12]
