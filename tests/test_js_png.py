@@ -453,3 +453,21 @@ def test_js_decodes_every_png_as_python_does(node: None, tmp_path: Path) -> None
     assert all(groups.values()), {k: len(v) for k, v in groups.items()}
     assert sum(n for (_, c), n in tally.counts.items() if c == "refused alike") > 100, figures
     assert tally.differences == [], figures
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "python.data.png's libspng route (plain 8-bit PNGs whose shorter side reaches"
+    " 2 * REDUCE_TO * reduce_side) accepts a wrong Adler-32 that Pillow refuses; the JS"
+    " reader, like Pillow and the Java library, refuses it"))
+def test_large_plain_png_with_a_wrong_adler32(node: None, tmp_path: Path) -> None:
+    """Python decodes a large plain PNG whose zlib check is wrong only by libspng, which does
+    not check it; should Python ever refuse it, this passes and the mark must go."""
+    rng = np.random.default_rng(3)
+    grey = rng.integers(0, 256, size=(180, 200, 1), dtype=np.int64)
+    raw = image_data(grey, 8, False)
+    z = zlib.compress(raw)
+    path = tmp_path / "bad-adler-large.png"
+    path.write_bytes(png_file(200, 180, 8, 0, raw, idat=[z[:-1] + bytes([z[-1] ^ 1])]))
+    py = python_outcome(path, "grey")
+    js = js_outcomes([path], "grey", tmp_path / "js")[0]
+    assert isinstance(py, str) == isinstance(js, str), (_show(py), _show(js))
