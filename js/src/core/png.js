@@ -16,9 +16,11 @@
  * - after the image, chunks are read up to IEND without CRCs (PngImageFile.load_end): a cut
  *   short header or a bad type ends the file quietly, a chunk whose data is cut short, or one
  *   its handler refuses, refuses it; a tRNS or eXIf there still counts, as in Pillow;
- * - then colour by the rules of python/data/colour.py (the Java classes Grey and
- *   ImageIoDecoder): palette, tRNS colour keys (compared with the 8-bit value, the key's low
- *   byte, as Pillow's convert_transparent does), alpha over white, 16-bit grey scaled.
+ * - then colour by the rules of python/data/colour.py (pngpixels.js); the EXIF Pillow reads
+ *   (pngexif.js) refuses the file where Pillow cannot parse it.
+ * Where Pillow and the Java class part, this follows Pillow: an IDAT before any IHDR of a
+ * known mode is skipped, APNG's fcTL and fdAT are checked, a PLTE of more than 256 entries or
+ * a tRNS of more than 256 alphas refuses, and so does EXIF Pillow cannot parse.
  *
  * Hand-written: the chunk walk and the CRCs before the image, which no decoder reads as Pillow
  * does, and the rest too, because fast-png answers differently from Pillow wherever the data
@@ -29,21 +31,11 @@
 import { PictureError } from './errors.js';
 import { ENDED, InflateError, Inflater, inflateText, NEEDS_DICTIONARY } from './pnginflate.js';
 import { ExifError, latin1, orientationOf } from './pngexif.js';
+import { colourOf, MODES, rowPlan, SAMPLES, unfilter, unpackRow } from './pngpixels.js';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** ImageFile.MAXBLOCK: Pillow hands the decoder each chunk's data in pieces this long. */
 const PIECE = 65536;
-/** Pillow's _MODES: depth * 10 + colour type to its mode and the bits of one pixel. */
-const MODES = {
-  10: ['1', 1], 20: ['L', 2], 40: ['L', 4], 80: ['L', 8], 160: ['I;16', 16], 82: ['RGB', 24],
-  162: ['RGB', 48], 13: ['P', 1], 23: ['P', 2], 43: ['P', 4], 83: ['P', 8], 84: ['LA', 16],
-  164: ['RGBA', 32], 86: ['RGBA', 32], 166: ['RGBA', 64],
-};
-/** Samples a pixel holds once unpacked by Pillow's raw mode (16-bit LA unpacks to RGBA). */
-const SAMPLES = { 1: 1, L: 1, P: 1, 'I;16': 1, LA: 2, RGB: 3, RGBA: 4 };
-/** Adam7's passes: first column, first row, column step, row step. */
-const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2],
-  [0, 1, 1, 2]];
 /** Text keys whose values Pillow's getexif reads. */
 const EXIF_KEYS = new Set(['exif', 'Raw profile type exif', 'XML:com.adobe.xmp', 'xmp']);
 const TRUNCATED = 'truncated picture';
@@ -345,166 +337,6 @@ class PngChunks {
       }
     }
   }
-}
-
-/**
- * PNG's five filters undone: row[0, n) from the filtered bytes raw[at + 1, at + 1 + n) (filter
- * raw[at]), prev the row before in the same pass (zeros for a pass's first row). The inflated
- * data itself stays as it is: it is zlib's window and what the Adler-32 covers.
- */
-function unfilter(raw, at, n, row, prev, bpp) {
-  const src = at + 1;
-  switch (raw[at]) {
-    case 0:
-      row.set(raw.subarray(src, src + n));
-      break;
-    case 1:
-      for (let i = 0; i < n; i++) row[i] = raw[src + i] + (i >= bpp ? row[i - bpp] : 0);
-      break;
-    case 2:
-      for (let i = 0; i < n; i++) row[i] = raw[src + i] + prev[i];
-      break;
-    case 3:
-      for (let i = 0; i < n; i++) row[i] = raw[src + i] + (((i >= bpp ? row[i - bpp] : 0) + prev[i]) >> 1);
-      break;
-    default:
-      for (let i = 0; i < n; i++) {
-        const a = i >= bpp ? row[i - bpp] : 0;
-        const b = prev[i];
-        const c = i >= bpp ? prev[i - bpp] : 0;
-        const p = a + b - c;
-        const pa = Math.abs(p - a);
-        const pb = Math.abs(p - b);
-        const pc = Math.abs(p - c);
-        row[i] = raw[src + i] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
-      }
-  }
-}
-
-/**
- * The rows of the image data in stream order (Adam7's passes when interlaced), as Pillow's
- * decoder sizes them: each row's start in the inflated data, its pass and first pixel.
- */
-function rowPlan(width, height, bits, interlaced) {
-  const passes = interlaced ? ADAM7 : [[0, 0, 1, 1]];
-  const rows = [];
-  let at = 0;
-  for (let p = 0; p < passes.length; p++) {
-    const [x0, y0, dx, dy] = passes[p];
-    const pw = width > x0 ? Math.ceil((width - x0) / dx) : 0;
-    if (pw === 0) continue;
-    const len = 1 + Math.ceil((pw * bits) / 8);
-    for (let y = y0, first = true; y < height; y += dy, first = false) {
-      rows.push({ at, len, y, x0, dx, pw, first });
-      at += len;
-    }
-  }
-  return { rows, total: at };
-}
-
-/** Unpacks one unfiltered row (raw[0..]) into px (the picture's samples, SAMPLES[mode] a pixel). */
-function unpackRow(raw, row, key, px, width, ox, oy) {
-  const depth = Math.floor(key / 10);
-  const colour = key % 10;
-  const s = 0;
-  const n = SAMPLES[MODES[key][0]];
-  let o = ((oy + row.y) * width + ox + row.x0) * n;
-  const step = row.dx * n;
-  if (depth < 8) {
-    const mask = (1 << depth) - 1;
-    const scale = colour === 3 ? 1 : depth === 1 ? 255 : 255 / mask; // "1": 0 or 255; L;2, L;4
-    for (let i = 0; i < row.pw; i++, o += step) {
-      const bit = i * depth;
-      px[o] = ((raw[s + (bit >> 3)] >> (8 - depth - (bit & 7))) & mask) * scale;
-    }
-    return;
-  }
-  const wide = depth === 16;
-  const bpp = ((MODES[key][1]) >> 3);
-  for (let i = 0, at = s; i < row.pw; i++, o += step, at += bpp) {
-    if (colour === 0 || colour === 3) {
-      px[o] = wide ? (raw[at] << 8) | raw[at + 1] : raw[at];
-    } else if (colour === 4) { // LA; 16-bit LA unpacks to RGBA (Pillow's LA;16B)
-      if (wide) {
-        px[o] = px[o + 1] = px[o + 2] = raw[at];
-        px[o + 3] = raw[at + 2];
-      } else {
-        px[o] = raw[at];
-        px[o + 1] = raw[at + 1];
-      }
-    } else { // RGB, RGBA: the high byte of 16-bit samples
-      for (let c = 0, k = at; c < n; c++, k += wide ? 2 : 1) px[o + c] = raw[k];
-    }
-  }
-}
-
-const luma = (r, g, b) => (19595 * r + 38470 * g + 7471 * b + 32768) >> 16;
-const overWhite = (v, a) => Math.floor((v * a + 255 * (255 - a) + 127) / 255);
-
-/** python.data.colour.to_grey / to_rgb of the unpacked picture. */
-function colourOf(png, px, color, name) {
-  const mode = png.imageMode;
-  const count = png.imageWidth * png.imageHeight;
-  const rgb = color === 'rgb';
-  const out = new Uint8Array(count * (rgb ? 3 : 1));
-  const t = png.transparency !== null && png.transparency.mode === mode ? png.transparency : null;
-  const emit = rgb
-    ? (i, r, g, b, a) => {
-      out[3 * i] = a === 255 ? r : overWhite(r, a);
-      out[3 * i + 1] = a === 255 ? g : overWhite(g, a);
-      out[3 * i + 2] = a === 255 ? b : overWhite(b, a);
-    }
-    : (i, r, g, b, a, grey) => { out[i] = a === 255 ? grey : overWhite(grey, a); };
-  if (mode === 'P') {
-    const entries = new Uint8Array(256 * 4); // beyond the PLTE: black; alpha 255 beyond tRNS
-    const plte = png.palette ?? new Uint8Array(0);
-    for (let i = 0; i < 256; i++) {
-      if (3 * i + 2 < plte.length) entries.set(plte.subarray(3 * i, 3 * i + 3), 4 * i);
-      entries[4 * i + 3] = 255;
-    }
-    if (t !== null && t.alphas !== undefined) {
-      if (t.alphas.length > 256) throw new PictureError(name, 'unreadable picture (palette index out of range)');
-      t.alphas.forEach((a, i) => { entries[4 * i + 3] = a; });
-    } else if (t !== null) {
-      if (t.index >= 256) throw new PictureError(name, 'unreadable picture (palette index out of range)');
-      entries[4 * t.index + 3] = 0;
-    }
-    const grey = new Uint8Array(256);
-    for (let i = 0; i < 256; i++) grey[i] = luma(entries[4 * i], entries[4 * i + 1], entries[4 * i + 2]);
-    for (let i = 0; i < count; i++) {
-      const e = 4 * px[i];
-      emit(i, entries[e], entries[e + 1], entries[e + 2], entries[e + 3], grey[px[i]]);
-    }
-  } else if (mode === '1' || mode === 'L' || mode === 'I;16') {
-    const key = t === null ? -1 : t.key[0] & 0xff; // "1" keeps no transparency (_with_alpha)
-    for (let i = 0; i < count; i++) {
-      let v = px[i];
-      let a = 255;
-      if (mode === 'I;16') {
-        if (t !== null) { // to RGBA first: Pillow's I16_RGB clips to 255
-          v = v > 255 ? 255 : v;
-          a = v === key ? 0 : 255;
-        } else {
-          v = Math.floor((v * 255 + 32767) / 65535);
-        }
-      } else if (mode === 'L' && v === key) {
-        a = 0;
-      }
-      emit(i, v, v, v, a, v);
-    }
-  } else if (mode === 'LA') {
-    for (let i = 0; i < count; i++) emit(i, px[2 * i], px[2 * i], px[2 * i], px[2 * i + 1], px[2 * i]);
-  } else {
-    const n = SAMPLES[mode];
-    const key = t === null ? null : t.key.map((k) => k & 0xff);
-    for (let i = 0; i < count; i++) {
-      const [r, g, b] = [px[n * i], px[n * i + 1], px[n * i + 2]];
-      let a = n === 4 ? px[n * i + 3] : 255;
-      if (key !== null && r === key[0] && g === key[1] && b === key[2]) a = 0;
-      emit(i, r, g, b, a, luma(r, g, b));
-    }
-  }
-  return out;
 }
 
 /**
