@@ -306,6 +306,7 @@ export class Inflater {
   /** A compressed block's codes up to its end-of-block (zlib's LEN ... MATCH states). */
   codes(lit, dist) {
     for (;;) {
+      if (this.end - this.pos >= 8 && this.outEnd - this.o >= 258 && this.fast(lit, dist)) return;
       const sym = this.symbol(lit);
       if (sym < 256) {
         this.put(sym);
@@ -344,6 +345,100 @@ export class Inflater {
     }
   }
 }
+
+/**
+ * zlib's inflate_fast: codes decoded with the state in locals while a whole literal, or
+ * length and distance (at most 48 bits), is sure to be within the piece and 258 bytes of room
+ * are left, so neither host call can fall inside; bytes are pulled ahead and the unused whole
+ * ones handed back at the end, which leaves the state the byte-at-a-time steps would have.
+ *
+ * @returns {boolean} whether the block's end-of-block code was read
+ */
+Inflater.prototype.fast = function fast(lit, dist) {
+  const input = this.input;
+  const out = this.out;
+  const lt = lit.table;
+  const lmask = (1 << lit.bits) - 1;
+  const dt = dist.table;
+  const dmask = (1 << dist.bits) - 1;
+  const inEnd = this.end - 8;
+  const outEnd = this.outEnd - 258;
+  let { hold, bits, pos, o } = this;
+  let ended = false;
+  try {
+    while (pos <= inEnd && o <= outEnd) {
+      if (bits < 15) {
+        hold |= (input[pos] << bits) | (input[pos + 1] << (bits + 8));
+        pos += 2;
+        bits += 16;
+      }
+      let e = lt[hold & lmask];
+      let len = e & 15;
+      hold >>>= len;
+      bits -= len;
+      const sym = e >>> 4;
+      if (sym < 256) {
+        out[o++] = sym;
+        continue;
+      }
+      if (sym === 256) {
+        ended = true;
+        break;
+      }
+      if (sym > 285) throw new InflateError('invalid literal/length code');
+      const li = sym - 257;
+      let length = LBASE[li];
+      const lx = LEXT[li];
+      if (lx) {
+        if (bits < lx) {
+          hold |= input[pos++] << bits;
+          bits += 8;
+        }
+        length += hold & ((1 << lx) - 1);
+        hold >>>= lx;
+        bits -= lx;
+      }
+      if (bits < 15) {
+        hold |= (input[pos] << bits) | (input[pos + 1] << (bits + 8));
+        pos += 2;
+        bits += 16;
+      }
+      e = dt[hold & dmask];
+      len = e & 15;
+      hold >>>= len;
+      bits -= len;
+      const ds = e >>> 4;
+      if (ds > 29) throw new InflateError('invalid distance code');
+      let d = DBASE[ds];
+      const dx = DEXT[ds];
+      if (dx) {
+        while (bits < dx) {
+          hold |= input[pos++] << bits;
+          bits += 8;
+        }
+        d += hold & ((1 << dx) - 1);
+        hold >>>= dx;
+        bits -= dx;
+      }
+      if (d > o) throw new InflateError('invalid distance too far back');
+      if (d >= length) {
+        out.copyWithin(o, o - d, o - d + length);
+        o += length;
+      } else {
+        for (let k = 0; k < length; k++, o++) out[o] = out[o - d];
+      }
+    }
+  } finally {
+    const back = bits >> 3; // whole bytes pulled ahead go back to the input
+    pos -= back;
+    bits -= back << 3;
+    this.hold = hold & ((1 << bits) - 1);
+    this.bits = bits;
+    this.pos = pos;
+    this.o = o;
+  }
+  return ended;
+};
 
 /**
  * A text chunk's zlib data as Python's zlib.decompressobj().decompress gives it: the output
