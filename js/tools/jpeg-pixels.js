@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+/**
+ * The JPEG reader's answers for files, for tests that hold it to Python (tests/test_js_jpeg.py).
+ *
+ *   node js/tools/jpeg-pixels.js OUTDIR FILE... --channels 1|3 --dc-min-side N [--max-pixels N]
+ *
+ * For file i (0-based, in the order given) decodeJpeg's answer goes into OUTDIR/result.json, a
+ * list of {file, kind, ...}: kind 'dc' (its pixels in OUTDIR/<i>.raw, interleaved 8-bit, rows
+ * top to bottom, with width, height, channels, fullWidth, fullHeight), 'whole' (left to the
+ * platform's decoder), 'refused' (a PictureError; its reason), 'not-jpeg' (isJpeg is false) or
+ * 'crash' (any other error, its stack; the exit status is then 2). Node-only: reads and writes
+ * files.
+ */
+
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PictureError } from '../src/core/errors.js';
+import { decodeJpeg, isJpeg } from '../src/core/jpeg/index.js';
+
+function usage(why) {
+  process.stderr.write(`jpeg-pixels: ${why}\nusage: node js/tools/jpeg-pixels.js OUTDIR FILE...`
+    + ' --channels 1|3 --dc-min-side N [--max-pixels N]\n');
+  process.exit(64);
+}
+
+const options = { channels: NaN, dcMinSide: NaN };
+const positional = [];
+const args = process.argv.slice(2);
+for (let i = 0; i < args.length; i++) {
+  const flag = { '--channels': 'channels', '--dc-min-side': 'dcMinSide', '--max-pixels': 'maxPixels' }[args[i]];
+  if (flag === undefined) {
+    positional.push(args[i]);
+    continue;
+  }
+  if (i + 1 >= args.length || !/^\d+$/.test(args[i + 1])) {
+    usage(`${args[i]} wants a number`);
+  }
+  options[flag] = Number(args[++i]);
+}
+if (options.channels !== 1 && options.channels !== 3) {
+  usage('--channels must be 1 or 3');
+}
+if (Number.isNaN(options.dcMinSide)) {
+  usage('--dc-min-side is required');
+}
+if (positional.length < 1) {
+  usage('no OUTDIR');
+}
+const [out, ...files] = positional;
+mkdirSync(out, { recursive: true });
+
+const results = [];
+let crashed = false;
+files.forEach((file, i) => {
+  const bytes = new Uint8Array(readFileSync(file));
+  const start = performance.now();
+  let entry;
+  if (!isJpeg(bytes)) {
+    entry = { kind: 'not-jpeg' };
+  } else {
+    try {
+      const r = decodeJpeg(bytes, file, options);
+      if (r.kind === 'dc') {
+        writeFileSync(join(out, `${i}.raw`), r.data);
+        entry = { kind: 'dc', width: r.width, height: r.height, channels: r.channels,
+          fullWidth: r.fullWidth, fullHeight: r.fullHeight };
+      } else {
+        entry = { kind: r.kind };
+      }
+    } catch (e) {
+      if (e instanceof PictureError) {
+        entry = { kind: 'refused', reason: e.reason };
+      } else {
+        entry = { kind: 'crash', error: String(e && e.stack ? e.stack : e) };
+        crashed = true;
+      }
+    }
+  }
+  results.push({ file, ...entry, ms: Math.round((performance.now() - start) * 10) / 10 });
+});
+writeFileSync(join(out, 'result.json'), JSON.stringify(results, null, 1));
+process.exit(crashed ? 2 : 0);
