@@ -433,14 +433,15 @@ export class JpegDc {
       || (ah !== 0 && al !== ah - 1) || al > 13)) {
       throw corrupt(this.name, 'bad progressive scan parameters'); // as libjpeg's jdphuff.c
     }
-    if (this.rgb) {
-      let blocksInMcu = 0;
-      for (const c of comps) {
-        blocksInMcu += ns === 1 ? 1 : f.compH[c] * f.compV[c];
-      }
-      if (blocksInMcu > 10) { // jdinput.c per_scan_setup: D_MAX_BLOCKS_IN_MCU
-        throw corrupt(this.name, 'sampling factors too large for an interleaved scan');
-      }
+    // jdinput.c per_scan_setup: D_MAX_BLOCKS_IN_MCU, whatever the output's colour space. The
+    // Java checks it in the RGB route only, so its grey route accepts a file (all three
+    // components 2x2, say) that Pillow's draft("L") refuses; here both routes refuse it.
+    let blocksInMcu = 0;
+    for (const c of comps) {
+      blocksInMcu += ns === 1 ? 1 : f.compH[c] * f.compV[c];
+    }
+    if (blocksInMcu > 10) {
+      throw corrupt(this.name, 'sampling factors too large for an interleaved scan');
     }
     // Both routes: whether libjpeg would block-smooth this picture (see smoothed()).
     this.latch(comps);
