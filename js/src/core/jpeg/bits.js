@@ -8,14 +8,18 @@
  *
  * A hand port of the Java library's JpegDc (its bit and marker part): no JavaScript library
  * decodes a JPEG at 1/8 scale as libjpeg-turbo does (jpeg-js differs by 2 to 8 levels). Java's
- * 64-bit bit buffer is two 32-bit halves here; a read past the bytes, which Java's array
- * checks turn into an exception, throws OUT_OF_RANGE.
+ * 64-bit bit buffer is two 32-bit halves here. A marker segment's byte past the file's end is
+ * libjpeg's suspension (at(): a truncated picture); OUT_OF_RANGE stands for the Java's array
+ * failures that remain possible (none on the fast path's reads, guarded as Java's are).
  */
 
 import { PictureError } from '../errors.js';
 import { LOOKAHEAD } from './tables.js';
 
-/** Thrown where the Java reads past the file's bytes (ArrayIndexOutOfBoundsException). */
+/**
+ * Thrown where the Java fails on an array (ArrayIndexOutOfBounds-, NegativeArraySizeException),
+ * which it reports as a segment running past its end.
+ */
 export const OUT_OF_RANGE = Object.freeze({ outOfRange: true });
 /** libjpeg suspended: it wants bytes Pillow has not handed it yet. */
 export const SUSPENDED = Object.freeze({ suspended: true });
@@ -66,17 +70,20 @@ export class BitReader {
     this.fastMetMarker = false;
   }
 
-  /** Byte i, where Java's array check would throw past the end. */
-  byte(i) {
-    if (i >= this.b.length || i < 0) {
-      throw OUT_OF_RANGE;
+  /**
+   * Byte i of a marker segment, read as jdmarker.c's INPUT_BYTE reads it: past the file's end
+   * libjpeg suspends, which Pillow reports as a truncated picture.
+   */
+  at(i) {
+    if (i >= this.b.length) {
+      throw truncated(this.name);
     }
     return this.b[i];
   }
 
   /** The big-endian 16-bit value at i. */
   u16(i) {
-    return (this.byte(i) << 8) | this.byte(i + 1);
+    return (this.at(i) << 8) | this.at(i + 1);
   }
 
   /** The next marker's code, skipping any bytes before it and fill bytes, as libjpeg does. */

@@ -44,7 +44,10 @@ export class Frame {
   }
 
   /**
-   * Reads one marker segment other than SOS; returns with src.pos after it.
+   * Reads one marker segment other than SOS; returns with src.pos after it. Each kind is read
+   * in jdmarker.c's order (read_markers and its get_ routines), so that where a file that
+   * ends inside a segment is refused (libjpeg's error) or merely cut short (its suspension,
+   * a truncated picture, which after the last row is no error: JpegDc.tail) is libjpeg's.
    * @param {number} m the marker's code
    */
   segment(m) {
@@ -54,6 +57,15 @@ export class Frame {
     }
     if (m < 0xC0 || m === 0xD8 || m === 0xDE || m === 0xDF || (m >= 0xF0 && m <= 0xFD)) {
       throw corrupt(src.name, `marker 0x${m.toString(16)} where libjpeg allows none`); // jdmarker.c
+    }
+    // Refused before a byte of the segment is read: JPG (JERR_SOF_UNSUPPORTED), and any frame
+    // header after the first (libjpeg-turbo 3.2 under Pillow 13 refuses FF C0 at the file's
+    // very end after the last row; measured). The Java reads on to the segment's end first.
+    if (m === 0xC8) {
+      throw corrupt(src.name, 'SOF type 0xc8, which libjpeg does not decode');
+    }
+    if (isFrame(m) && this.sof >= 0) {
+      throw corrupt(src.name, 'two frame headers');
     }
     const b = src.b;
     if (src.pos + 2 > b.length) {
@@ -69,22 +81,34 @@ export class Frame {
       }
       throw corrupt(src.name, `marker 0x${m.toString(16)} has a bad length`);
     }
+    // The tables and the restart interval are checked as libjpeg reads them, byte by byte.
+    if (m === 0xC4) {
+      src.pos = this.huffmanTables(start, len - 2);
+      return;
+    }
+    if (m === 0xDB) {
+      src.pos = this.quantTables(start, len - 2);
+      return;
+    }
+    if (m === 0xCC) {
+      src.pos = this.arithTables(start, len - 2);
+      return;
+    }
+    if (m === 0xDD) {
+      if (len !== 4) { // get_dri: before the interval itself is read
+        throw corrupt(src.name, 'bad DRI length');
+      }
+      this.restartInterval = (src.at(start) << 8) | src.at(start + 1);
+      src.pos = end;
+      return;
+    }
     if (end > b.length) {
       throw truncated(src.name);
     }
     src.pos = end;
     const n = end - start;
-    if (m >= 0xC0 && m <= 0xCF && m !== 0xC4 && m !== 0xC8 && m !== 0xCC) {
-      this.frame(m, start);
-    } else if (m === 0xC4) {
-      this.huffmanTables(start, end);
-    } else if (m === 0xDB) {
-      this.quantTables(start, end);
-    } else if (m === 0xDD) {
-      if (n !== 2) {
-        throw corrupt(src.name, 'bad DRI length');
-      }
-      this.restartInterval = src.u16(start);
+    if (isFrame(m)) {
+      this.frame(m, start, len);
     } else if (m === 0xE0) {
       this.jfif ||= n >= 14 && b[start] === 0x4A && b[start + 1] === 0x46 && b[start + 2] === 0x49
         && b[start + 3] === 0x46 && b[start + 4] === 0; // "JFIF\0"
@@ -94,78 +118,149 @@ export class Frame {
     }
   }
 
-  /** DHT: each table, checked when a scan uses it. */
-  huffmanTables(start, end) {
+  /**
+   * DHT (get_dht): tables while more than 16 bytes of the length are left, each checked when
+   * a scan uses it; what is left must be nothing.
+   * @param {number} p where the first table starts
+   * @param {number} length the segment's length less its own two bytes
+   * @returns {number} where the segment ends
+   */
+  huffmanTables(p, length) {
     const src = this.src;
-    for (let p = start; p < end;) {
-      const tc = src.byte(p) >> 4;
-      const th = src.byte(p) & 15;
+    while (length > 16) {
+      const index = src.at(p++);
       const counts = new Int32Array(17);
       let total = 0;
       for (let l = 1; l <= 16; l++) {
-        counts[l] = src.byte(p + l);
+        counts[l] = src.at(p++);
         total += counts[l];
       }
-      if (th > 3 || tc > 1 || total > 256 || p + 17 + total > end) {
+      length -= 17;
+      if (total > 256 || total > length) {
         throw corrupt(src.name, 'bad Huffman table');
       }
-      const symbols = src.b.subarray(p + 17, p + 17 + total);
+      if (total > 0) {
+        src.at(p + total - 1); // the symbols: truncated where they run past the file
+      }
+      const symbols = src.b.subarray(p, p + total);
+      p += total;
+      length -= total;
+      const tc = index >> 4;
+      const th = index & 15;
+      if (tc > 1 || th > 3) { // JERR_DHT_INDEX, once the table is read
+        throw corrupt(src.name, 'bad Huffman table');
+      }
       (tc === 0 ? this.dcTables : this.acTables)[th] = new Huffman(counts, symbols, tc === 0);
-      p += 17 + total;
     }
+    if (length !== 0) {
+      throw corrupt(src.name, 'bad Huffman table');
+    }
+    return p;
   }
 
-  /** DQT: zigzag order in the file, natural order kept (get_dqt). */
-  quantTables(start, end) {
+  /**
+   * DQT (get_dqt): tables while any of the length is left, zigzag order in the file, natural
+   * order kept; a nonzero precision means 16-bit entries (the Java refuses one over 1); the
+   * length must come out exact.
+   * @param {number} p where the first table starts
+   * @param {number} length the segment's length less its own two bytes
+   * @returns {number} where the segment ends
+   */
+  quantTables(p, length) {
     const src = this.src;
-    const length = src.b.length;
-    for (let p = start; p < end;) {
-      const pq = src.byte(p) >> 4;
-      const tq = src.byte(p) & 15;
-      if (tq > 3 || pq > 1) {
+    while (length > 0) {
+      const n = src.at(p++);
+      const wide = n >> 4 !== 0;
+      const tq = n & 15;
+      if (tq > 3) { // JERR_DQT_INDEX, before the entries are read
         throw corrupt(src.name, 'bad quantisation table');
       }
-      this.quantDc[tq] = pq === 0 ? src.byte(p + 1) : src.u16(p + 1); // entry 0: the DC quantiser
-      this.quantDefined[tq] = true;
       const table = new Int32Array(64);
       for (let i = 0; i < 64; i++) {
-        const at = p + 1 + (pq + 1) * i;
-        if (at + pq < length) { // past the file: no table an RGB decode reaches
-          table[NATURAL[i]] = pq === 0 ? src.b[at] : src.u16(at);
-        }
+        table[NATURAL[i]] = wide ? (src.at(p) << 8) | src.at(p + 1) : src.at(p);
+        p += wide ? 2 : 1;
       }
       this.quant[tq] = table;
-      p += 1 + (pq === 0 ? 64 : 128);
+      this.quantDc[tq] = table[0]; // entry 0: the DC quantiser
+      this.quantDefined[tq] = true;
+      length -= wide ? 129 : 65;
     }
+    if (length !== 0) {
+      throw corrupt(src.name, 'bad quantisation table');
+    }
+    return p;
   }
 
-  /** SOFn: the frame header, at p its first byte after the length. */
-  frame(m, p) {
+  /**
+   * DAC (get_dac): arithmetic-coding conditioning pairs, checked though a Huffman file never
+   * uses them (the Java skips the segment): an index past the 16 + 16 tables, or a DC pair
+   * whose lower bound exceeds its upper one, is fatal, and the length must come out exact.
+   * @param {number} p where the first pair starts
+   * @param {number} length the segment's length less its own two bytes
+   * @returns {number} where the segment ends
+   */
+  arithTables(p, length) {
     const src = this.src;
-    if (this.sof >= 0) {
-      throw corrupt(src.name, 'two frame headers');
+    while (length > 0) {
+      const index = src.at(p++);
+      const val = src.at(p++);
+      length -= 2;
+      if (index >= 32 || (index < 16 && (val & 15) > (val >> 4))) {
+        throw corrupt(src.name, 'bad arithmetic-coding table');
+      }
     }
+    if (length !== 0) {
+      throw corrupt(src.name, 'bad arithmetic-coding table');
+    }
+    return p;
+  }
+
+  /**
+   * SOFn (get_sof): the frame header, at p its first byte after the length. An empty image or
+   * a length that does not fit the component count is fatal (the Java takes both: the first
+   * as a file this reader leaves to the platform's decoder, the second as it comes).
+   */
+  frame(m, p, len) {
+    const src = this.src;
     this.sof = m;
-    this.precision = src.byte(p);
-    this.height = src.u16(p + 1);
-    this.width = src.u16(p + 3);
-    const n = src.byte(p + 5);
+    this.precision = src.at(p);
+    this.height = (src.at(p + 1) << 8) | src.at(p + 2);
+    this.width = (src.at(p + 3) << 8) | src.at(p + 4);
+    const n = src.at(p + 5);
+    if (this.height === 0 || this.width === 0 || n === 0) {
+      throw corrupt(src.name, 'an empty image'); // JERR_EMPTY_IMAGE
+    }
+    if (len !== 8 + 3 * n) {
+      throw corrupt(src.name, 'bad frame header length'); // JERR_BAD_LENGTH
+    }
     this.compId = new Array(n).fill(0);
     this.compH = new Array(n).fill(0);
     this.compV = new Array(n).fill(0);
     this.compTq = new Array(n).fill(0);
     for (let i = 0; i < n; i++) {
       const q = p + 6 + 3 * i;
-      this.compId[i] = src.byte(q);
-      this.compH[i] = src.byte(q + 1) >> 4;
-      this.compV[i] = src.byte(q + 1) & 15;
-      this.compTq[i] = src.byte(q + 2) & 3;
+      this.compId[i] = src.at(q);
+      this.compH[i] = src.at(q + 1) >> 4;
+      this.compV[i] = src.at(q + 1) & 15;
+      // The whole byte, as get_sof keeps quant_tbl_no: a number over 3 is refused when the
+      // component's first scan latches it (the Java masks it to 0..3 and decodes on).
+      this.compTq[i] = src.at(q + 2);
       if (this.compH[i] < 1 || this.compH[i] > 4 || this.compV[i] < 1 || this.compV[i] > 4) {
         throw corrupt(src.name, 'bad sampling factors');
       }
       this.hmax = Math.max(this.hmax, this.compH[i]);
       this.vmax = Math.max(this.vmax, this.compV[i]);
     }
+  }
+
+  /**
+   * Whether quantisation table tq is there for a scan to latch (jdinput.c latch_quant_tables:
+   * a number past NUM_QUANT_TBLS, or a table never defined, is fatal).
+   * @param {number} tq the component's table number, 0 to 255
+   * @returns {boolean}
+   */
+  quantReady(tq) {
+    return tq <= 3 && this.quantDefined[tq];
   }
 
   /**
@@ -231,4 +326,9 @@ export class Frame {
     }
     return t;
   }
+}
+
+/** Whether marker m starts a frame header (SOF0 to SOF15 but DHT, JPG and DAC). */
+export function isFrame(m) {
+  return m >= 0xC0 && m <= 0xCF && m !== 0xC4 && m !== 0xC8 && m !== 0xCC;
 }

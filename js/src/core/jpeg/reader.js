@@ -378,7 +378,7 @@ export class JpegDc {
           return;
         }
         if (m === 0xDA) {
-          throw corrupt(this.name, 'a second scan where EOI was expected');
+          this.secondScan();
         }
         this.f.segment(m);
       }
@@ -387,6 +387,53 @@ export class JpegDc {
         throw e;
       }
     }
+  }
+
+  /**
+   * The frame component a scan's i-th component id names, as get_sos finds it: the first with
+   * that id among the frame's first four that is at position i or later (libjpeg-turbo skips
+   * those whose scan slot is taken), and not named before in this scan. The Java takes the
+   * first with the id.
+   * @param {number} id the component id
+   * @param {number[]} comps the components this scan named so far
+   * @returns {number} the component's index in the frame
+   */
+  scanComponent(id, comps) {
+    const ids = this.f.compId;
+    let c = comps.length;
+    while (c < Math.min(ids.length, 4) && ids[c] !== id) {
+      c++;
+    }
+    if (c >= Math.min(ids.length, 4)) {
+      throw corrupt(this.name, 'scan names no component of the frame');
+    }
+    if (comps.includes(c)) {
+      throw corrupt(this.name, 'scan names a component twice');
+    }
+    return c;
+  }
+
+  /**
+   * An SOS after the last row of a single-scan JPEG, read as get_sos reads it: fatal once its
+   * header is read whole (JERR_EOI_EXPECTED), or as soon as it is wrong; a file that ends in
+   * it first is merely truncated there, which tail() lets pass. The Java refuses it at once.
+   */
+  secondScan() {
+    const src = this.src;
+    let p = src.pos;
+    const length = (src.at(p) << 8) | src.at(p + 1);
+    const ns = src.at(p + 2);
+    p += 3;
+    if (length !== 6 + 2 * ns || ns < 1 || ns > 4) {
+      throw corrupt(this.name, 'bad scan header');
+    }
+    const comps = [];
+    for (let i = 0; i < ns; i++, p += 2) {
+      src.at(p + 1);
+      comps.push(this.scanComponent(src.at(p), comps));
+    }
+    src.at(p + 2); // Ss, Se, Ah and Al
+    throw corrupt(this.name, 'a second scan where EOI was expected');
   }
 
   /** Decodes one scan; true when it was the one scan of a single-scan sequential JPEG. */
@@ -406,7 +453,7 @@ export class JpegDc {
     if (f.sof < 0 || !f.decodable()) {
       throw corrupt(this.name, 'a scan before a decodable frame header');
     }
-    const ns = src.byte(start);
+    const ns = src.at(start);
     if (ns < 1 || ns > 4 || len !== 6 + 2 * ns) {
       throw corrupt(this.name, 'bad scan header');
     }
@@ -414,20 +461,15 @@ export class JpegDc {
     const dcT = [];
     const acT = [];
     for (let i = 0; i < ns; i++) {
-      const id = src.byte(start + 1 + 2 * i);
-      const c = f.compId.indexOf(id);
-      if (c < 0) {
-        throw corrupt(this.name, 'scan names no component of the frame');
-      }
-      comps.push(c);
-      dcT.push(f.table(true, src.byte(start + 2 + 2 * i) >> 4));
-      acT.push(f.table(false, src.byte(start + 2 + 2 * i) & 15));
+      comps.push(this.scanComponent(src.at(start + 1 + 2 * i), comps));
+      dcT.push(f.table(true, src.at(start + 2 + 2 * i) >> 4));
+      acT.push(f.table(false, src.at(start + 2 + 2 * i) & 15));
     }
     const q = start + 1 + 2 * ns;
-    const ss = src.byte(q);
-    const se = src.byte(q + 1);
-    const ah = src.byte(q + 2) >> 4;
-    const al = src.byte(q + 2) & 15;
+    const ss = src.at(q);
+    const se = src.at(q + 1);
+    const ah = src.at(q + 2) >> 4;
+    const al = src.at(q + 2) & 15;
     const progressive = f.sof === 0xC2;
     if (progressive && ((ss === 0 ? se !== 0 : se < ss || se > 63 || ns !== 1)
       || (ah !== 0 && al !== ah - 1) || al > 13)) {
@@ -476,7 +518,7 @@ export class JpegDc {
     }
     for (const c of comps) {
       if (c === 0 && this.yQuant < 0) { // libjpeg latches a component's table at its first scan
-        if (!f.quantDefined[f.compTq[0]]) {
+        if (!f.quantReady(f.compTq[0])) {
           throw corrupt(this.name, `quantisation table ${f.compTq[0]} was not defined`);
         }
         this.yQuant = f.quantDc[f.compTq[0]];
@@ -519,7 +561,7 @@ export class JpegDc {
     const f = this.f;
     for (const c of comps) {
       if (this.latched[c] === null) {
-        if (!f.quantDefined[f.compTq[c]]) {
+        if (!f.quantReady(f.compTq[c])) {
           throw corrupt(this.name, `quantisation table ${f.compTq[c]} was not defined`);
         }
         this.latched[c] = f.quant[f.compTq[c]].slice();
