@@ -18,10 +18,10 @@
  */
 
 import { PictureError } from '../errors.js';
-import { BitReader, OUT_OF_RANGE, corrupt, truncated } from './bits.js';
+import { BitReader, OUT_OF_RANGE, corrupt } from './bits.js';
 import { BLOCK, NATURAL, idct1x1, idct2x2, limit } from './idct.js';
 import { Frame } from './markers.js';
-import { decodeScan, skipEntropyData } from './scan.js';
+import { readScan, secondScan } from './sos.js';
 import { yccToRgb } from './ycc.js';
 
 /** The scale: libjpeg's largest DCT scaling, one pixel per 8 x 8 block. */
@@ -281,7 +281,7 @@ export class JpegDc {
     this.prevBits = Array.from({ length: n }, () => new Int32Array(10));
     for (let m = this.stoppedAt; m !== 0xD9; m = this.src.nextMarker()) {
       if (m === 0xDA) {
-        if (this.scan()) {
+        if (readScan(this)) {
           this.tail();
           break;
         }
@@ -378,193 +378,13 @@ export class JpegDc {
           return;
         }
         if (m === 0xDA) {
-          this.secondScan();
+          secondScan(this);
         }
         this.f.segment(m);
       }
     } catch (e) {
       if (!(e instanceof PictureError) || e.reason !== 'truncated picture') {
         throw e;
-      }
-    }
-  }
-
-  /**
-   * The frame component a scan's i-th component id names, as get_sos finds it: the first with
-   * that id among the frame's first four that is at position i or later (libjpeg-turbo skips
-   * those whose scan slot is taken), and not named before in this scan. The Java takes the
-   * first with the id.
-   * @param {number} id the component id
-   * @param {number[]} comps the components this scan named so far
-   * @returns {number} the component's index in the frame
-   */
-  scanComponent(id, comps) {
-    const ids = this.f.compId;
-    let c = comps.length;
-    while (c < Math.min(ids.length, 4) && ids[c] !== id) {
-      c++;
-    }
-    if (c >= Math.min(ids.length, 4)) {
-      throw corrupt(this.name, 'scan names no component of the frame');
-    }
-    if (comps.includes(c)) {
-      throw corrupt(this.name, 'scan names a component twice');
-    }
-    return c;
-  }
-
-  /**
-   * An SOS after the last row of a single-scan JPEG, read as get_sos reads it: fatal once its
-   * header is read whole (JERR_EOI_EXPECTED), or as soon as it is wrong; a file that ends in
-   * it first is merely truncated there, which tail() lets pass. The Java refuses it at once.
-   */
-  secondScan() {
-    const src = this.src;
-    let p = src.pos;
-    const length = (src.at(p) << 8) | src.at(p + 1);
-    const ns = src.at(p + 2);
-    p += 3;
-    if (length !== 6 + 2 * ns || ns < 1 || ns > 4) {
-      throw corrupt(this.name, 'bad scan header');
-    }
-    const comps = [];
-    for (let i = 0; i < ns; i++, p += 2) {
-      src.at(p + 1);
-      comps.push(this.scanComponent(src.at(p), comps));
-    }
-    src.at(p + 2); // Ss, Se, Ah and Al
-    throw corrupt(this.name, 'a second scan where EOI was expected');
-  }
-
-  /** Decodes one scan; true when it was the one scan of a single-scan sequential JPEG. */
-  scan() {
-    const src = this.src;
-    const f = this.f;
-    const b = this.bytes;
-    if (src.pos + 2 > b.length) {
-      throw truncated(this.name);
-    }
-    const len = src.u16(src.pos);
-    const start = src.pos + 2;
-    src.pos += len;
-    if (src.pos > b.length) {
-      throw truncated(this.name);
-    }
-    if (f.sof < 0 || !f.decodable()) {
-      throw corrupt(this.name, 'a scan before a decodable frame header');
-    }
-    const ns = src.at(start);
-    if (ns < 1 || ns > 4 || len !== 6 + 2 * ns) {
-      throw corrupt(this.name, 'bad scan header');
-    }
-    const comps = [];
-    const dcT = [];
-    const acT = [];
-    for (let i = 0; i < ns; i++) {
-      comps.push(this.scanComponent(src.at(start + 1 + 2 * i), comps));
-      dcT.push(f.table(true, src.at(start + 2 + 2 * i) >> 4));
-      acT.push(f.table(false, src.at(start + 2 + 2 * i) & 15));
-    }
-    const q = start + 1 + 2 * ns;
-    const ss = src.at(q);
-    const se = src.at(q + 1);
-    const ah = src.at(q + 2) >> 4;
-    const al = src.at(q + 2) & 15;
-    const progressive = f.sof === 0xC2;
-    if (progressive && ((ss === 0 ? se !== 0 : se < ss || se > 63 || ns !== 1)
-      || (ah !== 0 && al !== ah - 1) || al > 13)) {
-      throw corrupt(this.name, 'bad progressive scan parameters'); // as libjpeg's jdphuff.c
-    }
-    // jdinput.c per_scan_setup: D_MAX_BLOCKS_IN_MCU, whatever the output's colour space. The
-    // Java checks it in the RGB route only, so its grey route accepts a file (all three
-    // components 2x2, say) that Pillow's draft("L") refuses; here both routes refuse it.
-    let blocksInMcu = 0;
-    for (const c of comps) {
-      blocksInMcu += ns === 1 ? 1 : f.compH[c] * f.compV[c];
-    }
-    if (blocksInMcu > 10) {
-      throw corrupt(this.name, 'sampling factors too large for an interleaved scan');
-    }
-    // Both routes: whether libjpeg would block-smooth this picture (see smoothed()).
-    this.latch(comps);
-    if (progressive) { // jdphuff.c start_pass_phuff_decoder's coef_bits
-      this.scans++;
-      for (const c of comps) {
-        for (let k = Math.min(ss, 1); k < 10; k++) {
-          this.prevBits[c][k] = this.scans > 1 ? this.coefBits[c][k] : 0;
-        }
-        for (let k = ss; k <= Math.min(se, 9); k++) {
-          this.coefBits[c][k] = al;
-        }
-      }
-    }
-    // AC scans hold nothing a DC-only decoder needs; the RGB route decodes a 4:2:0 chroma
-    // component's, the AC coefficients jpeg_idct_2x2 reads.
-    const acScan = progressive && ss !== 0;
-    if (acScan && this.slots[comps[0]] === 1) {
-      this.lastScanShort = true; // not decoded: its data may run out before its last block
-      skipEntropyData(src);
-      return false;
-    }
-    for (let i = 0; i < ns; i++) {
-      const needsTable = !progressive || ah === 0;
-      if ((needsTable && !acScan && (dcT[i] === null || !dcT[i].valid))
-        || ((!progressive || acScan) && (acT[i] === null || !acT[i].valid))) {
-        throw corrupt(this.name, 'a scan uses a Huffman table that is missing or bad');
-      }
-    }
-    if (this.coef === null) {
-      this.allocate(progressive);
-    }
-    for (const c of comps) {
-      if (c === 0 && this.yQuant < 0) { // libjpeg latches a component's table at its first scan
-        if (!f.quantReady(f.compTq[0])) {
-          throw corrupt(this.name, `quantisation table ${f.compTq[0]} was not defined`);
-        }
-        this.yQuant = f.quantDc[f.compTq[0]];
-      }
-    }
-    src.ranOut = false;
-    decodeScan(this, comps, dcT, acT, progressive, ss, se, ah, al);
-    this.lastScanShort = src.ranOut;
-    return !progressive && ns === f.compId.length;
-  }
-
-  /** The coefficient store, at the first scan: the first component's DC, or all the RGB route keeps. */
-  allocate(progressive) {
-    const f = this.f;
-    const n = f.compId.length;
-    const mcusX = Math.floor((f.width + 8 * f.hmax - 1) / (8 * f.hmax));
-    const mcusY = Math.floor((f.height + 8 * f.vmax - 1) / (8 * f.vmax));
-    this.coef = new Array(n).fill(null);
-    this.blockStride = new Int32Array(n);
-    this.nonzero = new Array(n).fill(null);
-    for (let c = 0; c < (this.rgb ? n : 1); c++) {
-      this.blockStride[c] = mcusX * f.compH[c];
-      const blocks = this.blockStride[c] * mcusY * f.compV[c];
-      const size = Math.imul(blocks, this.slots[c]); // Java's int: negative past 2^31
-      if (size < 0) {
-        throw OUT_OF_RANGE; // Java: NegativeArraySizeException
-      }
-      this.coef[c] = new Int16Array(size);
-      if (progressive && this.slots[c] > 1) {
-        this.nonzero[c] = new Uint32Array(2 * blocks); // Java's long a block: bit p, natural position
-      }
-    }
-  }
-
-  /**
-   * jdinput.c's latch_quant_tables at a scan's start: each component's table, copied at its
-   * first scan (later DQT segments do not change it); a table not defined then is fatal.
-   */
-  latch(comps) {
-    const f = this.f;
-    for (const c of comps) {
-      if (this.latched[c] === null) {
-        if (!f.quantReady(f.compTq[c])) {
-          throw corrupt(this.name, `quantisation table ${f.compTq[c]} was not defined`);
-        }
-        this.latched[c] = f.quant[f.compTq[c]].slice();
       }
     }
   }
