@@ -8,14 +8,14 @@
  * list of {file, kind, ...}: kind 'dc' (its pixels in OUTDIR/<i>.raw, interleaved 8-bit, rows
  * top to bottom, with width, height, channels, fullWidth, fullHeight), 'whole' (left to the
  * platform's decoder), 'refused' (a PictureError; its reason), 'not-jpeg' (isJpeg is false) or
- * 'crash' (any other error, its stack; the exit status is then 2). Node-only: reads and writes
- * files.
+ * 'crash' (any other error, its stack; the exit status is then 2); for a JPEG also header,
+ * readJpegHeader's answer (null where the walk failed). Node-only: reads and writes files.
  */
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PictureError } from '../src/core/errors.js';
-import { decodeJpeg, isJpeg } from '../src/core/jpeg/index.js';
+import { decodeJpeg, isJpeg, readJpegHeader } from '../src/core/jpeg/index.js';
 
 function usage(why) {
   process.stderr.write(`jpeg-pixels: ${why}\nusage: node js/tools/jpeg-pixels.js OUTDIR FILE...`
@@ -76,7 +76,11 @@ files.forEach((file, i) => {
       }
     }
   }
-  results.push({ file, ...entry, ms: Math.round((performance.now() - start) * 10) / 10 });
+  entry.ms = Math.round((performance.now() - start) * 10) / 10; // decodeJpeg's time
+  if (entry.kind !== 'not-jpeg') {
+    entry.header = readJpegHeader(bytes, file);
+  }
+  results.push({ file, ...entry });
 });
 writeFileSync(join(out, 'result.json'), JSON.stringify(results, null, 1));
 process.exit(crashed ? 2 : 0);
