@@ -1,13 +1,16 @@
 /**
  * A JPEG's marker segments other than SOS, read as libjpeg-turbo's jdmarker.c reads them
- * (get_sof, get_dht, get_dqt, get_dri, examine_app0, examine_app14, skip_variable), and what
- * they say: the frame, the tables, the restart interval, and libjpeg's guess of the colour
+ * (get_sof, get_dht, get_dqt, get_dri, get_dac, examine_app0, examine_app14, skip_variable),
+ * and what they say: the frame, the tables, the restart interval, and libjpeg's guess of the colour
  * space (jdapimin.c default_decompress_parms), which decides whether this folder decodes the
  * file (the manifest's jpeg_dc rule, Python's python.data.decode._ycbcr).
  *
  * A hand port of the Java library's JpegDc (its marker part): no JavaScript library decodes a
  * JPEG at 1/8 scale as libjpeg-turbo does (jpeg-js differs by 2 to 8 levels). The refusals'
- * reasons are the Java's, word for word.
+ * reasons are the Java's, word for word, where the Java has them. Where it reads a segment
+ * otherwise than jdmarker.c (and so accepts a file Pillow refuses), this follows jdmarker.c
+ * and says so at the spot: JPG markers, DAC, DQT precision and length, an empty frame, a frame
+ * header or a table cut by the file's end after the last row, a table number over 3.
  */
 
 import { corrupt, truncated } from './bits.js';

@@ -10,11 +10,14 @@
  * block-smooth (jdcoefct.c smoothing_ok, decompress_smooth_data), which is not reproduced.
  *
  * A hand port of the Java library's JpegDc (io.github.selfiedeploy.classify.picture.jpeg),
- * whose Javadoc states the rules for damaged data; same behaviour, same refusal reasons. It is
+ * whose Javadoc states the rules for damaged data: the same pixels and the same refusals with
+ * the same reasons, but where the Java was measured to accept a file Pillow (libjpeg-turbo
+ * 3.2) refuses: marker segments are checked in jdmarker.c's order, also after the last row
+ * (markers.js, sos.js), and the grey route refuses over 10 blocks an MCU too (sos.js). It is
  * written by hand because no JavaScript library decodes a JPEG at 1/8 scale as libjpeg-turbo
  * does (jpeg-js differs by 2 to 8 levels), and Python's pixels are libjpeg-turbo's, bit for bit.
- * The markers are in markers.js, the bit buffer in bits.js, the scans' data in scan.js.
- * One instance decodes one file.
+ * The markers are in markers.js, the bit buffer in bits.js, a scan's header in sos.js, its
+ * data in scan.js. One instance decodes one file.
  */
 
 import { PictureError } from '../errors.js';
@@ -179,7 +182,8 @@ export class JpegDc {
     }
     const w = Math.ceil(this.f.width / SCALE);
     const h = Math.ceil(this.f.height / SCALE);
-    const planes = [0, 1, 2].map((c) => (this.slots[c] === 1 ? this.plane1x1(c, w, h) : this.plane2x2(c, w, h)));
+    const planes = [0, 1, 2].map((c) => (this.slots[c] === 1
+      ? this.plane1x1(c, w, h) : this.plane2x2(c, w, h)));
     const rgb = new Uint8Array(w * h * 3);
     yccToRgb(planes[0], planes[1], planes[2], rgb);
     return new DcPixels(w, h, 3, rgb);

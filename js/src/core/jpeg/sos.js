@@ -10,6 +10,7 @@
  * function takes the JpegDc (reader.js) whose state it works on.
  */
 
+import { PictureError } from '../errors.js';
 import { OUT_OF_RANGE, corrupt, truncated } from './bits.js';
 import { decodeScan, skipEntropyData } from './scan.js';
 
@@ -181,7 +182,14 @@ export function allocate(d, progressive) {
     if (size < 0) {
       throw OUT_OF_RANGE; // Java: NegativeArraySizeException
     }
-    d.coef[c] = new Int16Array(size);
+    try {
+      d.coef[c] = new Int16Array(size);
+    } catch (e) { // a frame past what this machine can hold (only when no bomb limit applies)
+      if (!(e instanceof RangeError)) {
+        throw e;
+      }
+      throw new PictureError(d.name, `too large to decode: ${f.width}x${f.height}`);
+    }
     if (progressive && d.slots[c] > 1) {
       d.nonzero[c] = new Uint32Array(2 * blocks); // Java's long a block: bit p, natural position
     }
