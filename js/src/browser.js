@@ -12,6 +12,7 @@
 import * as ort from 'onnxruntime-web';
 import { Classifier } from './core/classifier.js';
 import { PictureError } from './core/errors.js';
+import { withoutApp1 } from './core/orientation.js';
 
 export { Classifier, BATCH } from './core/classifier.js';
 export { ArtifactError, PictureError } from './core/errors.js';
@@ -25,13 +26,15 @@ export const BITMAP_OPTIONS = Object.freeze({
 });
 
 /**
- * Decode a whole picture with the browser's decoder, turned by its EXIF orientation.
+ * Decode a whole picture with the browser's decoder: a JPEG as stored (its APP1 segments left
+ * out, so that Chromium does not turn it: picture.js turns it by the orientation Pillow
+ * reads), anything else turned by the browser.
  * @type {import('./core/picture.js').DecodeWhole}
  */
-export async function decodeWithBrowser(bytes, name, { maxPixels }) {
+export async function decodeWithBrowser(bytes, name, { maxPixels, jpeg }) {
   let bitmap;
   try {
-    bitmap = await createImageBitmap(new Blob([bytes]), BITMAP_OPTIONS);
+    bitmap = await createImageBitmap(new Blob([jpeg ? withoutApp1(bytes) : bytes]), BITMAP_OPTIONS);
   } catch {
     throw new PictureError(name, 'not a picture this browser can decode');
   }
@@ -50,7 +53,7 @@ export async function decodeWithBrowser(bytes, name, { maxPixels }) {
       throw new PictureError(name, 'a transparent picture the browser can only give premultiplied (off by one); save it as PNG');
     }
   }
-  return { width, height, channels: 4, data, oriented: true };
+  return { width, height, channels: 4, data, oriented: !jpeg };
 }
 
 /**

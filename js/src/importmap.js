@@ -6,10 +6,6 @@
 export const IMPORT_MAP = Object.freeze({
   imports: {
     'onnxruntime-web': '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs',
-    exifr: '/node_modules/exifr/dist/full.esm.mjs',
-    'fast-png': '/node_modules/fast-png/lib/index.js',
-    iobuffer: '/node_modules/iobuffer/lib/iobuffer.js',
-    fflate: '/node_modules/fflate/esm/browser.js',
   },
 });
 

@@ -1,21 +1,106 @@
 /**
  * The EXIF Orientation tag applied as PIL.ImageOps.exif_transpose applies it (the manifest's
- * rules.orientation), and read with exifr, a maintained EXIF reader for JPEG, PNG and the rest.
+ * rules.orientation), and found in a JPEG where Pillow finds it.
+ *
+ * Read by hand (exif.js) rather than with an EXIF library: Pillow takes the first Exif APP1
+ * segment (with any later ones appended), falls back on the XMP packet's tiff:Orientation,
+ * and refuses a picture whose EXIF it cannot parse, where EXIF libraries skip what they
+ * cannot read.
  */
-import exifr from 'exifr';
+import { ExifError, orientationOf } from './exif.js';
+import { PictureError } from './errors.js';
+
+const EXIF = [0x45, 0x78, 0x69, 0x66, 0, 0]; // "Exif\0\0"
+const XMP = new TextEncoder().encode('http://ns.adobe.com/xap/1.0/\0');
+
+function startsWith(bytes, at, prefix) {
+  return prefix.every((b, i) => bytes[at + i] === b);
+}
 
 /**
- * The file's EXIF Orientation, 1 (upright) when it has none or it cannot be read.
- * @param {Uint8Array} bytes
- * @returns {Promise<number>}
+ * The orientation Pillow applies to this JPEG: JpegImagePlugin's APP handler collects the
+ * info (the first "Exif\0\0" APP1 segment, later ones appended without their prefix; the
+ * last XMP APP1 packet), read up to the first scan.
+ * @param {Uint8Array} bytes a JPEG
+ * @param {string} name the picture's name, for errors
+ * @returns {number} 1 to 8
+ * @throws {PictureError} where Pillow cannot parse the EXIF (python.data.decode refuses it)
  */
-export async function readOrientation(bytes) {
-  try {
-    const o = await exifr.orientation(bytes);
-    return Number.isInteger(o) && o >= 1 && o <= 8 ? o : 1;
-  } catch {
-    return 1; // no EXIF, or EXIF Pillow would not read either: upright
+export function jpegOrientation(bytes, name) {
+  const info = new Map();
+  for (const { marker, start, end } of segments(bytes)) {
+    if (marker === 0xe1 && startsWith(bytes, start, EXIF)) {
+      const previous = info.get('exif');
+      const segment = bytes.subarray(previous ? start + 6 : start, end);
+      info.set('exif', { bytes: previous ? concat(previous.bytes, segment) : segment });
+    } else if (marker === 0xe1 && startsWith(bytes, start, [...XMP])) {
+      info.set('xmp', { bytes: bytes.subarray(start + XMP.length, end) });
+    }
   }
+  try {
+    return orientationOf(info);
+  } catch (err) {
+    if (err instanceof ExifError) throw new PictureError(name, `unreadable picture (${err.message})`);
+    throw err;
+  }
+}
+
+/**
+ * The JPEG without its APP1 segments (EXIF and XMP), which change no pixel: what a browser is
+ * given, so that it decodes the picture as stored and the orientation Pillow reads is the one
+ * applied (Chromium turns a picture by its own reading of EXIF whatever it is asked).
+ * @param {Uint8Array} bytes a JPEG
+ * @returns {Uint8Array}
+ */
+export function withoutApp1(bytes) {
+  const kept = [];
+  let from = 0;
+  for (const { marker, at, next } of segments(bytes)) {
+    if (marker === 0xe1) {
+      kept.push(bytes.subarray(from, at));
+      from = next;
+    }
+  }
+  if (from === 0) return bytes;
+  kept.push(bytes.subarray(from));
+  const out = new Uint8Array(kept.reduce((n, k) => n + k.length, 0));
+  let at = 0;
+  for (const k of kept) {
+    out.set(k, at);
+    at += k.length;
+  }
+  return out;
+}
+
+/** The marker segments before the first scan: marker, its data [start, end), where it begins
+ * (at) and where the next one does. */
+function* segments(bytes) {
+  let at = 2;
+  while (at + 4 <= bytes.length) {
+    if (bytes[at] !== 0xff) return;
+    const marker = bytes[at + 1];
+    if (marker === 0xff) {
+      at += 1; // fill byte
+      continue;
+    }
+    if (marker === 0xda || marker === 0xd9) return; // the first scan, or the end
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
+      at += 2;
+      continue;
+    }
+    const length = (bytes[at + 2] << 8) | bytes[at + 3];
+    if (length < 2) return;
+    const next = at + 2 + length;
+    yield { marker, start: at + 4, end: Math.min(next, bytes.length), at, next: Math.min(next, bytes.length) };
+    at = next;
+  }
+}
+
+function concat(a, b) {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /**

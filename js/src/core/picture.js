@@ -11,8 +11,8 @@
 import { convert, greyToRgb } from './colour.js';
 import { PictureError } from './errors.js';
 import { decodeJpeg, isJpeg, readJpegHeader } from './jpeg/index.js';
-import { orient, readOrientation } from './orientation.js';
-import { decodePng, isPng } from './png.js';
+import { jpegOrientation, orient } from './orientation.js';
+import { decodePng, isPng, pngOrientation } from './png.js';
 import { toInput } from './prepare.js';
 import { dcMinSide } from './recipe.js';
 
@@ -23,11 +23,16 @@ import { dcMinSide } from './recipe.js';
  * @property {number} channels 1 to 4 (grey, grey + alpha, RGB, RGBA), unpremultiplied 8 bits
  * @property {Uint8Array|Uint8ClampedArray} data
  * @property {boolean} oriented whether the decoder has applied the EXIF orientation already
+ *   (a JPEG is turned here, by the orientation Pillow reads; anything else by its decoder)
+ *
+ * A DecodeWhole whose smoothsAsPillow property is true block-smooths incomplete progressive
+ * JPEGs as Pillow's libjpeg-turbo does, so they are given to it rather than refused.
  *
  * @callback DecodeWhole
  * @param {Uint8Array} bytes
  * @param {string} name
- * @param {{maxPixels: number, jpeg: boolean}} options
+ * @param {{maxPixels: number, jpeg: boolean}} options jpeg: a JPEG, to be given as stored (not
+ *   turned); anything else turned by its own orientation
  * @returns {Promise<Decoded>}
  */
 
@@ -45,7 +50,7 @@ export async function decodePicture(bytes, name, recipe, decodeWhole) {
   const color = recipe.color;
   if (isPng(bytes)) {
     const png = decodePng(bytes, name, { color, maxPixels: recipe.maxPixels });
-    return orient(png, await readOrientation(bytes));
+    return orient(png, pngOrientation(bytes));
   }
   if (isJpeg(bytes)) {
     const header = readJpegHeader(bytes, name);
@@ -53,10 +58,11 @@ export async function decodePicture(bytes, name, recipe, decodeWhole) {
       throw new PictureError(name, `decompression bomb: ${header.width}x${header.height} exceeds ${recipe.maxPixels} pixels`);
     }
     if (header && header.components === 4) {
-      throw new PictureError(name, 'a CMYK JPEG, which this JavaScript package does not decode as Pillow does (export from a grey or RGB JPEG)');
+      throw new PictureError(name, 'a CMYK JPEG, which this JavaScript package does not convert to RGB as Pillow does (save it as an RGB JPEG or PNG)');
     }
-    const orientation = await readOrientation(bytes);
-    const jpeg = decodeJpeg(bytes, name, { channels: recipe.channels, dcMinSide: dcMinSide(recipe) });
+    const orientation = jpegOrientation(bytes, name);
+    const jpeg = decodeJpeg(bytes, name, { channels: recipe.channels, dcMinSide: dcMinSide(recipe),
+      maxPixels: recipe.maxPixels, wholeSmooths: decodeWhole.smoothsAsPillow === true });
     if (jpeg.kind === 'dc') {
       const reduced = { width: jpeg.width, height: jpeg.height, channels: jpeg.channels, data: jpeg.data,
         fullWidth: jpeg.fullWidth, fullHeight: jpeg.fullHeight };
@@ -70,8 +76,9 @@ export async function decodePicture(bytes, name, recipe, decodeWhole) {
   if (whole.width * whole.height > recipe.maxPixels) {
     throw new PictureError(name, `decompression bomb: ${whole.width}x${whole.height} exceeds ${recipe.maxPixels} pixels`);
   }
-  const pixels = convert(whole.data, whole.width, whole.height, whole.channels, color);
-  return whole.oriented ? pixels : orient(pixels, await readOrientation(bytes));
+  // GIF, WebP, TIFF and the rest: the platform's decoder has turned them (sharp's autoOrient,
+  // the browser's imageOrientation 'from-image'); not held to Pillow's reading of their EXIF.
+  return convert(whole.data, whole.width, whole.height, whole.channels, color);
 }
 
 /**

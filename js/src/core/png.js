@@ -17,7 +17,7 @@
  *   short header or a bad type ends the file quietly, a chunk whose data is cut short, or one
  *   its handler refuses, refuses it; a tRNS or eXIf there still counts, as in Pillow;
  * - then colour by the rules of python/data/colour.py (pngpixels.js); the EXIF Pillow reads
- *   (pngexif.js) refuses the file where Pillow cannot parse it.
+ *   (exif.js) refuses the file where Pillow cannot parse it.
  * Where Pillow and the Java class part, this follows Pillow: an IDAT before any IHDR of a
  * known mode is skipped, APNG's fcTL and fdAT are checked, a PLTE of more than 256 entries or
  * a tRNS of more than 256 alphas refuses, and so does EXIF Pillow cannot parse.
@@ -30,7 +30,7 @@
 
 import { PictureError } from './errors.js';
 import { ENDED, InflateError, Inflater, inflateText, NEEDS_DICTIONARY } from './pnginflate.js';
-import { ExifError, latin1, orientationOf } from './pngexif.js';
+import { ExifError, latin1, orientationOf } from './exif.js';
 import { colourOf, MODES, rowPlan, SAMPLES, unfilter, unpackRow } from './pngpixels.js';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

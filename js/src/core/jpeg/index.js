@@ -46,22 +46,29 @@ export function readJpegHeader(bytes, name) {
 /**
  * A JPEG for a model: its 1/8-scale pixels where the manifest's jpeg_dc rule says so, else a
  * sign to decode it whole ({kind: 'whole'}) once it has been checked as libjpeg-turbo under
- * Pillow checks it. Refuses (throws) exactly where the Java library's JpegDecoder does.
+ * Pillow checks it. Refuses (throws) where the Java library's JpegDecoder does, except, with
+ * wholeSmooths, a progressive JPEG libjpeg block-smooths that is decoded whole: Java decodes
+ * those with ImageIO's libjpeg, which does not smooth; sharp's libjpeg-turbo smooths them as
+ * Pillow's does (measured: tests/test_js.py), Chromium's (Debian's libjpeg-turbo 2.1) not
+ * always.
  *
  * @param {Uint8Array} bytes the whole file
  * @param {string} name the picture's path or name, for refusals
  * @param {{channels: number, dcMinSide: number, maxPixels?: number}} options channels: the
  *   model's (1 grey, 3 RGB); dcMinSide: jpeg_dc_scale * reduce_to * reduce_side, the shorter
  *   side from which a JPEG comes at 1/8 (0: never); maxPixels: pictures of more pixels are
- *   refused before decoding (preprocessing.max_pixels, default 50 000 000)
+ *   refused before decoding (preprocessing.max_pixels, default 50 000 000); wholeSmooths:
+ *   whether the platform decoder block-smooths as Pillow does (default false: refuse)
  * @returns {{kind: 'dc', width: number, height: number, channels: number, data: Uint8Array,
  *   fullWidth: number, fullHeight: number} | {kind: 'whole'}} for 'dc': ceil(W / 8) x
  *   ceil(H / 8) interleaved 8-bit pixels in stored orientation, channels 1 (grey; for an RGB
  *   model the caller repeats it) or 3, and the full stored size they stand for
  * @throws {PictureError} a damaged or truncated file, a decompression bomb, or a progressive
- *   JPEG that libjpeg-turbo would block-smooth
+ *   JPEG that libjpeg-turbo would block-smooth, where it would come at 1/8
  */
-export function decodeJpeg(bytes, name, { channels, dcMinSide, maxPixels = DEFAULT_MAX_PIXELS }) {
+export function decodeJpeg(bytes, name, {
+  channels, dcMinSide, maxPixels = DEFAULT_MAX_PIXELS, wholeSmooths = false,
+}) {
   if (channels !== 1 && channels !== 3) {
     throw new RangeError(`channels must be 1 or 3, not ${channels}`);
   }
@@ -86,7 +93,9 @@ export function decodeJpeg(bytes, name, { channels, dcMinSide, maxPixels = DEFAU
   // refuses is refused before the platform's decoder sees the file. Without a usable frame
   // header this throws libjpeg's reason.
   const dc = jpeg.pixels();
-  if (jpeg.incompleteProgressive()) {
+  // At 1/8 this reader would have to block-smooth, and it does not; decoded whole, the file
+  // goes to a platform decoder that may smooth as Pillow's libjpeg-turbo does (wholeSmooths).
+  if ((large || !wholeSmooths) && jpeg.incompleteProgressive()) {
     throw new PictureError(name, 'a progressive JPEG whose scans leave coefficients for'
       + " libjpeg's block smoothing to estimate, which this selfie-classify does not reproduce");
   }

@@ -1,6 +1,7 @@
 /**
- * The EXIF Orientation Pillow finds in a PNG, as Image.getexif() and ImageOps.exif_transpose
- * read it (Pillow 13): the "exif" entry of the picture's info (an eXIf chunk, or a tEXt chunk
+ * The EXIF Orientation Pillow finds in a picture's info, as Image.getexif() and
+ * ImageOps.exif_transpose read it (Pillow 13); for a PNG (png.js) and a JPEG (orientation.js)
+ * alike: the "exif" entry of the picture's info (an eXIf chunk, or a tEXt chunk
  * keyed "exif"), else a "Raw profile type exif" text chunk's hex, parsed as TIFF (IFD0 only,
  * as ImageFileDirectory_v2.load reads it); without an Orientation tag there, the XMP packet's
  * tiff:Orientation. Where Pillow raises while doing so, python.data.decode refuses the
