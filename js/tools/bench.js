@@ -1,23 +1,21 @@
 #!/usr/bin/env node
 /**
- * The JavaScript half of python -m python.bench.js: node tools/bench.js, driven by JSON lines
- * on stdin, answering JSON lines on stdout, so Python can alternate rounds between its own
- * ONNX Runtime, onnxruntime-node and onnxruntime-web (headless Chromium) in one run.
+ * The JavaScript half of python -m python.bench.js: node tools/bench.js node|web, driven by JSON
+ * lines on stdin, answering JSON lines on stdout, so Python can alternate rounds between its
+ * own ONNX Runtime, onnxruntime-node and onnxruntime-web (headless Chromium) in one run. Node's
+ * and the browser's run in processes of their own: a browser's pipe waking this event loop
+ * would land on Node's timings.
  *
  * Commands: {"cmd": "open", "model": PATH, "artifacts": DIR, "shape": [H, W, C], "chromium": PATH,
- * "threads": N}
- * loads the model in both; {"cmd": "round", "singles": S, "batches": B} times one round in
- * each; {"cmd": "first_visit"} loads the demo page (demo/, with the artifacts folder of "open")
+ * "threads": N} loads the model; {"cmd": "round", "singles": S, "batches": B} times one round;
+ * web only: {"cmd": "first_visit"} loads the demo page (demo/, with the artifacts folder of "open")
  * in a fresh browser context, nothing cached: the time from navigation until its model is
- * ready, and the bytes it downloaded by kind; {"cmd": "files", "format": F, "files": [...]}
+ * ready, and the bytes it downloaded by kind; node only: {"cmd": "files", "format": F, "files": [...]}
  * classifies picture files with the package in Node (read, decode, prepare, run 64 at a
  * time) and answers the milliseconds a picture; {"cmd": "close"} ends.
  */
 import { readFile } from 'node:fs/promises';
 import readline from 'node:readline';
-import * as ort from 'onnxruntime-node';
-import { chromium } from 'playwright-core';
-import { startServer } from '../src/serve.js';
 import { timeRound } from './timing.js';
 
 let node = null;
@@ -27,15 +25,32 @@ let served = null;
 let modelPath = null;
 let opened = null;
 
+const KIND = process.argv[2];
+
 async function open(cmd) {
   opened = cmd;
   modelPath = cmd.model;
+  if (KIND === 'node') {
+    await openNode(cmd);
+    return { ok: true };
+  }
+  await openWeb(cmd);
+  return { ok: true };
+}
+
+async function openNode(cmd) {
+  const ort = await import('onnxruntime-node');
   const session = await ort.InferenceSession.create(await readFile(cmd.model),
     { intraOpNumThreads: cmd.threads, interOpNumThreads: 1 });
   const input = session.inputNames[0];
   const run = (x, n) => session.run({ [input]: new ort.Tensor('float32', x, [n, ...cmd.shape]) });
   await run(new Float32Array(cmd.shape.reduce((a, b) => a * b, 1)), 1);
   node = run;
+}
+
+async function openWeb(cmd) {
+  const { chromium } = await import('playwright-core');
+  const { startServer } = await import('../src/serve.js');
   const extra = (req, res) => {
     if (req.url !== '/model.onnx') return false;
     readFile(modelPath).then((data) => {
@@ -47,7 +62,6 @@ async function open(cmd) {
   served = await startServer({ artifacts: cmd.artifacts, extra });
   browser = await chromium.launch({ executablePath: cmd.chromium, args: ['--no-sandbox', '--disable-gpu'] });
   web = await newPage(await browser.newContext());
-  return { ok: true };
 }
 
 function pageUrl() {
@@ -65,9 +79,7 @@ async function newPage(context) {
 
 async function round(cmd) {
   const plan = { singles: cmd.singles, batches: cmd.batches };
-  const inNode = await timeRound(node, opened.shape, plan);
-  const inWeb = await web.evaluate((p) => window.benchRound(p), plan);
-  return { node: inNode, web: inWeb };
+  return KIND === 'node' ? timeRound(node, opened.shape, plan) : web.evaluate((p) => window.benchRound(p), plan);
 }
 
 async function firstVisit() {

@@ -36,12 +36,12 @@ def _spread(values: list[float]) -> dict[str, float]:
 
 
 class JsBench:
-    """The Node bench worker (js/tools/bench.js), one JSON line each way."""
+    """A JavaScript bench worker (js/tools/bench.js node|web), one JSON line each way."""
 
-    def __init__(self, open_cmd: dict) -> None:
+    def __init__(self, kind: str, open_cmd: dict) -> None:
         from python.runtimes.js import PACKAGE
 
-        self.proc = subprocess.Popen(["node", str(PACKAGE / "tools" / "bench.js")],
+        self.proc = subprocess.Popen(["node", str(PACKAGE / "tools" / "bench.js"), kind],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.ask({"cmd": "open", **open_cmd})
 
@@ -101,10 +101,12 @@ def measure(artifacts: Path, artifact: str, rounds: int, singles: int, batches: 
     batch = rng.uniform(0, 1, (BATCH, *shape)).astype(np.float32)
     for _ in range(20):
         session.run(None, {name: one})
-    worker = JsBench({"model": str(path), "artifacts": str(artifacts.resolve()), "shape": shape,
-                      "chromium": chromium(), "threads": threads})
+    opening = {"model": str(path), "artifacts": str(artifacts.resolve()), "shape": shape,
+               "chromium": chromium(), "threads": threads}
+    workers = {k: JsBench(k, opening) for k in ("node", "web")}
     try:
-        worker.ask({"cmd": "round", "singles": 50, "batches": 2})  # warm-up
+        for w in workers.values():
+            w.ask({"cmd": "round", "singles": 50, "batches": 2})  # warm-up
         figures: dict[str, dict[str, list[float]]] = {
             k: {"latency_ms": [], "throughput_per_s": []} for k in ("python", "node", "web")}
         for r in range(rounds):
@@ -117,20 +119,22 @@ def measure(artifacts: Path, artifact: str, rounds: int, singles: int, batches: 
                 session.run(None, {name: batch})
             figures["python"]["throughput_per_s"].append(batches * BATCH
                                                          / (time.perf_counter() - t))
-            js = worker.ask({"cmd": "round", "singles": singles, "batches": batches})
-            for k in ("node", "web"):
+            for k, w in workers.items():
+                timed = w.ask({"cmd": "round", "singles": singles, "batches": batches})
                 for key in ("latency_ms", "throughput_per_s"):
-                    figures[k][key].append(js[k][key])
+                    figures[k][key].append(timed[key])
             log.info("round %d of %d", r + 1, rounds)
-        first = [worker.ask({"cmd": "first_visit"}) for _ in range(visits)]
+        first = [workers["web"].ask({"cmd": "first_visit"}) for _ in range(visits)]
         from_files: dict[str, list[float]] = {"python": [], "node": []}
         for r in range(rounds if pictures else 0):  # alternating, as the rounds above
             from_files["python"].append(_python_files(artifacts, artifact, pictures, threads))
-            from_files["node"].append(worker.ask({"cmd": "files", "format": artifact, "files": [
-                str(p) for p in pictures]})["ms_per_picture"])
+            from_files["node"].append(workers["node"].ask({"cmd": "files", "format": artifact,
+                                                           "files": [str(p) for p in pictures]})
+                                      ["ms_per_picture"])
             log.info("files round %d of %d", r + 1, rounds)
     finally:
-        worker.close()
+        for w in workers.values():
+            w.close()
     out = {k: {key: _spread(v) for key, v in f.items()} for k, f in figures.items()}
     ratios = {k: {"latency": out[k]["latency_ms"]["median"]
                   / out["python"]["latency_ms"]["median"],

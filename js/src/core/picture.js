@@ -12,7 +12,7 @@ import { convert, greyToRgb } from './colour.js';
 import { PictureError } from './errors.js';
 import { decodeJpeg, isJpeg, readJpegHeader } from './jpeg/index.js';
 import { jpegOrientation, orient } from './orientation.js';
-import { decodePng, isPng, pngOrientation } from './png.js';
+import { decodePng, isPng } from './png.js';
 import { toInput } from './prepare.js';
 import { dcMinSide } from './recipe.js';
 
@@ -50,7 +50,7 @@ export async function decodePicture(bytes, name, recipe, decodeWhole) {
   const color = recipe.color;
   if (isPng(bytes)) {
     const png = decodePng(bytes, name, { color, maxPixels: recipe.maxPixels });
-    return orient(png, pngOrientation(bytes));
+    return orient(png, png.orientation);
   }
   if (isJpeg(bytes)) {
     const header = readJpegHeader(bytes, name);

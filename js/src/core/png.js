@@ -466,8 +466,9 @@ function bytesOf(bytes) {
  * @param {Uint8Array} bytes the file
  * @param {string} name names the picture in errors
  * @param {{color: 'grey' | 'rgb', maxPixels: number}} options
- * @returns {{width: number, height: number, channels: number, data: Uint8Array}} rows top to
- *     bottom, channels (1 or 3) interleaved
+ * @returns {{width: number, height: number, channels: number, data: Uint8Array,
+ *     orientation: number}} rows top to bottom, channels (1 or 3) interleaved, and the EXIF
+ *     orientation Pillow then applies (pngOrientation's, without reading the file twice)
  * @throws {PictureError} where Python refuses the file, with the Java library's reason
  */
 export function decodePng(bytes, name, { color, maxPixels }) {
@@ -481,14 +482,17 @@ export function decodePng(bytes, name, { color, maxPixels }) {
     throw png.refuse(`decompression bomb: ${png.width}x${png.height} exceeds ${maxPixels} pixels`);
   }
   const px = loadImage(png);
+  let orientation;
   try {
-    orientationOf(png.info); // exif_transpose reads the EXIF: what it cannot read refuses
+    orientation = orientationOf(png.info); // exif_transpose reads the EXIF: what it cannot read refuses
   } catch (e) {
     if (!(e instanceof ExifError)) throw e;
     throw png.refuse(`unreadable picture (${e.message})`);
   }
   const data = colourOf(png, px, color, name);
-  return { width: png.imageWidth, height: png.imageHeight, channels: color === 'rgb' ? 3 : 1, data };
+  return {
+    width: png.imageWidth, height: png.imageHeight, channels: color === 'rgb' ? 3 : 1, data, orientation,
+  };
 }
 
 /**
