@@ -169,7 +169,7 @@ def table(results: list[dict]) -> str:
         for r in files:
             py = r["from_files"]["python"]["median"]
             for k, label in (("python", "python.predict's steps (Pillow, NumPy)"),
-                             ("node", "the js/ package in Node (fast-png, sharp)")):
+                             ("node", "the js/ package in Node (its PNG reader, sharp)")):
                 f = r["from_files"][k]
                 rows.append(f"| {r['artifact']} | {label} | {f['median']:.3f} ({f['min']:.3f}-"
                             f"{f['max']:.3f}) | {f['median'] / py:.2f} |")
