@@ -12,6 +12,5 @@ export const IMPORT_MAP = Object.freeze({
 /** Where onnxruntime-web's WebAssembly files are served. */
 export const WASM_PATHS = '/node_modules/onnxruntime-web/dist/';
 
-/** The folders of the package a page may load, beside the served artifacts. */
-export const SERVED = Object.freeze(['/src/', '/demo/', '/tools/',
-  ...new Set(Object.values(IMPORT_MAP.imports).map((p) => p.slice(0, p.lastIndexOf('/') + 1)))]);
+/** The folders of the package a page may load, beside the served artifacts and WASM_PATHS. */
+export const SERVED = Object.freeze(['/src/', '/demo/', '/tools/']);

@@ -7,12 +7,15 @@
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
-import { IMPORT_MAP, SERVED } from './importmap.js';
+import { IMPORT_MAP, SERVED, WASM_PATHS } from './importmap.js';
 
 /** The package's folder (js/). */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** onnxruntime-web's dist/ folder wherever npm put it (beside the package when installed). */
+const ORT_WEB = path.dirname(createRequire(import.meta.url).resolve('onnxruntime-web')); // .../dist/ort.min.js
 
 /**
  * Start the server.
@@ -26,6 +29,7 @@ export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
  */
 export async function startServer({ artifacts, host = '127.0.0.1', port = 0, extra } = {}) {
   const files = sirv(PACKAGE_ROOT, { dev: true, dotfiles: false });
+  const ortWeb = sirv(ORT_WEB, { dev: true, dotfiles: false });
   const folder = artifacts ? sirv(path.resolve(artifacts), { dev: true, dotfiles: false }) : null;
   const script = `<script type="importmap">${JSON.stringify(IMPORT_MAP)}</script>`;
   const server = http.createServer(async (req, res) => {
@@ -41,6 +45,11 @@ export async function startServer({ artifacts, host = '127.0.0.1', port = 0, ext
       if (pathname.startsWith('/artifacts/') && folder) {
         req.url = req.url.slice('/artifacts'.length);
         folder(req, res, () => notFound(res));
+        return;
+      }
+      if (pathname.startsWith(WASM_PATHS)) {
+        req.url = req.url.slice(WASM_PATHS.length - 1);
+        ortWeb(req, res, () => notFound(res));
         return;
       }
       if (!SERVED.some((p) => pathname.startsWith(p))) {
