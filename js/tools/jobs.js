@@ -19,7 +19,7 @@ export async function runJob(job, env) {
   if (job.recipe) return prepareAll(job.files, readRecipe(job.recipe, 'the recipe'), env);
   if (job.input !== 'files') {
     const { shape, data } = readNpy(await env.read(job.npy));
-    const session = await env.ort.InferenceSession.create(await env.read(job.path), env.sessionOptions ?? {});
+    const session = await env.ort.InferenceSession.create(await env.read(job.path), { ...env.sessionOptions });
     try {
       const out = await session.run({ [env.inputName]: new env.ort.Tensor('float32', data, shape) });
       const values = out[env.outputName].data;
