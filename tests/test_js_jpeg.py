@@ -17,7 +17,6 @@ turns that skip into a failure.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections import Counter
@@ -32,12 +31,12 @@ from python.data.decode import SWAPPING_ORIENTATIONS, decode_pixels
 from python.data.pictures import load_image
 from python.data.preprocessing import Preprocessing
 from python.errors import PictureError
-from tests.conftest import ROOT, run_module
+from python.runtimes.js import REQUIRE_JS, js_unavailable
+from tests.conftest import ROOT, require, run_module
 
 JS = ROOT / "js"
 TOOL = JS / "tools" / "jpeg-pixels.js"
 #: CI sets this so that a machine without node fails these tests instead of skipping them.
-REQUIRE_JS = "SELFIE_REQUIRE_JS"
 #: Files per run of the tool: bounds its command line.
 BATCH = 400
 #: The stated exception's reason, and the reason of Pillow's own (Python) marker parser.
@@ -53,15 +52,8 @@ TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
 @pytest.fixture(scope="module")
 def node() -> str:
     """The node executable; a skip (or, with SELFIE_REQUIRE_JS=1, a failure) without it."""
-    found = shutil.which("node")
-    why = None if found else "node is not on PATH"
-    if found and not (JS / "node_modules").is_dir():
-        why = "js/node_modules is missing (run npm ci in js/)"
-    if why is not None:
-        if os.environ.get(REQUIRE_JS) == "1":
-            pytest.fail(f"{REQUIRE_JS}=1 but the JavaScript reader cannot run: {why}")
-        pytest.skip(f"the JavaScript reader cannot run here: {why}")
-    return str(found)
+    require(js_unavailable("node_files"), REQUIRE_JS, "the JavaScript JPEG reader")
+    return str(shutil.which("node"))
 
 
 @pytest.fixture(scope="module")

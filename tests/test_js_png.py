@@ -11,10 +11,8 @@ where Python decodes, and JavaScript must refuse exactly where Python raises Pic
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
-import shutil
 import struct
 import subprocess
 import zlib
@@ -28,6 +26,8 @@ import pytest
 from python.data import preprocessing
 from python.data.decode import decode_pixels
 from python.errors import PictureError
+from python.runtimes.js import REQUIRE_JS, js_unavailable
+from tests.conftest import require
 from tests.fuzzpictures import MUTATIONS, make_fuzz_pictures
 from tests.oddpictures import make_bad_pictures, make_odd_pictures
 from tests.rgbpictures import write_pictures
@@ -42,23 +42,10 @@ FUZZ_COUNT = 700
 KIND_FUZZ_COUNT = 300
 
 
-def js_unavailable() -> str | None:
-    """Why the JavaScript tool cannot run here, or None."""
-    if shutil.which("node") is None:
-        return "node is not on PATH"
-    if not (ROOT / "js" / "node_modules").is_dir():
-        return "js/node_modules is missing (run npm ci in js/)"
-    return None
-
-
 @pytest.fixture(scope="module")
 def node() -> None:
     """Skip (or, with SELFIE_REQUIRE_JS=1, fail) where the JavaScript side cannot run."""
-    why = js_unavailable()
-    if why is not None:
-        if os.environ.get("SELFIE_REQUIRE_JS") == "1":
-            pytest.fail(f"SELFIE_REQUIRE_JS=1 but the JavaScript tool cannot run: {why}")
-        pytest.skip(f"the JavaScript tool cannot run here: {why}")
+    require(js_unavailable("node_files"), REQUIRE_JS, "the JavaScript PNG reader")
 
 
 # --- PNGs of every kind, written by hand (Pillow writes neither 2-bit grey nor Adam7) ---
