@@ -9,7 +9,7 @@ import { readRecipe } from '../src/core/recipe.js';
 import { readNpy } from './npy.js';
 
 /**
- * @param {object} job {artifact, path, input, npy | files, out, prepare?}, or {recipe, files,
+ * @param {object} job {artifact, path, input, npy | files, out}, or {recipe, files,
  *   out}: prepare the files under a manifest's preprocessing, no model needed
  * @param {object} env {ort, read(path) -> Uint8Array, open(format) -> Classifier,
  *   decodeWhole, inputName, outputName, sessionOptions}
@@ -42,7 +42,6 @@ export async function runJob(job, env) {
         errors.push(String(err?.message ?? err).split('\n')[0]);
       }
     }
-    if (job.prepare) return { values: inputs, shape: [job.files.length, m.height, m.width, m.channels], errors };
     const failed = errors.findIndex((e) => e !== null);
     if (failed >= 0) throw new Error(errors[failed]);
     const values = new Float32Array(job.files.length * m.classes);

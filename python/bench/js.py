@@ -26,8 +26,6 @@ from python.errors import ToolkitError, cli_main
 from python.runtimes.timing import BATCH
 
 log = logging.getLogger(__name__)
-#: Node/browser latency within this many times Python's (issue 23's target for Node).
-NODE_TARGET = 1.5
 
 
 def _spread(values: list[float]) -> dict[str, float]:

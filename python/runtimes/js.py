@@ -72,18 +72,12 @@ def js_unavailable(runtime: str | None = None) -> str | None:
 
 def run_js(runtime: str, artifacts: Path, manifest: Manifest, inputs: dict[str, np.ndarray],
            files: list[str], work: Path, timeout: float = DEFAULT_TIMEOUT,
-           prepare: bool = False) -> dict[tuple[str, str], WorkerOutcome]:
-    """Run one JavaScript runtime's artifacts in one worker: (artifact, input) -> outcome.
-
-    ``prepare``: a from-files runtime returns the model inputs it made of ``files`` (NaN
-    where it refused a picture, with its reason in ``labels``) instead of probabilities.
-    """
+           ) -> dict[tuple[str, str], WorkerOutcome]:
+    """Run one JavaScript runtime's artifacts in one worker: (artifact, input) -> outcome."""
     paths = {a: artifact_path(artifacts, manifest, a).resolve()
              for a in js_artifacts(runtime) if a in manifest.artifacts}
     from_files = runtime in FROM_FILES_RUNTIMES
     jobs = make_jobs(runtime, paths, inputs, files, work, from_files)
-    if prepare:
-        jobs = [{**j, "prepare": True} for j in jobs[:1]]
     if not jobs:
         return {}
     why = js_unavailable(runtime)
