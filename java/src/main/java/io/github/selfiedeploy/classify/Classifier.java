@@ -7,6 +7,7 @@ import io.github.selfiedeploy.classify.runtime.Runtimes;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -176,6 +177,34 @@ public final class Classifier implements AutoCloseable {
             inputs.add(p.input());
         }
         return run(names, inputs);
+    }
+
+    /**
+     * Classifies pictures already prepared as the model's input elsewhere (an HTTP client that
+     * sends tensors, KServe's V2 protocol): {@code batch} pictures of height * width * channels
+     * floats, row-major ([batch, H, W, C]), {@value #BATCH} to a model call.
+     *
+     * @param inputs the prepared pictures, one after another
+     * @param batch how many pictures inputs holds, at least 1
+     * @return one classification a picture, in order, each with a null path
+     * @throws IllegalArgumentException if inputs.length is not batch times the picture size
+     * @throws IllegalStateException if this classifier is closed
+     */
+    public List<Classification> classifyPrepared(float[] inputs, int batch) {
+        int size = manifest.pictureSize();
+        if (inputs == null || batch < 1 || inputs.length != (long) batch * size) {
+            predict(inputs, batch); // throws, saying what was expected
+        }
+        List<Classification> out = new ArrayList<>(batch);
+        for (int start = 0; start < batch; start += BATCH) {
+            int n = Math.min(BATCH, batch - start);
+            float[] part = Arrays.copyOfRange(inputs, start * size, (start + n) * size);
+            float[] p = predict(part, n);
+            for (int i = 0; i < n; i++) {
+                out.add(Outputs.classification(manifest, null, p, i));
+            }
+        }
+        return Collections.unmodifiableList(out);
     }
 
     /**

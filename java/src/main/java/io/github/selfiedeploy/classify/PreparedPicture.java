@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * A picture prepared as the model's input ({@link Classifier#prepare}), not yet classified.
- * Opaque: what the input holds is the manifest's business.
+ * What the input holds is the manifest's business; {@link #pixels()} copies it out.
  */
 public final class PreparedPicture {
     private final String name;
@@ -20,6 +20,14 @@ public final class PreparedPicture {
      */
     public String name() {
         return name;
+    }
+
+    /**
+     * @return a copy of the model input: height * width * channels floats, row-major (to
+     *         show a person the picture as the model sees it)
+     */
+    public float[] pixels() {
+        return input.clone();
     }
 
     /** The model input, not copied: the Classifier only reads it. */

@@ -94,6 +94,23 @@ public final class Lines {
      * @see #json(Classification)
      */
     public static String json(Classification c, int top) {
+        ObjectNode o = jsonObject(c, top);
+        try {
+            return Json.LINE.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON for " + c, e); // a tree of strings and numbers
+        }
+    }
+
+    /**
+     * The object {@link #json(Classification, int)} writes, for callers that add to it (the
+     * HTTP service adds the model's sha256).
+     *
+     * @param c a picture's classification
+     * @param top how many of the most probable labels to list under "top", 0 for none
+     * @return a new JSON object
+     */
+    public static ObjectNode jsonObject(Classification c, int top) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("path", c.path());
         o.put("label", c.label());
@@ -108,11 +125,7 @@ public final class Lines {
                 number(list.addObject().put("label", p.label()), "probability", p.probability());
             }
         }
-        try {
-            return Json.LINE.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON for " + c, e); // a tree of strings and numbers
-        }
+        return o;
     }
 
     private static void number(ObjectNode o, String key, double value) {

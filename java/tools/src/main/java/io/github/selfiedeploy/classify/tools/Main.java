@@ -8,6 +8,7 @@ import io.github.selfiedeploy.classify.commandline.CommandLines;
 import io.github.selfiedeploy.classify.commandline.FormatConverter;
 import io.github.selfiedeploy.classify.commandline.Lines;
 import io.github.selfiedeploy.classify.commandline.Version;
+import io.github.selfiedeploy.classify.serve.ServeCommand;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
@@ -36,6 +37,7 @@ import picocli.CommandLine;
  * a missing/altered artifact.
  */
 @Command(name = Main.PROG, mixinStandardHelpOptions = true, versionProvider = Version.class,
+        subcommands = ServeCommand.class,
         sortOptions = false, synopsisHeading = "usage: ",
         description = {"Classify pictures with artifacts written by python -m python.export.",
                 "Output: path<TAB>label<TAB>probability (six decimals: of the positive class for",
@@ -64,8 +66,11 @@ public final class Main implements Callable<Integer> {
             description = "also print the K most probable labels with their probabilities (label:probability)")
     private Integer top;
 
-    /** Kept as typed, to print each path exactly as python.predict does. */
-    @Parameters(paramLabel = "PICTURE", arity = "1..*", description = "picture files")
+    /**
+     * Kept as typed, to print each path exactly as python.predict does. Required, but checked in
+     * {@link #call()}: picocli would ask for it before the serve subcommand too.
+     */
+    @Parameters(paramLabel = "PICTURE", arity = "0..*", description = "picture files")
     private List<String> pictures;
 
     @Spec
@@ -98,6 +103,9 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (pictures == null || pictures.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'PICTURE'");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (Classifier classifier = Classifier.open(artifacts, format)) {
