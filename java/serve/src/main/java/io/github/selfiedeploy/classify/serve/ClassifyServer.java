@@ -101,6 +101,9 @@ public final class ClassifyServer implements AutoCloseable {
         SizeLimitHandler sizeLimit = new SizeLimitHandler(settings.maxBodyBytes(), -1);
         sizeLimit.setHandler(qos);
         GracefulHandler graceful = new GracefulHandler(sizeLimit);
+        // A request still arriving when the stop begins (a slow upload) is in flight too: its
+        // connection keeps the whole grace period, not Jetty's 1 s shutdown idle timeout.
+        graceful.setShutdownIdleTimeout(settings.grace().toMillis());
         metrics.setHandler(graceful);
         server.setHandler(metrics);
         server.setErrorHandler(new JsonErrors());
@@ -144,13 +147,15 @@ public final class ClassifyServer implements AutoCloseable {
             Object status = request.getAttribute(ErrorHandler.ERROR_STATUS);
             Object message = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
             int code = status instanceof Integer s ? s : response.getStatus();
-            String reason = message != null ? message.toString() : switch (code) {
+            String phrase = org.eclipse.jetty.http.HttpStatus.getMessage(code);
+            String detail = message == null || message.toString().equals(phrase) ? null : message.toString();
+            String reason = switch (code) {
                 case 413 -> "the request body is over the server's limit";
                 case 503 -> "the server is busy or stopping: try again";
-                default -> org.eclipse.jetty.http.HttpStatus.getMessage(code);
+                default -> phrase;
             };
-            if (code == 413 && message != null) {
-                reason = "the request body is over the server's limit (" + message + ")";
+            if (detail != null) {
+                reason = reason.equals(phrase) ? detail : reason + " (" + detail + ")";
             }
             Service.error(response, callback, code, reason);
             return true;
