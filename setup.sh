@@ -17,11 +17,17 @@ if ! command -v gradle >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; th
     echo "setup.sh: install a JDK (11+) and Gradle yourself; no apt-get here" >&2
   fi
 fi
-# Debian's Maven, for the Maven consumer example (examples/run-examples.sh).
-if ! command -v mvn >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+# Debian's Maven, for the Maven consumer example (examples/run-examples.sh), and wrk, the load
+# generator of python -m python.bench.serve.
+if command -v apt-get >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq maven >/dev/null
+  wanted=()
+  command -v mvn >/dev/null 2>&1 || wanted+=(maven)
+  command -v wrk >/dev/null 2>&1 || wanted+=(wrk)
+  if [ ${#wanted[@]} -gt 0 ]; then
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq "${wanted[@]}" >/dev/null
+  fi
 fi
 # The JavaScript package (js/): Node 20+ with npm, and Debian's Chromium for the browser
 # tests (Playwright's own browser download is not used: playwright-core drives this one).

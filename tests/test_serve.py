@@ -272,15 +272,29 @@ def test_full_queue_gets_503_at_once(exported, pictures):
 def test_sigterm_lets_requests_in_flight_finish_then_exits_0(exported, pictures):
     require(server_unavailable(), "SELFIE_REQUIRE_JAVA", "selfie-classify serve")
     body = pictures[0].read_bytes()
+    pieces = [body[i * len(body) // 8:(i + 1) * len(body) // 8] for i in range(8)]
     with serving(exported, "--grace", "20") as server:
-        held = held_request(server, "/v1/classify", body)
-        time.sleep(0.5)
-        server.process.terminate()  # SIGTERM
-        time.sleep(1.0)
         parts = urlsplit(server.url)
-        with pytest.raises(OSError):  # no longer accepting
-            socket.create_connection((parts.hostname, parts.port), timeout=5).close()
-        assert finish(held, body) == 200
+        upload = socket.create_connection((parts.hostname, parts.port), timeout=30)
+        upload.sendall(f"POST /v1/classify HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}"
+                       f"\r\nConnection: close\r\n\r\n".encode() + pieces[0])
+        time.sleep(0.3)
+        server.process.terminate()  # SIGTERM, an eighth of the picture sent
+        refused = False
+        for i, piece in enumerate(pieces[1:]):  # the upload goes on, a piece every 0.25 s
+            time.sleep(0.25)
+            upload.sendall(piece)
+            if i >= 1 and not refused:
+                try:  # no longer accepting
+                    socket.create_connection((parts.hostname, parts.port), timeout=5).close()
+                except OSError:
+                    refused = True
+        answer = b""
+        while chunk := upload.recv(65536):
+            answer += chunk
+        upload.close()
+        assert answer.startswith(b"HTTP/1.1 200"), answer[:300]
+        assert refused
         assert server.process.wait(30) == 0
         assert any("stopped" in line for line in server.stderr)
 

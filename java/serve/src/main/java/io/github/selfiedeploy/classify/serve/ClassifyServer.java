@@ -101,9 +101,9 @@ public final class ClassifyServer implements AutoCloseable {
         SizeLimitHandler sizeLimit = new SizeLimitHandler(settings.maxBodyBytes(), -1);
         sizeLimit.setHandler(qos);
         GracefulHandler graceful = new GracefulHandler(sizeLimit);
-        // A request still arriving when the stop begins (a slow upload) is in flight too: its
-        // connection keeps the whole grace period, not Jetty's 1 s shutdown idle timeout.
-        graceful.setShutdownIdleTimeout(settings.grace().toMillis());
+        // Jetty's 1 s shutdown idle timeout stays: a connection that sends nothing for 1 s once
+        // the stop has begun is closed (keep-alive ones would otherwise hold the stop), while
+        // a request still being processed or still arriving keeps the whole grace period.
         metrics.setHandler(graceful);
         server.setHandler(metrics);
         server.setErrorHandler(new JsonErrors());

@@ -104,8 +104,12 @@ public final class ServeCommand implements Callable<Integer> {
             out.flush();
             stop.await();
             err.println(prog + ": stopping: requests in flight have " + grace + " s to finish");
-            server.close();
-            err.println(prog + ": stopped");
+            try {
+                server.close();
+                err.println(prog + ": stopped");
+            } catch (java.util.concurrent.TimeoutException e) {
+                err.println(prog + ": stopped at the end of the grace period, with requests unfinished");
+            }
             return 0;
         } catch (ArtifactException e) {
             err.println(prog + ": error: " + e.getMessage());

@@ -1,0 +1,179 @@
+"""python -m python.bench.serve: selfie-classify serve under load, beside the same pictures
+classified in-process by one Classifier on the same threads.
+
+wrk (Debian's) generates the load on loopback, bounded in requests and in time, through
+``/v1/classify`` (a picture's bytes) and the Open Inference Protocol with binary tensors (the
+server prepares the pictures: a ``picture_file`` BYTES input). Each cell: p50 and p99 latency,
+pictures a second, and answers other than 200. ``--soak N`` then sends N requests at
+concurrency 16 and samples the server's resident memory once a second. A benchmark, not a
+test: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from python.bench.photos import BENCH_PHOTOS, make_photos
+from python.errors import ToolkitError, cli_main
+from python.runtimes.server import JAVA_CLI, serving
+
+LUA = Path(__file__).with_name("load.lua")
+SEED_TEST = JAVA_CLI.parents[4].parent / "shared" / "datasets" / "selfie-or-not" / \
+    "thumbnails-40" / "test"
+ROUTES = ("v1", "v2_binary")
+
+
+def request_files(pictures: list[Path], route: str, folder: Path) -> Path:
+    """One request body a picture for route, and wrk's list file of them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for i, picture in enumerate(pictures):
+        data = picture.read_bytes()
+        body, ctype, header = data, "application/octet-stream", 0
+        if route == "v2_binary":
+            binary = {"binary_data": True}
+            head = json.dumps({
+                "inputs": [{"name": "picture_file", "datatype": "BYTES", "shape": [1],
+                            "parameters": {"binary_data_size": 4 + len(data)}}],
+                "outputs": [{"name": "label", "parameters": binary},
+                            {"name": "probabilities", "parameters": binary}]}).encode()
+            body = head + len(data).to_bytes(4, "little") + data
+            ctype, header = "application/octet-stream", len(head)
+        path = folder / f"{i:05d}.bin"
+        path.write_bytes(body)
+        lines.append(f"{path}\t{ctype}\t{header}")
+    listing = folder / "requests.txt"
+    listing.write_text("\n".join(lines) + "\n")
+    return listing
+
+
+def wrk(url: str, path: str, listing: Path, connections: int, seconds: float,
+        max_requests: int) -> dict:
+    """One wrk run on one thread: the load.lua figures as a dict."""
+    threads = 1 if connections < 4 else 2
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
+               "--timeout", "30s", "-s", str(LUA), url, "--", path, str(listing),
+               str(max(1, max_requests // threads))]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise ToolkitError(f"wrk failed: {done.stderr.strip() or done.stdout[-500:]}")
+    figures = json.loads(lines[-1])
+    figures["per_second"] = figures["requests"] / figures["seconds"]
+    return figures
+
+
+def in_process(artifacts: Path, threads: int, seconds: float, pictures: list[Path]) -> dict:
+    """The same pictures' bytes through Classifier.classify(name, bytes) on threads threads."""
+    lib = JAVA_CLI.parents[1] / "lib"
+    command = ["java", "-Xms32m", "-cp", f"{lib}/*", "--enable-native-access=ALL-UNNAMED",
+               "io.github.selfiedeploy.classify.tools.InProcessLoad", str(artifacts), "onnx",
+               str(threads), str(seconds), *map(str, pictures)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+    if done.returncode != 0:
+        raise ToolkitError(f"the in-process run failed: {done.stderr.strip()[-500:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def soak(artifacts: Path, listing: Path, requests: int, threads: int) -> dict:
+    """requests requests at concurrency 16, the server's resident memory sampled every second."""
+    with serving(artifacts, "--threads", str(threads), "--queue", "64") as server:
+        samples: list[tuple[float, int]] = []
+        stop = threading.Event()
+        start = time.monotonic()
+
+        def sample() -> None:
+            while not stop.wait(1.0):
+                samples.append((time.monotonic() - start, server.rss_bytes()))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        figures = wrk(server.url, "/v1/classify", listing, 16, 3600, requests)
+        stop.set()
+        sampler.join()
+    mb = [rss / 2**20 for _, rss in samples]
+    tenth = max(1, len(mb) // 10)
+    figures.update(rss_mb_first_tenth=sum(mb[:tenth]) / tenth,
+                   rss_mb_last_tenth=sum(mb[-tenth:]) / tenth,
+                   rss_mb_max=max(mb), rss_mb_min=min(mb), rss_samples=len(mb))
+    return figures
+
+
+def table(rows: list[dict]) -> str:
+    out = ["| pictures | route | concurrency | pictures/s | p50 ms | p99 ms | errors |"
+           " x in-process |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        errors = r["non_200"] + r.get("socket_errors", 0)
+        out.append(f"| {r['pictures']} | {r['route']} | {r['concurrency']} | "
+                   f"{r['per_second']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {errors} | "
+                   f"{r.get('of_in_process', float('nan')):.2f} |")
+    return "\n".join(out)
+
+
+@cli_main
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m python.bench.serve", description=__doc__)
+    p.add_argument("--artifacts", type=Path, default=Path("artifacts"))
+    p.add_argument("--pictures", type=Path, default=SEED_TEST,
+                   help="a folder of thumbnails (default: the seed data's test split)")
+    p.add_argument("--concurrency", default="1,8,32")
+    p.add_argument("--seconds", type=float, default=8.0, help="per cell (default 8)")
+    p.add_argument("--max-requests", type=int, default=200_000, help="per cell")
+    p.add_argument("--threads", type=int, default=2, help="the server's and the in-process threads")
+    p.add_argument("--soak", type=int, default=0, help="requests in the soak (0: none)")
+    p.add_argument("--out", type=Path, default=Path("build/bench-serve.json"))
+    args = p.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise ToolkitError("wrk is not on PATH (Debian: apt-get install wrk)")
+    if not args.pictures.is_dir():
+        raise ToolkitError(f"{args.pictures}: no such folder of pictures")
+    thumbs = sorted(q for q in args.pictures.rglob("*") if q.is_file())
+    work = Path(tempfile.mkdtemp(prefix="bench-serve-"))
+    photos = [q for q in make_photos(work / "photos") if q.name in BENCH_PHOTOS]
+    sets = {"thumbnails": thumbs, "phone photos": photos}
+    rows, baseline = [], {}
+    try:
+        with serving(args.artifacts, "--threads", str(args.threads), "--queue", "64") as server:
+            for name, pictures in sets.items():
+                for route in ROUTES:
+                    listing = request_files(pictures, route, work / name.replace(" ", "_") / route)
+                    wrk(server.url, "/v1/classify" if route == "v1" else
+                        f"/v2/models/{args.artifacts.resolve().name}/infer", listing, 8, 2, 10**9)
+                    for c in map(int, args.concurrency.split(",")):
+                        path = "/v1/classify" if route == "v1" else \
+                            f"/v2/models/{args.artifacts.resolve().name}/infer"
+                        r = wrk(server.url, path, listing, c, args.seconds, args.max_requests)
+                        r.update(pictures=name, route=route, concurrency=c)
+                        rows.append(r)
+                        print(json.dumps(r), flush=True)
+        for name, pictures in sets.items():
+            baseline[name] = in_process(args.artifacts, args.threads, args.seconds, pictures)
+            print(name, "in process", json.dumps(baseline[name]), flush=True)
+            for r in rows:
+                if r["pictures"] == name:
+                    r["of_in_process"] = r["per_second"] / baseline[name]["per_second"]
+        result = {"rows": rows, "in_process": baseline, "threads": args.threads}
+        if args.soak:
+            listing = work / "thumbnails" / "v1" / "requests.txt"
+            result["soak"] = soak(args.artifacts, listing, args.soak, args.threads)
+            print("soak", json.dumps(result["soak"]), flush=True)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=2))
+        print(table(rows))
+        for name, b in baseline.items():
+            print(f"in process, {name}, {args.threads} threads: {b['per_second']:.0f} pictures/s, "
+                  f"p50 {b['p50_ms']:.2f} ms, p99 {b['p99_ms']:.2f} ms")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
