@@ -219,19 +219,23 @@ def test_metrics_count_requests_errors_and_latency(served, pictures):
     before = request(served, "GET", "/metrics")[2].decode()
     request(served, "POST", "/v1/classify", pictures[0].read_bytes())
     request(served, "POST", "/v1/classify", b"not a picture")
-    status, headers, body = request(served, "GET", "/metrics")
-    text = body.decode()
-    assert status == 200 and headers["Content-Type"].startswith("text/plain")
 
     def value(text: str, series: str) -> float:
         lines = [ln for ln in text.splitlines() if ln.startswith(series + " ")]
         return float(lines[0].split()[-1]) if lines else 0.0
 
+    count = 'selfie_request_duration_seconds_count{endpoint="classify"}'
+    for _ in range(50):  # an answer is counted when its last byte is written: maybe just after
+        status, headers, body = request(served, "GET", "/metrics")
+        text = body.decode()
+        if value(text, count) == value(before, count) + 2:
+            break
+        time.sleep(0.05)
+    assert status == 200 and headers["Content-Type"].startswith("text/plain")
     ok = 'selfie_requests_total{code="200",endpoint="classify"}'
     refused = 'selfie_request_errors_total{code="400",endpoint="classify"}'
     assert value(text, ok) == value(before, ok) + 1
     assert value(text, refused) == value(before, refused) + 1
-    count = 'selfie_request_duration_seconds_count{endpoint="classify"}'
     assert value(text, count) == value(before, count) + 2
 
 
