@@ -18,6 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from python.artifacts.registry import ARTIFACTS  # noqa: E402
 from python.errors import PictureError, cli_main  # noqa: E402
+from python.predict.inputs import SPELLED, expand  # noqa: E402
 
 FORMATS = tuple(a.name for a in ARTIFACTS)
 #: Pictures per model call: the Java Classifier's batch too.
@@ -45,7 +46,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="which artifact to run (default: onnx)")
     p.add_argument("--top", type=_positive, metavar="K",
                    help="also print the K most probable labels with their probabilities")
-    p.add_argument("pictures", nargs="+", metavar="PICTURE", help="picture files")
+    p.add_argument("pictures", nargs="+", metavar="PICTURE",
+                   help="picture files; a folder stands for its pictures, recursively, sorted by"
+                   f" path ({SPELLED}, any case; hidden names"
+                   " skipped); @LIST for the lines of the file LIST, - for those of standard"
+                   " input, one picture or folder a line")
     return p.parse_args(argv)
 
 
@@ -62,6 +67,9 @@ def _positive(text: str) -> int:
 @cli_main
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    named = expand(args.pictures)
+    for problem in named.problems:
+        print(f"predict: error: {problem}", file=sys.stderr)
     import numpy as np
 
     from python.artifacts.manifest import checked_artifact, read_manifest
@@ -76,10 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     k = min(args.top, len(manifest.labels)) if args.top else 0
 
     run = load_artifact(spec(args.format), path)
-    failed = 0
-    for start in range(0, len(args.pictures), BATCH):
+    failed = len(named.problems)
+    for start in range(0, len(named.pictures), BATCH):
         inputs, good = [], []
-        for picture in args.pictures[start:start + BATCH]:
+        for picture in named.pictures[start:start + BATCH]:
             try:
                 inputs.append(load_image(picture, pre))
                 good.append(picture)

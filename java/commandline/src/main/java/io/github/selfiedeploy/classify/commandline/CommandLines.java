@@ -8,7 +8,8 @@ import picocli.CommandLine;
  * picocli set up as every command line of the project wants it (the CLI, the benchmark, the
  * soak, the Spark job: this module, so that the Spark job need not depend on the tools): usage errors are two lines on stderr and exit status 2, an
  * unexpected failure is one line and exit status 1 (never a stack trace), {@code @file}
- * arguments are picture names, not argument files, and a repeated option takes its last
+ * arguments are left to the command (never picocli's argument files: selfie-classify reads
+ * them as lists of pictures, {@link PictureArguments}), and a repeated option takes its last
  * value, as Python's argparse does.
  */
 public final class CommandLines {

@@ -7,10 +7,12 @@ import io.github.selfiedeploy.classify.Classifier;
 import io.github.selfiedeploy.classify.commandline.CommandLines;
 import io.github.selfiedeploy.classify.commandline.FormatConverter;
 import io.github.selfiedeploy.classify.commandline.Lines;
+import io.github.selfiedeploy.classify.commandline.PictureArguments;
 import io.github.selfiedeploy.classify.commandline.Version;
 import io.github.selfiedeploy.classify.serve.ServeCommand;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -42,7 +44,11 @@ import picocli.CommandLine;
         description = {"Classify pictures with artifacts written by python -m python.export.",
                 "Output: path<TAB>label<TAB>probability (six decimals: of the positive class for",
                 "a one-unit model, of the label for a softmax), then with --top K the K most",
-                "probable label:probability pairs; one line a picture, in the order given."},
+                "probable label:probability pairs; one line a picture, in the order given.",
+                "A PICTURE that is a folder stands for its pictures, recursively, sorted by path",
+                "(extensions " + PictureArguments.SPELLED + ", any case; hidden names skipped);",
+                "@LIST stands for the lines of the file LIST and - for those of standard input,",
+                "one picture or folder a line (find DIR -name '*.jpg' | selfie-classify -)."},
         exitCodeListHeading = "%nexit status:%n",
         exitCodeList = {"0:all classified",
                 "1:some picture could not be read (named on stderr, the others classified)",
@@ -70,26 +76,38 @@ public final class Main implements Callable<Integer> {
      * Kept as typed, to print each path exactly as python.predict does. Required, but checked in
      * {@link #call()}: picocli would ask for it before the serve subcommand too.
      */
-    @Parameters(paramLabel = "PICTURE", arity = "0..*", description = "picture files")
+    @Parameters(paramLabel = "PICTURE", arity = "0..*", description = "picture files, folders, @LIST or -")
     private List<String> pictures;
 
     @Spec
     private CommandSpec spec;
 
+    /** Standard input, read when a PICTURE is -. */
+    private final InputStream stdin;
+
+    private Main(InputStream stdin) {
+        this.stdin = stdin;
+    }
+
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        int status = run(args, out, err);
+        int status = run(args, System.in, out, err);
         out.flush();
         System.exit(status);
     }
 
-    /** Runs the command; returns the exit status. */
+    /** Runs the command with nothing on standard input; returns the exit status. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, InputStream.nullInputStream(), out, err);
+    }
+
+    /** Runs the command; returns the exit status. */
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
-            return commandLine(new Main(), o, e).execute(args);
+            return commandLine(new Main(in), o, e).execute(args);
         } finally {
             o.flush();
             e.flush();
@@ -108,8 +126,17 @@ public final class Main implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        PictureArguments.Expanded expanded;
+        try {
+            expanded = PictureArguments.expand(pictures, () -> stdin);
+        } catch (PictureArguments.ListException e) {
+            err.println(PROG + ": error: " + e.getMessage());
+            return 2;
+        }
+        expanded.problems().forEach(p -> err.println(PROG + ": error: " + p));
         try (Classifier classifier = Classifier.open(artifacts, format)) {
-            return classify(classifier, out, err);
+            int status = classify(expanded.pictures(), classifier, out, err);
+            return expanded.problems().isEmpty() ? status : Math.max(status, 1);
         } catch (ArtifactException e) {
             err.println(PROG + ": error: " + e.getMessage());
             return 2;
@@ -117,7 +144,7 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Classifies a batch at a time, printing as it goes; unreadable pictures are named on err. */
-    private int classify(Classifier classifier, PrintWriter out, PrintWriter err) {
+    private int classify(List<String> pictures, Classifier classifier, PrintWriter out, PrintWriter err) {
         int k = top == null ? 0 : Math.min(top, classifier.labels().size());
         int failed = 0;
         for (int start = 0; start < pictures.size(); start += Classifier.BATCH) {

@@ -1,0 +1,97 @@
+"""A folder, @LIST and - as pictures: python.predict and the installed Java CLI name the same
+pictures in the same order, and print the same lines for them."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from python.predict.inputs import ListError, expand
+from tests.conftest import ROOT
+from tests.fuzzcompare import JAVA_CLI, java_unavailable
+
+
+def _grey(path: Path, level: int) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("L", (8, 8), level).save(path, format="PNG")
+    return str(path)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Subfolders, a hidden file and folder, a text file, an upper-case suffix, a link to a
+    folder outside and one back up (MainInputsTest.java has the same)."""
+    pics = tmp_path / "pics"
+    _grey(pics / "b" / "c" / "z.png", 204)
+    _grey(pics / "b" / "a.PNG", 51)
+    _grey(pics / "b-c.png", 204)
+    _grey(pics / ".hidden.png", 204)
+    _grey(pics / ".cache" / "x.png", 204)
+    _grey(tmp_path / "outside" / "o.png", 51)
+    (pics / "notes.txt").write_text("not a picture")
+    (pics / "linked").symlink_to(tmp_path / "outside")
+    (pics / "b" / "up").symlink_to(pics)
+    return pics
+
+
+def test_a_folder_is_its_pictures_recursively_sorted_by_path(folder):
+    p = str(folder)
+    found = expand([p])
+    # the whole path as a string: '-' sorts before '/'; the loop through b/up walked once
+    assert found.pictures == [f"{p}/b-c.png", f"{p}/b/a.PNG", f"{p}/b/c/z.png", f"{p}/linked/o.png"]
+    assert found.problems == []
+    # from b/, the link up is not a loop until it comes back to b
+    assert expand([f"{p}/b/"]).pictures == [f"{p}/b/a.PNG", f"{p}/b/c/z.png", f"{p}/b/up/b-c.png",
+                                            f"{p}/b/up/linked/o.png"]
+
+
+def test_a_list_and_standard_input_give_one_picture_or_folder_a_line(folder, tmp_path):
+    spaced = _grey(folder / "two  spaces 'quoted'.png", 51)
+    listed = tmp_path / "list.txt"
+    listed.write_bytes(f"{spaced}\n\n{folder / 'b' / 'c'}\r\n{folder / 'b-c.png'}".encode())
+    expected = [spaced, f"{folder}/b/c/z.png", f"{folder}/b-c.png"]
+    assert expand([f"@{listed}"]).pictures == expected
+    assert expand(["-"], io.BytesIO(listed.read_bytes())).pictures == expected
+    with pytest.raises(ListError, match="nothing.txt: cannot read the list of pictures"):
+        expand([f"@{tmp_path / 'nothing.txt'}"])
+    (tmp_path / "empty").mkdir()
+    empty = expand([str(tmp_path / "empty"), spaced])
+    assert empty.pictures == [spaced] and len(empty.problems) == 1
+    assert "empty: no pictures in this folder (bmp, gif, jpeg, jpg, png, tif, tiff, webp)" \
+        in empty.problems[0]
+
+
+def _both(exported: Path, args: list[str], stdin: bytes = b"") -> tuple[list, list]:
+    """(python.predict, selfie-classify): each as (exit status, stdout, stderr line count)."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    common = ["--artifacts", str(exported), *args]
+    runs = [[sys.executable, "-m", "python.predict", *common], [str(JAVA_CLI), *common]]
+    done = [subprocess.run(c, cwd=ROOT, env=env, input=stdin, capture_output=True, timeout=300)
+            for c in runs]
+    return [[d.returncode, d.stdout.decode(), len(d.stderr.decode().splitlines())] for d in done]
+
+
+def test_python_predict_and_the_java_cli_read_folders_lists_and_stdin_alike(
+        exported, folder, tmp_path):
+    why = java_unavailable()
+    if why is not None:
+        if os.environ.get("SELFIE_REQUIRE_JAVA") == "1":
+            pytest.fail(f"SELFIE_REQUIRE_JAVA=1 but the Java CLI cannot run: {why}")
+        pytest.skip(f"the Java CLI cannot run here: {why}")
+    listed = tmp_path / "list.txt"
+    listed.write_text(f"{folder / 'b'}/\n{folder / 'b-c.png'}\n")
+    (tmp_path / "empty").mkdir()
+    py, java = _both(exported, [str(folder), f"@{listed}", str(tmp_path / "empty"), "-"],
+                     stdin=f"{folder / 'linked'}\n".encode())
+    assert py == java
+    paths = [line.split("\t")[0] for line in py[1].splitlines()]
+    assert len(paths) == 4 + 5 + 1 and paths[-1] == f"{folder}/linked/o.png"
+    assert py[0] == 1 and py[2] == 1  # the empty folder: one line, exit status 1
+    py, java = _both(exported, [f"@{tmp_path / 'nothing.txt'}"])
+    assert py == java == [2, "", 1]
