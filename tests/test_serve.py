@@ -282,7 +282,11 @@ def test_sigterm_lets_requests_in_flight_finish_then_exits_0(exported, pictures)
         upload = socket.create_connection((parts.hostname, parts.port), timeout=30)
         upload.sendall(f"POST /v1/classify HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}"
                        f"\r\nConnection: close\r\n\r\n".encode() + pieces[0])
-        time.sleep(0.3)
+        for _ in range(100):  # until the server has the upload in hand (and this scrape)
+            scrape = request(server, "GET", "/metrics")[2].decode()
+            if "selfie_requests_in_flight 2.0" in scrape.splitlines():
+                break
+            time.sleep(0.05)
         server.process.terminate()  # SIGTERM, an eighth of the picture sent
         refused = False
         for i, piece in enumerate(pieces[1:]):  # the upload goes on, a piece every 0.25 s

@@ -2,6 +2,7 @@ package io.github.selfiedeploy.classify.serve;
 
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -14,7 +15,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Requests, errors and a latency histogram per endpoint, with Prometheus's Java client in a
+ * Requests, errors and a latency histogram per endpoint, and the requests in flight, with Prometheus's Java client in a
  * registry of this server's own (never the process-wide default), written in Prometheus's text
  * format for {@code GET /metrics}. As a handler it wraps the whole server, so it sees the
  * answers Jetty gives before the service does: 413 for a body over the limit, 503 when the
@@ -30,6 +31,9 @@ final class RequestMetrics extends Handler.Wrapper {
     private final Counter errors = Counter.builder()
             .name("selfie_request_errors").help("Requests answered with a 4xx or 5xx status, by endpoint and status")
             .labelNames("endpoint", "code").register(registry);
+    private final Gauge inFlight = Gauge.builder()
+            .name("selfie_requests_in_flight").help("Requests arrived and not yet answered (a scrape counts itself)")
+            .register(registry);
     private final Histogram latency = Histogram.builder()
             .name("selfie_request_duration_seconds").help("Time from the request's arrival to the answer's last byte")
             .labelNames("endpoint").classicOnly()
@@ -47,6 +51,7 @@ final class RequestMetrics extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         long start = System.nanoTime();
         String endpoint = Endpoint.route(request.getMethod(), Request.getPathInContext(request)).endpoint().label();
+        inFlight.inc();
         Callback counted = Callback.from(callback, () -> record(endpoint, response.getStatus(), start));
         if (!super.handle(request, response, counted)) {
             // Nothing took it (the service takes every path): a 404 all the same.
@@ -56,6 +61,7 @@ final class RequestMetrics extends Handler.Wrapper {
     }
 
     private void record(String endpoint, int status, long start) {
+        inFlight.dec();
         String code = Integer.toString(status);
         requests.labelValues(endpoint, code).inc();
         if (status >= 400) {
