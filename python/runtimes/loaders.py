@@ -30,7 +30,10 @@ def keras_probabilities(model: object, x: np.ndarray) -> np.ndarray:
     to its callbacks as logs, where Keras's ``pythonify_logs`` calls ``float()`` on the
     array: a NumPy DeprecationWarning for every one-picture batch.
     """
-    return _batched(lambda part: np.asarray(model(part, training=False)), x)
+    import keras
+
+    # convert_to_numpy: a backend's tensor, a PyTorch GPU one too, to NumPy
+    return _batched(lambda part: keras.ops.convert_to_numpy(model(part, training=False)), x)
 
 
 def _batched(call: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -110,17 +110,8 @@ class TrainingResult:
     seconds: float
     device: str
     class_weight: dict[int, float]
-
-
-def training_device() -> str:
-    """Name the device TensorFlow trains on: the first GPU it sees, else the CPU."""
-    import tensorflow as tf
-
-    gpus = tf.config.list_physical_devices("GPU")
-    if gpus:
-        details = tf.config.experimental.get_device_details(gpus[0])
-        return f"GPU ({details.get('device_name', gpus[0].name)})"
-    return "CPU"
+    backend: str = "tensorflow"  # Keras's backend that trained it
+    epoch_seconds: list[float] = field(default_factory=list)  # the first compiles the steps
 
 
 def balanced_class_weight(y: np.ndarray, classes: int = 2) -> dict[int, float]:
@@ -140,22 +131,21 @@ def train(data: Dataset, config: TrainingConfig,
     """Train and keep the weights of the epoch with the lowest validation loss.
 
     ``mirror`` adds mirrored copies of the training pictures once; ``random``
-    mirrors, shifts and zooms each batch anew in the input pipeline, so the model
-    (and what is exported) holds no augmentation ops, and training runs about a
-    quarter faster than with the augmentation layers inside a wrapping model.
+    mirrors, shifts and zooms the training pictures anew every epoch, outside the model, so
+    the model (and what is exported) holds no augmentation ops. Only Keras's own API and
+    NumPy arrays: the same code trains under ``KERAS_BACKEND`` tensorflow, jax or torch.
     """
     from python.quiet import native_stderr_silenced
 
     with native_stderr_silenced():  # the CUDA plugins' registration lines on a CPU machine
         import keras
-        import tensorflow as tf
 
+    from python.training.backend import set_seed, training_device
     from python.training.networks import build_model, loss_for, random_augmentation
 
     epochs, batch_size, seed = config.epochs, config.batch_size, config.seed
     learning_rate, augmentation = config.learning_rate, config.augment
-    keras.utils.set_random_seed(seed)
-    tf.config.experimental.enable_op_determinism()
+    set_seed(seed)
     device = training_device()
     size, channels, classes = int(data.train.x.shape[1]), int(data.train.x.shape[3]), \
         len(data.labels)
@@ -174,22 +164,18 @@ def train(data: Dataset, config: TrainingConfig,
                                  "shuffle": True}
     if augmentation == "random":
         distort = random_augmentation((size, size, channels))
-        pipeline = (tf.data.Dataset.from_tensor_slices((x, targets))
-                    .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-                    .batch(batch_size)
-                    .map(lambda a, b: (distort(a, training=True), b))
-                    .prefetch(2))
-        inputs = {"x": pipeline, "shuffle": False}  # the pipeline shuffles
+        inputs = {"x": _distorted_epochs(x, targets, batch_size, distort, seed),
+                  "shuffle": False}  # it shuffles each epoch itself
     weights = balanced_class_weight(y, classes) if config.class_weight == "balanced" \
         else dict.fromkeys(range(classes), 1.0)
-    best = _BestEpoch(model)
-    log.info("training on %s: %d pictures, %d epochs, batch %d", device, len(x), epochs,
-             batch_size)
+    best, progress = _BestEpoch(model), _Progress(epochs)
+    log.info("training under %s on %s: %d pictures, %d epochs, batch %d",
+             keras.config.backend(), device, len(x), epochs, batch_size)
     start = time.perf_counter()
     fit = model.fit(
         **inputs, epochs=epochs,
         validation_data=(data.val.x, data.val.y.astype(targets.dtype)),
-        class_weight=weights, callbacks=[best, _Progress(epochs), *callbacks],
+        class_weight=weights, callbacks=[best, progress, *callbacks],
         verbose=0,
     )
     seconds = time.perf_counter() - start
@@ -199,16 +185,51 @@ def train(data: Dataset, config: TrainingConfig,
 
         model = mirror_averaged(model)
     history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
-    return TrainingResult(model, history, best.epoch, seconds, device, weights)
+    return TrainingResult(model, history, best.epoch, seconds, device, weights,
+                          keras.config.backend(), progress.seconds)
+
+
+def _distorted_epochs(x: np.ndarray, y: np.ndarray, batch_size: int, distort: object,
+                      seed: int) -> object:
+    """A ``keras.utils.PyDataset`` of NumPy batches: every epoch the pictures in a new order,
+    each mirrored, shifted and zoomed anew by ``distort``, in one call for the whole epoch
+    (the layers draw for each picture)."""
+    import keras
+
+    class DistortedEpochs(keras.utils.PyDataset):
+        def __init__(self) -> None:
+            super().__init__()
+            self.order = np.random.default_rng(seed)
+            self.on_epoch_end()
+
+        def __len__(self) -> int:
+            return int(np.ceil(len(x) / batch_size))
+
+        def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+            chosen = slice(index * batch_size, (index + 1) * batch_size)
+            return self.x[chosen], self.y[chosen]
+
+        def on_epoch_end(self) -> None:
+            shuffled = self.order.permutation(len(x))
+            self.x = keras.ops.convert_to_numpy(distort(x[shuffled], training=True))
+            self.y = y[shuffled]
+
+    return DistortedEpochs()
 
 
 class _Progress:
-    """Keras callback: one log line per epoch (Keras's own bar writes to stdout)."""
+    """Keras callback: one log line per epoch (Keras's own bar writes to stdout), and each
+    epoch's seconds in ``seconds``."""
 
     def __new__(cls, epochs: int):
         import keras
 
         class Progress(keras.callbacks.Callback):
+            seconds: list[float]
+
+            def on_train_begin(self, logs: dict | None = None) -> None:
+                self.seconds = []
+
             def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
                 self.started = time.perf_counter()
 
@@ -216,8 +237,9 @@ class _Progress:
                 logs = logs or {}
                 shown = ", ".join(f"{k} {float(logs[k]):.4f}" for k in
                                   ("loss", "accuracy", "val_loss", "val_accuracy") if k in logs)
+                self.seconds.append(time.perf_counter() - self.started)
                 log.info("epoch %d/%d: %s (%.1f s)", epoch + 1, epochs, shown,
-                         time.perf_counter() - self.started)
+                         self.seconds[-1])
 
         return Progress()
 

@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # keras imports TensorFlow: only the functions below pay for it
+if TYPE_CHECKING:  # keras imports its backend: only the functions below pay for it
     import keras
 
 INPUT_NAME = "picture"
@@ -161,7 +161,12 @@ def custom_layers() -> dict[str, type]:
         """[batch, h, w, c] pictures, then their left-right mirror images: [2 * batch, ...]."""
 
         def call(self, x):
-            return keras.ops.concatenate([x, x[:, :, ::-1, :]], axis=0)
+            # A reversed slice (TensorFlow's StridedSlice, what every exported graph holds
+            # and every converter and runtime knows) where the backend has one; PyTorch's
+            # tensors take no negative step, so there the same mirror is a flip.
+            mirrored = keras.ops.flip(x, axis=2) if keras.config.backend() == "torch" \
+                else x[:, :, ::-1, :]
+            return keras.ops.concatenate([x, mirrored], axis=0)
 
         def compute_output_shape(self, shape):
             return (None if shape[0] is None else 2 * shape[0], *shape[1:])
