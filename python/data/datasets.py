@@ -189,6 +189,13 @@ def _labelled_files(folders: list[Path], where: Path) -> list[tuple[Path, int]]:
     return files
 
 
+def load_training_set(folder: Path | None, pre: Preprocessing, positive: str | None = None,
+                      skip_bad: bool = False) -> Dataset:
+    """The pictures to train on: the folder's, or the embedded set when no folder is given."""
+    log.info("loading %s", folder or "the embedded lfw_subset")
+    return load_embedded(pre) if folder is None else load_folder(folder, pre, positive, skip_bad)
+
+
 def load_folder(
     root: str | Path, pre: Preprocessing = DEFAULT, positive: str | None = None,
     skip_bad: bool = False, given_model: bool = False,

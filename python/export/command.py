@@ -9,15 +9,16 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow C++ chatter: 0 shows it
+# The export converts with TensorFlow whatever backend trained the model (a .keras file loads
+# under any): a KERAS_BACKEND=jax left set for python -m python.training does not reach it.
+os.environ["KERAS_BACKEND"] = "tensorflow"
 
 from python import logs  # noqa: E402
-from python.data.pictures import DEFAULT_IMAGE_SIZE  # noqa: E402
-from python.data.preprocessing import COLORS  # noqa: E402
 from python.errors import cli_main  # noqa: E402
 from python.export.config import ExportConfig  # noqa: E402
 from python.model.inspect import ENDINGS  # noqa: E402
-from python.training.fit import AUGMENTATIONS, SCHEDULES, TrainingConfig  # noqa: E402
-from python.training.networks import ARCHITECTURES, DEFAULT_CONFIG  # noqa: E402
+from python.training.flags import TRAINING_FLAGS as TRAINING  # noqa: E402
+from python.training.flags import add_training_flags, training_config  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -60,44 +61,11 @@ def parser() -> argparse.ArgumentParser:
                    help="comma-separated artifacts the export must make (e.g."
                    " savedmodel,onnx): without one, it fails and replaces nothing; others"
                    " that a converter cannot make are left out and listed in the manifest")
-    p.add_argument("--positive", help="name of the class folder that is the positive class"
-                   " (default: the first of 1, selfie, positive, yes, true that exists, else the"
-                   " second folder in sorted order)")
-    p.add_argument("--epochs", type=int, help="training epochs; the best by validation loss"
-                   " is kept (default: 30 for seed and compact, 100 for fast)")
-    p.add_argument("--batch-size", type=int, help="batch size (default: 32)")
-    p.add_argument("--learning-rate", type=float,
-                   help="Adam learning rate (default: 0.001; 0.003 for fast)")
-    p.add_argument("--schedule", choices=SCHEDULES,
-                   help="learning rate: constant, or cosine decay to zero over the run"
-                   " (default: constant; cosine for fast)")
-    p.add_argument("--image-size", type=int,
-                   help=f"pictures are resized to this many pixels square"
-                   f" (default: {DEFAULT_IMAGE_SIZE})")
     p.add_argument("--threshold", type=float,
                    help="probability at or above which a picture gets the positive label"
                    " (default: the one that maximises balanced accuracy on the validation"
                    " split)")
-    p.add_argument("--config", type=Path,
-                   help="a training configuration (best.json from python -m python.tune);"
-                   " flags given here override its settings")
-    p.add_argument("--seed", type=int,
-                   help="random seed; the same seed repeats a run on one machine (default: 0)")
-    p.add_argument("--architecture", choices=ARCHITECTURES,
-                   help="seed: the talk's CNN (two Conv2D, Dense 256); compact: 3x3 conv"
-                   " blocks with batch norm; fast: three stride-2 convolutions, the fastest to"
-                   " serve (default: the configuration the search found, python/training/"
-                   "default_config.json; an architecture named here starts from its own"
-                   " defaults)")
-    p.add_argument("--augment", choices=AUGMENTATIONS,
-                   help="mirror: add mirrored copies; random: mirror, shift and zoom every"
-                   " batch; none (default: mirror for seed, random for compact)")
-    p.add_argument("--mirror-average", action=argparse.BooleanOptionalAction,
-                   help="the model answers the mean of its probabilities for the picture and"
-                   " its mirror image (default: on in default_config.json, off for a named"
-                   " architecture)")
-    p.add_argument("--color", choices=tuple(COLORS.values()),
-                   help="train on grey (one channel, default) or rgb (three) pictures")
+    add_training_flags(p)
     p.add_argument("--save-model", type=Path, metavar="FILE.keras",
                    help="also write the trained model here, for --model to export later")
     p.add_argument("--skip-bad", action="store_true",
@@ -118,9 +86,7 @@ def _artifact_list(text: str) -> tuple[str, ...]:
 
 
 #: Flags that shape training: refused with --model, which trains nothing.
-TRAINING_FLAGS = ("epochs", "batch_size", "learning_rate", "schedule", "augment", "seed",
-                  "image_size", "mirror_average", "config", "architecture", "positive",
-                  "color", "save_model")
+TRAINING_FLAGS = (*TRAINING, "save_model")
 #: Flags only --model reads.
 MODEL_FLAGS = ("labels", "preprocessing", "output")
 
@@ -144,19 +110,8 @@ def parse_args(argv: list[str] | None) -> tuple[ExportConfig, argparse.Namespace
     given_model_flags = [f for f in MODEL_FLAGS if getattr(args, f) is not None]
     if given_model_flags:
         p.error(f"--{given_model_flags[0]} is for --model (a model trained elsewhere)")
-    given = {"epochs": args.epochs, "batch_size": args.batch_size,
-             "learning_rate": args.learning_rate, "schedule": args.schedule,
-             "augment": args.augment, "seed": args.seed, "image_size": args.image_size,
-             "mirror_average": args.mirror_average, "color": args.color}
     try:
-        if args.config is not None or args.architecture is None:
-            base = TrainingConfig.from_file(args.config or DEFAULT_CONFIG)
-            if args.architecture is not None and args.architecture != base.architecture:
-                base = TrainingConfig.for_architecture(args.architecture, seed=base.seed,
-                                                       image_size=base.image_size)
-            training = base.updated(**given)
-        else:
-            training = TrainingConfig.for_architecture(args.architecture, **given)
+        training = training_config(args)
         config = ExportConfig(training=training, positive=args.positive,
                               save_model=args.save_model, **common)
     except ValueError as err:

@@ -8,10 +8,7 @@ stage (conversion, the int8 search, parity, the manifest) is the same for both.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from python.data import preprocessing
 from python.data.datasets import Dataset
@@ -41,15 +38,14 @@ def prepare(config: ExportConfig) -> Prepared:
 
 
 def _trained(config: ExportConfig) -> Prepared:
-    from python.data.datasets import load_embedded, load_folder
+    from python.data.datasets import load_training_set
     from python.model.source import from_trained
     from python.training.fit import train
+    from python.training.saving import save_keras_file
 
     t = config.training
     pre = preprocessing.default(t.channels, t.image_size, t.image_size)
-    log.info("loading %s", config.data or "the embedded lfw_subset")
-    data = load_embedded(pre) if config.data is None else \
-        load_folder(config.data, pre, config.positive, config.skip_bad)
+    data = load_training_set(config.data, pre, config.positive, config.skip_bad)
     _log_counts(data)
     result = train(data, t)
     log.info("trained on %s in %.1f s; kept epoch %d", result.device, result.seconds,
@@ -57,25 +53,6 @@ def _trained(config: ExportConfig) -> Prepared:
     if config.save_model is not None:
         save_keras_file(result.model, config.save_model)
     return Prepared(from_trained(result.model), data, list(data.labels), pre, result, t)
-
-
-def save_keras_file(model: object, path: Path) -> None:
-    """The trained model as a .keras file, written whole or not at all: an export that fails
-    later still leaves it, for ``--model`` to export again."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, partial = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".keras",
-                                       dir=path.parent)
-        os.close(fd)
-        model.save(partial)
-        os.replace(partial, path)
-    except OSError as err:
-        raise ToolkitError(f"{path}: cannot write the trained model ({err.strerror})") from None
-    finally:
-        if "partial" in locals() and Path(partial).exists():
-            Path(partial).unlink()
-    log.info("wrote the trained model to %s (export it again with --model %s)", path, path)
 
 
 def _given(config: ExportConfig) -> Prepared:
