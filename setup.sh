@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Set up a fresh machine: Python packages (editable install with test extras), when missing
+# Set up a fresh machine: Python packages (editable install, test and jax extras), when missing
 # a JDK and Debian's Gradle for the Java consumer, Node's packages for js/ and Debian's
 # Chromium for its browser tests. Safe to run twice.
 set -euo pipefail
 cd "$(dirname "$0")"
-python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
+# jax: the tests train under KERAS_BACKEND=jax too (python -m python.training is backend-neutral).
+python3 -m pip install --quiet --disable-pip-version-check -e ".[test,jax]"
 # Spark for the Spark job's CI step (spark-class and spark-submit run a standalone cluster):
 # the same version as java/spark/build.gradle's sparkVersion.
 python3 -m pip install --quiet --disable-pip-version-check pyspark==4.1.3
