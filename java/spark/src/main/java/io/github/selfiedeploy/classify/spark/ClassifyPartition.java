@@ -5,12 +5,19 @@ import io.github.selfiedeploy.classify.Classifier;
 import io.github.selfiedeploy.classify.LabelProbability;
 import io.github.selfiedeploy.classify.PictureException;
 import io.github.selfiedeploy.classify.PreparedPicture;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SerializableWritable;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -18,11 +25,11 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Classifies one partition of {@code binaryFile} rows (path, length, content) in batches:
- * decodes each picture's bytes as the core library does a file, runs the executor's shared
- * model once per batch, and yields one row per picture in {@link #schema(int)}. A picture that
- * cannot be decoded (or is too large to read, content null) is a row with its error, never a
- * failed task.
+ * Classifies one partition of listed files ({@link ListedFiles#SCHEMA}: path, length) in
+ * batches: reads each file through Hadoop's FileSystem, decodes its bytes as the core library
+ * does a file, runs the executor's shared model once per batch, and yields one row per
+ * picture in {@link #schema(int)}. A picture that cannot be read or decoded, or is longer than
+ * the maximum, is a row with its error, never a failed task.
  */
 final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
@@ -57,15 +64,17 @@ final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
     private final long maxBytes;
     private final LongAccumulator pictures;
     private final LongAccumulator errors;
+    private final Broadcast<SerializableWritable<Configuration>> hadoop;
 
     /**
      * @param top how many of the most probable labels each row lists (0: no top column)
-     * @param maxBytes the longest file binaryFile reads (a longer one arrives without content)
+     * @param maxBytes the longest file read (a longer one is an error row, never read)
      * @param pictures counts the rows written
      * @param errors counts the error rows
+     * @param hadoop the driver's Hadoop configuration, to open the files with
      */
     ClassifyPartition(ModelRef model, int batch, int top, long maxBytes, LongAccumulator pictures,
-            LongAccumulator errors) {
+            LongAccumulator errors, Broadcast<SerializableWritable<Configuration>> hadoop) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, not " + batch);
         }
@@ -75,6 +84,7 @@ final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
         this.maxBytes = maxBytes;
         this.pictures = pictures;
         this.errors = errors;
+        this.hadoop = hadoop;
     }
 
     @Override
@@ -110,10 +120,20 @@ final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
             Row row = input.next();
             String path = row.getString(0);
             paths.add(path);
-            byte[] content = row.isNullAt(2) ? null : (byte[]) row.get(2);
-            if (content == null) {
-                failures.add("file too large to read (" + row.getLong(1) + " bytes; binaryFile reads at most "
-                        + maxBytes + ")");
+            long length = row.getLong(1);
+            if (length > maxBytes) {
+                failures.add(tooLarge(length));
+                continue;
+            }
+            byte[] content;
+            try {
+                content = read(path, length);
+            } catch (IOException | RuntimeException e) {
+                failures.add("cannot read (" + e.getMessage() + ")");
+                continue;
+            }
+            if (content.length > maxBytes) { // its length was not listed
+                failures.add(tooLarge(content.length));
                 continue;
             }
             if (classifier == null) {
@@ -148,6 +168,25 @@ final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
         pictures.add(paths.size());
         errors.add(failed);
         return out;
+    }
+
+    private String tooLarge(long length) {
+        return "file too large to read (" + length + " bytes; at most " + maxBytes
+                + ", spark.sql.sources.binaryFile.maxLength)";
+    }
+
+    /** The file's bytes: as many as listed, or all it has when its length was not listed. */
+    private byte[] read(String path, long length) throws IOException {
+        Path file = new Path(path);
+        FileSystem fs = file.getFileSystem(hadoop.value().value());
+        try (FSDataInputStream in = fs.open(file)) {
+            if (length < 0) {
+                return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            }
+            byte[] content = new byte[(int) length];
+            in.readFully(content);
+            return content;
+        }
     }
 
     /** The top K as Spark's external type for an array column: a Scala Seq of structs. */

@@ -1,7 +1,6 @@
 package io.github.selfiedeploy.classify.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_json;
 
 import io.github.selfiedeploy.classify.ArtifactException;
@@ -9,6 +8,7 @@ import io.github.selfiedeploy.classify.ArtifactFormat;
 import io.github.selfiedeploy.classify.Classifier;
 import io.github.selfiedeploy.classify.commandline.CommandLines;
 import io.github.selfiedeploy.classify.commandline.FormatConverter;
+import io.github.selfiedeploy.classify.commandline.PictureArguments;
 import io.github.selfiedeploy.classify.commandline.Version;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -18,22 +18,23 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SerializableWritable;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.util.LongAccumulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,9 +42,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /**
- * The Spark job: classifies every picture under the input folders (Spark's binaryFile
- * source, recursive, filtered by a glob) with one model per executor JVM, and writes one row
- * per picture: path, label, probability, with --top K the K most probable labels (an array of
+ * The Spark job: classifies every picture under the input folders (listed once on the driver
+ * by Spark's binaryFile source, recursive, filtered by a glob; read by the tasks, at most
+ * --pictures-per-task a task) with one model per executor JVM, and writes one row per
+ * picture: path, label, probability, with --top K the K most probable labels (an array of
  * label/probability structs), error, model_sha256 (Parquet, JSON or CSV).
  *
  * <p>Exit status: 0 written (rows may carry errors: a broken picture is a row, never a failed
@@ -61,8 +63,8 @@ import picocli.CommandLine;
                 "2:bad usage, bad artifacts, missing input, or output exists without --overwrite"})
 public final class ClassifyPictures implements Callable<Integer> {
     static final String PROG = "selfie-classify-spark";
-    /** The file names read by default: pictures, whatever the case of their extension. */
-    static final String PICTURES_GLOB = "*.{jpg,jpeg,png,gif,bmp,webp,tif,tiff,JPG,JPEG,PNG,GIF,BMP,WEBP,TIF,TIFF,Jpg,Jpeg,Png}";
+    /** Pictures a task by default: thousands of thumbnails (a task's fixed cost is about 50 ms), minutes of photos. */
+    static final int PICTURES_PER_TASK = 1000;
 
     @Option(names = "--artifacts", paramLabel = "DIR", defaultValue = "artifacts",
             description = {"folder written by python -m python.export (default: ${DEFAULT-VALUE}); checked on the driver.",
@@ -88,12 +90,18 @@ public final class ClassifyPictures implements Callable<Integer> {
             description = "artifact to run: onnx, onnx_int8 or savedmodel (default: ${DEFAULT-VALUE})")
     private ArtifactFormat format;
 
-    @Option(names = "--glob", paramLabel = "PATTERN", defaultValue = PICTURES_GLOB,
-            description = "file names to read (Hadoop glob on the name; default: picture extensions)")
+    @Option(names = "--glob", paramLabel = "PATTERN",
+            description = "file names to read (Hadoop glob on the name; default: the extensions "
+                    + PictureArguments.SPELLED + ", any case)")
     private String glob;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
-            description = "pictures per model call (default: ${DEFAULT-VALUE})")
+    @Option(names = "--pictures-per-task", paramLabel = "N", defaultValue = "" + PICTURES_PER_TASK,
+            description = {"at most N pictures a Spark task (default: ${DEFAULT-VALUE}); the tasks are a multiple",
+                    "of the default parallelism, so every core has as many"})
+    private int picturesPerTask;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + Classifier.BATCH,
+            description = "pictures per model call (default: ${DEFAULT-VALUE}, as selfie-classify)")
     private int batchSize;
 
     @Option(names = "--top", paramLabel = "K", converter = CommandLines.AtLeastOne.class,
@@ -141,6 +149,9 @@ public final class ClassifyPictures implements Callable<Integer> {
         if (batchSize < 1) {
             return usage(err, "--batch-size must be at least 1, not " + batchSize);
         }
+        if (picturesPerTask < 1) {
+            return usage(err, "--pictures-per-task must be at least 1, not " + picturesPerTask);
+        }
         // Fails fast, before Spark starts: the manifest, the artifact's sha256 and a load.
         ModelRef model;
         int topK;
@@ -183,7 +194,7 @@ public final class ClassifyPictures implements Callable<Integer> {
         try {
             files = spark.read().format("binaryFile")
                     .option("recursiveFileLookup", "true")
-                    .option("pathGlobFilter", glob)
+                    .option("pathGlobFilter", glob != null ? glob : picturesGlob())
                     .load(inputs.toArray(new String[0]));
         } catch (Exception e) { // Scala's AnalysisException (no such input folder), undeclared in Java
             if (!(e instanceof AnalysisException)) {
@@ -192,24 +203,20 @@ public final class ClassifyPictures implements Callable<Integer> {
             err.println(PROG + ": error: " + oneLine(e));
             return 2;
         }
-        // binaryFile fails the task on a file longer than maxLength; such files take the other
-        // branch, which never reads their content, and become error rows. The listing is done
-        // once, in load(): both branches share it.
+        // One listing (load's), read on the driver; the executors read the files themselves, in
+        // tasks of at most picturesPerTask files. Files longer than binaryFile's maximum become
+        // error rows, found in the listing, never read.
         long maxBytes = Long.parseLong(spark.conf().get("spark.sql.sources.binaryFile.maxLength",
                 String.valueOf(Integer.MAX_VALUE)));
-        Dataset<Row> readable = files.filter(col("length").leq(maxBytes)).select("path", "length", "content");
-        Dataset<Row> tooLarge = files.filter(col("length").gt(maxBytes))
-                .select(col("path"), col("length"), lit(null).cast(DataTypes.BinaryType).as("content"));
-        // Empty files: listed, but Spark's scan never makes rows of them (see EmptyFiles).
-        List<Row> empty = new ArrayList<>();
-        for (String path : EmptyFiles.of(files)) {
-            empty.add(RowFactory.create(path, 0L, new byte[0]));
-        }
-        Dataset<Row> emptyFiles = spark.createDataFrame(empty, readable.schema());
+        List<Row> listed = ListedFiles.of(files);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int tasks = tasks(listed.size(), picturesPerTask, jsc.defaultParallelism());
         LongAccumulator pictures = spark.sparkContext().longAccumulator("pictures");
         LongAccumulator errors = spark.sparkContext().longAccumulator("errors");
-        Dataset<Row> rows = readable.unionAll(tooLarge).unionAll(emptyFiles).mapPartitions(
-                new ClassifyPartition(model, batchSize, topK, maxBytes, pictures, errors),
+        Broadcast<SerializableWritable<Configuration>> hadoop =
+                jsc.broadcast(new SerializableWritable<>(spark.sparkContext().hadoopConfiguration()));
+        Dataset<Row> rows = spark.createDataFrame(jsc.parallelize(listed, tasks), ListedFiles.SCHEMA).mapPartitions(
+                new ClassifyPartition(model, batchSize, topK, maxBytes, pictures, errors, hadoop),
                 Encoders.row(ClassifyPartition.schema(topK)));
         if (topK > 0 && writeFormat.equals("csv")) { // CSV has no arrays: the same structs as JSON text
             rows = rows.withColumn("top", to_json(col("top")));
@@ -235,6 +242,28 @@ public final class ClassifyPictures implements Callable<Integer> {
                         + "Spark start-up %.2f s (master %s)%n", PROG, pictures.value(), errors.value(), output,
                 writeFormat, seconds, pictures.value() / seconds, startup, spark.sparkContext().master());
         return 0;
+    }
+
+    /**
+     * How many tasks for n pictures: at most perTask pictures each, and a multiple of the
+     * parallelism, so that no core idles through the last round; never more than n, at least 1.
+     */
+    static int tasks(int n, int perTask, int parallelism) {
+        long needed = (n + (long) perTask - 1) / perTask;
+        long rounded = (needed + parallelism - 1) / parallelism * parallelism;
+        return (int) Math.max(1, Math.min(n, rounded));
+    }
+
+    /** The default --glob: the picture extensions, any case ("*.{[bB][mM][pP],...}"). */
+    static String picturesGlob() {
+        StringBuilder glob = new StringBuilder("*.{");
+        for (String extension : PictureArguments.EXTENSIONS) {
+            glob.append(glob.length() > 3 ? "," : "");
+            for (char c : extension.toCharArray()) {
+                glob.append('[').append(c).append(Character.toUpperCase(c)).append(']');
+            }
+        }
+        return glob.append('}').toString();
     }
 
     private static int usage(PrintWriter err, String message) {
