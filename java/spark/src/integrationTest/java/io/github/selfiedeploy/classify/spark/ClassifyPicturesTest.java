@@ -358,4 +358,35 @@ public class ClassifyPicturesTest {
                     siblings.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).collect(Collectors.toList()));
         }
     }
+
+    /**
+     * --pictures-per-task 2 on 5 pictures in local[1]: three tasks, so three output files; a
+     * file longer than binaryFile's maximum length is an error row, found in the listing.
+     */
+    @Test
+    public void picturesAreCutIntoTasksByCountAndOverLongFilesAreErrorRows() throws Exception {
+        Path five = madePictures("five-by-two", 5);
+        List<Path> pictures = pictures(five);
+        long longest = pictures.stream().mapToLong(p -> p.toFile().length()).max().getAsLong();
+        long tooLong = pictures.stream().filter(p -> p.toFile().length() == longest).count();
+        Path output = temp.getRoot().toPath().resolve("by-two.json");
+        Run run = run("--artifacts", artifacts.toString(), "--input", five.toString(), "--output", output.toString(),
+                "--output-format", "json", "--master", "local[1]", "--pictures-per-task", "2",
+                "--conf", "spark.sql.sources.binaryFile.maxLength=" + (longest - 1));
+        assertEquals(run.err(), 0, run.status());
+        assertTrue(run.err(), run.err().contains("5 pictures (" + tooLong + " errors)"));
+        try (Stream<Path> files = Files.list(output)) {
+            assertEquals(3, files.filter(f -> f.getFileName().toString().startsWith("part-")).count());
+        }
+        Map<String, Row> rows = rows(output, "json");
+        for (Path p : pictures) {
+            Row r = rows.get(p.toString());
+            if (p.toFile().length() == longest) {
+                assertEquals("file too large to read (" + longest + " bytes; at most " + (longest - 1)
+                        + ", spark.sql.sources.binaryFile.maxLength)", r.getString(3));
+            } else {
+                assertTrue(r.toString(), r.isNullAt(3) && !r.isNullAt(1));
+            }
+        }
+    }
 }
