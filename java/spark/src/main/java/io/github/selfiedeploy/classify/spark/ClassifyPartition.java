@@ -6,6 +6,7 @@ import io.github.selfiedeploy.classify.LabelProbability;
 import io.github.selfiedeploy.classify.PictureException;
 import io.github.selfiedeploy.classify.PreparedPicture;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,6 +15,7 @@ import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SerializableWritable;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -179,6 +181,11 @@ final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
     private byte[] read(String path, long length) throws IOException {
         Path file = new Path(path);
         FileSystem fs = file.getFileSystem(hadoop.value().value());
+        if (fs instanceof LocalFileSystem local) {
+            // A local file as the CLI reads it: Hadoop's local open looks for a checksum file
+            // (an exception a picture) and allocates a 64 KB buffer, a third of a thumbnail's cost.
+            return Files.readAllBytes(local.pathToFile(file).toPath());
+        }
         try (FSDataInputStream in = fs.open(file)) {
             if (length < 0) {
                 return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
