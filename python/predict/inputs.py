@@ -88,7 +88,8 @@ def _add(typed: str, found: Expanded) -> None:
     for root, dirs, files in os.walk(typed, onerror=failed, followlinks=True):
         st = os.stat(root)
         ids[os.path.normpath(root)] = (st.st_dev, st.st_ino)
-        if _loops(os.path.normpath(root), os.path.normpath(typed), ids):  # a link back up: walked once already, as Java skips it
+        # a link back up: walked once already, and skipped, as Java's walk skips it
+        if _loops(os.path.normpath(root), os.path.normpath(typed), ids):
             dirs[:] = []
             continue
         dirs[:] = [d for d in dirs if not d.startswith(".")]
