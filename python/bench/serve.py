@@ -14,10 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import signal
 import subprocess
 import tempfile
-import threading
 import time
+import urllib.request
 from pathlib import Path
 
 from python.bench.photos import BENCH_PHOTOS, make_photos
@@ -54,20 +55,31 @@ def request_files(pictures: list[Path], route: str, folder: Path) -> Path:
     return listing
 
 
-def wrk(url: str, path: str, listing: Path, connections: int, seconds: float,
-        max_requests: int) -> dict:
-    """One wrk run on one thread: the load.lua figures as a dict."""
-    threads = 1 if connections < 4 else 2
-    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
-               "--timeout", "30s", "-s", str(LUA), url, "--", path, str(listing),
-               str(max(1, max_requests // threads))]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
-    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
-    if done.returncode != 0 or not lines:
-        raise ToolkitError(f"wrk failed: {done.stderr.strip() or done.stdout[-500:]}")
+def wrk_command(url: str, path: str, listing: Path, connections: int, seconds: float,
+                max_requests: int, threads: int) -> list[str]:
+    """wrk on threads threads; load.lua stops each thread after its share of max_requests."""
+    duration = f"{max(1, round(seconds))}s"
+    return ["wrk", "-t", str(threads), "-c", str(connections), "-d", duration,
+            "--timeout", "30s", "-s", str(LUA),
+            url, "--", path, str(listing), str(max(1, max_requests // threads))]
+
+
+def figures_of(returncode: int, stdout: str, stderr: str) -> dict:
+    lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
+    if returncode != 0 or not lines:
+        raise ToolkitError(f"wrk failed: {stderr.strip() or stdout[-500:]}")
     figures = json.loads(lines[-1])
     figures["per_second"] = figures["requests"] / figures["seconds"]
     return figures
+
+
+def wrk(url: str, path: str, listing: Path, connections: int, seconds: float,
+        max_requests: int) -> dict:
+    """One wrk run bounded in time and requests: the load.lua figures as a dict."""
+    threads = 1 if connections < 4 else 2
+    command = wrk_command(url, path, listing, connections, seconds, max_requests, threads)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+    return figures_of(done.returncode, done.stdout, done.stderr)
 
 
 def in_process(artifacts: Path, threads: int, seconds: float, pictures: list[Path]) -> dict:
@@ -83,21 +95,34 @@ def in_process(artifacts: Path, threads: int, seconds: float, pictures: list[Pat
 
 
 def soak(artifacts: Path, listing: Path, requests: int, threads: int) -> dict:
-    """requests requests at concurrency 16, the server's resident memory sampled every second."""
-    with serving(artifacts, "--threads", str(threads), "--queue", "64") as server:
+    """requests requests at concurrency 16, the server's resident memory sampled every second.
+
+    The heap is fixed and touched from the start (as selfie-classify-soak's is), so the samples
+    see native memory and leaks, not the JVM deciding to grow its heap; one wrk thread, which
+    stops after its share (wrk waited past the last answer with two)."""
+    fixed_heap = "-Xms512m -Xmx512m -XX:+AlwaysPreTouch"
+    with serving(artifacts, "--threads", str(threads), "--queue", "64",
+                 java_opts=fixed_heap) as server:
         samples: list[tuple[float, int]] = []
-        stop = threading.Event()
+        # wrk's main thread sleeps out its whole duration even when load.lua has stopped every
+        # thread: once the server has answered them all, SIGINT ends it (it then reports).
+        load = subprocess.Popen(wrk_command(server.url, "/v1/classify", listing, 16, 1800,
+                                            requests, 1), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
         start = time.monotonic()
-
-        def sample() -> None:
-            while not stop.wait(1.0):
-                samples.append((time.monotonic() - start, server.rss_bytes()))
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        figures = wrk(server.url, "/v1/classify", listing, 16, 3600, requests)
-        stop.set()
-        sampler.join()
+        answered = 'selfie_requests_total{code="200",endpoint="classify"}'
+        while load.poll() is None and time.monotonic() - start < 1800:
+            time.sleep(1.0)
+            samples.append((time.monotonic() - start, server.rss_bytes()))
+            metrics = urllib.request.urlopen(server.url + "metrics", timeout=30).read().decode()
+            done = sum(float(ln.split()[-1]) for ln in metrics.splitlines()
+                       if ln.startswith("selfie_requests_total{") and "classify" in ln)
+            if done >= requests:
+                load.send_signal(signal.SIGINT)
+        stdout, stderr = load.communicate(timeout=60)
+        figures = figures_of(load.returncode, stdout, stderr)
+        figures["ok"] = next(float(ln.split()[-1]) for ln in metrics.splitlines()
+                             if ln.startswith(answered))
     mb = [rss / 2**20 for _, rss in samples]
     tenth = max(1, len(mb) // 10)
     figures.update(rss_mb_first_tenth=sum(mb[:tenth]) / tenth,
@@ -128,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-requests", type=int, default=200_000, help="per cell")
     p.add_argument("--threads", type=int, default=2, help="the server's and the in-process threads")
     p.add_argument("--soak", type=int, default=0, help="requests in the soak (0: none)")
+    p.add_argument("--soak-only", action="store_true", help="only the soak")
     p.add_argument("--out", type=Path, default=Path("build/bench-serve.json"))
     args = p.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -139,6 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     photos = [q for q in make_photos(work / "photos") if q.name in BENCH_PHOTOS]
     sets = {"thumbnails": thumbs, "phone photos": photos}
     rows, baseline = [], {}
+    if args.soak_only:
+        listing = request_files(thumbs, "v1", work / "thumbnails" / "v1")
+        figures = soak(args.artifacts, listing, args.soak, args.threads)
+        print("soak", json.dumps(figures))
+        shutil.rmtree(work, ignore_errors=True)
+        return 0
     try:
         with serving(args.artifacts, "--threads", str(args.threads), "--queue", "64") as server:
             for name, pictures in sets.items():

@@ -56,12 +56,12 @@ def server_unavailable() -> str | None:
 
 
 @contextmanager
-def serving(artifacts: Path, *args: str, heap: str | None = None,
+def serving(artifacts: Path, *args: str, java_opts: str | None = None,
             startup_timeout: float = 60) -> Iterator[Server]:
     """Start ``selfie-classify serve --artifacts artifacts --port 0 args...``; stop it after."""
     env = {**os.environ}
-    if heap:
-        env["JAVA_OPTS"] = f"{env.get('JAVA_OPTS', '')} -Xmx{heap}".strip()
+    if java_opts:
+        env["JAVA_OPTS"] = f"{env.get('JAVA_OPTS', '')} {java_opts}".strip()
     command = [str(JAVA_CLI), "serve", "--artifacts", str(artifacts), "--port", "0", *args]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env=env, cwd=ROOT)
