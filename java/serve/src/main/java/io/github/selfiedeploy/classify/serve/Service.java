@@ -106,7 +106,7 @@ final class Service extends Handler.Abstract {
     }
 
     private void infer(Request request, Response response, Callback callback) throws IOException {
-        byte[] body = body(request);
+        byte[] body = Uploads.bytes(request);
         InferRequest parsed = InferRequest.read(body, request.getHeaders().get(InferRequest.HEADER_LENGTH));
         Inference.Answer answer = inference.infer(parsed);
         if (answer.jsonLength() < 0) {
@@ -162,13 +162,6 @@ final class Service extends Handler.Abstract {
             // refused below
         }
         throw HttpError.badRequest("top: '" + text + "' is not a whole number of at least 1");
-    }
-
-    private static byte[] body(Request request) throws IOException {
-        ByteBuffer b = org.eclipse.jetty.io.Content.Source.asByteBuffer(request);
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
     }
 
     private static void json(Response response, Callback callback, int status, JsonNode o) {

@@ -49,10 +49,7 @@ final class Uploads {
         // (MultiPartFormData takes the whole Content-Type; the boundary is checked first for a clear 400.)
         HttpField type = request.getHeaders().getField(HttpHeader.CONTENT_TYPE);
         if (type == null || !"multipart/form-data".equalsIgnoreCase(type.getValue().split(";", 2)[0].trim())) {
-            ByteBuffer b = Content.Source.asByteBuffer(request);
-            byte[] bytes = new byte[b.remaining()];
-            b.get(bytes);
-            return new Picture(name == null ? FIELD : name, bytes);
+            return new Picture(name == null ? FIELD : name, bytes(request));
         }
         String boundary = MultiPart.extractBoundary(type.getValue());
         if (boundary == null) {
@@ -68,13 +65,23 @@ final class Uploads {
             if (part == null) {
                 throw HttpError.badRequest("the upload has no '" + FIELD + "' field and no file");
             }
-            ByteBuffer b = Content.Source.asByteBuffer(part.createContentSource());
-            byte[] bytes = new byte[b.remaining()];
-            b.get(bytes);
+            byte[] bytes = bytes(part.createContentSource());
             String file = part.getFileName();
             return new Picture(name != null ? name : file != null && !file.isEmpty() ? file : FIELD, bytes);
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw HttpError.badRequest("the multipart upload cannot be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * @param source a request body or a part of one
+     * @return all of its bytes (blocking: the service runs on Jetty's worker threads)
+     * @throws IOException if it cannot be read
+     */
+    static byte[] bytes(Content.Source source) throws IOException {
+        ByteBuffer b = Content.Source.asByteBuffer(source);
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
     }
 }
