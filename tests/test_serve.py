@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -152,6 +153,19 @@ def test_v1_classify_answers_as_the_cli(served, exported, pictures):
                               {"Content-Type": f"multipart/form-data; boundary={boundary}"})
     assert status == 200 and json.loads(body)["probabilities"] == line["probabilities"]
     assert json.loads(body)["path"] == picture.name
+
+
+def test_server_jvm_keeps_the_jvm_defaults_the_cli_trims(served):
+    """The start script gives the long-lived server the JVM's own defaults (both compilers, a
+    young generation G1 sizes to the load); the short-lived CLI keeps its own flags."""
+    server_args = Path(f"/proc/{served.process.pid}/cmdline").read_bytes().decode().split("\0")
+    assert "io.github.selfiedeploy.classify.tools.Main" in server_args
+    cli_only = ("-Xms32m", "-XX:MaxNewSize=32m", "-XX:TieredStopAtLevel=1")
+    assert not set(cli_only) & set(server_args), server_args
+    cli = subprocess.run([str(JAVA_CLI), "--version"], capture_output=True, text=True,
+                         env={**os.environ, "JAVA_OPTS": "-XX:+PrintCommandLineFlags"}, check=True)
+    flags = cli.stdout.split()
+    assert "-XX:MaxNewSize=33554432" in flags and "-XX:TieredStopAtLevel=1" in flags, cli.stdout
 
 
 def test_bad_input_gets_the_stated_answers(served, exported, tmp_path):
