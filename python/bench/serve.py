@@ -3,16 +3,20 @@ classified in-process by one Classifier on the same threads.
 
 wrk (Debian's) generates the load on loopback, bounded in requests and in time, through
 ``/v1/classify`` (a picture's bytes) and the Open Inference Protocol with binary tensors (the
-server prepares the pictures: a ``picture_file`` BYTES input). Each cell: p50 and p99 latency,
-pictures a second, and answers other than 200. ``--soak N`` then sends N requests at
-concurrency 16 and samples the server's resident memory once a second. A benchmark, not a
-test: nothing here asserts a time.
+server prepares the pictures: a ``picture_file`` BYTES input), one picture a request and, for
+thumbnails, eight. Each cell: p50 and p99 latency, pictures a second, answers other than 200,
+and the CPU time a picture of the server and of wrk. Both sides are warmed up alike first (the
+JIT is still compiling for tens of seconds). The floor: the same thumbnails POSTed to a model
+that does not exist, answered 404 at once, which is HTTP's cost alone. ``--soak N`` then sends
+N requests at concurrency 16 and samples the server's resident memory once a second. A
+benchmark, not a test: nothing here asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import signal
 import subprocess
@@ -23,30 +27,35 @@ from pathlib import Path
 
 from python.bench.photos import BENCH_PHOTOS, make_photos
 from python.errors import ToolkitError, cli_main
-from python.runtimes.server import JAVA_CLI, serving
+from python.runtimes.server import JAVA_CLI, Server, serving
 
 LUA = Path(__file__).with_name("load.lua")
 SEED_TEST = JAVA_CLI.parents[4].parent / "shared" / "datasets" / "selfie-or-not" / \
     "thumbnails-40" / "test"
-ROUTES = ("v1", "v2_binary")
+# route: pictures a request; "v1" is /v1/classify, the others the protocol's infer.
+ROUTES = {"v1": 1, "v2_binary": 1, "v2_binary_8": 8}
+BATCHED = "v2_binary_8"  # thumbnails only: a phone photo's own work dwarfs a request's
+NO_MODEL = "no-such-model"
 
 
 def request_files(pictures: list[Path], route: str, folder: Path) -> Path:
-    """One request body a picture for route, and wrk's list file of them."""
+    """The request bodies for route (ROUTES[route] pictures each), and wrk's list file of them."""
     folder.mkdir(parents=True, exist_ok=True)
     lines = []
-    for i, picture in enumerate(pictures):
-        data = picture.read_bytes()
-        body, ctype, header = data, "application/octet-stream", 0
-        if route == "v2_binary":
+    per = ROUTES[route]
+    for i in range(0, len(pictures) - per + 1, per):
+        files = [q.read_bytes() for q in pictures[i:i + per]]
+        body, ctype, header = files[0], "application/octet-stream", 0
+        if route != "v1":
             binary = {"binary_data": True}
+            size = sum(4 + len(data) for data in files)
             head = json.dumps({
-                "inputs": [{"name": "picture_file", "datatype": "BYTES", "shape": [1],
-                            "parameters": {"binary_data_size": 4 + len(data)}}],
+                "inputs": [{"name": "picture_file", "datatype": "BYTES", "shape": [per],
+                            "parameters": {"binary_data_size": size}}],
                 "outputs": [{"name": "label", "parameters": binary},
                             {"name": "probabilities", "parameters": binary}]}).encode()
-            body = head + len(data).to_bytes(4, "little") + data
-            ctype, header = "application/octet-stream", len(head)
+            body = head + b"".join(len(d).to_bytes(4, "little") + d for d in files)
+            header = len(head)
         path = folder / f"{i:05d}.bin"
         path.write_bytes(body)
         lines.append(f"{path}\t{ctype}\t{header}")
@@ -73,22 +82,32 @@ def figures_of(returncode: int, stdout: str, stderr: str) -> dict:
     return figures
 
 
-def wrk(url: str, path: str, listing: Path, connections: int, seconds: float,
-        max_requests: int) -> dict:
-    """One wrk run bounded in time and requests: the load.lua figures as a dict."""
+def wrk(server: Server, path: str, listing: Path, connections: int, seconds: float,
+        max_requests: int, per_request: int = 1) -> dict:
+    """One wrk run bounded in time and requests: the load.lua figures as a dict, with
+    pictures a second and the CPU time a picture of the server and of wrk."""
     threads = 1 if connections < 4 else 2
-    command = wrk_command(url, path, listing, connections, seconds, max_requests, threads)
+    command = wrk_command(server.url, path, listing, connections, seconds, max_requests, threads)
+    before, cpu = resource.getrusage(resource.RUSAGE_CHILDREN), server.cpu_seconds()
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
-    return figures_of(done.returncode, done.stdout, done.stderr)
+    after, cpu = resource.getrusage(resource.RUSAGE_CHILDREN), server.cpu_seconds() - cpu
+    figures = figures_of(done.returncode, done.stdout, done.stderr)
+    pictures = max(1, figures["requests"] * per_request)
+    load_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    figures.update(per_second=figures["per_second"] * per_request,
+                   server_cpu_ms=cpu * 1e3 / pictures, load_cpu_ms=load_cpu * 1e3 / pictures)
+    return figures
 
 
-def in_process(artifacts: Path, threads: int, seconds: float, pictures: list[Path]) -> dict:
+def in_process(artifacts: Path, threads: int, seconds: float, warmup: float,
+               pictures: list[Path]) -> dict:
     """The same pictures' bytes through Classifier.classify(name, bytes) on threads threads."""
     lib = JAVA_CLI.parents[1] / "lib"
     command = ["java", "-Xms32m", "-cp", f"{lib}/*", "--enable-native-access=ALL-UNNAMED",
                "io.github.selfiedeploy.classify.tools.InProcessLoad", str(artifacts), "onnx",
-               str(threads), str(seconds), *map(str, pictures)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+               str(threads), str(seconds), str(warmup), *map(str, pictures)]
+    done = subprocess.run(command, capture_output=True, text=True,
+                          timeout=seconds + warmup + 120)
     if done.returncode != 0:
         raise ToolkitError(f"the in-process run failed: {done.stderr.strip()[-500:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -133,13 +152,44 @@ def soak(artifacts: Path, listing: Path, requests: int, threads: int) -> dict:
 
 def table(rows: list[dict]) -> str:
     out = ["| pictures | route | concurrency | pictures/s | p50 ms | p99 ms | errors |"
-           " x in-process |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+           " x in-process | server CPU ms/picture | wrk CPU ms/picture |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         errors = r["non_200"] + r.get("socket_errors", 0)
         out.append(f"| {r['pictures']} | {r['route']} | {r['concurrency']} | "
                    f"{r['per_second']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {errors} | "
-                   f"{r.get('of_in_process', float('nan')):.2f} |")
+                   f"{r.get('of_in_process', float('nan')):.2f} | {r['server_cpu_ms']:.3f} | "
+                   f"{r['load_cpu_ms']:.3f} |")
     return "\n".join(out)
+
+
+def infer_path(artifacts: Path) -> str:
+    return f"/v2/models/{artifacts.resolve().name}/infer"
+
+
+def load_cells(server: Server, args: argparse.Namespace, sets: dict,
+               work: Path) -> tuple[list[dict], dict]:
+    """Every route's cells on one running server, each route warmed up first."""
+    rows = []
+    for name, pictures in sets.items():
+        for route, per in ROUTES.items():
+            if route == BATCHED and name != "thumbnails":
+                continue
+            listing = request_files(pictures, route, work / name.replace(" ", "_") / route)
+            path = "/v1/classify" if route == "v1" else infer_path(args.artifacts)
+            wrk(server, path, listing, 8, args.warmup, 10**9, per)
+            for c in map(int, args.concurrency.split(",")):
+                r = wrk(server, path, listing, c, args.seconds, args.max_requests, per)
+                r.update(pictures=name, route=route, concurrency=c)
+                rows.append(r)
+                print(json.dumps(r), flush=True)
+            if route == "v1" and name == "thumbnails":
+                path = infer_path(args.artifacts).replace(args.artifacts.resolve().name, NO_MODEL)
+                listing = request_files(pictures, "v2_binary", work / "floor")
+                wrk(server, path, listing, 8, 2, 10**9)
+                floor = wrk(server, path, listing, 8, args.seconds, args.max_requests)
+                print("floor (404 at once)", json.dumps(floor), flush=True)
+    return rows, floor
 
 
 @cli_main
@@ -150,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="a folder of thumbnails (default: the seed data's test split)")
     p.add_argument("--concurrency", default="1,8,32")
     p.add_argument("--seconds", type=float, default=8.0, help="per cell (default 8)")
+    p.add_argument("--warmup", type=float, default=20.0,
+                   help="seconds of load before each route's cells and the in-process run")
     p.add_argument("--max-requests", type=int, default=200_000, help="per cell")
     p.add_argument("--threads", type=int, default=2, help="the server's and the in-process threads")
     p.add_argument("--soak", type=int, default=0, help="requests in the soak (0: none)")
@@ -162,36 +214,24 @@ def main(argv: list[str] | None = None) -> int:
         raise ToolkitError(f"{args.pictures}: no such folder of pictures")
     thumbs = sorted(q for q in args.pictures.rglob("*") if q.is_file())
     work = Path(tempfile.mkdtemp(prefix="bench-serve-"))
-    photos = [q for q in make_photos(work / "photos") if q.name in BENCH_PHOTOS]
-    sets = {"thumbnails": thumbs, "phone photos": photos}
-    rows, baseline = [], {}
-    if args.soak_only:
-        listing = request_files(thumbs, "v1", work / "thumbnails" / "v1")
-        figures = soak(args.artifacts, listing, args.soak, args.threads)
-        print("soak", json.dumps(figures))
-        shutil.rmtree(work, ignore_errors=True)
-        return 0
     try:
+        if args.soak_only:
+            listing = request_files(thumbs, "v1", work / "thumbnails" / "v1")
+            print("soak", json.dumps(soak(args.artifacts, listing, args.soak, args.threads)))
+            return 0
+        photos = [q for q in make_photos(work / "photos") if q.name in BENCH_PHOTOS]
+        sets = {"thumbnails": thumbs, "phone photos": photos}
         with serving(args.artifacts, "--threads", str(args.threads), "--queue", "64") as server:
-            for name, pictures in sets.items():
-                for route in ROUTES:
-                    listing = request_files(pictures, route, work / name.replace(" ", "_") / route)
-                    wrk(server.url, "/v1/classify" if route == "v1" else
-                        f"/v2/models/{args.artifacts.resolve().name}/infer", listing, 8, 2, 10**9)
-                    for c in map(int, args.concurrency.split(",")):
-                        path = "/v1/classify" if route == "v1" else \
-                            f"/v2/models/{args.artifacts.resolve().name}/infer"
-                        r = wrk(server.url, path, listing, c, args.seconds, args.max_requests)
-                        r.update(pictures=name, route=route, concurrency=c)
-                        rows.append(r)
-                        print(json.dumps(r), flush=True)
+            rows, floor = load_cells(server, args, sets, work)
+        baseline = {}
         for name, pictures in sets.items():
-            baseline[name] = in_process(args.artifacts, args.threads, args.seconds, pictures)
+            baseline[name] = in_process(args.artifacts, args.threads, args.seconds, args.warmup,
+                                        pictures)
             print(name, "in process", json.dumps(baseline[name]), flush=True)
             for r in rows:
                 if r["pictures"] == name:
                     r["of_in_process"] = r["per_second"] / baseline[name]["per_second"]
-        result = {"rows": rows, "in_process": baseline, "threads": args.threads}
+        result = {"rows": rows, "in_process": baseline, "floor": floor, "threads": args.threads}
         if args.soak:
             listing = work / "thumbnails" / "v1" / "requests.txt"
             result["soak"] = soak(args.artifacts, listing, args.soak, args.threads)
@@ -201,7 +241,11 @@ def main(argv: list[str] | None = None) -> int:
         print(table(rows))
         for name, b in baseline.items():
             print(f"in process, {name}, {args.threads} threads: {b['per_second']:.0f} pictures/s, "
-                  f"p50 {b['p50_ms']:.2f} ms, p99 {b['p99_ms']:.2f} ms")
+                  f"p50 {b['p50_ms']:.2f} ms, p99 {b['p99_ms']:.2f} ms, "
+                  f"CPU {b['cpu_ms_per_picture']:.3f} ms/picture")
+        print(f"HTTP alone (thumbnails POSTed to '{NO_MODEL}', 404 at once, c=8): "
+              f"{floor['per_second']:.0f} requests/s, server CPU {floor['server_cpu_ms']:.3f} ms, "
+              f"wrk CPU {floor['load_cpu_ms']:.3f} ms a request")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -37,6 +37,11 @@ class Server:
         text = Path(f"/proc/{self.process.pid}/status").read_text()
         return int(re.search(r"VmRSS:\s+(\d+) kB", text).group(1)) * 1024
 
+    def cpu_seconds(self) -> float:
+        """The Java process's CPU time so far, user and system, all threads (Linux)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self, timeout: float = 60) -> int:
         """SIGTERM, then wait for the exit status (killed after ``timeout`` seconds)."""
         if self.process.poll() is None:
