@@ -19,6 +19,24 @@ def test_compare_counts_labels_and_the_largest_difference():
     assert abs(c.max_abs_diff - 0.2) < 1e-12 and not c.ok
 
 
+def test_a_label_within_the_tolerance_of_its_decision_is_not_a_disagreement():
+    # One unit: 1e-7 under the threshold in Keras, on it in ONNX, as a 4-epoch model gave.
+    ref = np.array([0.5 - 1e-7, 0.2, 0.8])
+    c = compare("onnx", ref, np.array([0.5, 0.2, 0.8]), threshold=0.5)
+    assert c.label_agreement == 1.0 and c.ok
+    # Away from the threshold a flip still counts, and int8 gets no such allowance.
+    c = compare("onnx", ref, np.array([0.5 - 1e-7, 0.5, 0.8]), threshold=0.5)
+    assert c.label_agreement < 1.0 and not c.ok
+    q = compare("onnx_int8", ref, np.array([0.5, 0.2, 0.8]), threshold=0.5)
+    assert q.label_agreement < 1.0
+    # Several classes: the runner-up within two tolerances of the top.
+    ref = np.array([[0.4, 0.4 + 1e-6, 0.2 - 1e-6], [0.7, 0.2, 0.1]])
+    c = compare("onnx", ref, np.array([[0.4 + 1e-6, 0.4, 0.2 - 1e-6], [0.7, 0.2, 0.1]]), None)
+    assert c.label_agreement == 1.0 and c.ok
+    c = compare("onnx", ref, np.array([[0.4 + 1e-6, 0.4, 0.2 - 1e-6], [0.2, 0.7, 0.1]]), None)
+    assert c.label_agreement == 0.5 and not c.ok
+
+
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_compare_never_passes_a_not_finite_probability(bad):
     ref = np.array([0.2, 0.7])

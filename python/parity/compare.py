@@ -20,7 +20,8 @@ def compare(artifact: str, reference: np.ndarray, probability: np.ndarray,
             threshold: float | None, runtime: str = "") -> ParityCell:
     """Every probability against the reference's: max |p - p_ref| over all of them (None if
     any p is NaN or infinite), the share of pictures whose label (the top class, or the
-    threshold for one unit) is the reference's, n pictures, ok."""
+    threshold for one unit) is the reference's or is undecided within the tolerance, n
+    pictures, ok."""
     reference = as_rows(reference)
     probability = np.asarray(probability, dtype=np.float64)
     if probability.size != reference.size or len(probability) != len(reference):
@@ -32,10 +33,22 @@ def compare(artifact: str, reference: np.ndarray, probability: np.ndarray,
     diff: float | None = float(np.max(np.abs(reference - probability))) if n else 0.0
     if not np.all(np.isfinite(probability)):
         return ParityCell(max_abs_diff=None, label_agreement=0.0, n=n, ok=False)
-    agree = float(np.mean(label_indices(reference, threshold)
-                          == label_indices(probability, threshold))) if n else 1.0
+    limit = tolerance.max_abs_diff_limit(artifact, runtime) or 0.0
+    same = label_indices(reference, threshold) == label_indices(probability, threshold)
+    agree = float(np.mean(same | undecided(reference, threshold, limit))) if n else 1.0
     return ParityCell(max_abs_diff=diff, label_agreement=agree, n=n,
                       ok=tolerance.cell_ok(artifact, diff, agree, runtime))
+
+
+def undecided(reference: np.ndarray, threshold: float | None, limit: float) -> np.ndarray:
+    """The pictures whose reference probability is within limit of the decision: the
+    threshold for one unit, the runner-up class for several (within 2 limits, as both may
+    move). Such a label may flip while every probability stays within tolerance: a model
+    trained a few epochs can put a picture 1e-7 from its threshold."""
+    if reference.shape[1] == 1:
+        return np.abs(reference[:, 0] - threshold) <= limit
+    top_two = np.sort(reference, axis=1)[:, -2:]
+    return (top_two[:, 1] - top_two[:, 0]) <= 2 * limit
 
 
 def failures(cells: dict[str, ParityCell]) -> list[str]:

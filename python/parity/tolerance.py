@@ -44,15 +44,26 @@ QUANTIZED_ACCURACY_DROP = 0.005
 QUANTIZED_SLOWDOWN = 1.0
 
 
+def max_abs_diff_limit(artifact: str, runtime: str = "") -> float | None:
+    """The bound on |p - p_ref| for a float artifact in a runtime; None for int8 (not bounded).
+
+    It also says which labels are decided: a picture whose reference probability lies within
+    it of the decision (the threshold, or the runner-up class) may take either label and
+    still be within tolerance, so its label does not count against the agreement."""
+    if spec(artifact).quantized:
+        return None
+    return JAVA_FILES_MAX_ABS_DIFF if runtime in FROM_FILES_RUNTIMES else FLOAT_MAX_ABS_DIFF
+
+
 def cell_ok(artifact: str, max_abs_diff: float | None, label_agreement: float,
             runtime: str = "") -> bool:
     """Whether one parity cell is within tolerance for its kind of artifact and runtime.
 
     ``max_abs_diff`` None means a probability was NaN or infinite: never within tolerance.
     """
-    if spec(artifact).quantized:
+    limit = max_abs_diff_limit(artifact, runtime)
+    if limit is None:
         return label_agreement >= QUANTIZED_LABEL_AGREEMENT and max_abs_diff is not None
-    limit = JAVA_FILES_MAX_ABS_DIFF if runtime in FROM_FILES_RUNTIMES else FLOAT_MAX_ABS_DIFF
     return (max_abs_diff is not None and max_abs_diff <= limit
             and label_agreement >= FLOAT_LABEL_AGREEMENT)
 
