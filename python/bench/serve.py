@@ -163,8 +163,9 @@ def table(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
-def infer_path(artifacts: Path) -> str:
-    return f"/v2/models/{artifacts.resolve().name}/infer"
+def infer_path(model: str) -> str:
+    """The protocol's infer path for a model name (the server's is its artifacts folder's)."""
+    return f"/v2/models/{model}/infer"
 
 
 def load_cells(server: Server, args: argparse.Namespace, sets: dict,
@@ -176,7 +177,7 @@ def load_cells(server: Server, args: argparse.Namespace, sets: dict,
             if route == BATCHED and name != "thumbnails":
                 continue
             listing = request_files(pictures, route, work / name.replace(" ", "_") / route)
-            path = "/v1/classify" if route == "v1" else infer_path(args.artifacts)
+            path = "/v1/classify" if route == "v1" else infer_path(args.artifacts.resolve().name)
             wrk(server, path, listing, 8, args.warmup, 10**9, per)
             for c in map(int, args.concurrency.split(",")):
                 r = wrk(server, path, listing, c, args.seconds, args.max_requests, per)
@@ -184,7 +185,7 @@ def load_cells(server: Server, args: argparse.Namespace, sets: dict,
                 rows.append(r)
                 print(json.dumps(r), flush=True)
             if route == "v1" and name == "thumbnails":
-                path = infer_path(args.artifacts).replace(args.artifacts.resolve().name, NO_MODEL)
+                path = infer_path(NO_MODEL)
                 listing = request_files(pictures, "v2_binary", work / "floor")
                 wrk(server, path, listing, 8, 2, 10**9)
                 floor = wrk(server, path, listing, 8, args.seconds, args.max_requests)
