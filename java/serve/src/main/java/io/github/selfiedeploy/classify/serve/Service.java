@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.MimeTypes;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -64,11 +65,27 @@ final class Service extends Handler.Abstract {
         try {
             serve(request, response, callback);
         } catch (HttpError e) {
+            drain(request);
             error(response, callback, e.status(), e.getMessage());
         } catch (IOException | UncheckedIOException e) {
             error(response, callback, 400, "the request body cannot be read: " + e.getMessage());
         }
         return true;
+    }
+
+    /**
+     * Reads what is left of a body a refusal did not need (a 404 or 405 comes before it is read).
+     * Left unread, Jetty closes the connection after the answer, without saying so in it, and a
+     * keep-alive client's next request on that connection finds it closed. The body is within
+     * the size limit, so reading it costs at most that.
+     */
+    private static void drain(Request request) {
+        try {
+            Content.Source.consumeAll(request);
+        } catch (IOException | RuntimeException e) {
+            // the body could not be read (over the limit, or the client went): Jetty closes the
+            // connection, as it should, and the refusal is still the answer
+        }
     }
 
     private void serve(Request request, Response response, Callback callback) throws IOException {

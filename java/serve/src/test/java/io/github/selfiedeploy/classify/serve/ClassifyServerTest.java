@@ -153,6 +153,23 @@ public class ClassifyServerTest {
         assertTrue(json(big).get("error").asText().contains("limit"));
     }
 
+    /**
+     * A refusal given before the body is read (404, 405) still leaves the connection usable:
+     * a keep-alive client that sends its next request on it gets an answer, not a closed socket.
+     */
+    @Test
+    public void refusalsBeforeTheBodyKeepTheConnection() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        byte[] body = new byte[3000];
+        for (int i = 0; i < 300; i++) {
+            String path = i % 2 == 0 ? "/v2/models/other/infer" : "/nowhere";
+            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + server.port() + path)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(path + " #" + i, 404, r.statusCode());
+        }
+    }
+
     @Test
     public void metadataAndHealth() throws Exception {
         HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(
