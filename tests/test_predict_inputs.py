@@ -95,3 +95,25 @@ def test_python_predict_and_the_java_cli_read_folders_lists_and_stdin_alike(
     assert py[0] == 1 and py[2] == 1  # the empty folder: one line, exit status 1
     py, java = _both(exported, [f"@{tmp_path / 'nothing.txt'}"])
     assert py == java == [2, "", 1]
+
+
+def test_the_java_cli_takes_as_many_paths_as_the_system_passes(exported, tmp_path):
+    """The JVM keeps its arguments in one string as it starts, before it may collect, and a
+    name with a letter past Latin-1 (a phone's folder in Chinese) makes it two bytes a letter:
+    with the CLI's small heap (-Xms32m), 830 KB of such paths once stopped the JVM ("GC
+    triggered before VM initialization completed"). Here the paths fill most of what exec
+    takes."""
+    why = java_unavailable()
+    if why is not None:
+        if os.environ.get("SELFIE_REQUIRE_JAVA") == "1":
+            pytest.fail(f"SELFIE_REQUIRE_JAVA=1 but the Java CLI cannot run: {why}")
+        pytest.skip(f"the Java CLI cannot run here: {why}")
+    picture = Path(_grey(tmp_path / ("照片" + "d" * 200) / "p.png", 51))
+    room = os.sysconf("SC_ARG_MAX") - sum(len(k) + len(v) + 10 for k, v in os.environ.items())
+    count = int(room * 0.9) // (len(os.fsencode(picture)) + 1 + 8)  # 8: the pointer to each
+    done = subprocess.run([str(JAVA_CLI), "--artifacts", str(exported), *[str(picture)] * count],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert done.returncode == 0, done.stdout[:300] + done.stderr[-300:]
+    assert done.stdout.count("\n") == count
+    assert count * len(str(picture)) > 1_000_000

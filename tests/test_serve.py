@@ -160,12 +160,13 @@ def test_server_jvm_keeps_the_jvm_defaults_the_cli_trims(served):
     young generation G1 sizes to the load); the short-lived CLI keeps its own flags."""
     server_args = Path(f"/proc/{served.process.pid}/cmdline").read_bytes().decode().split("\0")
     assert "io.github.selfiedeploy.classify.tools.Main" in server_args
-    cli_only = ("-Xms32m", "-XX:MaxNewSize=32m", "-XX:TieredStopAtLevel=1")
+    cli_only = ("-Xms48m", "-XX:MaxNewSize=32m", "-XX:TieredStopAtLevel=1")
     assert not set(cli_only) & set(server_args), server_args
     cli = subprocess.run([str(JAVA_CLI), "--version"], capture_output=True, text=True,
                          env={**os.environ, "JAVA_OPTS": "-XX:+PrintCommandLineFlags"}, check=True)
     flags = cli.stdout.split()
-    assert "-XX:MaxNewSize=33554432" in flags and "-XX:TieredStopAtLevel=1" in flags, cli.stdout
+    assert {"-XX:InitialHeapSize=50331648", "-XX:MaxNewSize=33554432", "-XX:TieredStopAtLevel=1"} \
+        <= set(flags), cli.stdout
 
 
 def test_bad_input_gets_the_stated_answers(served, exported, tmp_path):
