@@ -2,13 +2,14 @@
 
 Each route (the installed selfie-classify, python -m python.predict, selfie-classify-spark
 with local[1] and local[2], spark-submit to a two-worker standalone cluster) classifies a
-folder of N and of 2N pictures, as a user runs it, timed from the shell. The difference of
-the two, divided by N, is the cost of a picture; what is left at N is the route's fixed cost
+folder of N and of M pictures, as a user runs it, timed from the shell. The difference of
+the two, divided by M - N, is the cost of a picture; what is left at N is the fixed cost
 (start, planning, the model's load). The routes alternate within each repetition, so every
 route sees the same load, and each route's ratio to the CLI is taken within a repetition.
-Thumbnails: the seed set repeated 2x and 4x (3,226 and 6,452 pictures, links to the folder,
-read in place); photos: the phone-like JPEGs of python.bench.photos repeated. Everything is
-made in a temporary folder outside the repository. A benchmark: nothing here asserts a time.
+Thumbnails: the seed set repeated (--copies, by default 2x and 4x: 3,226 and 6,452
+pictures; links to the folder, read in place); photos: the phone-like JPEGs of
+python.bench.photos repeated. Everything is made in a temporary folder outside the
+repository. A benchmark: nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ ROUTES = ("cli", "python.predict", "spark local[1]", "spark local[2]", "spark cl
 SPARK_DONE = re.compile(r"(\d+) pictures \((\d+) errors\)")
 
 
-def make_inputs(work: Path, seed: Path, photos: int) -> dict[str, list[tuple[Path, int]]]:
+def make_inputs(work: Path, seed: Path, photos: int,
+                copies: tuple[int, int] = (2, 4)) -> dict[str, list[tuple[Path, int]]]:
     """{dataset: [(folder, pictures), (folder, 2x pictures)]}, folders of links in work/."""
     def linked(name: str, copies: int, target: Path) -> Path:
         folder = work / name
@@ -49,7 +51,7 @@ def make_inputs(work: Path, seed: Path, photos: int) -> dict[str, list[tuple[Pat
 
     seed_count = sum(1 for p in seed.rglob("*.png"))
     shots = [p for p in make_photos(work / "photo-source") if p.name.startswith("phone_")]
-    sets = {"thumbnails": [(linked(f"thumbnails-x{k}", k, seed), k * seed_count) for k in (2, 4)],
+    sets = {"thumbnails": [(linked(f"thumbnails-x{k}", k, seed), k * seed_count) for k in copies],
             "photos": []}
     for k in (photos, 2 * photos):
         folder = work / f"photos-{k}"
@@ -96,11 +98,11 @@ def timed(argv: list[str], n: int, env: dict[str, str], cwd: Path) -> dict:
     return {"wall_s": wall, "cpu_s": cpu}
 
 
-def first_line_seconds(folder: Path, artifacts: Path) -> dict:
-    """selfie-classify with every picture of folder as an argument: seconds to its first line
+def first_line_seconds(folder: Path, count: int, artifacts: Path) -> dict:
+    """selfie-classify with count of folder's pictures as arguments: seconds to its first line
     (the first batch classified) and to its end; beside it, the whole command on one picture
     (what the first line costs with no arguments to speak of)."""
-    paths = expand([str(folder)]).pictures
+    paths = expand([str(folder)]).pictures[:count]
     cli = [str(BIN / "selfie-classify"), "--artifacts", str(artifacts)]
     start = time.monotonic()
     subprocess.run([*cli, paths[0]], capture_output=True, check=True)
@@ -177,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--artifacts", type=Path, default=ROOT / "artifacts")
     p.add_argument("--seed", type=Path, default=SEED, help="the seed thumbnails")
     p.add_argument("--photos", type=int, default=48, help="photos in the smaller set (default 48)")
+    p.add_argument("--copies", default="2,4", help="the seed set's copies in the smaller and the"
+                   " larger thumbnail folder (default 2,4: 3,226 and 6,452 pictures); a larger"
+                   " difference spreads the fixed cost's noise over more pictures. The first"
+                   " line is timed with 4 copies' paths (6,452) whatever this says")
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--routes", default=",".join(ROUTES), help="comma-separated, of: "
                    + ", ".join(ROUTES))
@@ -184,10 +190,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, help="write the runs and the summary as JSON here")
     args = p.parse_args(argv)
     routes = args.routes.split(",")
+    try:
+        small, large = (int(k) for k in args.copies.split(","))
+    except ValueError:
+        small = large = 0
+    if not 0 < small < large:
+        raise ToolkitError(f"--copies {args.copies}: two counts, the first smaller, as in 2,4")
+    copies = (small, large)
     artifacts = args.artifacts.resolve()
     with tempfile.TemporaryDirectory(prefix="selfie-routes-") as tmp:
         work = Path(tmp)
-        sets = {k: v for k, v in make_inputs(work, args.seed, args.photos).items()
+        sets = {k: v for k, v in make_inputs(work, args.seed, args.photos, copies).items()
                 if k in args.datasets.split(",")}
         env = {**spark_env(work), "TF_CPP_MIN_LOG_LEVEL": "3"}
         jar = archive = None
@@ -211,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
                             runs.append(run)
                             print(json.dumps(run), flush=True)
                 if "thumbnails" in sets and "cli" in routes:
-                    first.append(first_line_seconds(sets["thumbnails"][1][0], artifacts))
+                    folder, n = sets["thumbnails"][1]
+                    first.append(first_line_seconds(folder, n * 4 // large, artifacts))
                     print(json.dumps(first[-1]), flush=True)
     result = {"machine": {"cores": os.cpu_count(), "load_average": os.getloadavg()},
               "sizes": {d: [n for _, n in s] for d, s in sets.items()},
