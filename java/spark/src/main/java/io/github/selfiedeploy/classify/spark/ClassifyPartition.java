@@ -6,7 +6,6 @@ import io.github.selfiedeploy.classify.LabelProbability;
 import io.github.selfiedeploy.classify.PictureException;
 import io.github.selfiedeploy.classify.PreparedPicture;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,7 +17,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SerializableWritable;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -27,13 +26,13 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Classifies one partition of listed files ({@link ListedFiles#SCHEMA}: path, length) in
- * batches: reads each file through Hadoop's FileSystem, decodes its bytes as the core library
- * does a file, runs the executor's shared model once per batch, and yields one row per
- * picture in {@link #schema(int)}. A picture that cannot be read or decoded, or is longer than
- * the maximum, is a row with its error, never a failed task.
+ * Classifies one task's share of the listed files (a partition holding one {@link ListedFiles})
+ * in batches: reads each file (a local one directly, any other through Hadoop's FileSystem),
+ * decodes its bytes as the core library does a file, runs the executor's shared model once
+ * per batch, and yields one row per picture in {@link #schema(int)}. A picture that cannot be
+ * read or decoded, or is longer than the maximum, is a row with its error, never a failed task.
  */
-final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
+final class ClassifyPartition implements FlatMapFunction<Iterator<ListedFiles>, Row> {
     private static final long serialVersionUID = 1L;
 
     /** One of the top K: a label and its probability. */
@@ -90,14 +89,24 @@ final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> input) {
+    public Iterator<Row> call(Iterator<ListedFiles> shares) {
         return new Iterator<>() {
             private final ArrayDeque<Row> ready = new ArrayDeque<>();
+            private final Files files = new Files();
+            private ListedFiles share;
+            private int next;
 
             @Override
             public boolean hasNext() {
-                if (ready.isEmpty() && input.hasNext()) {
-                    ready.addAll(nextBatch(input));
+                while (ready.isEmpty() && (share != null && next < share.size() || shares.hasNext())) {
+                    if (share == null || next == share.size()) {
+                        share = shares.next();
+                        next = 0;
+                    } else {
+                        int to = Math.min(share.size(), next + batch);
+                        ready.addAll(classify(share, next, to, files));
+                        next = to;
+                    }
                 }
                 return !ready.isEmpty();
             }
@@ -112,24 +121,23 @@ final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
         };
     }
 
-    /** Reads up to {@code batch} input rows and returns their result rows, in order. */
-    private List<Row> nextBatch(Iterator<Row> input) {
-        List<String> paths = new ArrayList<>(batch);
-        List<PreparedPicture> inputs = new ArrayList<>(batch);
-        List<String> failures = new ArrayList<>(batch); // null where the picture decoded
+    /** Classifies files [from, to) of a share, one model call: their result rows, in order. */
+    private List<Row> classify(ListedFiles share, int from, int to, Files files) {
+        List<String> paths = new ArrayList<>(to - from);
+        List<PreparedPicture> inputs = new ArrayList<>(to - from);
+        List<String> failures = new ArrayList<>(to - from); // null where the picture decoded
         Classifier classifier = null;
-        while (paths.size() < batch && input.hasNext()) {
-            Row row = input.next();
-            String path = row.getString(0);
+        for (int f = from; f < to; f++) {
+            String path = share.paths()[f];
             paths.add(path);
-            long length = row.getLong(1);
+            long length = share.lengths()[f];
             if (length > maxBytes) {
                 failures.add(tooLarge(length));
                 continue;
             }
             byte[] content;
             try {
-                content = read(path, length);
+                content = files.read(path, length);
             } catch (IOException | RuntimeException e) {
                 failures.add("cannot read (" + e.getMessage() + ")");
                 continue;
@@ -177,22 +185,41 @@ final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
                 + ", spark.sql.sources.binaryFile.maxLength)";
     }
 
-    /** The file's bytes: as many as listed, or all it has when its length was not listed. */
-    private byte[] read(String path, long length) throws IOException {
-        Path file = new Path(path);
-        FileSystem fs = file.getFileSystem(hadoop.value().value());
-        if (fs instanceof LocalFileSystem local) {
-            // A local file as the CLI reads it: Hadoop's local open looks for a checksum file
-            // (an exception a picture) and allocates a 64 KB buffer, a third of a thumbnail's cost.
-            return Files.readAllBytes(local.pathToFile(file).toPath());
-        }
-        try (FSDataInputStream in = fs.open(file)) {
-            if (length < 0) {
-                return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+    /**
+     * Reads files for one task. A local file (the listing spells it file:/...) is read
+     * directly, as the CLI reads it: Hadoop's local open looks for a checksum file (an
+     * exception a picture) and allocates a 64 KB buffer, and parsing the path and finding its
+     * FileSystem cost a sixth of a thumbnail's time again. Any other goes through Hadoop.
+     */
+    private final class Files {
+        private static final String LOCAL = "file:/";
+        private Boolean localIsPlain; // whether file: is Hadoop's LocalFileSystem; found once
+
+        /** The file's bytes: as many as listed, or all it has when its length was not listed. */
+        byte[] read(String path, long length) throws IOException {
+            // "file:/a b" is Hadoop's Path.toString of a local file: the path, not URI-escaped;
+            // "file://host/a" names an authority, and goes the general way.
+            if (path.startsWith(LOCAL) && !path.startsWith("file://") && localIsPlain()) {
+                return java.nio.file.Files.readAllBytes(java.nio.file.Path.of(path.substring(LOCAL.length() - 1)));
             }
-            byte[] content = new byte[(int) length];
-            in.readFully(content);
-            return content;
+            Path file = new Path(path);
+            FileSystem fs = file.getFileSystem(hadoop.value().value());
+            try (FSDataInputStream in = fs.open(file)) {
+                if (length < 0) {
+                    return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+                }
+                byte[] content = new byte[(int) length];
+                in.readFully(content);
+                return content;
+            }
+        }
+
+        private boolean localIsPlain() throws IOException {
+            if (localIsPlain == null) {
+                localIsPlain = FileSystem.get(java.net.URI.create(LOCAL), hadoop.value().value())
+                        instanceof LocalFileSystem;
+            }
+            return localIsPlain;
         }
     }
 

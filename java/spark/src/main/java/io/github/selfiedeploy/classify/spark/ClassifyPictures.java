@@ -31,7 +31,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -208,16 +207,17 @@ public final class ClassifyPictures implements Callable<Integer> {
         // error rows, found in the listing, never read.
         long maxBytes = Long.parseLong(spark.conf().get("spark.sql.sources.binaryFile.maxLength",
                 String.valueOf(Integer.MAX_VALUE)));
-        List<Row> listed = ListedFiles.of(files);
+        ListedFiles listed = ListedFiles.of(files);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int tasks = tasks(listed.size(), picturesPerTask, jsc.defaultParallelism());
         LongAccumulator pictures = spark.sparkContext().longAccumulator("pictures");
         LongAccumulator errors = spark.sparkContext().longAccumulator("errors");
         Broadcast<SerializableWritable<Configuration>> hadoop =
                 jsc.broadcast(new SerializableWritable<>(spark.sparkContext().hadoopConfiguration()));
-        Dataset<Row> rows = spark.createDataFrame(jsc.parallelize(listed, tasks), ListedFiles.SCHEMA).mapPartitions(
-                new ClassifyPartition(model, batchSize, topK, maxBytes, pictures, errors, hadoop),
-                Encoders.row(ClassifyPartition.schema(topK)));
+        // One share of the listing a task, each its partition's one element.
+        Dataset<Row> rows = spark.createDataFrame(jsc.parallelize(listed.slices(tasks), tasks).mapPartitions(
+                new ClassifyPartition(model, batchSize, topK, maxBytes, pictures, errors, hadoop)),
+                ClassifyPartition.schema(topK));
         if (topK > 0 && writeFormat.equals("csv")) { // CSV has no arrays: the same structs as JSON text
             rows = rows.withColumn("top", to_json(col("top")));
         }
