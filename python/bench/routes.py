@@ -205,7 +205,11 @@ def main(argv: list[str] | None = None) -> int:
         env = {**spark_env(work), "TF_CPP_MIN_LOG_LEVEL": "3"}
         jar = archive = None
         if "spark cluster" in routes:
-            jar = next((ROOT / "build" / "spark" / "libs").glob("selfie-classify-spark-*-all.jar"))
+            libs = ROOT / "build" / "spark" / "libs"
+            jar = next(libs.glob("selfie-classify-spark-*-all.jar"), None)
+            if jar is None:
+                raise ToolkitError(f"{libs}: no selfie-classify-spark-*-all.jar for the cluster"
+                                   " route (gradle :spark:applicationJar)")
             archive = work / "artifacts.tgz"
             subprocess.run(["tar", "-C", str(artifacts), "-czf", str(archive), "manifest.json",
                             "model.onnx"], check=True)
