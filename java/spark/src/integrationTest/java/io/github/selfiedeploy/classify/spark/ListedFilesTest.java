@@ -77,6 +77,7 @@ public class ListedFilesTest {
         assertSame(List.of(root.toString()), glob);
         assertSame(List.of(root + "/", "file://" + outside), glob);
         assertSame(List.of(root.resolve("deep") + "/../deep/./er"), glob);
+        assertSame(List.of(root.toString(), root.resolve("deep").toString(), root + "/"), glob); // overlapping
         assertSame(List.of(root.toString()), "*");
         assertSame(List.of(root.toString()), "*.{png,gif}");
         assertEquals(11, ListedFiles.local(List.of(root.toString()), glob, spark.sparkContext().hadoopConfiguration())

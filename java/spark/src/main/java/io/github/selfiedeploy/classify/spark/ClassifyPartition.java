@@ -14,7 +14,6 @@ import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SerializableWritable;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -92,7 +91,7 @@ final class ClassifyPartition implements FlatMapFunction<Iterator<ListedFiles>, 
     public Iterator<Row> call(Iterator<ListedFiles> shares) {
         return new Iterator<>() {
             private final ArrayDeque<Row> ready = new ArrayDeque<>();
-            private final Files files = new Files();
+            private final TaskFiles files = new TaskFiles();
             private ListedFiles share;
             private int next;
 
@@ -122,7 +121,7 @@ final class ClassifyPartition implements FlatMapFunction<Iterator<ListedFiles>, 
     }
 
     /** Classifies files [from, to) of a share, one model call: their result rows, in order. */
-    private List<Row> classify(ListedFiles share, int from, int to, Files files) {
+    private List<Row> classify(ListedFiles share, int from, int to, TaskFiles files) {
         List<String> paths = new ArrayList<>(to - from);
         List<PreparedPicture> inputs = new ArrayList<>(to - from);
         List<String> failures = new ArrayList<>(to - from); // null where the picture decoded
@@ -186,21 +185,19 @@ final class ClassifyPartition implements FlatMapFunction<Iterator<ListedFiles>, 
     }
 
     /**
-     * Reads files for one task. A local file (the listing spells it file:/...) is read
-     * directly, as the CLI reads it: Hadoop's local open looks for a checksum file (an
-     * exception a picture) and allocates a 64 KB buffer, and parsing the path and finding its
-     * FileSystem cost a sixth of a thumbnail's time again. Any other goes through Hadoop.
+     * Reads files for one task. A local file is read directly, as the CLI reads it: Hadoop's
+     * local open looks for a checksum file (an exception a picture) and allocates a 64 KB
+     * buffer, and parsing the path and finding its FileSystem cost a sixth of a thumbnail's
+     * time again. Any other goes through Hadoop.
      */
-    private final class Files {
-        private static final String LOCAL = "file:/";
-        private Boolean localIsPlain; // whether file: is Hadoop's LocalFileSystem; found once
+    private final class TaskFiles {
+        private Boolean localIsPlain; // found once a task
 
         /** The file's bytes: as many as listed, or all it has when its length was not listed. */
         byte[] read(String path, long length) throws IOException {
-            // "file:/a b" is Hadoop's Path.toString of a local file: the path, not URI-escaped;
-            // "file://host/a" names an authority, and goes the general way.
-            if (path.startsWith(LOCAL) && !path.startsWith("file://") && localIsPlain()) {
-                return java.nio.file.Files.readAllBytes(java.nio.file.Path.of(path.substring(LOCAL.length() - 1)));
+            java.nio.file.Path local = ListedFiles.localFile(path);
+            if (local != null && localIsPlain()) {
+                return java.nio.file.Files.readAllBytes(local);
             }
             Path file = new Path(path);
             FileSystem fs = file.getFileSystem(hadoop.value().value());
@@ -216,8 +213,7 @@ final class ClassifyPartition implements FlatMapFunction<Iterator<ListedFiles>, 
 
         private boolean localIsPlain() throws IOException {
             if (localIsPlain == null) {
-                localIsPlain = FileSystem.get(java.net.URI.create(LOCAL), hadoop.value().value())
-                        instanceof LocalFileSystem;
+                localIsPlain = ListedFiles.localIsPlain(hadoop.value().value());
             }
             return localIsPlain;
         }

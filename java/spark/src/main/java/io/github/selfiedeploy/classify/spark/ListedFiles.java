@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -45,6 +47,8 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 record ListedFiles(String[] paths, long[] lengths) implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** How binaryFile spells a local file: this, then the absolute path, not URI-escaped. */
+    private static final String LOCAL = "file:";
 
     ListedFiles {
         if (paths.length != lengths.length) {
@@ -100,7 +104,7 @@ record ListedFiles(String[] paths, long[] lengths) implements Serializable {
     static ListedFiles local(List<String> inputs, String glob, Configuration hadoop) {
         List<java.nio.file.Path> folders = new ArrayList<>();
         try {
-            if (!(FileSystem.get(URI.create("file:///"), hadoop) instanceof LocalFileSystem)) {
+            if (!localIsPlain(hadoop)) {
                 return null;
             }
             for (String input : inputs) {
@@ -117,22 +121,21 @@ record ListedFiles(String[] paths, long[] lengths) implements Serializable {
                 folders.add(folder);
             }
             GlobPattern names = new GlobPattern(glob);
-            List<String> paths = new ArrayList<>();
-            List<Long> lengths = new ArrayList<>();
+            Map<String, Long> files = new LinkedHashMap<>(); // overlapping inputs list a file once, as Spark does
             for (java.nio.file.Path folder : folders) {
-                if (!walk(folder, names, new HashSet<>(), paths, lengths)) {
+                if (!walk(folder, names, new HashSet<>(), files)) {
                     return null;
                 }
             }
-            return sorted(paths, lengths);
+            return sorted(new ArrayList<>(files.keySet()), new ArrayList<>(files.values()));
         } catch (IOException | RuntimeException e) {
             return null; // whatever it is, Spark's listing will say it in its own words
         }
     }
 
-    /** Lists one folder into paths and lengths; false on a loop of links. */
-    private static boolean walk(java.nio.file.Path folder, GlobPattern names, Set<Object> above, List<String> paths,
-            List<Long> lengths) throws IOException {
+    /** Lists one folder into files (path to length); false on a loop of links. */
+    private static boolean walk(java.nio.file.Path folder, GlobPattern names, Set<Object> above, Map<String, Long> files)
+            throws IOException {
         Object key = Files.readAttributes(folder, BasicFileAttributes.class).fileKey();
         if (key == null || !above.add(key)) {
             return false;
@@ -150,17 +153,35 @@ record ListedFiles(String[] paths, long[] lengths) implements Serializable {
                     continue; // a dangling link, or gone since the folder was read
                 }
                 if (attributes.isDirectory()) {
-                    if (!walk(entry, names, above, paths, lengths)) {
+                    if (!walk(entry, names, above, files)) {
                         return false;
                     }
                 } else if (names.matches(name)) {
-                    paths.add("file:" + entry);
-                    lengths.add(attributes.size());
+                    files.put(LOCAL + entry, attributes.size());
                 }
             }
         }
         above.remove(key);
         return true;
+    }
+
+    /**
+     * @param listed a listed path
+     * @return the local file it names, or null for any other ({@code file://host/...}, {@code hdfs:...})
+     */
+    static java.nio.file.Path localFile(String listed) {
+        return listed.startsWith(LOCAL + "/") && !listed.startsWith(LOCAL + "//")
+                ? java.nio.file.Path.of(listed.substring(LOCAL.length())) : null;
+    }
+
+    /**
+     * @param hadoop a Hadoop configuration
+     * @return whether it reads {@code file:} with Hadoop's own LocalFileSystem, so that
+     *         java.nio reads the same files (no other file system is configured for it)
+     * @throws IOException if Hadoop cannot make the file system
+     */
+    static boolean localIsPlain(Configuration hadoop) throws IOException {
+        return FileSystem.get(URI.create(LOCAL + "///"), hadoop) instanceof LocalFileSystem;
     }
 
     /** @return the files sorted by path */
