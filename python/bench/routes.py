@@ -41,7 +41,8 @@ SPARK_DONE = re.compile(r"(\d+) pictures \((\d+) errors\)")
 
 def make_inputs(work: Path, seed: Path, photos: int,
                 copies: tuple[int, int] = (2, 4)) -> dict[str, list[tuple[Path, int]]]:
-    """{dataset: [(folder, pictures), (folder, 2x pictures)]}, folders of links in work/."""
+    """{dataset: [(smaller folder, pictures), (larger folder, pictures)]}, links in work/:
+    thumbnails in copies[0] and copies[1] copies of the seed set, photos and twice as many."""
     def linked(name: str, copies: int, target: Path) -> Path:
         folder = work / name
         folder.mkdir()
@@ -182,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--copies", default="2,4", help="the seed set's copies in the smaller and the"
                    " larger thumbnail folder (default 2,4: 3,226 and 6,452 pictures); a larger"
                    " difference spreads the fixed cost's noise over more pictures. The first"
-                   " line is timed with 4 copies' paths (6,452) whatever this says")
+                   " line is timed with 4 copies' paths (6,452), or all the larger folder's"
+                   " where it has fewer")
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--routes", default=",".join(ROUTES), help="comma-separated, of: "
                    + ", ".join(ROUTES))
