@@ -4,9 +4,10 @@ classified in-process by one Classifier on the same threads.
 wrk (Debian's) generates the load on loopback, bounded in requests and in time, through
 ``/v1/classify`` (a picture's bytes) and the Open Inference Protocol with binary tensors (the
 server prepares the pictures: a ``picture_file`` BYTES input), one picture a request and, for
-thumbnails, eight. Each cell: p50 and p99 latency, pictures a second, answers other than 200,
-and the CPU time a picture of the server and of wrk. Both sides are warmed up alike first (the
-JIT is still compiling for tens of seconds). The floor: the same thumbnails POSTed to a model
+thumbnails, eight. Each cell (``--reps`` times): p50 and p99 latency, pictures a second,
+answers other than 200, and the CPU time a picture of the server (and how much of it in the
+kernel: the network's and the threads' hand-overs) and of wrk. Both sides are warmed up alike
+first (the JIT is still compiling at 30 s). The floor: the same thumbnails POSTed to a model
 that does not exist, answered 404 at once, which is HTTP's cost alone. ``--soak N`` then sends
 N requests at concurrency 16 and samples the server's resident memory once a second. A
 benchmark, not a test: nothing here asserts a time.
@@ -19,6 +20,7 @@ import json
 import resource
 import shutil
 import signal
+import statistics
 import subprocess
 import tempfile
 import time
@@ -36,6 +38,7 @@ SEED_TEST = JAVA_CLI.parents[4].parent / "shared" / "datasets" / "selfie-or-not"
 ROUTES = {"v1": 1, "v2_binary": 1, "v2_binary_8": 8}
 BATCHED = "v2_binary_8"  # thumbnails only: a phone photo's own work dwarfs a request's
 NO_MODEL = "no-such-model"
+SETS = ("thumbnails", "phone photos")
 
 
 def request_files(pictures: list[Path], route: str, folder: Path) -> Path:
@@ -88,14 +91,16 @@ def wrk(server: Server, path: str, listing: Path, connections: int, seconds: flo
     pictures a second and the CPU time a picture of the server and of wrk."""
     threads = 1 if connections < 4 else 2
     command = wrk_command(server.url, path, listing, connections, seconds, max_requests, threads)
-    before, cpu = resource.getrusage(resource.RUSAGE_CHILDREN), server.cpu_seconds()
+    before, (user, system) = resource.getrusage(resource.RUSAGE_CHILDREN), server.cpu_split()
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
-    after, cpu = resource.getrusage(resource.RUSAGE_CHILDREN), server.cpu_seconds() - cpu
+    after, (user2, system2) = resource.getrusage(resource.RUSAGE_CHILDREN), server.cpu_split()
     figures = figures_of(done.returncode, done.stdout, done.stderr)
     pictures = max(1, figures["requests"] * per_request)
     load_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     figures.update(per_second=figures["per_second"] * per_request,
-                   server_cpu_ms=cpu * 1e3 / pictures, load_cpu_ms=load_cpu * 1e3 / pictures)
+                   server_cpu_ms=(user2 + system2 - user - system) * 1e3 / pictures,
+                   server_kernel_ms=(system2 - system) * 1e3 / pictures,
+                   load_cpu_ms=load_cpu * 1e3 / pictures)
     return figures
 
 
@@ -152,15 +157,23 @@ def soak(artifacts: Path, listing: Path, requests: int, threads: int) -> dict:
 
 def table(rows: list[dict]) -> str:
     out = ["| pictures | route | concurrency | pictures/s | p50 ms | p99 ms | errors |"
-           " x in-process | server CPU ms/picture | wrk CPU ms/picture |",
-           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           " x in-process | server CPU ms/picture | of it in the kernel | wrk CPU ms/picture |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         errors = r["non_200"] + r.get("socket_errors", 0)
         out.append(f"| {r['pictures']} | {r['route']} | {r['concurrency']} | "
                    f"{r['per_second']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {errors} | "
                    f"{r.get('of_in_process', float('nan')):.2f} | {r['server_cpu_ms']:.3f} | "
-                   f"{r['load_cpu_ms']:.3f} |")
+                   f"{r['server_kernel_ms']:.3f} | {r['load_cpu_ms']:.3f} |")
     return "\n".join(out)
+
+
+def spread(values: list[float], digits: int = 2) -> str:
+    """median (min to max), or the one value."""
+    if len(values) == 1:
+        return f"{values[0]:.{digits}f}"
+    return (f"{statistics.median(values):.{digits}f} "
+            f"({min(values):.{digits}f} to {max(values):.{digits}f})")
 
 
 def infer_path(model: str) -> str:
@@ -169,21 +182,24 @@ def infer_path(model: str) -> str:
 
 
 def load_cells(server: Server, args: argparse.Namespace, sets: dict,
-               work: Path) -> tuple[list[dict], dict]:
-    """Every route's cells on one running server, each route warmed up first."""
-    rows = []
+               work: Path) -> tuple[list[dict], dict | None]:
+    """Every route's cells on one running server, each route warmed up first, each cell
+    repeated --reps times; and the floor, if thumbnails go through /v1/classify."""
+    rows, floor = [], None
     for name, pictures in sets.items():
-        for route, per in ROUTES.items():
+        for route in args.routes.split(","):
+            per = ROUTES[route]
             if route == BATCHED and name != "thumbnails":
                 continue
             listing = request_files(pictures, route, work / name.replace(" ", "_") / route)
             path = "/v1/classify" if route == "v1" else infer_path(args.artifacts.resolve().name)
             wrk(server, path, listing, 8, args.warmup, 10**9, per)
             for c in map(int, args.concurrency.split(",")):
-                r = wrk(server, path, listing, c, args.seconds, args.max_requests, per)
-                r.update(pictures=name, route=route, concurrency=c)
-                rows.append(r)
-                print(json.dumps(r), flush=True)
+                for rep in range(args.reps):
+                    r = wrk(server, path, listing, c, args.seconds, args.max_requests, per)
+                    r.update(pictures=name, route=route, concurrency=c, rep=rep)
+                    rows.append(r)
+                    print(json.dumps(r), flush=True)
             if route == "v1" and name == "thumbnails":
                 path = infer_path(NO_MODEL)
                 listing = request_files(pictures, "v2_binary", work / "floor")
@@ -193,6 +209,25 @@ def load_cells(server: Server, args: argparse.Namespace, sets: dict,
     return rows, floor
 
 
+def summary(rows: list[dict], baseline: dict[str, list[dict]], threads: int) -> list[str]:
+    """Each cell's pictures a second against in-process, over the repetitions."""
+    lines = []
+    for name, runs in baseline.items():
+        rates = [b["per_second"] for b in runs]
+        cpu = [b["cpu_ms_per_picture"] for b in runs]
+        lines.append(f"in process, {name}, {threads} threads: {spread(rates, 0)} pictures/s, "
+                     f"CPU {spread(cpu, 3)} ms/picture")
+    cells: dict[tuple, list[dict]] = {}
+    for r in rows:
+        cells.setdefault((r["pictures"], r["route"], r["concurrency"]), []).append(r)
+    for (name, route, c), rs in cells.items():
+        lines.append(f"{name}, {route}, c={c}: {spread([r['per_second'] for r in rs], 0)} "
+                     f"pictures/s, x in-process {spread([r['of_in_process'] for r in rs])}, "
+                     f"server CPU {spread([r['server_cpu_ms'] for r in rs], 3)} ms/picture, "
+                     f"of it in the kernel {spread([r['server_kernel_ms'] for r in rs], 3)}")
+    return lines
+
+
 @cli_main
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m python.bench.serve", description=__doc__)
@@ -200,9 +235,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pictures", type=Path, default=SEED_TEST,
                    help="a folder of thumbnails (default: the seed data's test split)")
     p.add_argument("--concurrency", default="1,8,32")
+    p.add_argument("--routes", default=",".join(ROUTES),
+                   help=f"some of {', '.join(ROUTES)} (default: all)")
+    p.add_argument("--sets", default=",".join(SETS), help="thumbnails and/or phone photos")
+    p.add_argument("--reps", type=int, default=1, help="each cell and the in-process run")
     p.add_argument("--seconds", type=float, default=8.0, help="per cell (default 8)")
-    p.add_argument("--warmup", type=float, default=20.0,
-                   help="seconds of load before each route's cells and the in-process run")
+    p.add_argument("--warmup", type=float, default=45.0,
+                   help="seconds of load before each route's cells and the in-process run "
+                        "(default 45: the JIT still compiles at 30 s)")
     p.add_argument("--max-requests", type=int, default=200_000, help="per cell")
     p.add_argument("--threads", type=int, default=2, help="the server's and the in-process threads")
     p.add_argument("--soak", type=int, default=0, help="requests in the soak (0: none)")
@@ -211,6 +251,11 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if shutil.which("wrk") is None:
         raise ToolkitError("wrk is not on PATH (Debian: apt-get install wrk)")
+    for option, given, known in (("--routes", args.routes, ROUTES), ("--sets", args.sets, SETS)):
+        unknown = [v for v in given.split(",") if v not in known]
+        if unknown:
+            raise ToolkitError(f"{option}: unknown {', '.join(unknown)} "
+                               f"(expected some of {', '.join(known)})")
     if not args.pictures.is_dir():
         raise ToolkitError(f"{args.pictures}: no such folder of pictures")
     thumbs = sorted(q for q in args.pictures.rglob("*") if q.is_file())
@@ -220,33 +265,39 @@ def main(argv: list[str] | None = None) -> int:
             listing = request_files(thumbs, "v1", work / "thumbnails" / "v1")
             print("soak", json.dumps(soak(args.artifacts, listing, args.soak, args.threads)))
             return 0
-        photos = [q for q in make_photos(work / "photos") if q.name in BENCH_PHOTOS]
-        sets = {"thumbnails": thumbs, "phone photos": photos}
+        sets = {}
+        for name in args.sets.split(","):
+            if name == "thumbnails":
+                sets[name] = thumbs
+            else:
+                sets[name] = [q for q in make_photos(work / "photos") if q.name in BENCH_PHOTOS]
         with serving(args.artifacts, "--threads", str(args.threads), "--queue", "64") as server:
             rows, floor = load_cells(server, args, sets, work)
         baseline = {}
         for name, pictures in sets.items():
-            baseline[name] = in_process(args.artifacts, args.threads, args.seconds, args.warmup,
-                                        pictures)
-            print(name, "in process", json.dumps(baseline[name]), flush=True)
+            baseline[name] = []
+            for _ in range(args.reps):
+                baseline[name].append(in_process(args.artifacts, args.threads, args.seconds,
+                                                 args.warmup, pictures))
+                print(name, "in process", json.dumps(baseline[name][-1]), flush=True)
+            rate = statistics.median(b["per_second"] for b in baseline[name])
             for r in rows:
                 if r["pictures"] == name:
-                    r["of_in_process"] = r["per_second"] / baseline[name]["per_second"]
+                    r["of_in_process"] = r["per_second"] / rate
         result = {"rows": rows, "in_process": baseline, "floor": floor, "threads": args.threads}
         if args.soak:
-            listing = work / "thumbnails" / "v1" / "requests.txt"
+            listing = request_files(thumbs, "v1", work / "thumbnails" / "v1")
             result["soak"] = soak(args.artifacts, listing, args.soak, args.threads)
             print("soak", json.dumps(result["soak"]), flush=True)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result, indent=2))
         print(table(rows))
-        for name, b in baseline.items():
-            print(f"in process, {name}, {args.threads} threads: {b['per_second']:.0f} pictures/s, "
-                  f"p50 {b['p50_ms']:.2f} ms, p99 {b['p99_ms']:.2f} ms, "
-                  f"CPU {b['cpu_ms_per_picture']:.3f} ms/picture")
-        print(f"HTTP alone (thumbnails POSTed to '{NO_MODEL}', 404 at once, c=8): "
-              f"{floor['per_second']:.0f} requests/s, server CPU {floor['server_cpu_ms']:.3f} ms, "
-              f"wrk CPU {floor['load_cpu_ms']:.3f} ms a request")
+        print("\n".join(summary(rows, baseline, args.threads)))
+        if floor is not None:
+            print(f"HTTP alone (thumbnails POSTed to '{NO_MODEL}', 404 at once, c=8): "
+                  f"{floor['per_second']:.0f} requests/s, server CPU {floor['server_cpu_ms']:.3f} "
+                  f"ms (kernel {floor['server_kernel_ms']:.3f}), wrk CPU "
+                  f"{floor['load_cpu_ms']:.3f} ms a request")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -37,10 +37,12 @@ class Server:
         text = Path(f"/proc/{self.process.pid}/status").read_text()
         return int(re.search(r"VmRSS:\s+(\d+) kB", text).group(1)) * 1024
 
-    def cpu_seconds(self) -> float:
-        """The Java process's CPU time so far, user and system, all threads (Linux)."""
+    def cpu_split(self) -> tuple[float, float]:
+        """The Java process's CPU time so far, all threads, in user space and in the kernel
+        (Linux): the kernel's share is the network's and the threads' hand-overs."""
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        tick = os.sysconf("SC_CLK_TCK")
+        return int(fields[11]) / tick, int(fields[12]) / tick
 
     def stop(self, timeout: float = 60) -> int:
         """SIGTERM, then wait for the exit status (killed after ``timeout`` seconds)."""
