@@ -39,7 +39,6 @@ def test_request_bodies_carry_their_pictures_in_the_binary_form(tmp_path: Path):
             assert items == expected
 
 
-
 def test_the_summary_gives_each_cells_median_and_range_against_in_process():
     def cell(rate: float, cpu: float) -> dict:
         return {"pictures": "thumbnails", "route": "v1", "concurrency": 8, "per_second": rate,

@@ -229,12 +229,12 @@ def main(argv: list[str] | None = None) -> int:
         if not pictures:
             raise ToolkitError(f"{args.pictures}: no PNG or JPEG pictures")
         pictures = pictures[:64] if args.quick else pictures
-    from python.artifacts.manifest import read_manifest
+    from python.artifacts.manifest import MANIFEST, read_manifest
 
     formats = chosen_formats(set(read_manifest(args.artifacts).artifacts), args.formats)
-    for f in set(args.formats or FORMATS) - set(formats):
-        log.warning("%s: not in %s/manifest.json (the export left it out, as its warnings "
-                    "said): not measured", f, args.artifacts)
+    for f in (f for f in FORMATS if f not in formats and args.formats is None):
+        log.warning("%s: not in %s (the export left it out, as its warnings said): not "
+                    "measured", f, args.artifacts / MANIFEST)
     results = [measure(args.artifacts, f, args.rounds, args.singles, args.batches, args.threads,
                        args.visits, pictures) for f in formats]
     if args.out:
