@@ -25,7 +25,10 @@ from python import logs
 from python.errors import ToolkitError, cli_main
 from python.runtimes.timing import BATCH
 
-log = logging.getLogger(__name__)
+# Under python -m, __name__ is "__main__", outside the "python" logger that logs.configure
+# sets up: its progress was dropped and its warnings came out unprefixed. The spec's name is
+# the module's own either way.
+log = logging.getLogger(__spec__.name if __spec__ else __name__)
 FORMATS = ("onnx", "onnx_int8")  # the artifacts onnxruntime-node and -web run
 
 
