@@ -27,7 +27,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from python.bench.floor import nginx_404, nginx_unavailable
 from python.bench.photos import BENCH_PHOTOS, make_photos
+from python.bench.serve_report import bounds, summary, table
 from python.errors import ToolkitError, cli_main
 from python.runtimes.server import JAVA_CLI, Server, serving
 
@@ -38,6 +40,9 @@ SEED_TEST = JAVA_CLI.parents[4].parent / "shared" / "datasets" / "selfie-or-not"
 ROUTES = {"v1": 1, "v2_binary": 1, "v2_binary_8": 8}
 BATCHED = "v2_binary_8"  # thumbnails only: a phone photo's own work dwarfs a request's
 NO_MODEL = "no-such-model"
+# The floors answer at once, several times faster than any cell: still bounded, but not by the
+# cells' request cap, which would stop them before their time is up.
+FLOOR_MAX_REQUESTS = 2_000_000
 SETS = ("thumbnails", "phone photos")
 
 
@@ -155,27 +160,6 @@ def soak(artifacts: Path, listing: Path, requests: int, threads: int) -> dict:
     return figures
 
 
-def table(rows: list[dict]) -> str:
-    out = ["| pictures | route | concurrency | pictures/s | p50 ms | p99 ms | errors |"
-           " x in-process | server CPU ms/picture | of it in the kernel | wrk CPU ms/picture |",
-           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for r in rows:
-        errors = r["non_200"] + r.get("socket_errors", 0)
-        out.append(f"| {r['pictures']} | {r['route']} | {r['concurrency']} | "
-                   f"{r['per_second']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {errors} | "
-                   f"{r.get('of_in_process', float('nan')):.2f} | {r['server_cpu_ms']:.3f} | "
-                   f"{r['server_kernel_ms']:.3f} | {r['load_cpu_ms']:.3f} |")
-    return "\n".join(out)
-
-
-def spread(values: list[float], digits: int = 2) -> str:
-    """median (min to max), or the one value."""
-    if len(values) == 1:
-        return f"{values[0]:.{digits}f}"
-    return (f"{statistics.median(values):.{digits}f} "
-            f"({min(values):.{digits}f} to {max(values):.{digits}f})")
-
-
 def infer_path(model: str) -> str:
     """The protocol's infer path for a model name (the server's is its artifacts folder's)."""
     return f"/v2/models/{model}/infer"
@@ -204,28 +188,25 @@ def load_cells(server: Server, args: argparse.Namespace, sets: dict,
                 path = infer_path(NO_MODEL)
                 listing = request_files(pictures, "v2_binary", work / "floor")
                 wrk(server, path, listing, 8, 2, 10**9)
-                floor = wrk(server, path, listing, 8, args.seconds, args.max_requests)
+                floor = wrk(server, path, listing, 8, args.seconds, FLOOR_MAX_REQUESTS)
                 print("floor (404 at once)", json.dumps(floor), flush=True)
     return rows, floor
 
 
-def summary(rows: list[dict], baseline: dict[str, list[dict]], threads: int) -> list[str]:
-    """Each cell's pictures a second against in-process, over the repetitions."""
-    lines = []
-    for name, runs in baseline.items():
-        rates = [b["per_second"] for b in runs]
-        cpu = [b["cpu_ms_per_picture"] for b in runs]
-        lines.append(f"in process, {name}, {threads} threads: {spread(rates, 0)} pictures/s, "
-                     f"CPU {spread(cpu, 3)} ms/picture")
-    cells: dict[tuple, list[dict]] = {}
-    for r in rows:
-        cells.setdefault((r["pictures"], r["route"], r["concurrency"]), []).append(r)
-    for (name, route, c), rs in cells.items():
-        lines.append(f"{name}, {route}, c={c}: {spread([r['per_second'] for r in rs], 0)} "
-                     f"pictures/s, x in-process {spread([r['of_in_process'] for r in rs])}, "
-                     f"server CPU {spread([r['server_cpu_ms'] for r in rs], 3)} ms/picture, "
-                     f"of it in the kernel {spread([r['server_kernel_ms'] for r in rs], 3)}")
-    return lines
+def nginx_floor(args: argparse.Namespace, work: Path) -> dict | None:
+    """The floor's request bodies answered by nginx at once, after the server has stopped."""
+    why = nginx_unavailable()
+    if why is not None:
+        print(f"no nginx floor: {why}", flush=True)
+        return None
+    listing = request_files(sorted(q for q in args.pictures.rglob("*") if q.is_file()),
+                            "v2_binary", work / "floor")
+    with nginx_404(work / "nginx") as server:
+        wrk(server, infer_path(NO_MODEL), listing, 8, 2, 10**9)
+        figures = wrk(server, infer_path(NO_MODEL), listing, 8, args.seconds,
+                      FLOOR_MAX_REQUESTS)
+    print("floor (nginx, 404 at once)", json.dumps(figures), flush=True)
+    return figures
 
 
 @cli_main
@@ -273,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
                 sets[name] = [q for q in make_photos(work / "photos") if q.name in BENCH_PHOTOS]
         with serving(args.artifacts, "--threads", str(args.threads), "--queue", "64") as server:
             rows, floor = load_cells(server, args, sets, work)
+        nginx = None if floor is None else nginx_floor(args, work)
         baseline = {}
         for name, pictures in sets.items():
             baseline[name] = []
@@ -284,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
             for r in rows:
                 if r["pictures"] == name:
                     r["of_in_process"] = r["per_second"] / rate
-        result = {"rows": rows, "in_process": baseline, "floor": floor, "threads": args.threads}
+        result = {"rows": rows, "in_process": baseline, "floor": floor, "nginx_floor": nginx,
+                  "threads": args.threads}
         if args.soak:
             listing = request_files(thumbs, "v1", work / "thumbnails" / "v1")
             result["soak"] = soak(args.artifacts, listing, args.soak, args.threads)
@@ -298,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{floor['per_second']:.0f} requests/s, server CPU {floor['server_cpu_ms']:.3f} "
                   f"ms (kernel {floor['server_kernel_ms']:.3f}), wrk CPU "
                   f"{floor['load_cpu_ms']:.3f} ms a request")
+            print("\n".join(bounds(rows, baseline, floor, nginx)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
