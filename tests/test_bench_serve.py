@@ -79,15 +79,22 @@ def test_the_bounds_use_the_v1_thumbnail_cell_at_concurrency_8():
     baseline = {"thumbnails": [{"cpu_ms_per_picture": c} for c in (0.36, 0.368, 0.38)]}
     nginx = {"per_second": 33000, "server_cpu_ms": 0.018, "server_kernel_ms": 0.015,
              "load_cpu_ms": 0.03}
-    lines = bounds(rows, baseline, {"server_cpu_ms": 0.050}, nginx)
-    assert lines[0].startswith("HTTP alone, nginx: 33000 requests/s, server CPU 0.018 ms")
-    assert lines[1].endswith("(in process 0.368 ms a picture, wrk 0.048 ms a request in the cell):"
-                             " measured 0.69")
-    assert lines[2].endswith(f"this server costs to answer at once (0.050 ms a request): "
+    floor = {"per_second": 21000, "server_cpu_ms": 0.050, "server_kernel_ms": 0.028,
+             "load_cpu_ms": 0.032}
+    lines = bounds(rows, baseline, floor, nginx)
+    assert lines[0].startswith("HTTP alone, this server (thumbnails POSTed to a model that does "
+                               "not exist, 404 at once, c=8): 21000 requests/s, server CPU 0.050")
+    assert lines[1] == ("HTTP alone, nginx (the same bodies, 404 at once): 33000 requests/s, "
+                        "server CPU 0.018 ms (kernel 0.015), wrk CPU 0.030 ms a request")
+    assert lines[2] == ("bound on v1 at c=8, thumbnails, the cores fully busy (in process 0.368 "
+                        "ms a picture, wrk 0.048 ms a request in the cell): measured 0.69")
+    assert lines[3].endswith(f"this server costs to answer at once (0.050 ms a request): "
                              f"at most {bound(0.368, 0.050, 0.048):.2f}")
-    assert lines[3].endswith(f"(0.018 ms a request): at most {bound(0.368, 0.018, 0.048):.2f}")
-    assert len(bounds(rows, baseline, {"server_cpu_ms": 0.050}, None)) == 2
-    assert bounds([r for r in rows if r["route"] != "v1"], baseline, {}, None) == []
+    assert lines[4].endswith(f"(0.018 ms a request): at most {bound(0.368, 0.018, 0.048):.2f}")
+    assert len(lines) == 5
+    assert len(bounds(rows, baseline, floor, None)) == 3
+    # without the v1 cell at c=8 there is nothing to bound: the floor alone
+    assert bounds([r for r in rows if r["route"] != "v1"], baseline, floor, None) == lines[:1]
 
 
 @pytest.mark.skipif(nginx_unavailable() is not None, reason=str(nginx_unavailable()))

@@ -100,15 +100,15 @@ def bound(in_process_ms: float, http_ms: float, load_ms: float) -> float:
     return in_process_ms / (in_process_ms + http_ms + load_ms)
 
 
-def bound_lines(in_process_ms: float, load_ms: float, measured: float,
+def bound_lines(cell: str, in_process_ms: float, load_ms: float, measured: float,
                 floors: dict[str, float]) -> list[str]:
-    """What each floor allows one picture a request at concurrency 8, beside what was measured.
+    """What each floor allows cell (one picture a request), beside what was measured.
 
     in_process_ms: the in-process CPU a picture; load_ms: wrk's CPU a request in the cell;
     measured: the cell's pictures a second over in-process; floors: a server's name and its CPU
     a request answering at once."""
-    lines = [f"bound on v1 at c=8, thumbnails, the cores fully busy (in process {in_process_ms:.3f}"
-             f" ms a picture, wrk {load_ms:.3f} ms a request in the cell): measured {measured:.2f}"]
+    lines = [f"bound on {cell}, the cores fully busy (in process {in_process_ms:.3f} ms a "
+             f"picture, wrk {load_ms:.3f} ms a request in the cell): measured {measured:.2f}"]
     for name, http_ms in floors.items():
         most = bound(in_process_ms, http_ms, load_ms)
         lines.append(f"  a server that costs what {name} costs to answer at once "

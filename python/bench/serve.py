@@ -277,10 +277,6 @@ def main(argv: list[str] | None = None) -> int:
         print(table(rows))
         print("\n".join(summary(rows, baseline, args.threads)))
         if floor is not None:
-            print(f"HTTP alone (thumbnails POSTed to '{NO_MODEL}', 404 at once, c=8): "
-                  f"{floor['per_second']:.0f} requests/s, server CPU {floor['server_cpu_ms']:.3f} "
-                  f"ms (kernel {floor['server_kernel_ms']:.3f}), wrk CPU "
-                  f"{floor['load_cpu_ms']:.3f} ms a request")
             print("\n".join(bounds(rows, baseline, floor, nginx)))
     finally:
         shutil.rmtree(work, ignore_errors=True)

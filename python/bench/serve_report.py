@@ -7,6 +7,8 @@ import statistics
 
 from python.bench.floor import bound_lines
 
+BOUND_CELL = ("thumbnails", "v1", 8)  # pictures, route, concurrency: the issue's target
+
 
 def table(rows: list[dict]) -> str:
     out = ["| pictures | route | concurrency | pictures/s | p50 ms | p99 ms | errors |"
@@ -29,21 +31,29 @@ def spread(values: list[float], digits: int = 2) -> str:
             f"({min(values):.{digits}f} to {max(values):.{digits}f})")
 
 
+def floor_line(who: str, figures: dict) -> str:
+    """One floor's figures: requests answered at once, and the CPU each cost either side."""
+    return (f"HTTP alone, {who}: {figures['per_second']:.0f} requests/s, server CPU "
+            f"{figures['server_cpu_ms']:.3f} ms (kernel {figures['server_kernel_ms']:.3f}), "
+            f"wrk CPU {figures['load_cpu_ms']:.3f} ms a request")
+
+
 def bounds(rows: list[dict], baseline: dict[str, list[dict]], floor: dict,
            nginx: dict | None) -> list[str]:
-    """The bound each floor puts on v1 at c=8 with thumbnails, from the medians of this run."""
-    cell = [r for r in rows if (r["pictures"], r["route"], r["concurrency"]) ==
-            ("thumbnails", "v1", 8)]
-    if not cell or "thumbnails" not in baseline:
-        return []
-    in_process_ms = statistics.median(b["cpu_ms_per_picture"] for b in baseline["thumbnails"])
-    floors, lines = {"this server": floor["server_cpu_ms"]}, []
+    """Each floor's line, and the bound each puts on BOUND_CELL, from this run's medians."""
+    lines = [floor_line(f"this server (thumbnails POSTed to a model that does not exist, 404 at "
+                        f"once, c={BOUND_CELL[2]})", floor)]
+    floors = {"this server": floor["server_cpu_ms"]}
     if nginx is not None:
-        lines.append(f"HTTP alone, nginx: {nginx['per_second']:.0f} requests/s, server CPU "
-                     f"{nginx['server_cpu_ms']:.3f} ms (kernel {nginx['server_kernel_ms']:.3f}), "
-                     f"wrk CPU {nginx['load_cpu_ms']:.3f} ms a request")
+        lines.append(floor_line("nginx (the same bodies, 404 at once)", nginx))
         floors["nginx"] = nginx["server_cpu_ms"]
-    return lines + bound_lines(in_process_ms, statistics.median(r["load_cpu_ms"] for r in cell),
+    cell = [r for r in rows if (r["pictures"], r["route"], r["concurrency"]) == BOUND_CELL]
+    if not cell or BOUND_CELL[0] not in baseline:
+        return lines
+    in_process_ms = statistics.median(b["cpu_ms_per_picture"] for b in baseline[BOUND_CELL[0]])
+    name = f"{BOUND_CELL[1]} at c={BOUND_CELL[2]}, {BOUND_CELL[0]}"
+    return lines + bound_lines(name, in_process_ms,
+                               statistics.median(r["load_cpu_ms"] for r in cell),
                                statistics.median(r["of_in_process"] for r in cell), floors)
 
 
