@@ -25,7 +25,7 @@ import numpy as np
 from python.data import preprocessing
 from python.data.pictures import load_image
 from python.errors import PictureError
-from tests.recipecases import recipe_json
+from tests.recipecases import FAST, recipe_json
 
 IMAGENET = {"do_normalize": True, "image_mean": [0.485, 0.456, 0.406],
             "image_std": [0.229, 0.224, 0.225]}
@@ -38,6 +38,12 @@ RECIPES: dict[str, tuple[int, int, int, dict, bool]] = {
     "rgb224_bilinear": (3, 224, 224, {"do_rescale": False}, False),
     "rgb40_normalized": (3, 40, 40, IMAGENET, True),
     "grey48x32_bicubic": (1, 48, 32, {"resample": 3}, True),
+    # The same on the fast route (reducing_gap, draft): this toolkit's own rule, opted into.
+    "rgb224_crop_bicubic_fast": (3, 224, 224, {"size": {"shortest_edge": 256}, "resample": 3,
+                                               "do_center_crop": True, "crop_size": 224,
+                                               **IMAGENET, **FAST}, False),
+    "rgb40_normalized_fast": (3, 40, 40, {**IMAGENET, **FAST}, True),
+    "grey48x32_bicubic_fast": (1, 48, 32, {"resample": 3, **FAST}, True),
 }
 
 

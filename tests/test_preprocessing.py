@@ -62,9 +62,10 @@ def test_hf_config_becomes_the_recipe(tmp_path):
     lo, hi = pre.input_range()[0]
     assert lo == pytest.approx(-2.0) and hi == pytest.approx(2.0)
     assert "bicubic" in pre.rules["resize"]["filter"] and "crop" in pre.rules["center_crop"]
-    empty = _config(tmp_path)  # every field left out: the default recipe
+    empty = _config(tmp_path)  # every field left out: the default recipe, faithfully
     assert preprocessing.read_config(empty, 1, 24, 32) == replace(
-        preprocessing.default(1, 24, 32), source=str(empty))
+        preprocessing.default(1, 24, 32).with_route("faithful"), source=str(empty))
+    assert pre.faithful and not preprocessing.default(1, 24, 32).faithful
 
 
 @pytest.mark.parametrize("fields, named", [

@@ -151,6 +151,37 @@ class Metrics:
 
 
 @dataclass(frozen=True)
+class FloatBound:
+    """The float artifacts' bound on |p - p_ref| for this model, and where it came from:
+    derived from float32's noise on the model (``python.parity.tolerance.FLOAT_BOUND_RULE``),
+    or given with ``--atol``."""
+
+    max_abs_diff: float
+    #: The largest difference between Keras's answers in two batch arrangements.
+    noise: float
+    #: How many test pictures the noise was measured on.
+    pictures: int
+    rule: str
+    given: bool = False
+
+
+@dataclass(frozen=True)
+class FidelityReport:
+    """The fast route against the faithful one on the same pictures (model inputs and
+    Keras's answers): what the fast route's shortcuts cost on this model."""
+
+    pictures: int
+    #: Pictures large enough for a shortcut of the fast route (the box step, draft decoding).
+    large: int
+    max_input_diff: float
+    mean_input_diff: float
+    max_probability_diff: float
+    labels_changed: int
+    folders: list[str]
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class ParityCell:
     """One artifact in one runtime against Keras; max_abs_diff is null when not finite.
 
@@ -190,6 +221,9 @@ class Manifest:
     digest_rule: str
     versions: dict[str, str]
     missing: dict[str, MissingArtifact] = field(default_factory=dict)
+    #: Null in manifests written before the bound was derived: the fixed floor applies.
+    float_bound: FloatBound | None = None
+    fidelity: FidelityReport | None = None
     parity_java: str = "not run"
     threshold_rule: str = ""
     export_seconds: float | None = None
@@ -197,6 +231,12 @@ class Manifest:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def float_max_abs_diff(self) -> float:
+        """The bound every float artifact's cells are held to."""
+        from python.parity.tolerance import FLOAT_MAX_ABS_DIFF
+
+        return self.float_bound.max_abs_diff if self.float_bound else FLOAT_MAX_ABS_DIFF
 
     def labels_for(self, probabilities: np.ndarray) -> list[str]:
         """The label of each row of probabilities [n, classes]."""
@@ -270,7 +310,7 @@ def read_manifest(root: Path) -> Manifest:
                             f" {SCHEMA_VERSION}; export again")
     pre = raw.get("preprocessing")
     version = pre.get("version") if isinstance(pre, dict) else None
-    if version != PREPROCESSING_VERSION:  # the model learnt from pictures prepared so
+    if version not in (3, PREPROCESSING_VERSION):  # 3: the fast route, before there were two
         raise ArtifactError(f"{path}: preprocessing version {version}, this toolkit prepares"
                             f" pictures as version {PREPROCESSING_VERSION}; export again")
     try:

@@ -9,6 +9,8 @@ faster of two lossless decoders (``python.data.png``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -95,21 +97,49 @@ def decode_pixels(path: str | Path, pre: Preprocessing | None = None,
     color = pre.color if pre is not None else "grey"
     side = pre.reduce_side() if pre is not None else 0
     im = open_picture(path, pre.max_pixels if pre is not None else MAX_PIXELS)
+    with _refusing(path), im:
+        if side and im.format == "PNG" and min(im.size) >= 2 * REDUCE_TO * side:
+            pixels = png.decode(path, color)  # a plain PNG holds no EXIF: upright
+            if pixels is not None:
+                return pixels, im.size
+        stored, full = im.size, None
+        mode = jpeg_dc_mode(im, side, color) if pre is None or pre.draft else None
+        if mode is not None:  # a JPEG's EXIF is read at open, before decoding
+            turned = im.getexif().get(0x0112, 1) in SWAPPING_ORIENTATIONS
+            full = stored[::-1] if turned else stored
+            im.draft(mode, (im.width // JPEG_DC_SCALE, im.height // JPEG_DC_SCALE))
+        im.load()
+        ImageOps.exif_transpose(im, in_place=True)  # no copy of an upright picture
+        return CONVERSIONS[color](im), tuple(full or im.size)
+
+
+def resized_as_pillow(path: str | Path, pre: Preprocessing) -> np.ndarray:
+    """The faithful route's pixels: the whole picture decoded, oriented, converted and
+    resized as Hugging Face's image processors get it (``transformers.image_utils.load_image``,
+    then ``image_transforms.resize``): uint8 grey [h, w] or RGB [h, w, 3], before the crop.
+
+    Pillow is the definition here, not a stand-in for a rule: ``convert`` drops alpha and
+    clips 16-bit values, and ``resize`` (no reducing gap) rounds each pass to 8 bits.
+    """
+    path = Path(path)
+    im = open_picture(path, pre.max_pixels)
+    with _refusing(path), im:
+        im.load()
+        upright = ImageOps.exif_transpose(im) or im
+        mode = "RGB" if pre.color == "rgb" else "L"
+        converted = upright if upright.mode == mode else upright.convert(mode)
+        if pre.do_resize:
+            height, width = pre.resize_to(*converted.size)
+            if converted.size != (width, height):
+                converted = converted.resize((width, height), pre.resample, reducing_gap=None)
+        return np.asarray(converted, dtype=np.uint8)
+
+
+@contextmanager
+def _refusing(path: Path) -> Iterator[None]:
+    """Every failure while decoding one PictureError naming the file, no traceback."""
     try:
-        with im:
-            if side and im.format == "PNG" and min(im.size) >= 2 * REDUCE_TO * side:
-                pixels = png.decode(path, color)  # a plain PNG holds no EXIF: upright
-                if pixels is not None:
-                    return pixels, im.size
-            stored, full = im.size, None
-            mode = jpeg_dc_mode(im, side, color)
-            if mode is not None:  # a JPEG's EXIF is read at open, before decoding
-                turned = im.getexif().get(0x0112, 1) in SWAPPING_ORIENTATIONS
-                full = stored[::-1] if turned else stored
-                im.draft(mode, (im.width // JPEG_DC_SCALE, im.height // JPEG_DC_SCALE))
-            im.load()
-            ImageOps.exif_transpose(im, in_place=True)  # no copy of an upright picture
-            return CONVERSIONS[color](im), tuple(full or im.size)
+        yield
     except PictureError:
         raise
     except Image.DecompressionBombError:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from python.data import preprocessing
-from python.data.decode import decode_pixels
+from python.data.decode import decode_pixels, resized_as_pillow
 from python.data.preprocessing import Preprocessing
 from python.data.resample import box_reduce, resize
 from python.errors import PictureError
@@ -34,6 +34,8 @@ def pixels_to_input(pixels: np.ndarray, pre: Preprocessing = DEFAULT,
     """
     pixels = np.asarray(pixels, dtype=np.uint8)
     h, w = pixels.shape[:2]
+    if pre.faithful:
+        return _after_resize(resized_pixels(pixels, pre), pre)
     if pre.do_resize:
         target_h, target_w = pre.resize_to(*(full or (w, h)))
         f = min(h, w) // (pre.reduce_to * pre.reduce_side())
@@ -42,6 +44,25 @@ def pixels_to_input(pixels: np.ndarray, pre: Preprocessing = DEFAULT,
             values = resize(values, target_w, target_h, pre.resample)
     else:
         values = pixels.astype(np.float32)
+    return _after_resize(values, pre)
+
+
+def resized_pixels(pixels: np.ndarray, pre: Preprocessing) -> np.ndarray:
+    """The faithful route's resize of upright uint8 pixels: Pillow's, rounded to 8 bits."""
+    from PIL import Image
+
+    if not pre.do_resize:
+        return pixels
+    height, width = pre.resize_to(pixels.shape[1], pixels.shape[0])
+    if pixels.shape[:2] == (height, width):
+        return pixels
+    im = Image.fromarray(np.ascontiguousarray(pixels), "L" if pixels.ndim == 2 else "RGB")
+    return np.asarray(im.resize((width, height), pre.resample, reducing_gap=None))
+
+
+def _after_resize(values: np.ndarray, pre: Preprocessing) -> np.ndarray:
+    """Centre crop, rescale, normalise: the steps both routes share (Hugging Face's
+    ``center_crop``, ``rescale`` and ``normalize``); uint8 or float32 values in."""
     if pre.do_center_crop:
         ch, cw = pre.crop_size.height, pre.crop_size.width
         vh, vw = values.shape[:2]
@@ -55,6 +76,7 @@ def pixels_to_input(pixels: np.ndarray, pre: Preprocessing = DEFAULT,
                          " and its preprocessing does not resize")
     if pre.do_rescale:
         values = (values.astype(np.float64) * pre.rescale_factor).astype(np.float32)
+    values = values.astype(np.float32, copy=False)
     if pre.do_normalize:
         values = (values - np.asarray(pre.image_mean, np.float32)) \
             / np.asarray(pre.image_std, np.float32)
@@ -64,9 +86,12 @@ def pixels_to_input(pixels: np.ndarray, pre: Preprocessing = DEFAULT,
 
 
 def load_image(path: str | Path, pre: Preprocessing = DEFAULT) -> np.ndarray:
-    """The model's input for one picture file: float32 [height, width, channels]."""
-    pixels, full = decode_pixels(path, pre)
+    """The model's input for one picture file: float32 [height, width, channels], by the
+    recipe's route (``Preprocessing.faithful``)."""
     try:
+        if pre.faithful:
+            return _after_resize(resized_as_pillow(path, pre), pre)
+        pixels, full = decode_pixels(path, pre)
         return pixels_to_input(pixels, pre, full)
     except ValueError as err:
         raise PictureError(path, str(err)) from None

@@ -19,8 +19,12 @@ from typing import Any
 from python.data.resample import FILTERS
 from python.errors import ToolkitError
 
+#: 4: ``reducing_gap`` and ``draft`` choose the route (absent in 3, which was the fast one);
 #: 3: the structured fields below (Hugging Face's vocabulary); 2 had prose and a square size.
-VERSION = 3
+VERSION = 4
+#: The fast route's box step, in Pillow's words (``Image.resize(..., reducing_gap)``): the
+#: only gap implemented, the one ``Image.thumbnail`` uses by default.
+REDUCING_GAP = 2.0
 #: Pictures with more pixels than this are refused as decompression bombs.
 MAX_PIXELS = 50_000_000
 #: The box reduction leaves at least REDUCE_TO times the resize target's side, and a JPEG is
@@ -39,7 +43,8 @@ COLORS = {1: "grey", 3: "rgb"}
 UNSUPPORTED_KEYS = ("do_pad", "crop_pct", "do_flip_channel_order", "do_reduce_labels",
                     "longest_edge", "max_size")
 FILE_KEYS = {"do_resize", "size", "resample", "do_center_crop", "crop_size", "do_rescale",
-             "rescale_factor", "do_normalize", "image_mean", "image_std", "do_convert_rgb"}
+             "rescale_factor", "do_normalize", "image_mean", "image_std", "do_convert_rgb",
+             "reducing_gap", "draft"}
 
 
 @dataclass(frozen=True)
@@ -60,10 +65,13 @@ class Size:
 class Preprocessing:
     """How a picture becomes the model's input: every field a runtime needs to do the same.
 
-    Steps, in order: decode and orient (``rules``), colour (grey or RGB, alpha over white),
-    the box reduction of large pictures, resize (``size``, ``resample``; float, no
-    rounding), centre crop (``crop_size``), rescale (``rescale_factor``), normalise
-    (``image_mean``, ``image_std``); the input is float32 ``[height, width, channels]``.
+    Two routes. The faithful one (``reducing_gap`` None), Hugging Face's: the whole picture
+    decoded, oriented, converted as Pillow converts it, resized by Pillow's 8-bit resampling,
+    centre-cropped, rescaled, normalised. The fast one (``reducing_gap`` set, this toolkit's
+    own rule and the default recipe's): colour with alpha over white, the box reduction of
+    large pictures (and 1/8 JPEG decoding with ``draft``), a float resize with no rounding,
+    then the same crop, rescale and normalisation. The input is float32
+    ``[height, width, channels]``.
     """
 
     color: str
@@ -82,6 +90,12 @@ class Preprocessing:
     source: str = "default"
     version: int = VERSION
     max_pixels: int = MAX_PIXELS
+    #: The fast route's box step (Pillow's ``reducing_gap``); None: the faithful route. The
+    #: default is the fast one, so a version 3 manifest, which has no such field, reads as it
+    #: was meant.
+    reducing_gap: float | None = REDUCING_GAP
+    #: Whether the fast route decodes a large JPEG at reduced scale (Pillow's ``draft``).
+    draft: bool = True
     reduce_to: int = REDUCE_TO
     jpeg_dc_scale: int = JPEG_DC_SCALE
     #: Each step spelled out in prose (python.data.rules): documentation, not read by programs.
@@ -90,6 +104,21 @@ class Preprocessing:
     @property
     def channels(self) -> int:
         return 3 if self.color == "rgb" else 1
+
+    @property
+    def faithful(self) -> bool:
+        """Whether pictures are prepared exactly as Hugging Face's image processors do."""
+        return self.reducing_gap is None
+
+    @property
+    def route(self) -> str:
+        return "faithful" if self.faithful else "fast"
+
+    def with_route(self, route: str) -> Preprocessing:
+        """The same recipe on the other route (for the fidelity report)."""
+        if route == "faithful":
+            return _with_rules(replace(self, reducing_gap=None, draft=False))
+        return _with_rules(replace(self, reducing_gap=REDUCING_GAP, draft=True))
 
     @property
     def resample_name(self) -> str:
@@ -143,12 +172,15 @@ class Preprocessing:
         if self.do_normalize:
             parts.append("normalise mean " + ", ".join(f"{v:.6g}" for v in self.image_mean)
                          + " std " + ", ".join(f"{v:.6g}" for v in self.image_std))
+        parts.append(f"{self.route} route" + (" (draft)" if self.draft and not self.faithful
+                                               else ""))
         return ", ".join(parts)
 
 
 def default(channels: int, height: int, width: int, rescale: bool = True) -> Preprocessing:
     """The recipe when no preprocessor_config.json is given: the model's size, bilinear,
-    /255 (``rescale`` False when the model scales its own input)."""
+    /255 (``rescale`` False when the model scales its own input), on the fast route: with no
+    file, the rule is this toolkit's own."""
     return _with_rules(Preprocessing(
         color=_color(channels), do_resize=True, size=Size(height=height, width=width),
         resample=2, do_center_crop=False, crop_size=None, do_rescale=rescale,
@@ -223,14 +255,30 @@ def from_config(raw: dict[str, Any], channels: int, height: int, width: int,
     std = _per_channel(raw.get("image_std"), "image_std", channels, fail) if do_normalize else ()
     if any(s <= 0 for s in std):
         raise fail("image_std", f"{list(std)}: every value must be positive")
+    gap, draft = _route(raw, fail)
     pre = replace(base, do_resize=do_resize, size=size, resample=resample,
                   do_center_crop=do_crop, crop_size=crop if do_crop else None,
                   do_rescale=do_rescale, rescale_factor=float(factor),
                   do_normalize=do_normalize, image_mean=mean, image_std=std,
                   do_convert_rgb=_flag(raw, "do_convert_rgb", channels == 3, fail),
-                  source=where)
+                  reducing_gap=gap, draft=draft, source=where)
     _check_output(pre, height, width, fail)
     return _with_rules(pre)
+
+
+def _route(raw: dict, fail) -> tuple[float | None, bool]:
+    """A file means Hugging Face's result (the faithful route) unless it opts into the fast
+    one under Pillow's names: ``reducing_gap`` (only 2.0 is implemented) and ``draft``."""
+    gap = raw.get("reducing_gap")
+    if gap is not None and (isinstance(gap, bool) or not isinstance(gap, int | float)
+                            or float(gap) != REDUCING_GAP):
+        raise fail("reducing_gap", f"{gap!r} is not supported (null: the faithful route, or"
+                   f" {REDUCING_GAP}: the fast route)")
+    draft = _flag(raw, "draft", False, fail)
+    if draft and gap is None:
+        raise fail("draft", "true needs \"reducing_gap\": 2.0 (draft decoding is part of the"
+                   " fast route)")
+    return (None if gap is None else float(gap)), draft
 
 
 def _flag(raw: dict, key: str, otherwise: bool, fail) -> bool:

@@ -22,6 +22,48 @@ YCC_TO_RGB = (
 
 def rules(pre: Preprocessing) -> dict[str, Any]:
     """The rules for one recipe, with its thresholds filled in."""
+    if pre.faithful:
+        return _faithful(pre, _fast(pre))
+    return _fast(pre)
+
+
+def _faithful(pre: Preprocessing, fast: dict[str, Any]) -> dict[str, Any]:
+    """Hugging Face's route: the fast route's decoder, orientation, crop, rescale and
+    normalisation, with Pillow's conversion and 8-bit resize and no shortcut."""
+    out = {k: fast[k] for k in ("decoder", "orientation", "max_pixels", "center_crop",
+                                "rescale", "normalize", "layout")}
+    out["route"] = ("faithful: as transformers.image_utils.load_image and a Hugging Face"
+                    " image processor prepare the picture (the whole picture decoded, Pillow's"
+                    " convert and resize); reducing_gap and draft opt into the fast route")
+    mode = "RGB" if pre.color == "rgb" else "L"
+    out["color"] = (
+        f"Pillow's Image.convert('{mode}') of the upright picture: alpha and tRNS"
+        " transparency are dropped (never composited); 16-bit grey becomes min(v, 255);"
+        " 16-bit RGB(A) the high byte of each sample; " + (
+            "grey R = G = B = L; " if mode == "RGB" else
+            "colour L = (19595*R + 38470*G + 7471*B + 32768) >> 16; ") + "CMYK " + _CMYK)
+    out["box"] = "none"
+    out["jpeg_dc"] = "none: every picture is decoded whole"
+    if pre.do_resize:
+        out["resize"] = {**fast["resize"], "algorithm": _PILLOW_8BIT,
+                         "rounding": "each pass stored as 8 bits (clip8)"}
+    else:
+        out["resize"] = fast["resize"]
+    return out
+
+
+_PILLOW_8BIT = (
+    "Pillow's Image.resize(size, resample, reducing_gap=None) of the 8-bit picture"
+    " (libImaging/Resample.c, the _8bpc passes): horizontal pass, then vertical, each skipped"
+    " when its size already matches; coefficients as precompute_coeffs computes them in float64"
+    " (as the fast route's), then each k as an integer: k < 0 ? (int)(-0.5 + k * 2^22) :"
+    " (int)(0.5 + k * 2^22), truncated toward zero; each output clip8(2^21 + sum of pixel * k)"
+    " in 32-bit integers, clip8(v) = min(max(v >> 22, 0), 255); the horizontal pass's result"
+    " is 8-bit")
+
+
+def _fast(pre: Preprocessing) -> dict[str, Any]:
+    """This toolkit's own route: the box step, 1/8 JPEG decoding, a float resize."""
     side = pre.reduce_side()
     dc_side = pre.jpeg_dc_scale * pre.reduce_to * side
     out: dict[str, Any] = {
@@ -56,7 +98,7 @@ def rules(pre: Preprocessing) -> dict[str, Any]:
         ) if side else "none: the picture is not resized",
         "resize": _resize(pre),
         "center_crop": (
-            "of the resized float picture, crop_size.height x crop_size.width pixels starting"
+            "of the resized picture, crop_size.height x crop_size.width pixels starting"
             " at row (H - crop_height) // 2 and column (W - crop_width) // 2"
         ) if pre.do_center_crop else "none",
         "rescale": (
@@ -67,6 +109,9 @@ def rules(pre: Preprocessing) -> dict[str, Any]:
             "float32 arithmetic: (v - float32(image_mean[c])) / float32(image_std[c])"
         ) if pre.do_normalize else "none",
         "layout": f"[batch, height, width, {pre.channels}], row-major, float32",
+        "route": ("fast: this toolkit's own rule (reducing_gap " + str(pre.reducing_gap)
+                  + (", draft" if pre.draft else ", no draft") + "), not Pillow's or Hugging"
+                  " Face's: the manifest's fidelity report says how far it moves the inputs"),
     }
     if pre.color == "grey":
         out["color"] = {
@@ -110,6 +155,8 @@ def rules(pre: Preprocessing) -> dict[str, Any]:
             " (jpeg_idct_2x2, jidctred.c) of their block (x // 2, y // 2), so no upsampling;"
             " then " + YCC_TO_RGB + ". Other samplings are decoded whole. " + _DAMAGED
         ) if side else "none"
+    if not pre.draft:
+        out["jpeg_dc"] = "none: draft is false, every JPEG is decoded whole"
     return out
 
 
