@@ -61,6 +61,13 @@ def parser() -> argparse.ArgumentParser:
                    help="comma-separated artifacts the export must make (e.g."
                    " savedmodel,onnx): without one, it fails and replaces nothing; others"
                    " that a converter cannot make are left out and listed in the manifest")
+    p.add_argument("--atol", type=_positive, metavar="BOUND",
+                   help="the float artifacts' bound on |p - p_keras| (default: derived from"
+                   " float32's noise on the model, at least 1e-05, at most 1e-04; the"
+                   " manifest's float_bound says how)")
+    p.add_argument("--photos", type=Path, metavar="DIR",
+                   help="a folder of large pictures (camera photos) the fidelity report also"
+                   " measures the fast route on, against the faithful one")
     p.add_argument("--threshold", type=float,
                    help="probability at or above which a picture gets the positive label"
                    " (default: the one that maximises balanced accuracy on the validation"
@@ -72,6 +79,16 @@ def parser() -> argparse.ArgumentParser:
                    help="skip unreadable pictures (counted in the manifest) instead of stopping")
     logs.add_flags(p)
     return p
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"{text} must be above 0 and below 1")
+    return value
 
 
 def _artifact_list(text: str) -> tuple[str, ...]:
@@ -96,7 +113,8 @@ def parse_args(argv: list[str] | None) -> tuple[ExportConfig, argparse.Namespace
     p = parser()
     args = p.parse_args(argv)
     common = {"out": args.out, "data": args.data, "quantize": args.quantize,
-              "threshold": args.threshold, "skip_bad": args.skip_bad, "require": args.require}
+              "threshold": args.threshold, "skip_bad": args.skip_bad, "require": args.require,
+              "atol": args.atol, "photos": args.photos}
     if args.model is not None:
         given = [f for f in TRAINING_FLAGS if getattr(args, f) is not None]
         if given:

@@ -29,6 +29,8 @@ class ExportConfig:
     output: str | None = None  # probabilities or logits, where the model does not say
     require: tuple[str, ...] = ()  # artifacts whose absence fails the export
     save_model: Path | None = None  # where the trained model is written as .keras
+    atol: float | None = None  # the float bound; None: derived from the model's noise
+    photos: Path | None = None  # large pictures for the fidelity report
 
     def __post_init__(self) -> None:
         if self.threshold is not None and not 0.0 < self.threshold < 1.0:

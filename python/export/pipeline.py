@@ -20,6 +20,7 @@ import numpy as np
 from python.artifacts.digests import FOLDER_DIGEST_RULE
 from python.artifacts.manifest import (
     DataSummary,
+    FloatBound,
     InputSpec,
     Manifest,
     Metrics,
@@ -104,6 +105,7 @@ def write_artifacts(stage: Path, prepared: Prepared, config: ExportConfig) -> Ma
             "accuracy": accuracy(validation, data.val.y, threshold),
             "balanced_accuracy": balanced_accuracy(data.val.y, validation, threshold)}
     _check_answers_vary(reference)
+    bound = _float_bound(model, x_test, reference, config.atol)
 
     savedmodel, missing = convert_all(stage, source)
     signature = _signature(savedmodel, source, stage)
@@ -120,7 +122,8 @@ def write_artifacts(stage: Path, prepared: Prepared, config: ExportConfig) -> Ma
                                         artifacts)
         missing.update(lost)
     shutil.rmtree(savedmodel)
-    parity = verify_artifacts(stage, artifacts, x_test, reference, threshold)
+    parity = verify_artifacts(stage, artifacts, x_test, reference, threshold,
+                              bound.max_abs_diff)
     lost = drop_failed_int8(stage, artifacts, parity, "in Python")
     missing.update(lost)
     if prepared.training is not None:
@@ -153,10 +156,29 @@ def write_artifacts(stage: Path, prepared: Prepared, config: ExportConfig) -> Ma
         quantization=quantization,
         parity=parity,
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        tolerances=tolerance.describe(),
+        tolerances=tolerance.describe(bound.max_abs_diff),
+        float_bound=bound,
         digest_rule=FOLDER_DIGEST_RULE,
         versions=versions(),
     )
+
+
+def _float_bound(model: object, x: np.ndarray, reference: np.ndarray,
+                 given: float | None) -> FloatBound:
+    """The float artifacts' bound for this model, said on the terminal."""
+    from python.parity.noise import float_bound
+    from python.runtimes.loaders import keras_probabilities
+
+    bound = float_bound(lambda v: keras_probabilities(model, v), x, reference, given,
+                        model if hasattr(model, "get_weights") else None)
+    log.info("float bound %.3g (%s; float32 noise %.3g on %d test pictures)",
+             bound.max_abs_diff, "--atol" if bound.given else "derived", bound.noise,
+             bound.pictures)
+    if not bound.given and bound.max_abs_diff < tolerance.NOISE_MULTIPLE * bound.noise:
+        log.warning("float32 noise %.3g on this model: the bound is capped at %g; a float"
+                    " artifact that rounds more fails (--atol sets the bound)", bound.noise,
+                    bound.max_abs_diff)
+    return bound
 
 
 def _check_answers_vary(reference: np.ndarray) -> None:

@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     report = {"cells": {k: c.to_json() for k, c in cells.items()},
               "java": "skipped: " + skipped if skipped else "ran",
               "js": "skipped: " + js_skipped if js_skipped else "ran",
-              "seconds": round(seconds, 1), "tolerances": tolerance.describe()}
+              "seconds": round(seconds, 1),
+              "tolerances": tolerance.describe(manifest.float_max_abs_diff())}
     (args.artifacts / PARITY_FILE).write_text(json.dumps(report, indent=2, allow_nan=False)
                                               + "\n")
     manifest = manifest.with_parity(cells_for_manifest(cells))

@@ -17,11 +17,12 @@ log = logging.getLogger(__name__)
 
 
 def compare(artifact: str, reference: np.ndarray, probability: np.ndarray,
-            threshold: float | None, runtime: str = "") -> ParityCell:
+            threshold: float | None, runtime: str = "",
+            bound: float = tolerance.FLOAT_MAX_ABS_DIFF) -> ParityCell:
     """Every probability against the reference's: max |p - p_ref| over all of them (None if
     any p is NaN or infinite), the share of pictures whose label (the top class, or the
     threshold for one unit) is the reference's or is undecided within the tolerance, n
-    pictures, ok."""
+    pictures, ok. ``bound`` is the model's float bound (the manifest's ``float_bound``)."""
     reference = as_rows(reference)
     probability = np.asarray(probability, dtype=np.float64)
     if probability.size != reference.size or len(probability) != len(reference):
@@ -33,11 +34,11 @@ def compare(artifact: str, reference: np.ndarray, probability: np.ndarray,
     diff: float | None = float(np.max(np.abs(reference - probability))) if n else 0.0
     if not np.all(np.isfinite(probability)):
         return ParityCell(max_abs_diff=None, label_agreement=0.0, n=n, ok=False)
-    limit = tolerance.max_abs_diff_limit(artifact, runtime) or 0.0
+    limit = tolerance.max_abs_diff_limit(artifact, runtime, bound) or 0.0
     same = label_indices(reference, threshold) == label_indices(probability, threshold)
     agree = float(np.mean(same | undecided(reference, threshold, limit))) if n else 1.0
     return ParityCell(max_abs_diff=diff, label_agreement=agree, n=n,
-                      ok=tolerance.cell_ok(artifact, diff, agree, runtime))
+                      ok=tolerance.cell_ok(artifact, diff, agree, runtime, bound))
 
 
 def undecided(reference: np.ndarray, threshold: float | None, limit: float) -> np.ndarray:
@@ -63,7 +64,8 @@ def failures(cells: dict[str, ParityCell]) -> list[str]:
 
 
 def verify_artifacts(root: Path, artifacts: dict[str, ArtifactEntry], x: np.ndarray,
-                     reference: np.ndarray, threshold: float | None) -> dict[str, ParityCell]:
+                     reference: np.ndarray, threshold: float | None,
+                     bound: float = tolerance.FLOAT_MAX_ABS_DIFF) -> dict[str, ParityCell]:
     """Run each artifact on x in its Python runtime: its cell, within tolerance or not."""
     from python.runtimes.loaders import predict_file
 
@@ -73,7 +75,8 @@ def verify_artifacts(root: Path, artifacts: dict[str, ArtifactEntry], x: np.ndar
         key = f"{name}/{artifact.python_runtime}"
         log.info("verifying %s on %d test pictures", key, len(x))
         probability = predict_file(artifact, root / entry.path, x)
-        parity[key] = compare(name, reference, probability, threshold, artifact.python_runtime)
+        parity[key] = compare(name, reference, probability, threshold, artifact.python_runtime,
+                              bound)
     return parity
 
 

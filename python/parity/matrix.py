@@ -84,12 +84,12 @@ def references(predict: object, inputs: dict[str, np.ndarray],
 
 def cell(artifact: str, runtime: str, pairs: dict[str, tuple[np.ndarray, np.ndarray]],
          threshold: float | None, labels: tuple[list[str], list[str]] | None = None,
-         ) -> MatrixCell:
+         bound: float = tolerance.FLOAT_MAX_ABS_DIFF) -> MatrixCell:
     """Compare outputs with references over every input set; labels as strings if given.
 
     The label share counts every input set for a float artifact and the picture sets
     (``PICTURE_SETS``) for an int8 one."""
-    per_input = {name: compare(artifact, ref, got, threshold, runtime)
+    per_input = {name: compare(artifact, ref, got, threshold, runtime, bound)
                  for name, (got, ref) in pairs.items()}
     n = sum(c.n for c in per_input.values())
     diffs = [c.max_abs_diff for c in per_input.values()]
@@ -100,7 +100,7 @@ def cell(artifact: str, runtime: str, pairs: dict[str, tuple[np.ndarray, np.ndar
     if labels is not None:  # the Java library's own label strings against Python's
         share = float(np.mean(np.asarray(labels[0]) == np.asarray(labels[1])))
     return MatrixCell(max_abs_diff=diff, label_agreement=share, n=n,
-                      ok=tolerance.cell_ok(artifact, diff, share, runtime),
+                      ok=tolerance.cell_ok(artifact, diff, share, runtime, bound),
                       inputs={k: {"max_abs_diff": c.max_abs_diff, "n": c.n,
                                   "label_agreement": c.label_agreement}
                               for k, c in per_input.items()})
@@ -183,7 +183,7 @@ def run_matrix(root: Path, manifest: Manifest, python: bool = True, java: bool =
                 predict = load_artifact(artifact, checked_artifact(root, manifest, artifact.name))
                 cells[key] = cell(artifact.name, artifact.python_runtime,
                                   {k: (predict(v), refs[k]) for k, v in inputs.items()},
-                                  threshold)
+                                  threshold, bound=manifest.float_max_abs_diff())
             except Exception as err:  # noqa: BLE001 - a runtime that cannot run is a failed cell
                 cells[key] = failed_cell(f"{type(err).__name__}: {err}"[:500])
     from python.runtimes.jvm import java_unavailable
@@ -264,7 +264,8 @@ def _worker_matrix(root: Path, manifest: Manifest, split: dict, inputs: dict, re
                 continue
             files = [] if isinstance(cases, str) else cases.files
             outcomes = run(runtime, root, manifest, inputs, files, work / runtime, timeout)
-            cells.update(_java_cells(runtime, outcomes, refs, cases, manifest.threshold))
+            cells.update(_java_cells(runtime, outcomes, refs, cases, manifest.threshold,
+                                     manifest.float_max_abs_diff()))
             log.info("parity: %s took %.1f s", runtime, time.perf_counter() - started)
     return cells
 
@@ -278,7 +279,7 @@ def _worker_artifacts(runtime: str, manifest: Manifest) -> list[str]:
 
 
 def _java_cells(runtime: str, outcomes: dict, refs: dict, cases: FileCases | str,
-                threshold: float | None) -> dict[str, MatrixCell]:
+                threshold: float | None, bound: float) -> dict[str, MatrixCell]:
     """Group one worker runtime's (Java's or JavaScript's) job outcomes into cells, one per
     artifact."""
     pairs: dict[str, dict] = {}
@@ -304,5 +305,6 @@ def _java_cells(runtime: str, outcomes: dict, refs: dict, cases: FileCases | str
         elif artifact in errors:
             cells[key] = failed_cell(errors[artifact])
         else:
-            cells[key] = cell(artifact, runtime, pairs[artifact], threshold, labels.get(artifact))
+            cells[key] = cell(artifact, runtime, pairs[artifact], threshold, labels.get(artifact),
+                              bound)
     return dict(sorted(cells.items()))
