@@ -4,6 +4,7 @@ and nothing written; and the model's own answers (logits or probabilities) read 
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
 
@@ -150,3 +151,22 @@ def test_model_files_that_cannot_be_read(tmp_path, capsys, pictures):
     folder.mkdir()
     line = _refused(capsys, tmp_path / "out", "--model", folder, "--data", pictures["rgb4"])
     assert "a folder without saved_model.pb" in line
+
+
+def test_double_normalisation_is_a_warning_that_names_the_layer(tmp_path, caplog):
+    """A model with its own Normalization layer and a file that also says do_normalize: some
+    models do both on purpose, and the file was given, so the export warns and goes on."""
+    from python.export.config import ExportConfig
+    from python.export.prepare import _recipe
+    from python.model.inspect import ModelInput, OwnPreprocessing
+
+    config = tmp_path / "preprocessor_config.json"
+    config.write_text(json.dumps({"do_normalize": True, "image_mean": [0.5] * 3,
+                                  "image_std": [0.25] * 3}))
+    source = SimpleNamespace(input=ModelInput("picture", 16, 16, 3), own=OwnPreprocessing(
+        normalization="layer 'norm' (Normalization)"))
+    export = ExportConfig(model=tmp_path / "m.keras", data=tmp_path, preprocessing=config)
+    with caplog.at_level("WARNING"):
+        pre = _recipe(export, source)
+    assert pre.do_normalize and pre.image_std == (0.25, 0.25, 0.25)
+    assert "layer 'norm' (Normalization)" in caplog.text and "normalised twice" in caplog.text

@@ -88,10 +88,12 @@ def _recipe(config: ExportConfig, source: SourceModel) -> Preprocessing:
         raise ToolkitError(f"{config.preprocessing}: do_rescale is true, but the model rescales"
                            f" its own input ({own.rescaling}): pictures would be scaled twice;"
                            " set do_rescale to false")
-    if own.normalization and pre.do_normalize:
-        raise ToolkitError(f"{config.preprocessing}: do_normalize is true, but the model"
-                           f" normalises its own input ({own.normalization}); set do_normalize"
-                           " to false")
+    if own.normalization and pre.do_normalize:  # on purpose for some (a Normalization
+        # layer adapted to pictures normalised already): the file was given, so it holds
+        log.warning("%s: do_normalize is true, and the model normalises its own input too"
+                    " (%s): pictures are normalised twice, as the file and the model say; if"
+                    " that is not how it was trained, set do_normalize to false",
+                    config.preprocessing, own.normalization)
     return pre
 
 
