@@ -36,6 +36,9 @@ EXPECTED = {
     "augmented": {"color": "rgb", "resample": 2, "do_center_crop": False, "do_rescale": False,
                   "classes": 4, "appended": "softmax", "own_rescaling": True,
                   "own_normalization": False},
+    "mobilenet_v2_224": {"color": "rgb", "resample": 3, "do_center_crop": True,
+                         "do_rescale": True, "classes": 3, "appended": None,
+                         "own_rescaling": False, "own_normalization": False},
 }
 #: The one model exported with --quantize here (small: its int8 search takes seconds).
 QUANTIZED = "normalized_logits"
@@ -115,7 +118,8 @@ def _check_parity(m: dict) -> None:
             assert c["ok"] and c["n"] == m["data"]["test"], (key, c)
         elif runtime.endswith("_java") or runtime.endswith("_java_oldest"):
             assert c["ok"], (key, c)
-            assert spec(artifact).quantized or c["max_abs_diff"] <= 1e-5, (key, c)
+            bound = m["float_bound"]["max_abs_diff"]
+            assert spec(artifact).quantized or c["max_abs_diff"] <= bound, (key, c)
     assert files and {"savedmodel/tensorflow_java", "onnx/onnxruntime_java",
                       "onnx/onnxruntime_java_oldest"} <= set(cells)
 
@@ -230,3 +234,46 @@ def test_predict_top_k_for_any_model(user_export, user_models, name, k):
         else:  # the top label's
             assert top[0] == (label, pytest.approx(float(p), abs=1e-6))
             assert sum(q for _, q in top) <= 1.0 + 1e-5
+
+
+def test_the_imagenet_size_model_gets_a_bound_derived_from_its_noise(user_export):
+    """MobileNetV2 at 224: its bound comes from float32's noise on it, by the stated rule,
+    and the export reports what the fast route would change."""
+    from python.parity import tolerance
+
+    out, result = user_export("mobilenet_v2_224")
+    assert result.returncode == 0, result.stderr[-3000:]
+    m = json.loads((out / "manifest.json").read_text())
+    bound = m["float_bound"]
+    assert bound["rule"] == tolerance.FLOAT_BOUND_RULE and not bound["given"]
+    assert 0.0 < bound["noise"] < tolerance.FLOAT_CEILING
+    assert bound["max_abs_diff"] == tolerance.derive_bound(bound["noise"])
+    assert m["tolerances"]["float_max_abs_diff"] == bound["max_abs_diff"]
+    assert m["preprocessing"]["reducing_gap"] is None  # a Hugging Face file: faithful
+    fidelity = m["fidelity"]
+    assert fidelity["pictures"] == m["data"]["train"] + m["data"]["val"] + m["data"]["test"]
+    assert fidelity["max_input_diff"] > 0.0 and fidelity["max_probability_diff"] > 0.0
+
+
+def test_a_weight_nudged_by_a_thousandth_fails_the_imagenet_size_model(user_export, tmp_path):
+    """The derived bound still catches a wrong weight: a tenth of the largest tensor moved by
+    1e-3 fails the float ONNX cells."""
+    import onnx
+
+    from python.parity.matrix import run_matrix
+    from tests.test_parity import _nudge
+
+    exported, result = user_export("mobilenet_v2_224")
+    assert result.returncode == 0
+    artifacts = tmp_path / "artifacts"
+    shutil.copytree(exported, artifacts)
+    model = onnx.load(str(artifacts / "model.onnx"))
+    _nudge(model, 1e-3)
+    onnx.save(model, str(artifacts / "model.onnx"))
+    manifest = read_manifest(artifacts)
+    entries = {**manifest.artifacts, "onnx": describe_artifact(artifacts, spec("onnx"))}
+    write_manifest(artifacts, replace(manifest, artifacts=entries))
+    cells, _ = run_matrix(artifacts, read_manifest(artifacts), java=False)
+    assert not cells["onnx/onnxruntime"].ok
+    assert cells["onnx/onnxruntime"].max_abs_diff > manifest.float_max_abs_diff()
+    assert all(c.ok for k, c in cells.items() if not k.startswith("onnx/"))

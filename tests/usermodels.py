@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.recipeinputs import HF_CONFIGS
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 #: HF-style ImageNet statistics, on [0, 1] pixels and on 0..255 ones.
@@ -45,6 +47,8 @@ class UserModel:
     #: Made by the test suite; the others only on demand (``--only``): they take minutes.
     tested: bool = True
     per_class: int = 48
+    #: The pictures' sizes (height, width), taken in turn; None: tests.userpictures' own.
+    sizes: tuple[tuple[int, int], ...] | None = None
 
 
 def mobilenet_v3_small() -> object:
@@ -97,6 +101,15 @@ def mobilenet_v2_96() -> object:
     return keras.applications.MobileNetV2(input_shape=(96, 96, 3), weights=None, classes=4)
 
 
+def mobilenet_v2_224() -> object:
+    """The model most users bring: keras.applications' MobileNetV2 (alpha 0.35, 1.6 MB) at
+    ImageNet's 224 x 224, a softmax over 3 classes, with an ImageNet preprocessor_config."""
+    import keras
+
+    return keras.applications.MobileNetV2(input_shape=(224, 224, 3), alpha=0.35, weights=None,
+                                          classes=3)
+
+
 def augmented() -> object:
     """Shaped as Keras's image classification tutorial builds it: augmentation layers, then
     Rescaling, convolutions, logits."""
@@ -143,6 +156,9 @@ MODELS = {m.name: m for m in (
                              "do_rescale": True, "rescale_factor": 1 / 255,
                              "do_normalize": True, "image_mean": [0.5, 0.5, 0.5],
                              "image_std": [0.5, 0.5, 0.5]}),
+    UserModel("mobilenet_v2_224", mobilenet_v2_224, classes=3, epochs=4, per_class=24,
+              sizes=((256, 320), (300, 240), (224, 224), (240, 380)),
+              preprocessing=HF_CONFIGS["imagenet_bicubic_crop"]),
 )}
 #: The models the test suite makes.
 TESTED = [name for name, m in MODELS.items() if m.tested]
@@ -172,8 +188,9 @@ def train(spec: UserModel, folder: Path, seed: int = 0) -> dict:
 
     keras.utils.set_random_seed(seed)
     folder.mkdir(parents=True, exist_ok=True)
+    sized = {"sizes": spec.sizes} if spec.sizes else {}
     data_dir = make_folder(folder / "data", spec.classes, spec.per_class, grey=spec.grey,
-                           seed=seed)
+                           seed=seed, **sized)
     model = spec.build()
     for layer in model.layers:
         if isinstance(layer, keras.layers.BatchNormalization):

@@ -20,7 +20,6 @@ import numpy as np
 from python.artifacts.digests import FOLDER_DIGEST_RULE
 from python.artifacts.manifest import (
     DataSummary,
-    FloatBound,
     InputSpec,
     Manifest,
     Metrics,
@@ -85,8 +84,10 @@ def choose_threshold(prepared: Prepared, config: ExportConfig,
 def write_artifacts(stage: Path, prepared: Prepared, config: ExportConfig) -> Manifest:
     """Every artifact into ``stage``, verified in Python; the manifest describing them."""
     from python.export.conversion import check_required, convert_all
+    from python.export.fidelity import export_fidelity
     from python.export.report import plot_confusion, plot_training
     from python.parity.compare import verify_artifacts
+    from python.parity.noise import model_bound
     from python.runtimes.loaders import keras_probabilities
     from python.training.metrics import accuracy, balanced_accuracy, metrics
 
@@ -105,7 +106,8 @@ def write_artifacts(stage: Path, prepared: Prepared, config: ExportConfig) -> Ma
             "accuracy": accuracy(validation, data.val.y, threshold),
             "balanced_accuracy": balanced_accuracy(data.val.y, validation, threshold)}
     _check_answers_vary(reference)
-    bound = _float_bound(model, x_test, reference, config.atol)
+    bound = model_bound(model, x_test, reference, config.atol)
+    fidelity = export_fidelity(prepared, config, threshold)
 
     savedmodel, missing = convert_all(stage, source)
     signature = _signature(savedmodel, source, stage)
@@ -158,27 +160,10 @@ def write_artifacts(stage: Path, prepared: Prepared, config: ExportConfig) -> Ma
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         tolerances=tolerance.describe(bound.max_abs_diff),
         float_bound=bound,
+        fidelity=fidelity,
         digest_rule=FOLDER_DIGEST_RULE,
         versions=versions(),
     )
-
-
-def _float_bound(model: object, x: np.ndarray, reference: np.ndarray,
-                 given: float | None) -> FloatBound:
-    """The float artifacts' bound for this model, said on the terminal."""
-    from python.parity.noise import float_bound
-    from python.runtimes.loaders import keras_probabilities
-
-    bound = float_bound(lambda v: keras_probabilities(model, v), x, reference, given,
-                        model if hasattr(model, "get_weights") else None)
-    log.info("float bound %.3g (%s; float32 noise %.3g on %d test pictures)",
-             bound.max_abs_diff, "--atol" if bound.given else "derived", bound.noise,
-             bound.pictures)
-    if not bound.given and bound.max_abs_diff < tolerance.NOISE_MULTIPLE * bound.noise:
-        log.warning("float32 noise %.3g on this model: the bound is capped at %g; a float"
-                    " artifact that rounds more fails (--atol sets the bound)", bound.noise,
-                    bound.max_abs_diff)
-    return bound
 
 
 def _check_answers_vary(reference: np.ndarray) -> None:

@@ -13,10 +13,14 @@ model, on its depth and its pictures: a deep network rounds more than the selfie
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from python.artifacts.manifest import FloatBound
 from python.parity import tolerance
+
+log = logging.getLogger(__name__)
 
 #: Test pictures the noise is measured on: enough for its largest difference, few enough that
 #: a 224 x 224 model answers them one at a time in seconds.
@@ -89,3 +93,20 @@ def float_bound(predict, x: np.ndarray, reference: np.ndarray, given: float | No
                           rule="given with --atol", given=True)
     return FloatBound(max_abs_diff=tolerance.derive_bound(noise), noise=noise, pictures=n,
                       rule=tolerance.FLOAT_BOUND_RULE)
+
+
+def model_bound(model: object, x: np.ndarray, reference: np.ndarray,
+                given: float | None) -> FloatBound:
+    """The float artifacts' bound for this model, said on the terminal."""
+    from python.runtimes.loaders import keras_probabilities
+
+    bound = float_bound(lambda v: keras_probabilities(model, v), x, reference, given,
+                        model if hasattr(model, "get_weights") else None)
+    log.info("float bound %.3g (%s; float32 noise %.3g on %d test pictures)",
+             bound.max_abs_diff, "--atol" if bound.given else "derived", bound.noise,
+             bound.pictures)
+    if not bound.given and bound.max_abs_diff < tolerance.NOISE_MULTIPLE * bound.noise:
+        log.warning("float32 noise %.3g on this model: the bound is capped at %g; a float"
+                    " artifact that rounds more fails (--atol sets the bound)", bound.noise,
+                    bound.max_abs_diff)
+    return bound
