@@ -54,11 +54,13 @@ def _faithful(pre: Preprocessing, fast: dict[str, Any]) -> dict[str, Any]:
 
 _PILLOW_8BIT = (
     "Pillow's Image.resize(size, resample, reducing_gap=None) of the 8-bit picture"
-    " (libImaging/Resample.c, the _8bpc passes): horizontal pass, then vertical, each skipped"
-    " when its size already matches; coefficients as precompute_coeffs computes them in float64"
+    " (libImaging/Resample.c, the _8bpc passes) as Pillow 13 orders them: horizontal pass,"
+    " then vertical, each skipped when its size already matches, except that the vertical pass"
+    " comes first when both run and in_h - out_h > 0 and in_h - out_h > 2 * (in_w - out_w);"
+    " coefficients as precompute_coeffs computes them in float64"
     " (as the fast route's), then each k as an integer: k < 0 ? (int)(-0.5 + k * 2^22) :"
     " (int)(0.5 + k * 2^22), truncated toward zero; each output clip8(2^21 + sum of pixel * k)"
-    " in 32-bit integers, clip8(v) = min(max(v >> 22, 0), 255); the horizontal pass's result"
+    " in 32-bit integers, clip8(v) = min(max(v >> 22, 0), 255); the first pass's result"
     " is 8-bit")
 
 

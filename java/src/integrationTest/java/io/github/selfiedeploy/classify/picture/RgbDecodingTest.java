@@ -55,7 +55,7 @@ public class RgbDecodingTest {
             int differ = 0;
             int worst = 0;
             for (int i = 0; i < python.length; i++) {
-                int d = Math.abs(ours.samples()[i] - (int) python[i]);
+                int d = Math.abs(ours.sample(i) - (int) python[i]);
                 differ += d == 0 ? 0 : 1;
                 worst = Math.max(worst, d);
             }

@@ -34,9 +34,10 @@ import java.util.Map;
  * @param threshold one unit: the positive label is chosen when probability &gt;= threshold;
  *                  NaN for a softmax
  * @param preprocessingVersion the preprocessing spec version (1 or 2: 2 reduces large pictures;
- *                             3: any recipe, described by structured fields)
+ *                             3: any recipe, described by structured fields, on the fast
+ *                             route; 4: the same and the route, faithful or fast)
  * @param maxPixels pictures with more pixels are refused (preprocessing.max_pixels)
- * @param recipe version 3's preprocessing fields; null for versions 1 and 2 (grey, bilinear to
+ * @param recipe versions 3 and 4's preprocessing fields; null for versions 1 and 2 (grey, bilinear to
  *               the input size, divided by 255)
  * @param signature how the models are called (manifest "signature")
  * @param artifacts name to artifact, in the manifest's order
@@ -46,9 +47,9 @@ public record Manifest(Path folder, int height, int width, int channels, List<St
                        Signature signature, Map<String, Artifact> artifacts) {
     /**
      * The newest preprocessing spec version this code implements (manifest
-     * preprocessing.version); it implements versions 1 and 2 too, for artifacts exported before.
+     * preprocessing.version); it implements versions 1 to 3 too, for artifacts exported before.
      */
-    public static final int PREPROCESSING_VERSION = 3;
+    public static final int PREPROCESSING_VERSION = 4;
     public static final String FILE_NAME = "manifest.json";
     /** preprocessing.max_pixels when the manifest has none (Pillow's default limit). */
     public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
@@ -188,7 +189,7 @@ public record Manifest(Path folder, int height, int width, int channels, List<St
                 recipe, signature, artifacts);
     }
 
-    /** Version 3's recipe, refused unless it makes the model's input (channels, height, width). */
+    /** Version 3 or 4's recipe, refused unless it makes the model's input (channels, height, width). */
     private static Recipe recipeFor(JsonNode pre, int height, int width, int channels, Path file) {
         Recipe recipe = Recipe.read(pre, file);
         if (recipe.channels() != channels) {

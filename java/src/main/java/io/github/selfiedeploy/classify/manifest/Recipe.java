@@ -6,10 +6,17 @@ import io.github.selfiedeploy.classify.UnsupportedModelException;
 import java.nio.file.Path;
 
 /**
- * The manifest's preprocessing (version 3), in Hugging Face's words, as the Java side reads
- * it: colour, resize to a size or a shortest edge with Pillow's filter, centre crop, rescale,
- * per-channel normalisation. The same fields python.data.preprocessing.Preprocessing writes;
- * anything else is refused in one line naming the field, never approximated.
+ * The manifest's preprocessing (versions 3 and 4), in Hugging Face's words, as the Java side
+ * reads it: colour, resize to a size or a shortest edge with Pillow's filter, centre crop,
+ * rescale, per-channel normalisation, and the route. The same fields
+ * python.data.preprocessing.Preprocessing writes; anything else is refused in one line naming
+ * the field, never approximated.
+ *
+ * <p>Two routes (version 4's reducing_gap). The faithful one (reducing_gap null), Hugging
+ * Face's: the whole picture decoded, converted as Pillow's Image.convert does (alpha dropped),
+ * resized by Pillow's 8-bit resampling. The fast one (reducing_gap 2.0; every version 3
+ * manifest, which has no such field): alpha over white, the box step, a float resize, and with
+ * draft a large JPEG decoded at 1/8 from its DC coefficients.
  *
  * @param channels 1 (grey) or 3 (RGB)
  * @param doResize whether the picture is resized
@@ -23,10 +30,48 @@ import java.nio.file.Path;
  * @param mean per channel, as float32 (empty without normalisation)
  * @param std per channel, as float32 (empty without normalisation)
  * @param reduceTo the box step leaves at least reduceTo times {@link #reduceSide()}
+ * @param faithful the faithful route (reducing_gap null); false: the fast route
+ * @param draft on the fast route, whether a large JPEG may be decoded at 1/8 from its DC
+ *              coefficients (always false on the faithful route)
  */
 public record Recipe(int channels, boolean doResize, Size size, int resample, boolean doCenterCrop,
                      Size cropSize, boolean doRescale, double rescaleFactor, boolean doNormalize,
-                     float[] mean, float[] std, int reduceTo) {
+                     float[] mean, float[] std, int reduceTo, boolean faithful, boolean draft) {
+    /** The fast route's box step in Pillow's words (Image.resize's reducing_gap): the only gap implemented. */
+    public static final double REDUCING_GAP = 2.0;
+
+    /**
+     * @throws IllegalArgumentException for draft on the faithful route
+     */
+    public Recipe {
+        if (faithful && draft) {
+            throw new IllegalArgumentException("draft decoding is part of the fast route, not the faithful one");
+        }
+    }
+
+    /**
+     * A recipe on the fast route with draft decoding: what a version 3 manifest means.
+     *
+     * @param channels 1 (grey) or 3 (RGB)
+     * @param doResize whether the picture is resized
+     * @param size the resize target
+     * @param resample Pillow's filter number: 2 bilinear, 3 bicubic
+     * @param doCenterCrop whether the resized picture is cropped at its centre
+     * @param cropSize the crop's height and width (null without a crop)
+     * @param doRescale whether values are multiplied by rescaleFactor
+     * @param rescaleFactor each value becomes (float) (value * rescaleFactor)
+     * @param doNormalize whether (value - mean) / std is taken per channel
+     * @param mean per channel, as float32 (empty without normalisation)
+     * @param std per channel, as float32 (empty without normalisation)
+     * @param reduceTo the box step leaves at least reduceTo times {@link #reduceSide()}
+     */
+    public Recipe(int channels, boolean doResize, Size size, int resample, boolean doCenterCrop, Size cropSize,
+                  boolean doRescale, double rescaleFactor, boolean doNormalize, float[] mean, float[] std,
+                  int reduceTo) {
+        this(channels, doResize, size, resample, doCenterCrop, cropSize, doRescale, rescaleFactor, doNormalize,
+                mean, std, reduceTo, false, true);
+    }
+
     /**
      * Hugging Face's size: height and width, or a shortest edge alone (0 where absent).
      *
@@ -110,8 +155,38 @@ public record Recipe(int channels, boolean doResize, Size size, int resample, bo
         float[] mean = doNormalize ? perChannel(pre.get("image_mean"), "image_mean", channels, file) : new float[0];
         float[] std = doNormalize ? perChannel(pre.get("image_std"), "image_std", channels, file) : new float[0];
         int reduceTo = pre.path("reduce_to").asInt(2);
+        boolean faithful = faithful(pre, file);
+        JsonNode d = pre.get("draft");
+        if (d != null && !d.isBoolean()) {
+            throw new ArtifactException(file + ": preprocessing.draft is not true or false");
+        }
+        boolean draft = d == null ? !faithful : d.asBoolean(); // absent (version 3): the fast route's draft
+        if (faithful && draft) {
+            throw new ArtifactException(file + ": preprocessing.draft true needs reducing_gap " + REDUCING_GAP
+                    + " (draft decoding is part of the fast route)");
+        }
         return new Recipe(channels, doResize, size, resample, doCrop, crop, doRescale, factor, doNormalize,
-                mean, std, reduceTo);
+                mean, std, reduceTo, faithful, draft);
+    }
+
+    /**
+     * The route from reducing_gap: null the faithful one, 2.0 the fast one; absent (a version 3
+     * manifest, written before there were two) the fast one.
+     */
+    private static boolean faithful(JsonNode pre, Path file) {
+        JsonNode gap = pre.get("reducing_gap");
+        if (gap == null) {
+            return false;
+        }
+        if (gap.isNull()) {
+            return true;
+        }
+        if (!gap.isNumber() || gap.asDouble() != REDUCING_GAP) {
+            throw new UnsupportedModelException(file + ": preprocessing.reducing_gap " + gap
+                    + " is not supported by this selfie-classify (null: the faithful route, or " + REDUCING_GAP
+                    + ": the fast route)");
+        }
+        return false;
     }
 
     private static boolean flag(JsonNode pre, String key, Path file) {

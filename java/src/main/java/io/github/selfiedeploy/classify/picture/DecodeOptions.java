@@ -16,10 +16,11 @@ import java.nio.file.Path;
  * @param channels 1: the picture is wanted in grey, and the format decoders may decode it
  *                 themselves; 3: in RGB, where their grey shortcuts only check the file and
  *                 hand it to ImageIO (a large grey JPEG still comes at 1/8, repeated)
+ * @param conversion how the decoded picture becomes 8-bit grey or RGB
  */
-public record DecodeOptions(long maxPixels, int dcMinSide, int boxSide, int channels) {
+public record DecodeOptions(long maxPixels, int dcMinSide, int boxSide, int channels, Conversion conversion) {
     /**
-     * @throws IllegalArgumentException for a negative limit or side
+     * @throws IllegalArgumentException for a negative limit or side, or a conversion missing
      */
     public DecodeOptions {
         if (maxPixels < 0 || dcMinSide < 0 || boxSide < 0) {
@@ -28,10 +29,25 @@ public record DecodeOptions(long maxPixels, int dcMinSide, int boxSide, int chan
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, not " + channels);
         }
+        if (conversion == null) {
+            throw new IllegalArgumentException("conversion is null");
+        }
     }
 
     /**
-     * Grey.
+     * The fast route's colour rule ({@link Conversion#OVER_WHITE}).
+     *
+     * @param maxPixels pictures with more pixels are refused
+     * @param dcMinSide the 1/8-scale JPEG threshold (0: never)
+     * @param boxSide the box step's divisor (0: never)
+     * @param channels 1 grey, 3 RGB
+     */
+    public DecodeOptions(long maxPixels, int dcMinSide, int boxSide, int channels) {
+        this(maxPixels, dcMinSide, boxSide, channels, Conversion.OVER_WHITE);
+    }
+
+    /**
+     * Grey, the fast route's colour rule.
      *
      * @param maxPixels pictures with more pixels are refused
      * @param dcMinSide the 1/8-scale JPEG threshold (0: never)
@@ -42,7 +58,19 @@ public record DecodeOptions(long maxPixels, int dcMinSide, int boxSide, int chan
     }
 
     /**
-     * Every picture decoded whole, at its own size.
+     * The faithful route's decode: every picture whole, at its own size, converted as Pillow's
+     * Image.convert converts it.
+     *
+     * @param maxPixels pictures with more pixels are refused
+     * @param channels 1 grey, 3 RGB
+     * @return options with no shortcut and {@link Conversion#PILLOW}
+     */
+    public static DecodeOptions faithful(long maxPixels, int channels) {
+        return new DecodeOptions(maxPixels, 0, 0, channels, Conversion.PILLOW);
+    }
+
+    /**
+     * Every picture decoded whole, at its own size, in grey by the fast route's colour rule.
      *
      * @param maxPixels pictures with more pixels are refused
      * @return options with no shortcut

@@ -1,8 +1,8 @@
 package io.github.selfiedeploy.classify.picture;
 
 /**
- * An 8-bit grey picture, upright, alpha already composited over white: the stage that
- * python.data.pictures.decode_grey returns. Values 0..255 in row-major order; never mutated
+ * An 8-bit grey picture, upright, alpha already composited over white (the fast route) or
+ * dropped (the faithful one): the stage that python.data.pictures.decode_grey returns. Values 0..255 in row-major order; never mutated
  * after construction (the array is shared, not copied: callers must not write to it).
  *
  * @param width width in pixels (in blocks when box &gt; 1)

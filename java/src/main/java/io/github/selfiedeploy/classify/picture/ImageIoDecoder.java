@@ -20,7 +20,8 @@ import javax.imageio.ImageTypeSpecifier;
  * Every picture no format decoder of ours decodes, through ImageIO (the JDK's readers and
  * TwelveMonkeys' WebP and CMYK JPEG): 8-bit grey from the raster's raw samples (never
  * BufferedImage.getRGB, which would colour-convert grey and 16-bit pictures), 16-bit,
- * palette, alpha over white, CMYK as Pillow's naive cmyk2rgb. Stateless.
+ * palette, alpha over white or dropped ({@link Conversion}), CMYK as Pillow's naive cmyk2rgb.
+ * Stateless.
  */
 final class ImageIoDecoder {
     private ImageIoDecoder() {
@@ -39,15 +40,18 @@ final class ImageIoDecoder {
      * @param adobe whether a CMYK JPEG's samples are inverted (an Adobe APP14 marker)
      */
     static GreyImage decode(Path path, byte[] bytes, DecodeOptions options, boolean adobe) throws PictureException {
-        return read(path, bytes, options, reader -> read(reader, adobe, ImageIoDecoder::cmyk, ImageIoDecoder::toGrey));
+        return read(path, bytes, options, reader -> read(reader, adobe, ImageIoDecoder::cmyk,
+                image -> toGrey(image, options.conversion())));
     }
 
     /**
-     * As {@link #decode}, to 8-bit RGB (python.data.colour.to_rgb): grey repeated in every
-     * channel, each channel alpha over white, CMYK by Pillow's naive cmyk2rgb.
+     * As {@link #decode}, to 8-bit RGB (python.data.colour.to_rgb, or Pillow's convert("RGB")):
+     * grey repeated in every channel, alpha as the options' conversion says, CMYK by Pillow's
+     * naive cmyk2rgb.
      */
     static Pixels decodeRgb(Path path, byte[] bytes, DecodeOptions options, boolean adobe) throws PictureException {
-        return read(path, bytes, options, reader -> read(reader, adobe, ImageIoDecoder::cmykRgb, ImageIoDecoder::toRgb));
+        return read(path, bytes, options, reader -> read(reader, adobe, ImageIoDecoder::cmykRgb,
+                image -> toRgb(image, options.conversion())));
     }
 
     /** What is made of the picture once its reader is set up and its size checked. */
@@ -127,8 +131,9 @@ final class ImageIoDecoder {
         }
     }
 
-    /** 8-bit grey of a decoded picture, from its raster's samples. */
-    static GreyImage toGrey(BufferedImage img) {
+    /** 8-bit grey of a decoded picture, from its raster's samples; alpha and 16-bit grey as {@code conversion} says. */
+    static GreyImage toGrey(BufferedImage img, Conversion conversion) {
+        boolean overWhite = conversion == Conversion.OVER_WHITE;
         Raw raw = Raw.of(img);
         ColorModel cm = raw.cm();
         WritableRaster raster = raw.raster();
@@ -143,7 +148,7 @@ final class ImageIoDecoder {
             int[] grey = new int[n];
             for (int i = 0; i < n; i++) {
                 int l = Grey.luma(icm.getRed(i), icm.getGreen(i), icm.getBlue(i));
-                grey[i] = icm.hasAlpha() ? Grey.overWhite(l, icm.getAlpha(i)) : l;
+                grey[i] = icm.hasAlpha() && overWhite ? Grey.overWhite(l, icm.getAlpha(i)) : l;
             }
             for (int y = 0; y < h; y++) {
                 raster.getSamples(0, y, w, 1, 0, row);
@@ -163,7 +168,7 @@ final class ImageIoDecoder {
                 for (int x = 0; x < w; x++) {
                     int argb = img.getRGB(x, y);
                     int l = Grey.luma((argb >> 16) & 255, (argb >> 8) & 255, argb & 255);
-                    out[y * w + x] = Grey.overWhite(l, argb >>> 24);
+                    out[y * w + x] = overWhite ? Grey.overWhite(l, argb >>> 24) : l;
                 }
             }
             return new GreyImage(w, h, out);
@@ -180,7 +185,7 @@ final class ImageIoDecoder {
                 if (colourBands == 1) {
                     int v = row[o];
                     if (bits == 16 && !alpha) {
-                        l = (int) (((long) v * 255 + 32767) / 65535); // Pillow I;16 -> L
+                        l = sixteen(v, conversion); // Pillow's I;16
                     } else {
                         l = to8(v, cm.getComponentSize(0), max[0]);
                     }
@@ -189,7 +194,7 @@ final class ImageIoDecoder {
                             to8(row[o + 1], cm.getComponentSize(1), max[1]),
                             to8(row[o + 2], cm.getComponentSize(2), max[2]));
                 }
-                if (alpha) {
+                if (alpha && overWhite) {
                     int a = to8(row[o + colourBands], cm.getComponentSize(colourBands), max[colourBands]);
                     l = Grey.overWhite(l, a);
                 }
@@ -197,6 +202,14 @@ final class ImageIoDecoder {
             }
         }
         return new GreyImage(w, h, out);
+    }
+
+    /**
+     * A 16-bit grey sample (Pillow's I;16) as 8 bits: scaled to 0..255 and rounded (the fast
+     * route's rule), or clipped to 255 as Pillow's convert("L") does.
+     */
+    private static int sixteen(int v, Conversion conversion) {
+        return conversion == Conversion.OVER_WHITE ? (int) (((long) v * 255 + 32767) / 65535) : Math.min(v, 255);
     }
 
     /** A sample of the given bit depth as 8 bits: 16-bit keeps the high byte, as Pillow decodes it. */
@@ -232,26 +245,29 @@ final class ImageIoDecoder {
     }
 
     /**
-     * 8-bit RGB of a decoded picture, from its raster's samples, as python.data.colour.to_rgb:
-     * grey repeated, alpha over white per channel, palette entries through their colour and
-     * alpha, 16-bit grey by (v * 255 + 32767) / 65535, other depths as the grey route reads them.
+     * 8-bit RGB of a decoded picture, from its raster's samples: grey repeated, other depths
+     * as the grey route reads them, palette entries through their colour; as
+     * python.data.colour.to_rgb ({@link Conversion#OVER_WHITE}: alpha over white per channel,
+     * a palette's alpha too, 16-bit grey by (v * 255 + 32767) / 65535) or Pillow's
+     * convert("RGB") ({@link Conversion#PILLOW}: alpha dropped, 16-bit grey clipped to 255).
      */
-    static Pixels toRgb(BufferedImage img) {
+    static Pixels toRgb(BufferedImage img, Conversion conversion) {
+        boolean overWhite = conversion == Conversion.OVER_WHITE;
         Raw raw = Raw.of(img);
         ColorModel cm = raw.cm();
         WritableRaster raster = raw.raster();
         int w = raster.getWidth();
         int h = raster.getHeight();
-        int[] out = new int[w * h * 3];
+        byte[] out = new byte[w * h * 3];
         int bands = raster.getNumBands();
         int[] row = new int[w * bands];
         if (cm instanceof IndexColorModel icm) {
             int n = icm.getMapSize();
-            int[][] rgb = new int[n][3];
+            byte[][] rgb = new byte[n][3];
             for (int i = 0; i < n; i++) {
                 int[] c = {icm.getRed(i), icm.getGreen(i), icm.getBlue(i)};
                 for (int k = 0; k < 3; k++) {
-                    rgb[i][k] = icm.hasAlpha() ? Grey.overWhite(c[k], icm.getAlpha(i)) : c[k];
+                    rgb[i][k] = (byte) (icm.hasAlpha() && overWhite ? Grey.overWhite(c[k], icm.getAlpha(i)) : c[k]);
                 }
             }
             for (int y = 0; y < h; y++) {
@@ -271,11 +287,11 @@ final class ImageIoDecoder {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
                     int argb = img.getRGB(x, y);
-                    int a = argb >>> 24;
+                    int a = overWhite ? argb >>> 24 : 255;
                     int o = (y * w + x) * 3;
-                    out[o] = Grey.overWhite((argb >> 16) & 255, a);
-                    out[o + 1] = Grey.overWhite((argb >> 8) & 255, a);
-                    out[o + 2] = Grey.overWhite(argb & 255, a);
+                    out[o] = (byte) Grey.overWhite((argb >> 16) & 255, a);
+                    out[o + 1] = (byte) Grey.overWhite((argb >> 8) & 255, a);
+                    out[o + 2] = (byte) Grey.overWhite(argb & 255, a);
                 }
             }
             return new Pixels(w, h, 3, out);
@@ -289,16 +305,17 @@ final class ImageIoDecoder {
             for (int x = 0; x < w; x++) {
                 int i = x * bands;
                 int o = (y * w + x) * 3;
-                int a = alpha ? to8(row[i + colourBands], cm.getComponentSize(colourBands), max[colourBands]) : 255;
+                boolean composite = alpha && overWhite;
+                int a = composite ? to8(row[i + colourBands], cm.getComponentSize(colourBands), max[colourBands]) : 255;
                 for (int k = 0; k < 3; k++) {
                     int v;
                     if (colourBands == 1) {
-                        v = bits == 16 && !alpha ? (int) (((long) row[i] * 255 + 32767) / 65535) // Pillow I;16
+                        v = bits == 16 && !alpha ? sixteen(row[i], conversion) // Pillow's I;16
                                 : to8(row[i], bits, max[0]);
                     } else {
                         v = to8(row[i + k], cm.getComponentSize(k), max[k]);
                     }
-                    out[o + k] = alpha ? Grey.overWhite(v, a) : v;
+                    out[o + k] = (byte) (composite ? Grey.overWhite(v, a) : v);
                 }
             }
         }
@@ -309,7 +326,7 @@ final class ImageIoDecoder {
     static Pixels cmykRgb(Raster r) {
         int w = r.getWidth();
         int h = r.getHeight();
-        int[] out = new int[w * h * 3];
+        byte[] out = new byte[w * h * 3];
         int[] row = new int[w * 4];
         for (int y = 0; y < h; y++) {
             r.getPixels(r.getMinX(), r.getMinY() + y, w, 1, row);
@@ -317,7 +334,7 @@ final class ImageIoDecoder {
                 int nk = 255 - row[x * 4 + 3];
                 for (int c = 0; c < 3; c++) {
                     int t = row[x * 4 + c] * nk + 128;
-                    out[(y * w + x) * 3 + c] = Math.max(0, Math.min(255, nk - ((t + (t >> 8)) >> 8)));
+                    out[(y * w + x) * 3 + c] = (byte) Math.max(0, Math.min(255, nk - ((t + (t >> 8)) >> 8)));
                 }
             }
         }

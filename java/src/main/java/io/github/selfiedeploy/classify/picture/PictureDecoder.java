@@ -83,7 +83,7 @@ public final class PictureDecoder {
         }
         Metadata metadata = metadata(bytes);
         int orientation = orientation(metadata);
-        DecodeOptions rgb = new DecodeOptions(options.maxPixels(), options.dcMinSide(), 0, 3);
+        DecodeOptions rgb = new DecodeOptions(options.maxPixels(), options.dcMinSide(), 0, 3, options.conversion());
         byte[] forImageIo = bytes;
         for (FormatDecoder format : formats) {
             if (format.reads(bytes)) {
@@ -103,11 +103,12 @@ public final class PictureDecoder {
 
     private static Pixels repeated(GreyImage grey) {
         int[] g = grey.pixels();
-        int[] out = new int[g.length * 3];
+        byte[] out = new byte[g.length * 3];
         for (int i = 0; i < g.length; i++) {
-            out[3 * i] = g[i];
-            out[3 * i + 1] = g[i];
-            out[3 * i + 2] = g[i];
+            byte v = (byte) g[i];
+            out[3 * i] = v;
+            out[3 * i + 1] = v;
+            out[3 * i + 2] = v;
         }
         return new Pixels(grey.width(), grey.height(), 3, out, grey.fullWidth(), grey.fullHeight());
     }
@@ -138,20 +139,22 @@ public final class PictureDecoder {
      * 8-bit grey of a decoded picture, from its raster's samples (taken as upright).
      *
      * @param image a decoded picture
+     * @param conversion alpha over white (the fast route) or dropped (the faithful one)
      * @return its grey, as the same pixels in a file would give
      */
-    public static GreyImage fromImage(BufferedImage image) {
-        return ImageIoDecoder.toGrey(image);
+    public static GreyImage fromImage(BufferedImage image, Conversion conversion) {
+        return ImageIoDecoder.toGrey(image, conversion);
     }
 
     /**
      * 8-bit RGB of a decoded picture, from its raster's samples (taken as upright).
      *
      * @param image a decoded picture
+     * @param conversion alpha over white (the fast route) or dropped (the faithful one)
      * @return its RGB, as the same pixels in a file would give
      */
-    public static Pixels fromImageRgb(BufferedImage image) {
-        return ImageIoDecoder.toRgb(image);
+    public static Pixels fromImageRgb(BufferedImage image, Conversion conversion) {
+        return ImageIoDecoder.toRgb(image, conversion);
     }
 
     /** Every metadata directory metadata-extractor finds in the bytes; none when it cannot read them. */

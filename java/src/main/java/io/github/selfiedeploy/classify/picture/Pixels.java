@@ -2,27 +2,29 @@ package io.github.selfiedeploy.classify.picture;
 
 /**
  * An upright 8-bit picture with its channels interleaved (grey: 1, RGB: 3), alpha already
- * composited over white: the stage python.data.decode.decode_pixels returns. Never mutated
+ * composited over white (the fast route) or dropped (the faithful one): the stage
+ * python.data.decode.decode_pixels returns. One byte a sample, read unsigned ({@link #sample}):
+ * a 12-megapixel photo's RGB holds 36 MB, not the 144 MB of an int a sample. Never mutated
  * after construction (the array is shared, not copied: callers must not write to it).
  *
  * @param width width in pixels
  * @param height height in pixels
  * @param channels 1 or 3
- * @param samples width * height * channels values 0..255, row-major
+ * @param samples width * height * channels values 0..255 as bytes (read with &amp; 0xFF), row-major
  * @param fullWidth the width of the picture these pixels stand for: width, unless the decoder
  *                  reduced it (a JPEG at 1/8); a shortest-edge resize is computed from it
  * @param fullHeight the height of the picture these pixels stand for
  */
-public record Pixels(int width, int height, int channels, int[] samples, int fullWidth, int fullHeight) {
+public record Pixels(int width, int height, int channels, byte[] samples, int fullWidth, int fullHeight) {
     /**
      * Pixels of a picture decoded at its full size.
      *
      * @param width width in pixels
      * @param height height in pixels
      * @param channels 1 or 3
-     * @param samples width * height * channels values 0..255, row-major
+     * @param samples width * height * channels values 0..255 as bytes, row-major
      */
-    public Pixels(int width, int height, int channels, int[] samples) {
+    public Pixels(int width, int height, int channels, byte[] samples) {
         this(width, height, channels, samples, width, height);
     }
 
@@ -45,6 +47,14 @@ public record Pixels(int width, int height, int channels, int[] samples, int ful
     }
 
     /**
+     * @param i the sample's index, (y * width + x) * channels + channel
+     * @return its value, 0..255
+     */
+    public int sample(int i) {
+        return samples[i] & 0xFF;
+    }
+
+    /**
      * The picture as PIL.ImageOps.exif_transpose shows it for an EXIF Orientation value
      * (1..8; anything else leaves it as it is).
      *
@@ -59,7 +69,7 @@ public record Pixels(int width, int height, int channels, int[] samples, int ful
         int ow = swap ? height : width;
         int oh = swap ? width : height;
         int c = channels;
-        int[] out = new int[samples.length];
+        byte[] out = new byte[samples.length];
         int w = width;
         int h = height;
         for (int y = 0; y < oh; y++) {

@@ -4,20 +4,23 @@ import io.github.selfiedeploy.classify.manifest.Recipe;
 
 /**
  * Upright 8-bit pixels to the model input as a {@link Recipe} says, the Java twin of
- * python.data.pictures.pixels_to_input, step for step: the box step, the resize (bilinear or
- * bicubic, on floats), the centre crop, the rescale, the normalisation. Pixels and the result
- * are row-major with their channels interleaved ([height, width, channels]).
+ * python.data.pictures.pixels_to_input, step for step. The fast route: the box step, the
+ * resize (bilinear or bicubic, on floats), the centre crop, the rescale, the normalisation.
+ * The faithful route: the resize on 8-bit samples as Pillow does it ({@link PillowResize}),
+ * then the same crop, rescale and normalisation. Pixels and the result are row-major with
+ * their channels interleaved ([height, width, channels]).
  */
 public final class Inputs {
     private Inputs() {
     }
 
     /**
-     * @param pixels height * width * channels values 0..255
+     * @param pixels height * width * channels values 0..255, one byte each (read unsigned)
      * @param width the pixels' width
      * @param height their height
      * @param fullWidth the width they stand for (a JPEG decoded at 1/8: eight times theirs);
-     *                  the shortest-edge resize is computed from it
+     *                  the shortest-edge resize is computed from it (the faithful route's
+     *                  pixels stand for themselves: it is not read there)
      * @param fullHeight the height they stand for
      * @param recipe the manifest's preprocessing
      * @return float32 [outHeight, outWidth, channels]
@@ -25,11 +28,14 @@ public final class Inputs {
      *         recipe cannot take the picture: smaller than the centre crop, or not the model's
      *         size and not resized
      */
-    public static float[] fromPixels(int[] pixels, int width, int height, int fullWidth, int fullHeight,
+    public static float[] fromPixels(byte[] pixels, int width, int height, int fullWidth, int fullHeight,
                                      Recipe recipe) {
         int c = recipe.channels();
         if (pixels.length != (long) width * height * c) {
             throw new IllegalArgumentException(pixels.length + " values for " + width + " x " + height + " x " + c);
+        }
+        if (recipe.faithful()) {
+            return faithful(pixels, width, height, recipe);
         }
         int f = recipe.doResize() ? Math.min(height, width) / (recipe.reduceTo() * recipe.reduceSide()) : 1;
         if (f >= 2) {
@@ -40,7 +46,32 @@ public final class Inputs {
     }
 
     /**
-     * The steps after the box step (which a decoder may have taken while decoding).
+     * As {@link #fromPixels(byte[], int, int, int, int, Recipe)}, for values held in ints
+     * (a decoded grey picture).
+     *
+     * @param pixels height * width * channels values 0..255
+     * @param width the pixels' width
+     * @param height their height
+     * @param fullWidth the width they stand for
+     * @param fullHeight the height they stand for
+     * @param recipe the manifest's preprocessing
+     * @return float32 [outHeight, outWidth, channels]
+     * @throws IllegalArgumentException as the byte version does, and for a value outside 0..255
+     */
+    public static float[] fromPixels(int[] pixels, int width, int height, int fullWidth, int fullHeight,
+                                     Recipe recipe) {
+        byte[] b = new byte[pixels.length];
+        for (int i = 0; i < b.length; i++) {
+            if ((pixels[i] & ~0xFF) != 0) {
+                throw new IllegalArgumentException("value " + pixels[i] + " at " + i + " is not 0..255");
+            }
+            b[i] = (byte) pixels[i];
+        }
+        return fromPixels(b, width, height, fullWidth, fullHeight, recipe);
+    }
+
+    /**
+     * The fast route's steps after the box step (which a decoder may have taken while decoding).
      *
      * @param values height * width * channels values after the box step (or none), as float32
      * @param width their width
@@ -49,10 +80,14 @@ public final class Inputs {
      * @param fullHeight its height
      * @param recipe the manifest's preprocessing
      * @return float32 [outHeight, outWidth, channels]; values itself may be reused
-     * @throws IllegalArgumentException as {@link #fromPixels} does
+     * @throws IllegalArgumentException as {@link #fromPixels} does, and for a recipe on the
+     *         faithful route, which resizes 8-bit pixels ({@link #fromPixels})
      */
     public static float[] fromValues(float[] values, int width, int height, int fullWidth, int fullHeight,
                                      Recipe recipe) {
+        if (recipe.faithful()) {
+            throw new IllegalArgumentException("the faithful route resizes 8-bit pixels, not values after a box step");
+        }
         int c = recipe.channels();
         int w = width;
         int h = height;
@@ -64,6 +99,34 @@ public final class Inputs {
                 w = target[1];
             }
         }
+        return afterResize(values, w, h, recipe);
+    }
+
+    /**
+     * The faithful route (python.data.pictures.resized_pixels): Pillow's 8-bit resize of the
+     * whole picture to the recipe's size, if it is not that size already, then the steps both
+     * routes share.
+     */
+    private static float[] faithful(byte[] pixels, int width, int height, Recipe recipe) {
+        if (recipe.doResize()) {
+            int[] target = recipe.resizeTo(width, height);
+            if (height != target[0] || width != target[1]) {
+                byte[] resized = PillowResize.resize(pixels, width, height, recipe.channels(), target[1], target[0],
+                        recipe.resample());
+                return afterResize(floats(resized), target[1], target[0], recipe);
+            }
+        }
+        return afterResize(floats(pixels), width, height, recipe);
+    }
+
+    /**
+     * The steps both routes share (python.data.pictures._after_resize): the centre crop, the
+     * rescale, the normalisation, on float32 values of width x height.
+     */
+    private static float[] afterResize(float[] values, int width, int height, Recipe recipe) {
+        int c = recipe.channels();
+        int w = width;
+        int h = height;
         if (recipe.doCenterCrop()) {
             int ch = recipe.cropSize().height();
             int cw = recipe.cropSize().width();
@@ -94,10 +157,10 @@ public final class Inputs {
         return values;
     }
 
-    private static float[] floats(int[] pixels) {
-        float[] f = new float[pixels.length];
+    private static float[] floats(byte[] samples) {
+        float[] f = new float[samples.length];
         for (int i = 0; i < f.length; i++) {
-            f[i] = pixels[i];
+            f[i] = samples[i] & 0xFF;
         }
         return f;
     }
@@ -106,7 +169,7 @@ public final class Inputs {
      * The box step on every channel: the centred (w / f * f) x (h / f * f) crop, each f x f
      * block's integer sum as float32 divided by float32(f * f).
      */
-    static float[] boxReduce(int[] pixels, int width, int height, int channels, int f) {
+    static float[] boxReduce(byte[] pixels, int width, int height, int channels, int f) {
         int w = width / f;
         int h = height / f;
         int x0 = (width - w * f) / 2;
@@ -118,7 +181,7 @@ public final class Inputs {
             for (int bx = 0; bx < w; bx++) {
                 for (int dx = 0; dx < f; dx++) {
                     for (int ch = 0; ch < channels; ch++) {
-                        sums[out + bx * channels + ch] += pixels[in++];
+                        sums[out + bx * channels + ch] += pixels[in++] & 0xFF;
                     }
                 }
             }

@@ -3,6 +3,7 @@ package io.github.selfiedeploy.classify.preprocess;
 import io.github.selfiedeploy.classify.PictureException;
 import io.github.selfiedeploy.classify.manifest.Manifest;
 import io.github.selfiedeploy.classify.manifest.Recipe;
+import io.github.selfiedeploy.classify.picture.Conversion;
 import io.github.selfiedeploy.classify.picture.DecodeOptions;
 import io.github.selfiedeploy.classify.picture.GreyImage;
 import io.github.selfiedeploy.classify.picture.PictureDecoder;
@@ -16,11 +17,14 @@ import java.util.List;
 
 /**
  * Picture to model input, exactly as python.data.pictures.load_image does it with the
- * manifest's preprocessing: decode (a large JPEG at 1/8, from its DC coefficients; a large
- * PNG box-summed while decoded), EXIF orientation, 8-bit grey or RGB (alpha over white),
- * then the recipe's steps ({@link Inputs}): the box step, the resize, the centre crop, the
- * rescale, the normalisation. Versions 1 and 2 (the selfie model before recipes) are grey,
- * bilinear to the input size, divided by 255. Immutable and safe to share between threads.
+ * manifest's preprocessing. The fast route: decode (with draft, a large JPEG at 1/8 from its
+ * DC coefficients; a large PNG box-summed while decoded), EXIF orientation, 8-bit grey or RGB
+ * (alpha over white), then the recipe's steps ({@link Inputs}): the box step, the resize, the
+ * centre crop, the rescale, the normalisation. The faithful route: the whole picture decoded,
+ * EXIF orientation, grey or RGB as Pillow's convert makes them (alpha dropped), Pillow's 8-bit
+ * resize, then the same crop, rescale and normalisation. Versions 1 and 2 (the selfie model
+ * before recipes) are grey, bilinear to the input size, divided by 255. Immutable and safe to
+ * share between threads.
  *
  * <p>Internal to the library: the Classifier prepares pictures with it; its constructors
  * follow the manifest's versions, which are no promise to callers.
@@ -39,7 +43,7 @@ public final class Preprocessor {
     private final int width;
     private final long maxPixels;
     private final boolean reduces;
-    /** Version 3's steps; null for versions 1 and 2, which divide by 255. */
+    /** Version 3 and 4's steps; null for versions 1 and 2, which divide by 255. */
     private final Recipe recipe;
 
     /** The newest preprocessing, grey, bilinear to height x width, rescaled by 1/255. */
@@ -67,7 +71,7 @@ public final class Preprocessor {
     }
 
     /**
-     * Version 3: the recipe's steps.
+     * Versions 3 and 4: the recipe's steps, on its route.
      *
      * @param maxPixels pictures with more pixels are refused
      * @param recipe the manifest's preprocessing
@@ -152,17 +156,22 @@ public final class Preprocessor {
 
     /**
      * What the decoders may do: version 2 and later decode a JPEG whose shorter side is at
-     * least 1/8-scale's worth of the box step's side at 1/8, and take the box step's sums
-     * while decoding (the box divides the shorter side by reduce_to * reduce_side); version 1,
-     * and a recipe without a resize, decode every picture whole.
+     * least 1/8-scale's worth of the box step's side at 1/8 (a recipe only with draft), and
+     * take the box step's sums while decoding (the box divides the shorter side by reduce_to *
+     * reduce_side); version 1, and a recipe without a resize, decode every picture whole. The
+     * faithful route decodes every picture whole, converted as Pillow converts it.
      */
     DecodeOptions decodeOptions() {
+        if (recipe != null && recipe.faithful()) {
+            return DecodeOptions.faithful(maxPixels, channels());
+        }
         if (!reduces) {
             return new DecodeOptions(maxPixels, 0, 0, channels());
         }
         int side = recipe == null ? Math.max(height, width) : recipe.reduceSide();
         int reduceTo = recipe == null ? REDUCE_TO : recipe.reduceTo();
-        return new DecodeOptions(maxPixels, JpegDecoder.SCALE * REDUCE_TO * side, reduceTo * side, channels());
+        int dcMinSide = recipe == null || recipe.draft() ? JpegDecoder.SCALE * REDUCE_TO * side : 0;
+        return new DecodeOptions(maxPixels, dcMinSide, reduceTo * side, channels());
     }
 
     /**
@@ -174,9 +183,10 @@ public final class Preprocessor {
             throw new IllegalArgumentException("image is null");
         }
         Path named = Path.of("image");
+        Conversion conversion = decodeOptions().conversion();
         try {
-            return channels() == 3 ? prepared(named, PictureDecoder.fromImageRgb(image))
-                    : toInput(named, PictureDecoder.fromImage(image));
+            return channels() == 3 ? prepared(named, PictureDecoder.fromImageRgb(image, conversion))
+                    : toInput(named, PictureDecoder.fromImage(image, conversion));
         } catch (PictureException e) {
             throw new IllegalArgumentException(e.reason(), e);
         }
@@ -192,7 +202,7 @@ public final class Preprocessor {
         }
     }
 
-    /** Grey: version 3's recipe, or versions 1 and 2's bilinear resize and division by 255. */
+    /** Grey: version 3 and 4's recipe, or versions 1 and 2's bilinear resize and division by 255. */
     float[] toInput(Path path, GreyImage grey) throws PictureException {
         if (recipe != null) {
             try {

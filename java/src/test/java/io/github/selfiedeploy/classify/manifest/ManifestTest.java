@@ -75,8 +75,8 @@ public class ManifestTest {
         assertRefused(folder, file.toString(), "threshold");
         Files.writeString(file, good.replace("\"height\": 8", "\"height\": 8.5"));
         assertRefused(folder, "'height'", "whole number");
-        Files.writeString(file, good.replace("\"version\": 1", "\"version\": 4"));
-        assertRefused(folder, "preprocessing version 4");
+        Files.writeString(file, good.replace("\"version\": 1", "\"version\": 5"));
+        assertRefused(folder, "preprocessing version 5", "versions 1 to 4");
         Files.writeString(file, good.replace("model.onnx", "model_renamed.onnx"));
         assertRefused(folder, "model_renamed.onnx", "missing");
         Files.writeString(file, "{not json");
@@ -144,6 +144,46 @@ public class ManifestTest {
         }
         Files.writeString(file, v3.replace("\"do_rescale\": true", "\"do_rescale\": false"));
         assertFalse(Manifest.read(folder).recipe().doRescale());
+    }
+
+    /**
+     * Version 4's route: reducing_gap null is the faithful route (no draft), 2.0 the fast one
+     * with or without draft; version 3, which has neither field, the fast one with draft.
+     * Anything else is refused naming the field.
+     */
+    @Test
+    public void versionFourReadsTheRoute() throws IOException {
+        Path folder = TinyArtifacts.write(temp.newFolder("a").toPath());
+        Path file = folder.resolve(Manifest.FILE_NAME);
+        String v3 = Files.readString(file).replace("\"preprocessing\": {\"version\": 1,", V3);
+        Files.writeString(file, v3);
+        Recipe three = Manifest.read(folder).recipe();
+        assertFalse(three.faithful());
+        assertTrue(three.draft());
+        String v4 = v3.replace("\"version\": 3,", "\"version\": 4, \"reducing_gap\": null, \"draft\": false,");
+        Files.writeString(file, v4);
+        Manifest m = Manifest.read(folder);
+        assertEquals(4, m.preprocessingVersion());
+        assertTrue(m.recipe().faithful());
+        assertFalse(m.recipe().draft());
+        Files.writeString(file, v4.replace("\"reducing_gap\": null", "\"reducing_gap\": 2.0"));
+        assertFalse(Manifest.read(folder).recipe().faithful());
+        assertFalse(Manifest.read(folder).recipe().draft());
+        Files.writeString(file, v4.replace("\"reducing_gap\": null, \"draft\": false",
+                "\"reducing_gap\": 2.0, \"draft\": true"));
+        assertFalse(Manifest.read(folder).recipe().faithful());
+        assertTrue(Manifest.read(folder).recipe().draft());
+        Files.writeString(file, v4.replace("\"reducing_gap\": null", "\"reducing_gap\": 3.0"));
+        try {
+            Manifest.read(folder);
+            fail("accepted reducing_gap 3.0");
+        } catch (UnsupportedModelException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("preprocessing.reducing_gap 3.0 is not supported"));
+        }
+        Files.writeString(file, v4.replace("\"draft\": false", "\"draft\": \"no\""));
+        assertRefused(folder, "preprocessing.draft");
+        Files.writeString(file, v4.replace("\"draft\": false", "\"draft\": true"));
+        assertRefused(folder, "preprocessing.draft true needs reducing_gap 2.0");
     }
 
     /** A softmax over k labels: k labels, no threshold needed; a sigmoid needs two labels and one. */

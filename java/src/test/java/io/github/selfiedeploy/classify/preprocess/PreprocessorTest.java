@@ -6,6 +6,7 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import io.github.selfiedeploy.classify.PictureException;
+import io.github.selfiedeploy.classify.manifest.Recipe;
 import io.github.selfiedeploy.classify.picture.GreyImage;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
@@ -142,6 +143,69 @@ public class PreprocessorTest {
         // Grey is read from the raster's samples, never colour-converted by getRGB.
         assertArrayEquals(expectedInput(expectedLa), PRE.load(save(la, "grey_alpha.png")), 0f);
         assertArrayEquals(expectedInput(expectedLa), PRE.fromImage(la), 0f);
+    }
+
+    /**
+     * The faithful route converts as Pillow's convert("L") and convert("RGB"): alpha dropped,
+     * a palette's alpha too, 16-bit grey clipped to 255; pictures of the model's size are not
+     * resized, so the input is each value / 255.
+     */
+    @Test
+    public void faithfulRouteDropsAlphaAndClipsSixteenBitGrey() throws IOException {
+        Preprocessor grey = new Preprocessor(50_000_000L, faithful(1));
+        Preprocessor rgb = new Preprocessor(50_000_000L, faithful(3));
+        BufferedImage rgba = new BufferedImage(40, 40, BufferedImage.TYPE_4BYTE_ABGR);
+        BufferedImage sixteen = new BufferedImage(40, 40, BufferedImage.TYPE_USHORT_GRAY);
+        byte[] pr = new byte[16];
+        byte[] pg = new byte[16];
+        byte[] pb = new byte[16];
+        byte[] pa = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            pr[i] = (byte) (i * 16);
+            pg[i] = (byte) (255 - i * 16);
+            pb[i] = (byte) ((i * 40) % 256);
+            pa[i] = (byte) (i % 3 == 0 ? 0 : 255);
+        }
+        BufferedImage palette = new BufferedImage(40, 40, BufferedImage.TYPE_BYTE_INDEXED,
+                new IndexColorModel(8, 16, pr, pg, pb, pa));
+        float[] rgbaGrey = new float[40 * 40];
+        float[] rgbaRgb = new float[40 * 40 * 3];
+        float[] sixteenGrey = new float[40 * 40];
+        float[] sixteenRgb = new float[40 * 40 * 3];
+        float[] paletteRgb = new float[40 * 40 * 3];
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 40; x++) {
+                int i = y * 40 + x;
+                int[] c = {pattern(x, y), pattern(y, x), (x * 6) % 256};
+                for (int k = 0; k < 3; k++) {
+                    rgba.getRaster().setSample(x, y, k, c[k]);
+                    rgbaRgb[3 * i + k] = (float) (c[k] * (1 / 255.0));
+                }
+                rgba.getRaster().setSample(x, y, 3, (x * y) % 256);
+                rgbaGrey[i] = (float) (luma(c[0], c[1], c[2]) * (1 / 255.0));
+                int v = (pattern(x, y) * 3 + y) & 0x3ff; // a quarter above 255
+                sixteen.getRaster().setSample(x, y, 0, v);
+                sixteenGrey[i] = (float) (Math.min(v, 255) * (1 / 255.0));
+                int p = pattern(x, y) % 16;
+                palette.getRaster().setSample(x, y, 0, p);
+                int[] entry = {pr[p] & 255, pg[p] & 255, pb[p] & 255};
+                for (int k = 0; k < 3; k++) {
+                    sixteenRgb[3 * i + k] = sixteenGrey[i];
+                    paletteRgb[3 * i + k] = (float) (entry[k] * (1 / 255.0));
+                }
+            }
+        }
+        assertArrayEquals(rgbaGrey, grey.load(save(rgba, "rgba.png")), 0f);
+        assertArrayEquals(rgbaRgb, rgb.load(save(rgba, "rgba.png")), 0f);
+        assertArrayEquals(rgbaRgb, rgb.fromImage(rgba), 0f);
+        assertArrayEquals(sixteenGrey, grey.load(save(sixteen, "grey16.png")), 0f);
+        assertArrayEquals(sixteenRgb, rgb.load(save(sixteen, "grey16.png")), 0f);
+        assertArrayEquals(paletteRgb, rgb.load(save(palette, "palette.png")), 0f);
+    }
+
+    private static Recipe faithful(int channels) {
+        return new Recipe(channels, true, new Recipe.Size(40, 40, 0), Resize.BILINEAR, false, null, true,
+                1 / 255.0, false, new float[0], new float[0], 2, true, false);
     }
 
     @Test

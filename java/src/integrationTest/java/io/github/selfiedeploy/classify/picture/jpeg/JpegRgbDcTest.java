@@ -74,7 +74,7 @@ public class JpegRgbDcTest {
             int differ = 0;
             int worstHere = 0;
             for (int i = 0; i < python.length; i++) {
-                int d = Math.abs(ours.samples()[i] - (python[i] & 0xFF));
+                int d = Math.abs(ours.sample(i) - (python[i] & 0xFF));
                 differ += d == 0 ? 0 : 1;
                 worstHere = Math.max(worstHere, d);
             }

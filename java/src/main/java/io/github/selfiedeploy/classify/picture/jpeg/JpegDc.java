@@ -244,7 +244,7 @@ final class JpegDc {
         for (int c = 0; c < 3; c++) {
             planes[c] = slots[c] == 1 ? plane1x1(c, w, h) : plane2x2(c, w, h);
         }
-        int[] rgbSamples = new int[w * h * 3];
+        byte[] rgbSamples = new byte[w * h * 3];
         new YccToRgb().convert(planes[0], planes[1], planes[2], rgbSamples);
         return new Pixels(w, h, 3, rgbSamples);
     }

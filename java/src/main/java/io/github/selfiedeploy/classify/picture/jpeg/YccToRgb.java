@@ -30,15 +30,15 @@ final class YccToRgb {
         return (long) (x * (1L << SCALEBITS) + 0.5);
     }
 
-    private static int clamp(int v) { // range_limit[] (sample_range_limit, not the IDCT's)
-        return v < 0 ? 0 : Math.min(v, 255);
+    private static byte clamp(int v) { // range_limit[] (sample_range_limit, not the IDCT's)
+        return (byte) (v < 0 ? 0 : Math.min(v, 255));
     }
 
     /**
      * ycc_rgb_convert over whole planes: pixel i of y, cb and cr (0..255 each) to samples
-     * 3i, 3i + 1 and 3i + 2 of rgb.
+     * 3i, 3i + 1 and 3i + 2 of rgb (bytes, read unsigned).
      */
-    void convert(int[] y, int[] cb, int[] cr, int[] rgb) {
+    void convert(int[] y, int[] cb, int[] cr, byte[] rgb) {
         for (int i = 0, o = 0; i < y.length; i++, o += 3) {
             int yy = y[i];
             int b = cb[i];

@@ -1,0 +1,132 @@
+package io.github.selfiedeploy.classify.preprocess;
+
+/**
+ * Pillow's Image.resize on 8-bit pictures ("L" and "RGB", reducing_gap None): the faithful
+ * route's resize, as Hugging Face's image processors get it. It follows libImaging/Resample.c,
+ * ImagingResampleInner with the _8bpc passes: a horizontal pass only if the width differs, a
+ * vertical one only if the height differs, the picture between them stored as 8-bit. The
+ * horizontal pass comes first, as it always did up to Pillow 12, unless both are needed and
+ * the height loses more than twice as many pixels as the width (inH - outH &gt; 0 and
+ * &gt; 2 * (inW - outW)): Pillow 13 (python-pillow/Pillow#9549) then runs the vertical pass
+ * first, and the rounding between the passes differs. Each pass takes Pillow's float64 coefficients ({@link Resize.Coefficients},
+ * precompute_coeffs), turns each into a 22-bit fixed-point integer (normalize_coeffs_8bpc:
+ * rounded half away from zero, then truncated as C casts), and makes each output
+ * clip8((1 &lt;&lt; 21) + sum of pixel * coefficient) in 32-bit integers, clip8 being the
+ * arithmetic shift right by 22 clamped to 0..255. Channels are resampled alike and apart.
+ *
+ * <p>Hand-written because no Java library does Pillow's arithmetic: Java2D's and
+ * imgscalr's filters, kernels and rounding differ, and the model's input must be Python's bit
+ * for bit. Pictures are row-major with their channels interleaved ([height, width, channels]).
+ */
+final class PillowResize {
+    /** Resample.c's PRECISION_BITS: 32 - 8 - 2. */
+    private static final int PRECISION_BITS = 32 - 8 - 2;
+
+    private PillowResize() {
+    }
+
+    /**
+     * Resizes [inH, inW, channels] 8-bit samples to [outH, outW, channels] with Pillow's filter.
+     *
+     * @param in the samples, 0..255 each (bytes read unsigned)
+     * @param inW their width
+     * @param inH their height
+     * @param channels 1 or 3
+     * @param outW the width wanted
+     * @param outH the height wanted
+     * @param filter {@link Resize#BILINEAR} or {@link Resize#BICUBIC}
+     * @return the resized samples (a new array, even where no pass was needed)
+     * @throws IllegalArgumentException for another filter
+     */
+    static byte[] resize(byte[] in, int inW, int inH, int channels, int outW, int outH, int filter) {
+        if (filter != Resize.BILINEAR && filter != Resize.BICUBIC) {
+            throw new IllegalArgumentException("resample " + filter + " is not implemented (2 or 3)");
+        }
+        if (verticalFirst(inW, inH, outW, outH)) {
+            byte[] tall = vertical(in, inW * channels, outH, Fixed.of(new Resize.Coefficients(inH, outH, filter)));
+            return horizontal(tall, inW, outH, channels, outW, Fixed.of(new Resize.Coefficients(inW, outW, filter)));
+        }
+        byte[] cur = in;
+        if (outW != inW) {
+            cur = horizontal(cur, inW, inH, channels, outW, Fixed.of(new Resize.Coefficients(inW, outW, filter)));
+        }
+        if (outH != inH) {
+            cur = vertical(cur, outW * channels, outH, Fixed.of(new Resize.Coefficients(inH, outH, filter)));
+        }
+        return cur == in ? in.clone() : cur;
+    }
+
+    /**
+     * Pillow 13's order: the vertical pass first where both passes are needed and the height
+     * shrinks by more than twice as many pixels as the width (its estimate of the cheaper order).
+     */
+    static boolean verticalFirst(int inW, int inH, int outW, int outH) {
+        return inW != outW && inH != outH && inH - outH > 0 && inH - outH > 2 * (inW - outW);
+    }
+
+    /** ImagingResampleHorizontal_8bpc: each row on its own. */
+    private static byte[] horizontal(byte[] in, int inW, int h, int channels, int outW, Fixed k) {
+        byte[] out = new byte[outW * h * channels];
+        for (int y = 0; y < h; y++) {
+            int row = y * inW;
+            for (int x = 0; x < outW; x++) {
+                int[] kx = k.weights()[x];
+                int s = row + k.start()[x];
+                for (int c = 0; c < channels; c++) {
+                    int ss = 1 << (PRECISION_BITS - 1);
+                    for (int j = 0; j < kx.length; j++) {
+                        ss += (in[(s + j) * channels + c] & 0xFF) * kx[j];
+                    }
+                    out[(y * outW + x) * channels + c] = clip8(ss);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** ImagingResampleVertical_8bpc: each column of samples on its own ({@code stride} samples a row). */
+    private static byte[] vertical(byte[] in, int stride, int outH, Fixed k) {
+        byte[] out = new byte[outH * stride];
+        for (int y = 0; y < outH; y++) {
+            int[] ky = k.weights()[y];
+            int s = k.start()[y] * stride;
+            for (int i = 0; i < stride; i++) {
+                int ss = 1 << (PRECISION_BITS - 1);
+                for (int j = 0; j < ky.length; j++) {
+                    ss += (in[s + j * stride + i] & 0xFF) * ky[j];
+                }
+                out[y * stride + i] = clip8(ss);
+            }
+        }
+        return out;
+    }
+
+    /** Resample.c's clip8: the sum's integer part, clamped to 0..255. */
+    private static byte clip8(int ss) {
+        int v = ss >> PRECISION_BITS;
+        return (byte) (v < 0 ? 0 : Math.min(v, 255));
+    }
+
+    /**
+     * One axis's coefficients as normalize_coeffs_8bpc makes them.
+     *
+     * @param start for output i, weights[i] applies to input [start[i], start[i] + weights[i].length)
+     * @param weights each float64 weight times 2^22, rounded half away from zero (0.5 added
+     *                or subtracted, then truncated as C's cast truncates)
+     */
+    private record Fixed(int[] start, int[][] weights) {
+        static Fixed of(Resize.Coefficients c) {
+            int[][] weights = new int[c.weights.length][];
+            for (int i = 0; i < weights.length; i++) {
+                double[] k = c.weights[i];
+                int[] f = new int[k.length];
+                for (int j = 0; j < k.length; j++) {
+                    double scaled = k[j] * (1 << PRECISION_BITS);
+                    f[j] = (int) (k[j] < 0 ? -0.5 + scaled : 0.5 + scaled);
+                }
+                weights[i] = f;
+            }
+            return new Fixed(c.start, weights);
+        }
+    }
+}
