@@ -9,7 +9,9 @@ import { orient } from '../src/core/orientation.js';
 import { classification } from '../src/core/outputs.js';
 import { toInput } from '../src/core/prepare.js';
 import { boxReduce, coefficients, resize } from '../src/core/resample.js';
+import { coefficients8, resize8, verticalFirst } from '../src/core/resample8.js';
 import { dcMinSide, readRecipe, resizeTo } from '../src/core/recipe.js';
+import { convert } from '../src/core/colour.js';
 
 const PRE = {
   color: 'grey', do_resize: true, size: { height: 40, width: 40, shortest_edge: null }, resample: 2,
@@ -126,6 +128,59 @@ test('shortest edge, centre crop, rescale and normalise in float32, as Python', 
   assert.throws(() => toInput({ width: 3, height: 3, channels: 3, data: new Uint8Array(27) },
     readRecipe({ ...PRE, color: 'rgb', do_resize: false, do_center_crop: true, crop_size: { height: 4, width: 4 } }, 'm')),
   /3x3 is smaller than the centre crop 4x4/);
+});
+
+test('versions 3 and 4: reducing_gap and draft choose the route, anything else is refused', () => {
+  const v3 = readRecipe(PRE, 'm');
+  assert.deepEqual([v3.faithful, v3.draft, dcMinSide(v3)], [false, true, 8 * 2 * 40]);
+  const fast = readRecipe({ ...PRE, version: 4, reducing_gap: 2.0, draft: true }, 'm');
+  assert.deepEqual([fast.faithful, fast.draft, dcMinSide(fast)], [false, true, 640]);
+  const whole = readRecipe({ ...PRE, version: 4, reducing_gap: 2.0, draft: false }, 'm');
+  assert.deepEqual([whole.faithful, dcMinSide(whole)], [false, 0]);
+  const faithful = readRecipe({ ...PRE, version: 4, reducing_gap: null, draft: false }, 'm');
+  assert.deepEqual([faithful.faithful, faithful.draft, dcMinSide(faithful)], [true, false, 0]);
+  const refused = [
+    [{ ...PRE, version: 5 }, /m: preprocessing.version 5 is not supported by this selfie-classify \(it implements versions 3 and 4; export again\)$/],
+    [{ ...PRE, version: 4, reducing_gap: 3, draft: true }, /preprocessing.reducing_gap 3 is not supported/],
+    [{ ...PRE, version: 4, draft: true }, /preprocessing.reducing_gap missing \(null: the faithful route, or 2: the fast route\)/],
+    [{ ...PRE, version: 4, reducing_gap: null }, /preprocessing.draft missing or not true or false/],
+  ];
+  for (const [pre, message] of refused) assert.throws(() => readRecipe(pre, 'm'), message);
+});
+
+test("Pillow's 8-bit resample: coefficients times 2^22 rounded half away, sums shifted and clipped", () => {
+  // 4 -> 2 bilinear: output 0 takes x = 0..2 at 3/7, 3/7, 1/7; output 1 x = 1..3 at 1/7, 3/7, 3/7
+  const { starts, weights, taps } = coefficients8(4, 2, 2);
+  assert.deepEqual([Array.from(starts), taps], [[0, 1], 3]);
+  const [three, one] = [Math.trunc(0.5 + (3 / 7) * 2 ** 22), Math.trunc(0.5 + (1 / 7) * 2 ** 22)];
+  assert.deepEqual(Array.from(weights), [three, three, one, one, three, three]);
+  const row = Uint8Array.from([10, 20, 30, 40]);
+  const sum0 = 2 ** 21 + (10 + 20) * three + 30 * one;
+  const sum1 = 2 ** 21 + 20 * one + (30 + 40) * three;
+  assert.deepEqual(Array.from(resize8(row, 4, 1, 1, 2, 1, 2)), [sum0 >> 22, sum1 >> 22]);
+  assert.deepEqual(Array.from(resize8(row, 1, 4, 1, 1, 2, 2)), [sum0 >> 22, sum1 >> 22]); // a column alike
+  // bicubic overshoots an edge: clipped to 0 and 255, never wrapped
+  const edge = resize8(Uint8Array.from([0, 0, 255, 255]), 4, 1, 1, 9, 1, 3);
+  assert.ok(edge instanceof Uint8Array && edge.includes(0) && edge.includes(255));
+  // Pillow 13's pass order: vertical first when the height shrinks by more than twice the width
+  assert.equal(verticalFirst(333, 999, 48, 32), true); // 967 > 2 * 285
+  assert.equal(verticalFirst(100, 300, 50, 200), false); // 100 = 2 * 50
+  assert.equal(verticalFirst(100, 301, 50, 200), true);
+  assert.equal(verticalFirst(100, 300, 100, 20), false); // one pass only
+  assert.equal(verticalFirst(50, 300, 60, 100), true); // the width grows
+});
+
+test('faithful route: 8-bit resize of the whole picture, then crop, rescale, normalise', () => {
+  const recipe = readRecipe({ ...PRE, version: 4, reducing_gap: null, draft: false, color: 'grey',
+    size: { height: 2, width: 2, shortest_edge: null } }, 'm');
+  const data = Uint8Array.from({ length: 64 * 64 }, (_, i) => (i * 7) & 255); // no box step here
+  const input = toInput({ width: 64, height: 64, channels: 1, data }, recipe);
+  const resized = resize8(data, 64, 64, 1, 2, 2, 2);
+  assert.deepEqual(Array.from(input), Array.from(resized, (v) => Math.fround(v * (1 / 255))));
+  const rgba = Uint8Array.from([10, 20, 30, 0, 40, 50, 60, 128]);
+  assert.deepEqual(Array.from(convert(rgba, 2, 1, 4, 'rgb', true).data), [10, 20, 30, 40, 50, 60]);
+  assert.deepEqual(Array.from(convert(Uint8Array.from([7, 0]), 1, 1, 2, 'rgb', true).data), [7, 7, 7]);
+  assert.deepEqual(Array.from(convert(Uint8Array.from([7, 0]), 1, 1, 2, 'grey').data), [255]); // fast: over white
 });
 
 test('orientation: each EXIF value moves pixels as Pillow transposes them', () => {

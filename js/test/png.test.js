@@ -45,8 +45,8 @@ const unfiltered = (rows) => rows.flatMap((r) => [0, ...r]);
 const luma = (r, g, b) => (19595 * r + 38470 * g + 7471 * b + 32768) >> 16;
 const overWhite = (v, a) => Math.floor((v * a + 255 * (255 - a) + 127) / 255);
 
-function decoded(bytes, color = 'grey') {
-  return decodePng(bytes, 'test.png', { color, maxPixels: MAX });
+function decoded(bytes, color = 'grey', faithful = false) {
+  return decodePng(bytes, 'test.png', { color, maxPixels: MAX, faithful });
 }
 
 function refusal(bytes) {
@@ -180,6 +180,26 @@ test('a tRNS colour key makes that grey or RGB colour white, before or after the
   assert.deepEqual([...decoded(after).data], [99, 100, 255]);
   const rgb = png(ihdr(2, 1, 8, 2), chunk('tRNS', [0, 1, 0, 2, 0, 3]), chunk('IDAT', zlib([0, 1, 2, 3, 1, 2, 4])));
   assert.deepEqual([...decoded(rgb, 'rgb').data], [255, 255, 255, 1, 2, 4]);
+});
+
+test("faithful: Pillow's convert drops alpha, tRNS and colour keys, and clips 16-bit grey", () => {
+  const px = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [12, 200, 99]];
+  const alpha = [255, 0, 128, 31];
+  const rgba = png(ihdr(4, 1, 8, 6), chunk('IDAT', zlib(unfiltered([px.flatMap((p, i) => [...p, alpha[i]])]))));
+  assert.deepEqual([...decoded(rgba, 'rgb', true).data], px.flat());
+  assert.deepEqual([...decoded(rgba, 'grey', true).data], px.map(([r, g, b]) => luma(r, g, b)));
+  const la = png(ihdr(2, 1, 8, 4), chunk('IDAT', zlib([0, 40, 0, 90, 128])));
+  assert.deepEqual([...decoded(la, 'grey', true).data], [40, 90]);
+  assert.deepEqual([...decoded(la, 'rgb', true).data], [40, 40, 40, 90, 90, 90]);
+  const plte = chunk('PLTE', [255, 0, 0, 0, 0, 255]);
+  const palette = png(ihdr(3, 1, 8, 3), plte, chunk('tRNS', [255, 64, 0]), chunk('IDAT', zlib([0, 0, 1, 2])));
+  assert.deepEqual([...decoded(palette, 'rgb', true).data], [255, 0, 0, 0, 0, 255, 0, 0, 0]);
+  const keyed = png(ihdr(3, 1, 8, 0), chunk('tRNS', [0, 100]), chunk('IDAT', zlib([0, 99, 100, 101])));
+  assert.deepEqual([...decoded(keyed, 'grey', true).data], [99, 100, 101]);
+  const v = [0, 128, 255, 256, 32896, 65535];
+  const wide = png(ihdr(6, 1, 16, 0), chunk('IDAT', zlib(unfiltered([v.flatMap((x) => [x >> 8, x & 255])]))));
+  assert.deepEqual([...decoded(wide, 'grey', true).data], [0, 128, 255, 255, 255, 255]);
+  assert.deepEqual([...decoded(wide, 'rgb', true).data], [0, 128, 255, 255, 255, 255].flatMap((x) => [x, x, x]));
 });
 
 test('image data whose zlib stream ends at a row boundary: the rows left are zero', () => {

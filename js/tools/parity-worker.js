@@ -76,12 +76,14 @@ async function inBrowser(request) {
       });
       return true;
     }
-    const out = /^\/out\/(\d+)$/.exec(req.url);
+    const out = /^\/out\/(\d+)\/(\d+)$/.exec(req.url); // a job's floats come in parts, in order
     if (out && req.method === 'POST') {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
       req.on('end', () => {
-        posted.set(Number(out[1]), Buffer.concat(chunks));
+        const [n, part] = [Number(out[1]), Number(out[2])];
+        if (part === 0) posted.set(n, []);
+        posted.get(n)[part] = Buffer.concat(chunks);
         res.writeHead(204);
         res.end();
       });
@@ -112,7 +114,7 @@ async function inBrowser(request) {
         results.push({ out: job.out, error: answer.error });
         continue;
       }
-      const bytes = posted.get(i);
+      const bytes = Buffer.concat(posted.get(i));
       const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
       results.push({ out: job.out, error: null, values, shape: answer.shape, labels: answer.labels, errors: answer.errors });
     }

@@ -52,6 +52,10 @@ export interface Recipe {
   doNormalize: boolean;
   imageMean: number[];
   imageStd: number[];
+  /** The faithful route (reducing_gap null): Pillow's convert and 8-bit resize, as Hugging Face. */
+  faithful: boolean;
+  /** The fast route may decode a large JPEG at 1/8 (false when faithful). */
+  draft: boolean;
   maxPixels: number;
   reduceTo: number;
   jpegDcScale: number;

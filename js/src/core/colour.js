@@ -1,6 +1,7 @@
 /**
- * A decoder's 8-bit pixels (grey, grey + alpha, RGB or RGBA) to the recipe's grey or RGB,
- * alpha over white: python.data.colour's integer arithmetic (the manifest's rules.color).
+ * A decoder's 8-bit pixels (grey, grey + alpha, RGB or RGBA) to the recipe's grey or RGB:
+ * on the fast route alpha over white, python.data.colour's integer arithmetic (the manifest's
+ * rules.color); on the faithful route as Pillow's Image.convert, which drops alpha.
  */
 
 /** ITU-R 601-2 luma in integers, as Pillow's RGB to L converter. */
@@ -20,9 +21,13 @@ export function overWhite(v, a) {
  * @param {number} height
  * @param {number} channels 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA
  * @param {'grey'|'rgb'} color the recipe's colour
+ * @param {boolean} [faithful] alpha dropped (Pillow's convert), not composited over white
  * @returns {import('./prepare.js').Pixels}
  */
-export function convert(data, width, height, channels, color) {
+export function convert(data, width, height, channels, color, faithful = false) {
+  if (faithful && (channels === 2 || channels === 4)) {
+    return convert(withoutAlpha(data, width * height, channels), width, height, channels - 1, color);
+  }
   const n = width * height;
   const out = new Uint8Array(n * (color === 'rgb' ? 3 : 1));
   for (let i = 0; i < n; i++) {
@@ -43,6 +48,16 @@ export function convert(data, width, height, channels, color) {
     }
   }
   return { width, height, channels: color === 'rgb' ? 3 : 1, data: out };
+}
+
+/** Interleaved pixels with their last (alpha) channel left out. */
+function withoutAlpha(data, n, channels) {
+  const kept = channels - 1;
+  const out = new Uint8Array(n * kept);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < kept; k++) out[i * kept + k] = data[i * channels + k];
+  }
+  return out;
 }
 
 /**

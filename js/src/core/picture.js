@@ -7,6 +7,8 @@
  * - any other JPEG, and GIF, WebP and the rest: the platform's decoder (`decodeWhole`), which
  *   is libjpeg-turbo's in Chromium and in sharp, after the JPEG reader has refused what Pillow
  *   refuses (truncated or damaged data).
+ * On the faithful route (recipe.faithful) no JPEG is decoded at 1/8 (dcMinSide is 0), and the
+ * colour is Pillow's convert: alpha dropped rather than composited over white.
  */
 import { convert, greyToRgb } from './colour.js';
 import { PictureError } from './errors.js';
@@ -49,7 +51,7 @@ export async function decodePicture(bytes, name, recipe, decodeWhole) {
   if (bytes.length === 0) throw new PictureError(name, 'empty file');
   const color = recipe.color;
   if (isPng(bytes)) {
-    const png = decodePng(bytes, name, { color, maxPixels: recipe.maxPixels });
+    const png = decodePng(bytes, name, { color, maxPixels: recipe.maxPixels, faithful: recipe.faithful });
     return orient(png, png.orientation);
   }
   if (isJpeg(bytes)) {
@@ -69,7 +71,7 @@ export async function decodePicture(bytes, name, recipe, decodeWhole) {
       return orient(jpeg.channels === 1 && color === 'rgb' ? greyToRgb(reduced) : reduced, orientation);
     }
     const whole = await decodeWhole(bytes, name, { maxPixels: recipe.maxPixels, jpeg: true });
-    const pixels = convert(whole.data, whole.width, whole.height, whole.channels, color);
+    const pixels = convert(whole.data, whole.width, whole.height, whole.channels, color, recipe.faithful);
     return whole.oriented ? pixels : orient(pixels, orientation);
   }
   const whole = await decodeWhole(bytes, name, { maxPixels: recipe.maxPixels, jpeg: false });
@@ -78,7 +80,7 @@ export async function decodePicture(bytes, name, recipe, decodeWhole) {
   }
   // GIF, WebP, TIFF and the rest: the platform's decoder has turned them (sharp's autoOrient,
   // the browser's imageOrientation 'from-image'); not held to Pillow's reading of their EXIF.
-  return convert(whole.data, whole.width, whole.height, whole.channels, color);
+  return convert(whole.data, whole.width, whole.height, whole.channels, color, recipe.faithful);
 }
 
 /**

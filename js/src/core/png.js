@@ -461,17 +461,18 @@ function bytesOf(bytes) {
 
 /**
  * A PNG file's pixels as python.data.decode.decode_pixels(path, pre) returns them for a
- * recipe of this colour, before EXIF orientation.
+ * recipe of this colour, before EXIF orientation; with faithful, as Pillow's convert gives
+ * them to python.data.decode.resized_as_pillow (alpha dropped, 16-bit grey clipped).
  *
  * @param {Uint8Array} bytes the file
  * @param {string} name names the picture in errors
- * @param {{color: 'grey' | 'rgb', maxPixels: number}} options
+ * @param {{color: 'grey' | 'rgb', maxPixels: number, faithful?: boolean}} options
  * @returns {{width: number, height: number, channels: number, data: Uint8Array,
  *     orientation: number}} rows top to bottom, channels (1 or 3) interleaved, and the EXIF
  *     orientation Pillow then applies (pngOrientation's, without reading the file twice)
  * @throws {PictureError} where Python refuses the file, with the Java library's reason
  */
-export function decodePng(bytes, name, { color, maxPixels }) {
+export function decodePng(bytes, name, { color, maxPixels, faithful = false }) {
   if (color !== 'grey' && color !== 'rgb') throw new TypeError(`color must be 'grey' or 'rgb', not ${color}`);
   bytes = bytesOf(bytes);
   if (bytes.length === 0) throw new PictureError(name, 'empty file');
@@ -489,7 +490,7 @@ export function decodePng(bytes, name, { color, maxPixels }) {
     if (!(e instanceof ExifError)) throw e;
     throw png.refuse(`unreadable picture (${e.message})`);
   }
-  const data = colourOf(png, px, color, name);
+  const data = colourOf(png, px, color, name, faithful);
   return {
     width: png.imageWidth, height: png.imageHeight, channels: color === 'rgb' ? 3 : 1, data, orientation,
   };

@@ -3,7 +3,8 @@
  * sizes and unfilters them, unpacked as Pillow's raw modes unpack them (1, 2 and 4-bit grey
  * scaled to 0..255, 16-bit samples to their high byte, 16-bit grey kept whole), then made
  * 8-bit grey or RGB by python/data/colour.py's rules (the Java classes Grey and
- * ImageIoDecoder): palette and tRNS, colour keys, alpha over white.
+ * ImageIoDecoder): palette and tRNS, colour keys, alpha over white; or, on the faithful route,
+ * as Pillow's Image.convert: alpha and tRNS ignored, 16-bit grey clipped to 255.
  *
  * Hand-written with the rest of png.js: the rows come one at a time from its zlib calls, and
  * fast-png, which unfilters whole images, mis-sizes the Adam7 passes of 1, 2 and 4-bit
@@ -120,14 +121,27 @@ export function unpackRow(raw, row, key, px, width, ox, oy) {
 const luma = (r, g, b) => (19595 * r + 38470 * g + 7471 * b + 32768) >> 16;
 const overWhite = (v, a) => Math.floor((v * a + 255 * (255 - a) + 127) / 255);
 
-/** python.data.colour.to_grey / to_rgb of the unpacked picture. */
-export function colourOf(png, px, color, name) {
+/** The faithful route's emit: the colour as it is, alpha ignored. */
+function opaque(out, rgb) {
+  if (!rgb) return (i, r, g, b, a, grey) => { out[i] = grey; };
+  return (i, r, g, b) => {
+    out[3 * i] = r;
+    out[3 * i + 1] = g;
+    out[3 * i + 2] = b;
+  };
+}
+
+/**
+ * python.data.colour.to_grey / to_rgb of the unpacked picture, or with faithful Pillow's
+ * convert("RGB") / convert("L"): every alpha taken as 255, tRNS ignored, I;16 clipped.
+ */
+export function colourOf(png, px, color, name, faithful = false) {
   const mode = png.imageMode;
   const count = png.imageWidth * png.imageHeight;
   const rgb = color === 'rgb';
   const out = new Uint8Array(count * (rgb ? 3 : 1));
-  const t = png.transparency !== null && png.transparency.mode === mode ? png.transparency : null;
-  const emit = rgb
+  const t = !faithful && png.transparency !== null && png.transparency.mode === mode ? png.transparency : null;
+  const emit = faithful ? opaque(out, rgb) : rgb
     ? (i, r, g, b, a) => {
       out[3 * i] = a === 255 ? r : overWhite(r, a);
       out[3 * i + 1] = a === 255 ? g : overWhite(g, a);
@@ -163,6 +177,8 @@ export function colourOf(png, px, color, name) {
         if (t !== null) { // to RGBA first: Pillow's I16_RGB clips to 255
           v = v > 255 ? 255 : v;
           a = v === key ? 0 : 255;
+        } else if (faithful) { // Pillow's I16_L and I16_RGB
+          v = v > 255 ? 255 : v;
         } else {
           v = Math.floor((v * 255 + 32767) / 65535);
         }

@@ -1,8 +1,10 @@
 /**
  * Upright 8-bit pixels to the model's input, python.data.pictures.pixels_to_input step by step:
- * box step, resize, centre crop, rescale, normalise; float32 [height, width, channels].
+ * on the fast route box step and float resize, on the faithful one Pillow's 8-bit resize
+ * (resample8.js); then centre crop, rescale, normalise; float32 [height, width, channels].
  */
 import { boxReduce, resize } from './resample.js';
+import { resize8 } from './resample8.js';
 import { outputSize, reduceSide, resizeTo } from './recipe.js';
 
 /**
@@ -28,7 +30,15 @@ export function toInput(pixels, recipe) {
   let w = pixels.width;
   let h = pixels.height;
   let values;
-  if (recipe.doResize) {
+  if (recipe.faithful) {
+    values = pixels.data; // the whole picture: no reduced decoding, no box step
+    if (recipe.doResize) {
+      const [th, tw] = resizeTo(recipe, w, h);
+      values = resize8(values, w, h, c, tw, th, recipe.resample);
+      w = tw;
+      h = th;
+    }
+  } else if (recipe.doResize) {
     const [th, tw] = resizeTo(recipe, pixels.fullWidth ?? w, pixels.fullHeight ?? h);
     const f = Math.floor(Math.min(h, w) / (recipe.reduceTo * reduceSide(recipe)));
     if (f >= 2) {
@@ -52,7 +62,7 @@ export function toInput(pixels, recipe) {
     if (h < ch || w < cw) throw new RangeError(`${w}x${h} is smaller than the centre crop ${cw}x${ch}`);
     const top = Math.floor((h - ch) / 2);
     const left = Math.floor((w - cw) / 2);
-    const crop = new Float32Array(ch * cw * c);
+    const crop = new values.constructor(ch * cw * c); // 8 bits on the faithful route
     for (let y = 0; y < ch; y++) {
       crop.set(values.subarray(((top + y) * w + left) * c, ((top + y) * w + left + cw) * c), y * cw * c);
     }

@@ -1,14 +1,21 @@
 /**
- * The manifest's preprocessing recipe (schema 3, Hugging Face's preprocessor_config.json words):
- * read once, checked, and the sizes it implies. python.data.preprocessing.Preprocessing is the
- * definition; the Java library's Recipe reads the same fields.
+ * The manifest's preprocessing recipe (versions 3 and 4, Hugging Face's preprocessor_config.json
+ * words): read once, checked, and the sizes it implies. python.data.preprocessing.Preprocessing
+ * is the definition; the Java library's Recipe reads the same fields.
+ *
+ * Version 4's reducing_gap and draft choose the route: reducing_gap null is the faithful one
+ * (the whole picture, Pillow's convert and 8-bit resize, as Hugging Face's image processors),
+ * 2.0 the fast one (box step, float resize, alpha over white, and with draft a large JPEG
+ * decoded at 1/8). Version 3, which has neither field, is the fast route with draft.
  */
 import { ArtifactError } from './errors.js';
 
 /** Pillow's resample numbers this package implements (python.data.resample.FILTERS). */
 export const FILTERS = Object.freeze({ 2: 'bilinear', 3: 'bicubic' });
 /** The recipe versions this package implements. */
-export const VERSION = 3;
+export const VERSIONS = Object.freeze([3, 4]);
+/** The only reducing_gap implemented (the fast route's box step); null: the faithful route. */
+export const REDUCING_GAP = 2.0;
 
 /**
  * @typedef {{height: number|null, width: number|null, shortestEdge: number|null}} Size
@@ -25,6 +32,8 @@ export const VERSION = 3;
  * @property {boolean} doNormalize
  * @property {number[]} imageMean
  * @property {number[]} imageStd
+ * @property {boolean} faithful the faithful route (reducing_gap null): Pillow's convert and 8-bit resize
+ * @property {boolean} draft the fast route may decode a large JPEG at 1/8 (always false when faithful)
  * @property {number} maxPixels pictures with more pixels are refused
  * @property {number} reduceTo
  * @property {number} jpegDcScale
@@ -41,13 +50,23 @@ export const VERSION = 3;
 export function readRecipe(pre, where) {
   const fail = (key, why) => new ArtifactError(where, `preprocessing.${key} ${why}`);
   if (pre === null || typeof pre !== 'object') throw new ArtifactError(where, "'preprocessing' missing or not an object");
-  if (pre.version !== VERSION) {
-    throw fail('version', `${JSON.stringify(pre.version)} is not supported by this selfie-classify (it implements version ${VERSION}; export again)`);
+  if (!VERSIONS.includes(pre.version)) {
+    throw fail('version', `${JSON.stringify(pre.version)} is not supported by this selfie-classify (it implements versions ${VERSIONS.join(' and ')}; export again)`);
   }
   const flag = (key) => {
     if (typeof pre[key] !== 'boolean') throw fail(key, 'missing or not true or false');
     return pre[key];
   };
+  let faithful = false;
+  let draft = true; // version 3: the fast route, with draft
+  if (pre.version >= 4) {
+    const gap = pre.reducing_gap;
+    const routes = `(null: the faithful route, or ${REDUCING_GAP}: the fast route)`;
+    if (gap === undefined) throw fail('reducing_gap', `missing ${routes}`);
+    if (gap !== null && gap !== REDUCING_GAP) throw fail('reducing_gap', `${JSON.stringify(gap)} is not supported ${routes}`);
+    faithful = gap === null;
+    draft = flag('draft') && !faithful;
+  }
   const whole = (v) => Number.isInteger(v) && v > 0;
   const size = (key) => {
     const s = pre[key];
@@ -90,7 +109,7 @@ export function readRecipe(pre, where) {
   return Object.freeze({
     color, channels, doResize, size: doResize ? size('size') : null, resample, doCenterCrop,
     cropSize, doRescale, rescaleFactor: doRescale ? factor : 1, doNormalize, imageMean, imageStd,
-    maxPixels: number('max_pixels', 50_000_000), reduceTo: number('reduce_to', 2),
+    faithful, draft, maxPixels: number('max_pixels', 50_000_000), reduceTo: number('reduce_to', 2),
     jpegDcScale: number('jpeg_dc_scale', 8),
   });
 }
@@ -117,11 +136,13 @@ export function reduceSide(r) {
 }
 
 /**
- * The smallest side at which a JPEG is decoded at 1/8 (jpeg_dc_scale * reduce_to * side); 0: never.
+ * The smallest side at which a JPEG is decoded at 1/8 (jpeg_dc_scale * reduce_to * side); 0: never
+ * (the faithful route, or the fast one without draft).
  * @param {Recipe} r
  * @returns {number}
  */
 export function dcMinSide(r) {
+  if (!r.draft) return 0;
   return r.jpegDcScale * r.reduceTo * reduceSide(r);
 }
 
