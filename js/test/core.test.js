@@ -10,6 +10,7 @@ import { classification } from '../src/core/outputs.js';
 import { toInput } from '../src/core/prepare.js';
 import { boxReduce, coefficients, resize } from '../src/core/resample.js';
 import { coefficients8, resize8, verticalFirst } from '../src/core/resample8.js';
+import { simdAvailable } from '../src/core/resample8simd.js';
 import { dcMinSide, readRecipe, resizeTo } from '../src/core/recipe.js';
 import { convert } from '../src/core/colour.js';
 
@@ -168,6 +169,30 @@ test("Pillow's 8-bit resample: coefficients times 2^22 rounded half away, sums s
   assert.equal(verticalFirst(100, 301, 50, 200), true);
   assert.equal(verticalFirst(100, 300, 100, 20), false); // one pass only
   assert.equal(verticalFirst(50, 300, 60, 100), true); // the width grows
+});
+
+test('8-bit resize: WebAssembly SIMD and JavaScript give the same bytes, turned or not', () => {
+  assert.equal(simdAvailable(), true); // Node 20 and Chromium run WebAssembly SIMD
+  let seed = 7;
+  const random = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+    return seed;
+  };
+  for (let t = 0; t < 160; t++) {
+    const c = [1, 3, 2, 4][t % 4];
+    const [w, h] = [1 + (random() % 90), 1 + (random() % 90)];
+    const [width, height] = [1 + (random() % 70), t % 9 === 0 ? 1 + (random() % 4) : 1 + (random() % 70)];
+    const orientation = 1 + ((t >> 2) % 8);
+    const resample = 2 + (t % 2);
+    const data = Uint8Array.from({ length: w * h * c }, () => (t % 3 === 0 ? (random() & 1) * 255 : random() & 255));
+    // the reference: the picture turned whole, then resized in JavaScript
+    const upright = orient({ width: w, height: h, channels: c, data }, orientation);
+    const expected = Array.from(resize8(upright.data, upright.width, upright.height, c, width, height, resample, { simd: false }));
+    for (const simd of [true, false]) {
+      const got = resize8(data, w, h, c, width, height, resample, { simd, orientation });
+      assert.deepEqual(Array.from(got), expected, `${w}x${h}x${c} to ${width}x${height}, orientation ${orientation}, simd ${simd}`);
+    }
+  }
 });
 
 test('faithful route: 8-bit resize of the whole picture, then crop, rescale, normalise', () => {

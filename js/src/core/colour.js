@@ -29,34 +29,49 @@ export function convert(data, width, height, channels, color, faithful = false) 
     return convert(withoutAlpha(data, width * height, channels), width, height, channels - 1, color);
   }
   const n = width * height;
-  const out = new Uint8Array(n * (color === 'rgb' ? 3 : 1));
-  for (let i = 0; i < n; i++) {
-    const at = i * channels;
-    if (color === 'grey') {
+  const rgb = color === 'rgb';
+  if (channels === (rgb ? 3 : 1)) { // already the recipe's colour: the decoder's pixels as they are
+    const same = data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.length);
+    return { width, height, channels, data: same };
+  }
+  const out = new Uint8Array(n * (rgb ? 3 : 1));
+  if (!rgb) {
+    for (let i = 0, at = 0; i < n; i++, at += channels) {
       let v = channels <= 2 ? data[at] : luma(data[at], data[at + 1], data[at + 2]);
       if (channels === 2 || channels === 4) v = overWhite(v, data[at + channels - 1]);
       out[i] = v;
-    } else if (channels <= 2) {
+    }
+  } else if (channels <= 2) {
+    for (let i = 0, at = 0, o = 0; i < n; i++, at += channels, o += 3) {
       const v = channels === 2 ? overWhite(data[at], data[at + 1]) : data[at];
-      out[i * 3] = v;
-      out[i * 3 + 1] = v;
-      out[i * 3 + 2] = v;
-    } else {
-      for (let k = 0; k < 3; k++) {
-        out[i * 3 + k] = channels === 4 ? overWhite(data[at + k], data[at + 3]) : data[at + k];
-      }
+      out[o] = v;
+      out[o + 1] = v;
+      out[o + 2] = v;
+    }
+  } else { // RGBA over white
+    for (let i = 0, at = 0, o = 0; i < n; i++, at += 4, o += 3) {
+      const a = data[at + 3];
+      out[o] = overWhite(data[at], a);
+      out[o + 1] = overWhite(data[at + 1], a);
+      out[o + 2] = overWhite(data[at + 2], a);
     }
   }
-  return { width, height, channels: color === 'rgb' ? 3 : 1, data: out };
+  return { width, height, channels: rgb ? 3 : 1, data: out };
 }
 
 /** Interleaved pixels with their last (alpha) channel left out. */
 function withoutAlpha(data, n, channels) {
   const kept = channels - 1;
   const out = new Uint8Array(n * kept);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < kept; k++) out[i * kept + k] = data[i * channels + k];
+  if (kept === 3) {
+    for (let i = 0, at = 0, o = 0; i < n; i++, at += 4, o += 3) {
+      out[o] = data[at];
+      out[o + 1] = data[at + 1];
+      out[o + 2] = data[at + 2];
+    }
+    return out;
   }
+  for (let i = 0; i < n; i++) out[i] = data[i * 2];
   return out;
 }
 

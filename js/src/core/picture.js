@@ -48,11 +48,23 @@ import { dcMinSide } from './recipe.js';
  * @throws {PictureError}
  */
 export async function decodePicture(bytes, name, recipe, decodeWhole) {
+  const { pixels, orientation } = await decodeStored(bytes, name, recipe, decodeWhole);
+  return orient(pixels, orientation);
+}
+
+/**
+ * Decode a picture to 8-bit pixels in the recipe's colour, as stored: the EXIF orientation still
+ * to apply comes beside them (1: upright already), so that the faithful route's resize can turn
+ * only its small result (resample8.js).
+ * @returns {Promise<{pixels: import('./prepare.js').Pixels, orientation: number}>}
+ * @throws {PictureError}
+ */
+async function decodeStored(bytes, name, recipe, decodeWhole) {
   if (bytes.length === 0) throw new PictureError(name, 'empty file');
   const color = recipe.color;
   if (isPng(bytes)) {
     const png = decodePng(bytes, name, { color, maxPixels: recipe.maxPixels, faithful: recipe.faithful });
-    return orient(png, png.orientation);
+    return { pixels: png, orientation: png.orientation };
   }
   if (isJpeg(bytes)) {
     const header = readJpegHeader(bytes, name);
@@ -68,11 +80,11 @@ export async function decodePicture(bytes, name, recipe, decodeWhole) {
     if (jpeg.kind === 'dc') {
       const reduced = { width: jpeg.width, height: jpeg.height, channels: jpeg.channels, data: jpeg.data,
         fullWidth: jpeg.fullWidth, fullHeight: jpeg.fullHeight };
-      return orient(jpeg.channels === 1 && color === 'rgb' ? greyToRgb(reduced) : reduced, orientation);
+      return { pixels: jpeg.channels === 1 && color === 'rgb' ? greyToRgb(reduced) : reduced, orientation };
     }
     const whole = await decodeWhole(bytes, name, { maxPixels: recipe.maxPixels, jpeg: true });
     const pixels = convert(whole.data, whole.width, whole.height, whole.channels, color, recipe.faithful);
-    return whole.oriented ? pixels : orient(pixels, orientation);
+    return { pixels, orientation: whole.oriented ? 1 : orientation };
   }
   const whole = await decodeWhole(bytes, name, { maxPixels: recipe.maxPixels, jpeg: false });
   if (whole.width * whole.height > recipe.maxPixels) {
@@ -80,7 +92,7 @@ export async function decodePicture(bytes, name, recipe, decodeWhole) {
   }
   // GIF, WebP, TIFF and the rest: the platform's decoder has turned them (sharp's autoOrient,
   // the browser's imageOrientation 'from-image'); not held to Pillow's reading of their EXIF.
-  return convert(whole.data, whole.width, whole.height, whole.channels, color, recipe.faithful);
+  return { pixels: convert(whole.data, whole.width, whole.height, whole.channels, color, recipe.faithful), orientation: 1 };
 }
 
 /**
@@ -93,9 +105,9 @@ export async function decodePicture(bytes, name, recipe, decodeWhole) {
  * @throws {PictureError}
  */
 export async function prepareInput(bytes, name, recipe, decodeWhole) {
-  const pixels = await decodePicture(bytes, name, recipe, decodeWhole);
+  const { pixels, orientation } = await decodeStored(bytes, name, recipe, decodeWhole);
   try {
-    return toInput(pixels, recipe);
+    return toInput(pixels, recipe, orientation);
   } catch (err) {
     if (err instanceof RangeError) throw new PictureError(name, err.message);
     throw err;

@@ -4,6 +4,7 @@
  * (resample8.js); then centre crop, rescale, normalise; float32 [height, width, channels].
  */
 import { boxReduce, resize } from './resample.js';
+import { orient } from './orientation.js';
 import { resize8 } from './resample8.js';
 import { outputSize, reduceSide, resizeTo } from './recipe.js';
 
@@ -22,10 +23,14 @@ import { outputSize, reduceSide, resizeTo } from './recipe.js';
  * The model input for one picture.
  * @param {Pixels} pixels
  * @param {import('./recipe.js').Recipe} recipe
+ * @param {number} [orientation] the EXIF orientation still to apply to the pixels (default 1:
+ *   upright); the faithful route's resize turns only its result
  * @returns {Float32Array} height * width * channels floats
  * @throws {RangeError} when the recipe cannot take this picture (the caller names the picture)
  */
-export function toInput(pixels, recipe) {
+export function toInput(pixels, recipe, orientation = 1) {
+  const turnInResize = recipe.faithful && recipe.doResize;
+  if (!turnInResize) pixels = orient(pixels, orientation);
   const c = pixels.channels;
   let w = pixels.width;
   let h = pixels.height;
@@ -33,8 +38,9 @@ export function toInput(pixels, recipe) {
   if (recipe.faithful) {
     values = pixels.data; // the whole picture: no reduced decoding, no box step
     if (recipe.doResize) {
-      const [th, tw] = resizeTo(recipe, w, h);
-      values = resize8(values, w, h, c, tw, th, recipe.resample);
+      const swap = orientation >= 5 && orientation <= 8;
+      const [th, tw] = swap ? resizeTo(recipe, h, w) : resizeTo(recipe, w, h);
+      values = resize8(values, w, h, c, tw, th, recipe.resample, { orientation });
       w = tw;
       h = th;
     }
