@@ -4,7 +4,10 @@ import io.github.selfiedeploy.classify.PictureException;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.EOFException;
@@ -13,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 
@@ -40,7 +44,7 @@ final class ImageIoDecoder {
      * @param adobe whether a CMYK JPEG's samples are inverted (an Adobe APP14 marker)
      */
     static GreyImage decode(Path path, byte[] bytes, DecodeOptions options, boolean adobe) throws PictureException {
-        return read(path, bytes, options, reader -> read(reader, adobe, ImageIoDecoder::cmyk,
+        return read(path, bytes, options, reader -> read(reader, null, adobe, ImageIoDecoder::cmyk,
                 image -> toGrey(image, options.conversion())));
     }
 
@@ -49,9 +53,23 @@ final class ImageIoDecoder {
      * grey repeated in every channel, alpha as the options' conversion says, CMYK by Pillow's
      * naive cmyk2rgb.
      */
-    static Pixels decodeRgb(Path path, byte[] bytes, DecodeOptions options, boolean adobe) throws PictureException {
-        return read(path, bytes, options, reader -> read(reader, adobe, ImageIoDecoder::cmykRgb,
-                image -> toRgb(image, options.conversion())));
+    static Pixels decodeRgb(Path path, byte[] bytes, DecodeOptions options, boolean adobe, int orientation,
+                            boolean pooled) throws PictureException {
+        return read(path, bytes, options, reader -> read(reader, rgbOrdered(reader, pooled), adobe,
+                raster -> cmykRgb(raster).oriented(orientation),
+                image -> {
+                    // The image is ours alone: an 8-bit RGB or grey one is read from its bytes
+                    // (reused in place where it can be), oriented in the same pass.
+                    Pixels pixels = byteRgb(image, orientation, true);
+                    if (pixels == null) {
+                        pixels = toRgb(image, options.conversion()).oriented(orientation);
+                    }
+                    if (pooled && image.getRaster().getDataBuffer() instanceof DataBufferByte data
+                            && data.getData() != pixels.samples()) {
+                        SampleBuffers.give(data.getData()); // turned into another array: read no more
+                    }
+                    return pixels;
+                }));
     }
 
     /** What is made of the picture once its reader is set up and its size checked. */
@@ -102,7 +120,7 @@ final class ImageIoDecoder {
      * (JPEG): the raw samples, then Pillow's naive cmyk2rgb, not an ICC conversion; Pillow
      * takes CMYK JPEGs with an Adobe marker as inverted (Photoshop's convention).
      */
-    private static <T> T read(ImageReader reader, boolean adobe, Function<Raster, T> cmyk,
+    private static <T> T read(ImageReader reader, ImageReadParam param, boolean adobe, Function<Raster, T> cmyk,
                               Function<BufferedImage, T> image) throws IOException {
         ImageTypeSpecifier raw = reader.getRawImageType(0);
         if (raw != null && raw.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK
@@ -115,7 +133,35 @@ final class ImageIoDecoder {
             }
             return cmyk.apply(r);
         }
-        return image.apply(reader.read(0));
+        return image.apply(param == null ? reader.read(0) : reader.read(0, param));
+    }
+
+    /**
+     * Where the reader would decode to TYPE_3BYTE_BGR (a JPEG's or a PNG's 8-bit RGB), a
+     * destination of the same colour space with the bands in RGB order: the JDK's readers then
+     * copy each decoded row in whole (no row buffer made per row, as their copy into BGR
+     * makes) and the array is the RGB samples already. Null (the reader's own choice) otherwise.
+     */
+    private static ImageReadParam rgbOrdered(ImageReader reader, boolean pooled) throws IOException {
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        ImageTypeSpecifier first = types != null && types.hasNext() ? types.next() : null;
+        if (first == null || first.getBufferedImageType() != BufferedImage.TYPE_3BYTE_BGR) {
+            return null;
+        }
+        ImageTypeSpecifier rgb = ImageTypeSpecifier.createInterleaved(first.getColorModel().getColorSpace(),
+                new int[] {0, 1, 2}, DataBuffer.TYPE_BYTE, false, false);
+        ImageReadParam param = reader.getDefaultReadParam();
+        int w = reader.getWidth(0);
+        int h = reader.getHeight(0);
+        if (pooled && (long) w * h * 3 <= Integer.MAX_VALUE) { // its array may be a kept one (SampleBuffers)
+            byte[] samples = SampleBuffers.take(w * h * 3);
+            WritableRaster raster = Raster.createInterleavedRaster(new DataBufferByte(samples, samples.length),
+                    w, h, w * 3, 3, new int[] {0, 1, 2}, null);
+            param.setDestination(new BufferedImage(rgb.getColorModel(), raster, false, null));
+        } else {
+            param.setDestination(rgb.createBufferedImage(w, h));
+        }
+        return param;
     }
 
     private static void invert(WritableRaster r) {
@@ -252,6 +298,10 @@ final class ImageIoDecoder {
      * convert("RGB") ({@link Conversion#PILLOW}: alpha dropped, 16-bit grey clipped to 255).
      */
     static Pixels toRgb(BufferedImage img, Conversion conversion) {
+        Pixels fast = byteRgb(img, 1, false);
+        if (fast != null) {
+            return fast;
+        }
         boolean overWhite = conversion == Conversion.OVER_WHITE;
         Raw raw = Raw.of(img);
         ColorModel cm = raw.cm();
@@ -320,6 +370,66 @@ final class ImageIoDecoder {
             }
         }
         return new Pixels(w, h, 3, out);
+    }
+
+    /**
+     * The shortcut for the commonest decoded pictures, 8-bit RGB (a JPEG's TYPE_3BYTE_BGR, a
+     * PNG's) or grey without alpha in one interleaved byte array: the same samples as
+     * {@link #toRgb} reads (8-bit values are themselves under both conversions), taken
+     * straight from the array, upright for the EXIF orientation in the same pass.
+     *
+     * @param img a decoded picture
+     * @param orientation its EXIF orientation (1..8; anything else: upright)
+     * @param owned whether the image may be reused: an RGB-ordered array is then kept as it
+     *              is, a BGR one has its red and blue swapped in place
+     * @return the upright RGB pixels, or null where the picture is not of that kind
+     */
+    static Pixels byteRgb(BufferedImage img, int orientation, boolean owned) {
+        ColorModel cm = img.getColorModel();
+        WritableRaster raster = img.getRaster();
+        if (cm instanceof IndexColorModel || cm.hasAlpha() || cm.isAlphaPremultiplied()
+                || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel sm)
+                || !(raster.getDataBuffer() instanceof DataBufferByte data) || data.getNumBanks() != 1
+                || raster.getParent() != null || raster.getMinX() != 0 || raster.getMinY() != 0
+                || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0) {
+            return null;
+        }
+        int bands = raster.getNumBands();
+        int csType = cm.getColorSpace().getType();
+        if (!(bands == 3 && csType == ColorSpace.TYPE_RGB) && !(bands == 1 && csType == ColorSpace.TYPE_GRAY)) {
+            return null;
+        }
+        for (int b = 0; b < bands; b++) {
+            if (cm.getComponentSize(b) != 8 || sm.getSampleSize(b) != 8) {
+                return null;
+            }
+        }
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int[] offsets = sm.getBandOffsets();
+        byte[] in = data.getData();
+        if (sm.getPixelStride() != bands || sm.getScanlineStride() != w * bands || data.getOffset() != 0
+                || in.length != (long) w * h * bands) {
+            return null;
+        }
+        boolean upright = orientation < 2 || orientation > 8;
+        if (bands == 3 && upright && owned) {
+            if (offsets[0] == 0 && offsets[1] == 1 && offsets[2] == 2) {
+                return new Pixels(w, h, 3, in);
+            }
+            if (offsets[0] == 2 && offsets[1] == 1 && offsets[2] == 0) {
+                for (int i = 0; i < in.length; i += 3) {
+                    byte b = in[i];
+                    in[i] = in[i + 2];
+                    in[i + 2] = b;
+                }
+                return new Pixels(w, h, 3, in);
+            }
+        }
+        int r = bands == 3 ? offsets[0] : 0;
+        int g = bands == 3 ? offsets[1] : 0;
+        int b = bands == 3 ? offsets[2] : 0;
+        return Pixels.orientedRgb(in, w, h, bands, r, g, b, orientation);
     }
 
     /** Pillow's cmyk2rgb. */

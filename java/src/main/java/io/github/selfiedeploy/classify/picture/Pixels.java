@@ -66,18 +66,101 @@ public record Pixels(int width, int height, int channels, byte[] samples, int fu
             return this;
         }
         boolean swap = orientation >= 5;
+        Pixels upright = channels == 3 ? orientedRgb(samples, width, height, 3, 0, 1, 2, orientation)
+                : orientedGrey(orientation);
+        return new Pixels(upright.width, upright.height, channels, upright.samples,
+                swap ? fullHeight : fullWidth, swap ? fullWidth : fullHeight);
+    }
+
+    private Pixels orientedGrey(int orientation) {
+        int[] walk = walk(orientation, width, height);
+        boolean swap = orientation >= 5;
         int ow = swap ? height : width;
         int oh = swap ? width : height;
         int c = channels;
         byte[] out = new byte[samples.length];
-        int w = width;
-        int h = height;
         for (int y = 0; y < oh; y++) {
-            for (int x = 0; x < ow; x++) {
-                System.arraycopy(samples, source(orientation, x, y, w, h) * c, out, (y * ow + x) * c, c);
+            int src = walk[0] + y * walk[2];
+            for (int x = 0; x < ow; x++, src += walk[1]) {
+                System.arraycopy(samples, src * c, out, (y * ow + x) * c, c);
             }
         }
-        return new Pixels(ow, oh, c, out, swap ? fullHeight : fullWidth, swap ? fullWidth : fullHeight);
+        return new Pixels(ow, oh, c, out);
+    }
+
+    /** The tile side {@link #orientedRgb} walks the picture in, so that a turn reads few cache lines at once. */
+    private static final int TILE = 64;
+
+    /**
+     * 8-bit RGB, upright, from the interleaved samples of a stored picture: what
+     * {@link #oriented} makes, read straight from a decoder's array in any band order, grey
+     * repeated in the three channels.
+     *
+     * @param in w * h * bands samples, row-major
+     * @param w the stored width
+     * @param h the stored height
+     * @param bands 3 (red, green and blue at offsets r, g, b of each pixel) or 1 (grey)
+     * @param r red's offset in a pixel
+     * @param g green's offset
+     * @param b blue's offset
+     * @param orientation the EXIF orientation (1..8; anything else: upright)
+     * @return a new upright RGB picture
+     */
+    static Pixels orientedRgb(byte[] in, int w, int h, int bands, int r, int g, int b, int orientation) {
+        if (orientation < 2 || orientation > 8) {
+            orientation = 1;
+        }
+        int[] walk = walk(orientation, w, h);
+        int base = walk[0];
+        int dx = walk[1];
+        int dy = walk[2];
+        boolean swap = orientation >= 5;
+        int ow = swap ? h : w;
+        int oh = swap ? w : h;
+        byte[] out = new byte[ow * oh * 3];
+        for (int ty = 0; ty < oh; ty += TILE) {
+            int yEnd = Math.min(ty + TILE, oh);
+            for (int tx = 0; tx < ow; tx += TILE) {
+                int xEnd = Math.min(tx + TILE, ow);
+                for (int y = ty; y < yEnd; y++) {
+                    int src = base + y * dy + tx * dx;
+                    int o = (y * ow + tx) * 3;
+                    if (bands == 3) {
+                        for (int x = tx; x < xEnd; x++, src += dx) {
+                            int i = src * 3;
+                            out[o++] = in[i + r];
+                            out[o++] = in[i + g];
+                            out[o++] = in[i + b];
+                        }
+                    } else {
+                        for (int x = tx; x < xEnd; x++, src += dx) {
+                            byte v = in[src];
+                            out[o++] = v;
+                            out[o++] = v;
+                            out[o++] = v;
+                        }
+                    }
+                }
+            }
+        }
+        return new Pixels(ow, oh, 3, out);
+    }
+
+    /**
+     * {@link #source} as a walk: the stored pixel of upright (x, y) is
+     * {@code walk[0] + x * walk[1] + y * walk[2]}, for orientations 1 to 8 of a w x h picture.
+     */
+    static int[] walk(int orientation, int w, int h) {
+        return switch (orientation) {
+            case 2 -> new int[] {w - 1, -1, w};
+            case 3 -> new int[] {(h - 1) * w + w - 1, -1, -w};
+            case 4 -> new int[] {(h - 1) * w, 1, -w};
+            case 5 -> new int[] {0, w, 1};
+            case 6 -> new int[] {(h - 1) * w, -w, 1};
+            case 7 -> new int[] {(h - 1) * w + w - 1, -w, -1};
+            case 8 -> new int[] {w - 1, w, -1};
+            default -> new int[] {0, 1, w};
+        };
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.github.selfiedeploy.classify.preprocess;
 
+import java.util.Arrays;
+
 /**
  * Pillow's Image.resize on 8-bit pictures ("L" and "RGB", reducing_gap None): the faithful
  * route's resize, as Hugging Face's image processors get it. It follows libImaging/Resample.c,
@@ -64,18 +66,53 @@ final class PillowResize {
         return inW != outW && inH != outH && inH - outH > 0 && inH - outH > 2 * (inW - outW);
     }
 
-    /** ImagingResampleHorizontal_8bpc: each row on its own. */
+    /**
+     * ImagingResampleHorizontal_8bpc: each row on its own. The weights are read from one flat
+     * array ({@link Fixed}) and each channel's sum is kept in a local, so the loop over the
+     * taps is plain array arithmetic; the sums are the same integers in the same order.
+     */
     private static byte[] horizontal(byte[] in, int inW, int h, int channels, int outW, Fixed k) {
         byte[] out = new byte[outW * h * channels];
+        int[] start = k.start();
+        int[] size = k.size();
+        int[] weights = k.weights();
+        int kmax = k.kmax();
+        int half = 1 << (PRECISION_BITS - 1);
+        if (channels == 3) {
+            for (int y = 0; y < h; y++) {
+                int row = y * inW;
+                int o = y * outW * 3;
+                for (int x = 0; x < outW; x++) {
+                    int s = (row + start[x]) * 3;
+                    int w0 = x * kmax;
+                    int n = size[x];
+                    int ss0 = half;
+                    int ss1 = half;
+                    int ss2 = half;
+                    for (int j = 0; j < n; j++) {
+                        int w = weights[w0 + j];
+                        int p = s + j * 3;
+                        ss0 += (in[p] & 0xFF) * w;
+                        ss1 += (in[p + 1] & 0xFF) * w;
+                        ss2 += (in[p + 2] & 0xFF) * w;
+                    }
+                    out[o++] = clip8(ss0);
+                    out[o++] = clip8(ss1);
+                    out[o++] = clip8(ss2);
+                }
+            }
+            return out;
+        }
         for (int y = 0; y < h; y++) {
             int row = y * inW;
             for (int x = 0; x < outW; x++) {
-                int[] kx = k.weights()[x];
-                int s = row + k.start()[x];
+                int w0 = x * kmax;
+                int n = size[x];
                 for (int c = 0; c < channels; c++) {
-                    int ss = 1 << (PRECISION_BITS - 1);
-                    for (int j = 0; j < kx.length; j++) {
-                        ss += (in[(s + j) * channels + c] & 0xFF) * kx[j];
+                    int s = (row + start[x]) * channels + c;
+                    int ss = half;
+                    for (int j = 0; j < n; j++) {
+                        ss += (in[s + j * channels] & 0xFF) * weights[w0 + j];
                     }
                     out[(y * outW + x) * channels + c] = clip8(ss);
                 }
@@ -84,18 +121,33 @@ final class PillowResize {
         return out;
     }
 
-    /** ImagingResampleVertical_8bpc: each column of samples on its own ({@code stride} samples a row). */
+    /**
+     * ImagingResampleVertical_8bpc: each column of samples on its own ({@code stride} samples
+     * a row). Each output row's sums are gathered tap by tap over whole input rows (contiguous
+     * reads); integer addition is exact, so the order of the terms does not change them.
+     */
     private static byte[] vertical(byte[] in, int stride, int outH, Fixed k) {
         byte[] out = new byte[outH * stride];
+        int[] start = k.start();
+        int[] size = k.size();
+        int[] weights = k.weights();
+        int kmax = k.kmax();
+        int half = 1 << (PRECISION_BITS - 1);
+        int[] ss = new int[stride];
         for (int y = 0; y < outH; y++) {
-            int[] ky = k.weights()[y];
-            int s = k.start()[y] * stride;
-            for (int i = 0; i < stride; i++) {
-                int ss = 1 << (PRECISION_BITS - 1);
-                for (int j = 0; j < ky.length; j++) {
-                    ss += (in[s + j * stride + i] & 0xFF) * ky[j];
+            Arrays.fill(ss, half);
+            int w0 = y * kmax;
+            int n = size[y];
+            for (int j = 0; j < n; j++) {
+                int w = weights[w0 + j];
+                int s = (start[y] + j) * stride;
+                for (int i = 0; i < stride; i++) {
+                    ss[i] += (in[s + i] & 0xFF) * w;
                 }
-                out[y * stride + i] = clip8(ss);
+            }
+            int o = y * stride;
+            for (int i = 0; i < stride; i++) {
+                out[o + i] = clip8(ss[i]);
             }
         }
         return out;
@@ -108,25 +160,33 @@ final class PillowResize {
     }
 
     /**
-     * One axis's coefficients as normalize_coeffs_8bpc makes them.
+     * One axis's coefficients as normalize_coeffs_8bpc makes them, flat: output i's weights
+     * are {@code weights[i * kmax]} to {@code weights[i * kmax + size[i] - 1]}.
      *
-     * @param start for output i, weights[i] applies to input [start[i], start[i] + weights[i].length)
+     * @param start for output i, the weights apply to input [start[i], start[i] + size[i])
+     * @param size each output's number of weights
      * @param weights each float64 weight times 2^22, rounded half away from zero (0.5 added
      *                or subtracted, then truncated as C's cast truncates)
+     * @param kmax the most weights any output has: the stride of {@code weights}
      */
-    private record Fixed(int[] start, int[][] weights) {
+    private record Fixed(int[] start, int[] size, int[] weights, int kmax) {
         static Fixed of(Resize.Coefficients c) {
-            int[][] weights = new int[c.weights.length][];
-            for (int i = 0; i < weights.length; i++) {
+            int n = c.weights.length;
+            int kmax = 0;
+            for (double[] k : c.weights) {
+                kmax = Math.max(kmax, k.length);
+            }
+            int[] size = new int[n];
+            int[] weights = new int[n * kmax];
+            for (int i = 0; i < n; i++) {
                 double[] k = c.weights[i];
-                int[] f = new int[k.length];
+                size[i] = k.length;
                 for (int j = 0; j < k.length; j++) {
                     double scaled = k[j] * (1 << PRECISION_BITS);
-                    f[j] = (int) (k[j] < 0 ? -0.5 + scaled : 0.5 + scaled);
+                    weights[i * kmax + j] = (int) (k[j] < 0 ? -0.5 + scaled : 0.5 + scaled);
                 }
-                weights[i] = f;
             }
-            return new Fixed(c.start, weights);
+            return new Fixed(c.start, size, weights, kmax);
         }
     }
 }

@@ -120,7 +120,7 @@ final class Inference {
         List<PreparedPicture> prepared = new ArrayList<>(input.bytes().size());
         for (int i = 0; i < input.bytes().size(); i++) {
             try {
-                prepared.add(model.classifier().prepare(ServedModel.PICTURE + "[" + i + "]", input.bytes().get(i)));
+                prepared.add(model.prepare(ServedModel.PICTURE + "[" + i + "]", input.bytes().get(i)));
             } catch (PictureException e) {
                 throw HttpError.badRequest(e.getMessage());
             }

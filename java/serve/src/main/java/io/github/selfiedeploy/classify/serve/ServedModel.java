@@ -2,6 +2,8 @@ package io.github.selfiedeploy.classify.serve;
 
 import io.github.selfiedeploy.classify.ArtifactFormat;
 import io.github.selfiedeploy.classify.Classifier;
+import io.github.selfiedeploy.classify.PictureException;
+import io.github.selfiedeploy.classify.PreparedPicture;
 import io.github.selfiedeploy.classify.manifest.Manifest;
 import io.github.selfiedeploy.classify.manifest.Recipe;
 import java.util.List;
@@ -27,6 +29,8 @@ final class ServedModel {
     private final String name;
     private final Classifier classifier;
     private final Manifest manifest;
+    /** Bounds the pixels the requests decode at once ({@link #prepare}). */
+    private final DecodeBudget decodes = new DecodeBudget();
 
     /**
      * @param name the model's name in the protocol
@@ -45,6 +49,16 @@ final class ServedModel {
 
     Classifier classifier() {
         return classifier;
+    }
+
+    /**
+     * A picture's bytes prepared as the model's input, within the service's bound on the
+     * pixels decoded at once ({@link DecodeBudget}): a request over it waits.
+     *
+     * @throws PictureException if the bytes cannot be read as a picture
+     */
+    PreparedPicture prepare(String name, byte[] bytes) throws PictureException {
+        return decodes.prepare(classifier, name, bytes);
     }
 
     int height() {

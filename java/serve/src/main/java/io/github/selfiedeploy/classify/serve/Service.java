@@ -142,7 +142,7 @@ final class Service extends Handler.Abstract {
         Uploads.Picture picture = uploads.picture(request, query.getValue("name"));
         PreparedPicture prepared;
         try {
-            prepared = model.classifier().prepare(picture.name(), picture.bytes());
+            prepared = model.prepare(picture.name(), picture.bytes());
         } catch (PictureException e) {
             throw HttpError.badRequest(e.getMessage());
         }
