@@ -53,22 +53,15 @@ final class ImageIoDecoder {
      * grey repeated in every channel, alpha as the options' conversion says, CMYK by Pillow's
      * naive cmyk2rgb.
      */
-    static Pixels decodeRgb(Path path, byte[] bytes, DecodeOptions options, boolean adobe, int orientation,
-                            boolean pooled) throws PictureException {
-        return read(path, bytes, options, reader -> read(reader, rgbOrdered(reader, pooled), adobe,
+    static Pixels decodeRgb(Path path, byte[] bytes, DecodeOptions options, boolean adobe, int orientation)
+            throws PictureException {
+        return read(path, bytes, options, reader -> read(reader, rgbOrdered(reader), adobe,
                 raster -> cmykRgb(raster).oriented(orientation),
                 image -> {
                     // The image is ours alone: an 8-bit RGB or grey one is read from its bytes
-                    // (reused in place where it can be), oriented in the same pass.
+                    // (used in place where it can be), oriented in the same pass.
                     Pixels pixels = byteRgb(image, orientation, true);
-                    if (pixels == null) {
-                        pixels = toRgb(image, options.conversion()).oriented(orientation);
-                    }
-                    if (pooled && image.getRaster().getDataBuffer() instanceof DataBufferByte data
-                            && data.getData() != pixels.samples()) {
-                        SampleBuffers.give(data.getData()); // turned into another array: read no more
-                    }
-                    return pixels;
+                    return pixels != null ? pixels : toRgb(image, options.conversion()).oriented(orientation);
                 }));
     }
 
@@ -142,7 +135,7 @@ final class ImageIoDecoder {
      * copy each decoded row in whole (no row buffer made per row, as their copy into BGR
      * makes) and the array is the RGB samples already. Null (the reader's own choice) otherwise.
      */
-    private static ImageReadParam rgbOrdered(ImageReader reader, boolean pooled) throws IOException {
+    private static ImageReadParam rgbOrdered(ImageReader reader) throws IOException {
         Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
         ImageTypeSpecifier first = types != null && types.hasNext() ? types.next() : null;
         if (first == null || first.getBufferedImageType() != BufferedImage.TYPE_3BYTE_BGR) {
@@ -151,16 +144,7 @@ final class ImageIoDecoder {
         ImageTypeSpecifier rgb = ImageTypeSpecifier.createInterleaved(first.getColorModel().getColorSpace(),
                 new int[] {0, 1, 2}, DataBuffer.TYPE_BYTE, false, false);
         ImageReadParam param = reader.getDefaultReadParam();
-        int w = reader.getWidth(0);
-        int h = reader.getHeight(0);
-        if (pooled && (long) w * h * 3 <= Integer.MAX_VALUE) { // its array may be a kept one (SampleBuffers)
-            byte[] samples = SampleBuffers.take(w * h * 3);
-            WritableRaster raster = Raster.createInterleavedRaster(new DataBufferByte(samples, samples.length),
-                    w, h, w * 3, 3, new int[] {0, 1, 2}, null);
-            param.setDestination(new BufferedImage(rgb.getColorModel(), raster, false, null));
-        } else {
-            param.setDestination(rgb.createBufferedImage(w, h));
-        }
+        param.setDestination(rgb.createBufferedImage(reader.getWidth(0), reader.getHeight(0)));
         return param;
     }
 

@@ -78,36 +78,6 @@ public final class PictureDecoder {
      * @throws PictureException if the bytes are empty, damaged, not a picture, or too many pixels
      */
     public Pixels decodeRgb(Path path, byte[] bytes, DecodeOptions options) throws PictureException {
-        return decodeRgb(path, bytes, options, false);
-    }
-
-    /**
-     * As {@link #decodeRgb(Path, byte[], DecodeOptions)}, for a caller that is done with the
-     * pixels before it decodes again: a whole picture's samples may be an array kept from an
-     * earlier picture of the same size, and should be handed back with {@link #recycle} once
-     * nothing reads them (the faithful route's decode of one photo after another).
-     *
-     * @param path names the picture in errors
-     * @param bytes the picture file's bytes
-     * @param options the manifest's limits
-     * @return the upright RGB picture
-     * @throws PictureException if the bytes are empty, damaged, not a picture, or too many pixels
-     */
-    public Pixels decodeRgbReusing(Path path, byte[] bytes, DecodeOptions options) throws PictureException {
-        return decodeRgb(path, bytes, options, true);
-    }
-
-    /**
-     * Keeps pixels' samples for a later {@link #decodeRgbReusing} of a picture of the same
-     * size. The caller must not read them again, nor let anyone else.
-     *
-     * @param pixels pixels no one reads any more
-     */
-    public static void recycle(Pixels pixels) {
-        SampleBuffers.give(pixels.samples());
-    }
-
-    private Pixels decodeRgb(Path path, byte[] bytes, DecodeOptions options, boolean pooled) throws PictureException {
         if (bytes.length == 0) {
             throw new PictureException(path, "empty file");
         }
@@ -128,7 +98,7 @@ public final class PictureDecoder {
                 break;
             }
         }
-        return ImageIoDecoder.decodeRgb(path, forImageIo, rgb, hasAdobeMarker(metadata), orientation, pooled);
+        return ImageIoDecoder.decodeRgb(path, forImageIo, rgb, hasAdobeMarker(metadata), orientation);
     }
 
     private static Pixels repeated(GreyImage grey) {

@@ -149,14 +149,7 @@ public final class Preprocessor {
 
     private float[] load(Path path, byte[] bytes) throws PictureException {
         if (channels() == 3) {
-            // The pixels are read by the recipe's steps alone, done before this returns: a
-            // whole picture's array goes back for the next picture of its size.
-            Pixels pixels = DECODER.decodeRgbReusing(path, bytes, decodeOptions());
-            try {
-                return prepared(path, pixels);
-            } finally {
-                PictureDecoder.recycle(pixels);
-            }
+            return prepared(path, DECODER.decodeRgb(path, bytes, decodeOptions()));
         }
         return toInput(path, DECODER.decode(path, bytes, decodeOptions()));
     }
