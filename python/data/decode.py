@@ -125,9 +125,9 @@ def resized_as_pillow(path: str | Path, pre: Preprocessing) -> np.ndarray:
     im = open_picture(path, pre.max_pixels)
     with _refusing(path), im:
         im.load()
-        upright = ImageOps.exif_transpose(im) or im
+        ImageOps.exif_transpose(im, in_place=True)  # not a copy of an upright picture
         mode = "RGB" if pre.color == "rgb" else "L"
-        converted = upright if upright.mode == mode else upright.convert(mode)
+        converted = im if im.mode == mode else im.convert(mode)
         if pre.do_resize:
             height, width = pre.resize_to(*converted.size)
             if converted.size != (width, height):
