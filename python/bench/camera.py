@@ -16,6 +16,7 @@ import argparse
 import json
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -24,7 +25,7 @@ import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
-from python.bench.command import ROOT, run_measured
+from python.bench.command import ROOT
 from python.errors import ToolkitError, cli_main
 
 #: Commands by name: each takes the artifacts folder and the photos.
@@ -83,13 +84,40 @@ def pillow_ms(photos: list[Path], pre, resize: bool, reps: int) -> float:
     return total * 1e3 / len(photos)
 
 
+def run_watched(command: list[str]) -> tuple[str, float, str]:
+    """Run a command; its stdout, its peak resident memory in MB, its stderr.
+
+    The peak is the process's own high-water mark (/proc's VmHWM), read while it runs: a
+    child's ru_maxrss would also count the resident pages of this process it was forked
+    from, which exec keeps in the figure.
+    """
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _high_water_kb(proc.pid))
+            time.sleep(0.01)
+        out.seek(0)
+        err.seek(0)
+        return out.read(), peak / 1024.0, err.read()
+
+
+def _high_water_kb(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # it has just ended
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines()
+                 if line.startswith("VmHWM:")), 0)
+
+
 def command_ms(command: list[str], photos: list[Path], reps: int) -> tuple[float, float]:
     """A command's time a photo without its start-up, and its peak memory in MB."""
     short, long, peak = [], [], 0.0
     for _ in range(reps):
         for copies, times in ((1, short), (COPIES, long)):
             start = time.perf_counter()
-            out, rss, err = run_measured([*command, *map(str, photos * copies)])
+            out, rss, err = run_watched([*command, *map(str, photos * copies)])
             times.append(time.perf_counter() - start)
             if len(out.splitlines()) != len(photos) * copies:
                 raise ToolkitError(f"{Path(command[0]).name}: {err.strip()[-300:]}")
@@ -121,11 +149,9 @@ def serve_peak_mb(artifacts: Path, photos: list[Path], rounds: int = 3) -> float
                 c.start()
             for c in clients:
                 c.join()
-        status = Path(f"/proc/{server.process.pid}/status").read_text()
+        peak_kb = _high_water_kb(server.process.pid)
     if failures:
         raise ToolkitError(f"serve: {len(failures)} request(s) failed, first {failures[0]}")
-    peak_kb = next(int(line.split()[1]) for line in status.splitlines()
-                   if line.startswith("VmHWM:"))
     return peak_kb / 1024.0
 
 
