@@ -88,19 +88,24 @@ def _recipe(size=0.25, drop=0.0, test_drop=0.0, latency=0.5, throughput=2.0, **m
             "throughput_ratio": throughput, "selection_label_agreement": 1.0, **more}
 
 
-def test_int8_pick_is_the_fastest_within_size_and_accuracy():
+def test_int8_pick_keeps_the_most_labels_then_the_smallest_never_the_fastest():
     from python.export.quantization import pick
 
-    recipes = {"a": _recipe(latency=0.6, throughput=2.0),        # slowdown 0.6
-               "b": _recipe(latency=0.4, throughput=1.25),       # slowdown 0.8 (throughput)
+    recipes = {"a": _recipe(size=0.28, latency=0.6, throughput=2.0),
+               "b": _recipe(size=0.25, latency=0.9, throughput=1.1),   # smaller, slower
                "c": _recipe(latency=0.3, throughput=3.0, drop=0.006),   # too inaccurate
                "d": _recipe(latency=0.2, throughput=4.0, size=0.31),        # too big
                "e": _recipe(latency=0.1, throughput=9.0, loads_in_oldest=False)}
-    assert pick(recipes) == ("a", "the fastest recipe within every bound")
-    recipes["a"]["selection_label_agreement"] = 0.98  # flips 2% of float's labels
-    assert pick(recipes)[0] == "b"
-    recipes["a"]["selection_label_agreement"] = 1.0
-    recipes["a"]["loads"] = False
+    assert pick(recipes) == ("b", "the recipe that keeps the most labels, then the smallest,"
+                                  " within every bound")
+    recipes["b"]["selection_label_agreement"] = 0.995  # flips one label in 200
+    assert pick(recipes)[0] == "a"
+    recipes["b"]["selection_label_agreement"] = 1.0
+    recipes["b"]["loads"] = False
+    assert pick(recipes)[0] == "a"
+    recipes["b"]["loads"] = True
+    for entry in recipes.values():  # another machine's clock: the same choice
+        entry["latency_ratio"], entry["throughput_ratio"] = 1.7, 0.5
     assert pick(recipes)[0] == "b"
 
 

@@ -39,8 +39,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("artifacts"),
                    help="output folder, replaced atomically (default: artifacts)")
     p.add_argument("--quantize", action="store_true",
-                   help="also export int8 TFLite and int8 ONNX, each the fastest recipe that"
-                   " keeps the model's answers (none when no recipe does)")
+                   help="also export int8 TFLite and int8 ONNX, each the recipe that keeps the"
+                   " most of the model's labels, then the smallest (none when no recipe keeps"
+                   " them)")
     own = p.add_argument_group("your own model (no training)")
     own.add_argument("--model", type=Path, help="a trained Keras 3 .keras file, a legacy .h5"
                      " file, or a TensorFlow SavedModel folder with a serving_default"
