@@ -284,7 +284,13 @@ def test_full_queue_gets_503_at_once(exported, pictures):
         assert status == 503, answer
         assert "busy" in json.loads(answer)["error"]
         assert finish(held, body) == 200  # the held one still gets its answer
-        assert request(server, "POST", "/v1/classify", body)[0] == 200
+        # Its worker goes back to the pool just after the answer is written: a request sent at
+        # once may still find it busy (CI met that race once), never for long.
+        deadline = time.monotonic() + 5
+        while (again := request(server, "POST", "/v1/classify", body)[0]) == 503 \
+                and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert again == 200
         print(f"503 after {waited * 1000:.1f} ms with the only worker held")
 
 
