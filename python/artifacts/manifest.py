@@ -157,7 +157,8 @@ class FloatBound:
     or given with ``--atol``."""
 
     max_abs_diff: float
-    #: The largest difference between Keras's answers in two batch arrangements.
+    #: The largest difference between Keras's own answers in other batch arrangements or with
+    #: its weights rounded anew (``python.parity.noise``).
     noise: float
     #: How many test pictures the noise was measured on.
     pictures: int

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from python.data import preprocessing
-from python.data.decode import decode_pixels, resized_as_pillow
+from python.data.decode import decode_pixels, pillow_resize, resized_as_pillow
 from python.data.preprocessing import Preprocessing
 from python.data.resample import box_reduce, resize
 from python.errors import PictureError
@@ -51,13 +51,8 @@ def resized_pixels(pixels: np.ndarray, pre: Preprocessing) -> np.ndarray:
     """The faithful route's resize of upright uint8 pixels: Pillow's, rounded to 8 bits."""
     from PIL import Image
 
-    if not pre.do_resize:
-        return pixels
-    height, width = pre.resize_to(pixels.shape[1], pixels.shape[0])
-    if pixels.shape[:2] == (height, width):
-        return pixels
     im = Image.fromarray(np.ascontiguousarray(pixels), "L" if pixels.ndim == 2 else "RGB")
-    return np.asarray(im.resize((width, height), pre.resample, reducing_gap=None))
+    return np.asarray(pillow_resize(im, pre))
 
 
 def _after_resize(values: np.ndarray, pre: Preprocessing) -> np.ndarray:
