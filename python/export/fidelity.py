@@ -63,14 +63,15 @@ def fidelity(predict, pre: Preprocessing, files: list[Path], folders: list[str],
 
     fast, faithful = pre.with_route("fast"), pre.with_route("faithful")
     large = [f for f in files if large_enough(f, pre)]
-    chosen = (large + [f for f in files if f not in set(large)])[:MAX_PICTURES]
+    is_large = set(large)
+    chosen = (large + [f for f in files if f not in is_large])[:MAX_PICTURES]
     pairs = []
     for path in chosen:
         try:
             pairs.append((load_image(path, fast), load_image(path, faithful)))
         except PictureError:
             continue  # a picture either route refuses is not a difference between them
-    n_large = sum(1 for f in large if f in set(chosen))
+    n_large = min(len(large), len(chosen))  # the large ones come first
     if not pairs:
         return FidelityReport(0, 0, 0.0, 0.0, 0.0, 0, folders, note="no pictures to measure")
     x_fast = np.stack([a for a, _ in pairs])
