@@ -31,3 +31,8 @@ def test_a_command_is_timed_without_its_start_up(tmp_path):
     silent = [sys.executable, "-c", "import sys; sys.exit('no such artifacts')"]
     with pytest.raises(ToolkitError, match="no such artifacts"):
         camera.command_ms(silent, photos, reps=1)
+
+
+def test_a_missing_command_is_one_line_naming_it(tmp_path):
+    with pytest.raises(ToolkitError, match="no-such-cli: not found"):
+        camera.command_ms([str(tmp_path / "no-such-cli")], [tmp_path / "a.jpg"], reps=1)

@@ -92,7 +92,11 @@ def run_watched(command: list[str]) -> tuple[str, float, str]:
     from, which exec keeps in the figure.
     """
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err)
+        try:
+            proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err)
+        except FileNotFoundError:
+            raise ToolkitError(f"{command[0]}: not found (the Java CLI: gradle installDist;"
+                               " the Node CLI: node and npm ci --prefix js)") from None
         peak = 0
         while proc.poll() is None:
             peak = max(peak, _high_water_kb(proc.pid))
