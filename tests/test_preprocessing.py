@@ -182,23 +182,44 @@ def test_filter_weights_are_divided_by_their_sum_taken_in_order():
     """Java and JavaScript sum a row's taps one after another, as Pillow's C does. Python 3.12
     made sum() of floats compensated, which moved the total in the last bit on 52,524 rows
     (measured on 3.12.1: both filters, inputs of 2 to 399 pixels, outputs of 7, 24, 40, 224
-    and 256), so resample writes the loop out. This test passes on 3.12 and fails there with
-    sum(); math.fsum, the correctly rounded sum, differs on this row too."""
+    and 256), so the written-out rule (tests.resizerule) writes the loop out. This test
+    passes on 3.12 and fails there with sum(); math.fsum, the correctly rounded sum, differs
+    on this row too."""
     import functools
     import math
     import operator
 
-    from python.data.resample import FILTERS, _coefficients
+    from tests.resizerule import coefficients, triangle
 
-    kind = FILTERS[2]
     n_in, n_out, i = 11, 7, 1
     scale = n_in / n_out
     center = (i + 0.5) * scale
     lo = max(int(center - scale + 0.5), 0)
     hi = min(int(center + scale + 0.5), n_in)
-    taps = [kind.kernel((x - center + 0.5) * (1.0 / scale)) for x in range(lo, hi)]
+    taps = [triangle((x - center + 0.5) * (1.0 / scale)) for x in range(lo, hi)]
     in_order = functools.reduce(operator.add, taps)
     assert math.fsum(taps) != in_order  # a row where the order of summing shows
-    starts, weights = _coefficients(n_in, n_out, kind)
+    starts, weights = coefficients(n_in, n_out, 2)
     assert starts[i] == lo
     assert weights[i, :len(taps)].tolist() == [w / in_order for w in taps]
+
+
+@pytest.mark.parametrize("resample", [2, 3])
+def test_the_resize_is_the_written_out_rule_bit_for_bit(resample):
+    """Pillow's float32 passes, asked for one at a time, equal the manifest's rule written out
+    in NumPy (tests.resizerule) to the last bit, shrinking and enlarging, grey and RGB; with the
+    passes in Pillow's own order (one resize call) some outputs move in the last bit."""
+    from PIL import Image
+
+    from tests import resizerule
+
+    rng = np.random.default_rng(resample)
+    for trial in range(40):
+        h, w = (int(v) for v in rng.integers(1, 300, 2))
+        height, width = (int(v) for v in rng.integers(1, 260, 2))
+        image = rng.integers(0, 256, (h, w) + ((3,) if trial % 2 else ())).astype(np.float32)
+        expected = resizerule.resize(image, width, height, resample)
+        assert resize(image, width, height, resample).tobytes() == expected.tobytes(), trial
+    image = rng.integers(0, 256, (300, 200)).astype(np.float32)
+    pillow_order = np.asarray(Image.fromarray(image, "F").resize((150, 40), resample))
+    assert pillow_order.tobytes() != resizerule.resize(image, 150, 40, resample).tobytes()
