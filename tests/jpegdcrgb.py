@@ -1,9 +1,11 @@
-"""Large colour JPEGs with the pixels Pillow decodes them to at 1/8 scale in RGB: the cases
-Java's 1/8-scale RGB route (JpegDc.rgbPixels) is held to, bit for bit.
+"""Large colour JPEGs with the pixels Pillow decodes them to at 1/8, 1/4 and 1/2 scale in
+RGB: the cases the reduced RGB routes of Java (JpegDc.rgbPixels) and JavaScript are held to,
+bit for bit.
 
 Python decodes a large 4:4:4 or 4:2:0 YCbCr JPEG with ``im.draft("RGB", ...)``
-(``python.data.decode.jpeg_dc_mode``): libjpeg-turbo's scaled decoding, whose chroma comes
-through a 2x2 reduced IDCT in 4:2:0, then its integer YCbCr-to-RGB tables. Java redoes all of
+(``python.data.decode.draft_mode``): libjpeg-turbo's scaled decoding, each component through
+the reduced IDCT of its scaled size (in 4:2:0 the chroma's is twice the luma's), then its
+integer YCbCr-to-RGB tables. Java redoes all of
 it by hand, so every stage needs pictures that reach it: odd sizes (partial MCUs, the chroma's
 2x2 output cropped), 4:4:4 and 4:2:0, baseline and progressive (AC refinement scans carry the
 chroma's coefficients), restart intervals, qualities up to 100 (large AC coefficients,
@@ -17,10 +19,12 @@ an MCU, where Pillow refuses. Damaged ones (entropy-coded bytes overwritten, no 
 give coefficients past 16 bits, where libjpeg-turbo's SSE2 jpeg_idct_2x2 wraps and saturates;
 one with an EOI inside a scan is smoothed past that point by the bits before it.
 
-``python -m tests.jpegdcrgb DIR`` writes each JPEG, Pillow's pixels as raw interleaved 8-bit
-RGB (``NAME.rgb``, rows top to bottom) and ``jpegrgb.json``, which lists name, width, height
-and what Java must do: ``expect`` ``pixels`` (Pillow's, every sample), ``smoothed`` (refuse:
-libjpeg smooths it) or ``refused`` (refuse: Pillow does, its reason in ``refusal``).
+``python -m tests.jpegdcrgb DIR`` writes each JPEG (``NAME.jpg``), Pillow's pixels as raw
+interleaved 8-bit RGB (``NAME-sSCALE.rgb``, rows top to bottom) and ``jpegrgb.json``: an
+entry for each picture at 1/8 and one for it at 1/4 or 1/2, with name, scale, width, height,
+the file of its pixels and what a reader must do: ``expect`` ``pixels`` (Pillow's, every
+sample), ``smoothed`` (refuse: libjpeg smooths it at that scale) or ``refused`` (refuse:
+Pillow does, its reason in ``refusal``).
 Everything comes from a seeded RNG: no external data.
 """
 
@@ -42,7 +46,7 @@ APP0, SOS, EOI = 0xE0, 0xDA, 0xD9
 #: out, by index, and the samplings in which libjpeg then smooths what the 1/8 RGB route
 #: shows: Y's last refinement (Y's AC only, which jpeg_idct_1x1 ignores: none), Cr's last
 #: refinement (the chroma AC that 4:2:0's jpeg_idct_2x2 reads), every AC scan (then the DC is
-#: interpolated: both).
+#: interpolated: both). At 1/4 and 1/2 every IDCT reads AC coefficients: all of them show.
 DROPS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "no-y-refine": ((9,), ()), "no-cr-refine": ((7,), ("420",)),
     "dc-only": ((1, 2, 3, 4, 5, 7, 8, 9), ("444", "420"))}
@@ -232,6 +236,38 @@ def _encode(im: Image.Image, opts: dict[str, object]) -> bytes:
     return buf.getvalue()
 
 
+def _entry(folder: Path, name: str, header: str, sampling: str, scale: int,
+           full: tuple[int, int]) -> dict[str, object]:
+    """What a reader must do with the picture at 1/scale, with Pillow's pixels written beside
+    it where it must give them."""
+    w, h = full
+    entry: dict[str, object] = {"name": name, "scale": scale, "width": -(-w // scale),
+                                "height": -(-h // scale), "full": [w, h], "expect": "pixels"}
+    with Image.open(folder / f"{name}.jpg") as im:
+        factors = [(hs, vs) for _, hs, vs, _ in im.layer]
+        if not _ycbcr(im) or (len(set(factors)) != 1 and factors != [(2, 2), (1, 1), (1, 1)]):
+            raise AssertionError(f"{name}: not a case of the reduced RGB route: {factors}")
+        im.draft("RGB", (im.width // scale, im.height // scale))
+        try:
+            im.load()
+        except OSError as err:  # only where libjpeg is meant to refuse, or may
+            if not SAMPLINGS.get(header, (0, False))[1] and header != "garbled":
+                raise
+            entry.update(expect="refused", refusal=str(err))
+        else:
+            if SAMPLINGS.get(header, (0, False))[1]:
+                raise AssertionError(f"{name}: Pillow decoded it")
+            pixels = np.asarray(im)
+            if pixels.shape != (entry["height"], entry["width"], 3) or pixels.dtype != np.uint8:
+                raise AssertionError(f"{name}: Pillow gave {pixels.shape} {pixels.dtype}")
+            entry["pixels"] = f"{name}-s{scale}.rgb"
+            (folder / str(entry["pixels"])).write_bytes(pixels.tobytes())
+    if header == "eoi-in-scan-3" or (header in DROPS and (
+            scale < 8 or sampling in DROPS[header][1])):
+        entry["expect"] = "smoothed"
+    return entry
+
+
 def write_pictures(folder: Path, seed: int = 0) -> list[dict[str, object]]:
     """Writes every picture, its Pillow pixels and jpegrgb.json into folder; returns the index."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -253,29 +289,8 @@ def write_pictures(folder: Path, seed: int = 0) -> list[dict[str, object]]:
         order = "progressive" if opts["progressive"] else "baseline"
         name = f"{n:03d}-{kind}-{w}x{h}-{sampling}-{order}-q{opts['quality']}-{header}"
         (folder / f"{name}.jpg").write_bytes(data)
-        entry: dict[str, object] = {"name": name, "width": -(-w // 8), "height": -(-h // 8),
-                                    "full": [w, h], "expect": "pixels"}
-        with Image.open(folder / f"{name}.jpg") as im:
-            factors = [(hs, vs) for _, hs, vs, _ in im.layer]
-            if not _ycbcr(im) or (len(set(factors)) != 1 and factors != [(2, 2), (1, 1), (1, 1)]):
-                raise AssertionError(f"{name}: not a case of the 1/8 RGB route: {factors}")
-            im.draft("RGB", (im.width // 8, im.height // 8))
-            try:
-                im.load()
-            except OSError as err:  # only where libjpeg is meant to refuse, or may
-                if not SAMPLINGS.get(header, (0, False))[1] and header != "garbled":
-                    raise
-                entry.update(expect="refused", refusal=str(err))
-            else:
-                if SAMPLINGS.get(header, (0, False))[1]:
-                    raise AssertionError(f"{name}: Pillow decoded it")
-                pixels = np.asarray(im)
-                if pixels.shape != (entry["height"], entry["width"], 3) or pixels.dtype != np.uint8:
-                    raise AssertionError(f"{name}: Pillow gave {pixels.shape} {pixels.dtype}")
-                (folder / f"{name}.rgb").write_bytes(pixels.tobytes())
-        if (header in DROPS and sampling in DROPS[header][1]) or header == "eoi-in-scan-3":
-            entry["expect"] = "smoothed"
-        index.append(entry)
+        for scale in (8, (4, 2)[n % 2]):  # every picture at 1/8, and at 1/4 or 1/2
+            index.append(_entry(folder, name, header, sampling, scale, (w, h)))
     (folder / "jpegrgb.json").write_text(json.dumps(index, indent=1), encoding="utf-8")
     return index
 
@@ -285,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="folder to write the pictures into")
     args = parser.parse_args(argv)
     index = write_pictures(args.out)
-    print(f"wrote {len(index)} colour JPEGs and their 1/8-scale RGB pixels to {args.out}")
+    print(f"wrote {len(index)} colour JPEG cases and their reduced RGB pixels to {args.out}")
     return 0
 
 

@@ -85,6 +85,25 @@ def test_read_manifest_round_trips_and_refuses_bad_ones(tmp_path):
             read_manifest(tmp_path)
 
 
+def test_draft_scales_absent_mean_eighth_only_and_bad_ones_are_refused(tmp_path):
+    """A manifest written before draft_scales decoded large JPEGs at 1/8 only; it is read so.
+    A list that is not some of 8, 4, 2, largest first, names the field."""
+    from python.artifacts.manifest import read_manifest, write_manifest
+
+    (tmp_path / "model.onnx").write_bytes(b"model bytes")
+    write_manifest(tmp_path, manifest_with(tmp_path, "onnx"))
+    raw = json.loads((tmp_path / "manifest.json").read_text())
+    assert raw["preprocessing"]["draft_scales"] == [8, 4, 2]
+    del raw["preprocessing"]["draft_scales"]
+    (tmp_path / "manifest.json").write_text(json.dumps(raw))
+    assert read_manifest(tmp_path).preprocessing.draft_scales == (8,)
+    for bad in ([], [4, 8], [8, 3], [8, 8], "8", [True]):
+        raw["preprocessing"]["draft_scales"] = bad
+        (tmp_path / "manifest.json").write_text(json.dumps(raw))
+        with pytest.raises(ArtifactError, match="manifest.json: preprocessing.draft_scales"):
+            read_manifest(tmp_path)
+
+
 def test_manifest_refuses_not_finite_numbers(tmp_path):
     """JSON has no NaN: Java's parser rightly refuses it, so the writer must too."""
     from dataclasses import replace

@@ -1,6 +1,9 @@
-"""Phone-size photos: large JPEGs at 1/8 from their DC coefficients, small pictures as before."""
+"""Phone-size photos: large JPEGs at reduced scale (1/8 from their DC coefficients), small
+pictures as before."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -68,11 +71,25 @@ def test_small_pictures_keep_version_1(tmp_path):
                           thumb.astype(np.float32) / np.float32(255.0))
 
 
-def test_jpeg_just_under_the_dc_threshold_is_decoded_whole(tmp_path):
-    side = JPEG_DC_SCALE * REDUCE_TO * 40
-    for h, expected in ((side - 1, (side - 1, 1000)), (side, (side // 8, 125))):
-        Image.new("RGB", (1000, h), (90, 120, 200)).save(tmp_path / f"{h}.jpg")
-        assert decode_pixels(tmp_path / f"{h}.jpg", DEFAULT)[0].shape == expected
+def test_each_draft_scale_starts_at_its_threshold(tmp_path):
+    """At s * REDUCE_TO * side a JPEG comes at 1/s; a pixel less, at the next scale down,
+    and under the smallest one, whole (the largest scale that keeps the reducing gap)."""
+    scales = DEFAULT.draft_scales
+    assert scales == (8, 4, 2)
+    for s, smaller in zip(scales, [*scales[1:], 1], strict=True):
+        side = s * REDUCE_TO * 40
+        for h, scale in ((side - 1, smaller), (side, s)):
+            Image.new("RGB", (1000, h), (90, 120, 200)).save(tmp_path / f"{h}.jpg")
+            expected = (-(-h // scale), -(-1000 // scale))
+            assert decode_pixels(tmp_path / f"{h}.jpg", DEFAULT)[0].shape == expected, (s, h)
+
+
+def test_a_recipe_with_one_draft_scale_keeps_to_it(tmp_path):
+    """A manifest written before draft_scales knew only 1/8: under it, whole."""
+    only_eighth = replace(DEFAULT, draft_scales=(JPEG_DC_SCALE,))
+    Image.new("RGB", (1000, 639), (90, 120, 200)).save(tmp_path / "p.jpg")
+    assert decode_pixels(tmp_path / "p.jpg", only_eighth)[0].shape == (639, 1000)
+    assert decode_pixels(tmp_path / "p.jpg", DEFAULT)[0].shape == (160, 250)
 
 
 def test_cmyk_and_rgb_coded_jpegs_are_not_dc_decoded(tmp_path):

@@ -19,9 +19,9 @@ import numpy as np
 
 from python.artifacts.digests import artifact_bytes, artifact_sha256
 from python.artifacts.registry import ArtifactSpec
+from python.data.preprocessing import JPEG_DC_SCALE, Preprocessing, check_draft_scales
 from python.data.preprocessing import VERSION as PREPROCESSING_VERSION
-from python.data.preprocessing import Preprocessing
-from python.errors import ArtifactError
+from python.errors import ArtifactError, ToolkitError
 
 MANIFEST = "manifest.json"
 #: 3: any model (input name, output classes, the model's source, missing artifacts) and
@@ -314,6 +314,13 @@ def read_manifest(root: Path) -> Manifest:
     if version not in (3, PREPROCESSING_VERSION):  # 3: the fast route, before there were two
         raise ArtifactError(f"{path}: preprocessing version {version}, this toolkit prepares"
                             f" pictures as version {PREPROCESSING_VERSION}; export again")
+    # Before draft_scales, the fast route knew only 1/8: an older manifest reads as written.
+    scales = pre.get("draft_scales", [pre.get("jpeg_dc_scale", JPEG_DC_SCALE)])
+    try:
+        check_draft_scales(scales, str(path))
+    except ToolkitError as err:
+        raise ArtifactError(str(err)) from None
+    raw = {**raw, "preprocessing": {**pre, "draft_scales": scales}}
     try:
         return _adapter().validate_python(raw)
     except ValidationError as err:

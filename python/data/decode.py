@@ -2,8 +2,8 @@
 ``rules.jpeg_dc`` and ``rules.orientation``.
 
 Pillow opens and decodes every file. With a recipe that resizes, a large JPEG is decoded at
-1/8 scale (libjpeg's scaled decoding, Pillow's ``draft``): decoding 12 megapixels only to
-average them away is most of a photo's cost; a large plain PNG is decoded by libspng, the
+1/8, 1/4 or 1/2 scale (libjpeg's scaled decoding, Pillow's ``draft``): decoding 12 megapixels
+only to average them away is most of a photo's cost; a large plain PNG is decoded by libspng, the
 faster of two lossless decoders (``python.data.png``).
 """
 
@@ -18,7 +18,7 @@ from PIL import Image, ImageFile, ImageOps, PngImagePlugin, UnidentifiedImageErr
 
 from python.data import png
 from python.data.colour import CONVERSIONS
-from python.data.preprocessing import JPEG_DC_SCALE, MAX_PIXELS, REDUCE_TO, Preprocessing
+from python.data.preprocessing import MAX_PIXELS, REDUCE_TO, Preprocessing
 from python.errors import PictureError
 
 # Real-world PNGs (Wikimedia Commons exports among them) carry XMP/text chunks
@@ -65,11 +65,10 @@ def _ycbcr(im: Image.Image) -> bool:
     return [c for c, _, _, _ in layers] != [82, 71, 66]
 
 
-def jpeg_dc_mode(im: Image.Image, side: int, color: str) -> str | None:
-    """The mode to decode this JPEG in at 1/8 scale (the manifest's jpeg_dc rule), or None."""
-    if im.format != "JPEG" or getattr(im, "bits", 8) != 8 or not side:
-        return None
-    if min(im.size) < JPEG_DC_SCALE * REDUCE_TO * side:
+def draft_mode(im: Image.Image, color: str) -> str | None:
+    """The mode Pillow's draft decodes this JPEG in at reduced scale (the manifest's jpeg_dc
+    rule), or None when it is decoded whole whatever its size."""
+    if im.format != "JPEG" or getattr(im, "bits", 8) != 8:
         return None
     layers = getattr(im, "layer", [])
     if im.mode == "L":
@@ -91,7 +90,7 @@ def decode_pixels(path: str | Path, pre: Preprocessing | None = None,
     recipe is RGB) and the full upright (width, height) they stand for.
 
     Without a recipe the picture is decoded whole in grey. With one, a large JPEG comes at
-    1/8 scale and a large plain PNG through libspng: the same rules the manifest states.
+    1/8, 1/4 or 1/2 scale and a large plain PNG through libspng: the manifest's rules.
     """
     path = Path(path)
     color = pre.color if pre is not None else "grey"
@@ -103,11 +102,12 @@ def decode_pixels(path: str | Path, pre: Preprocessing | None = None,
             if pixels is not None:
                 return pixels, im.size
         stored, full = im.size, None
-        mode = jpeg_dc_mode(im, side, color) if pre is None or pre.draft else None
+        scale = pre.draft_scale(*stored) if pre is not None and side else 1
+        mode = draft_mode(im, color) if scale > 1 else None
         if mode is not None:  # a JPEG's EXIF is read at open, before decoding
             turned = im.getexif().get(0x0112, 1) in SWAPPING_ORIENTATIONS
             full = stored[::-1] if turned else stored
-            im.draft(mode, (im.width // JPEG_DC_SCALE, im.height // JPEG_DC_SCALE))
+            im.draft(mode, (im.width // scale, im.height // scale))
         im.load()
         ImageOps.exif_transpose(im, in_place=True)  # no copy of an upright picture
         return CONVERSIONS[color](im), tuple(full or im.size)

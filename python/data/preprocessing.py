@@ -32,6 +32,10 @@ MAX_PIXELS = 50_000_000
 REDUCE_TO = 2
 #: libjpeg's largest DCT scaling: 1/8, where each pixel comes from one 8 x 8 block.
 JPEG_DC_SCALE = 8
+#: The scales a large JPEG may be decoded at (Pillow's ``draft``, libjpeg's scale_denom),
+#: largest first: the largest that keeps REDUCE_TO times the side is taken, as Pillow's
+#: ``thumbnail`` takes it. A manifest without ``draft_scales`` knew only 1/8.
+DRAFT_SCALES = (8, 4, 2)
 #: Pillow's resample numbers, the ones Hugging Face's ``resample`` uses, by name.
 RESAMPLE_NAMES = {0: "nearest", 1: "lanczos", 2: "bilinear", 3: "bicubic", 4: "box",
                   5: "hamming"}
@@ -98,6 +102,8 @@ class Preprocessing:
     draft: bool = True
     reduce_to: int = REDUCE_TO
     jpeg_dc_scale: int = JPEG_DC_SCALE
+    #: With ``draft``, the scales a large JPEG may be decoded at, largest first.
+    draft_scales: tuple[int, ...] = DRAFT_SCALES
     #: Each step spelled out in prose (python.data.rules): documentation, not read by programs.
     rules: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -118,7 +124,8 @@ class Preprocessing:
         """The same recipe on the other route (for the fidelity report)."""
         if route == "faithful":
             return _with_rules(replace(self, reducing_gap=None, draft=False))
-        return _with_rules(replace(self, reducing_gap=REDUCING_GAP, draft=True))
+        return _with_rules(replace(self, reducing_gap=REDUCING_GAP, draft=True,
+                                   draft_scales=DRAFT_SCALES))
 
     @property
     def resample_name(self) -> str:
@@ -148,6 +155,16 @@ class Preprocessing:
         if self.size.shortest_edge is not None:
             return self.size.shortest_edge
         return max(int(self.size.height), int(self.size.width))
+
+    def draft_scale(self, width: int, height: int) -> int:
+        """The scale denominator a JPEG stored as width x height is decoded at on this recipe
+        (the manifest's ``jpeg_dc`` rule): the largest of ``draft_scales`` that keeps
+        ``reduce_to`` times the reduce side; 1 (whole) when none does, or without draft."""
+        side = self.reduce_side()
+        if self.faithful or not self.draft or not side:
+            return 1
+        return next((s for s in self.draft_scales
+                     if min(width, height) >= s * self.reduce_to * side), 1)
 
     def input_range(self) -> list[tuple[float, float]]:
         """Per channel, the model input that 8-bit 0 and 255 become (before any resampling
@@ -279,6 +296,16 @@ def _route(raw: dict, fail) -> tuple[float | None, bool]:
         raise fail("draft", "true needs \"reducing_gap\": 2.0 (draft decoding is part of the"
                    " fast route)")
     return (None if gap is None else float(gap)), draft
+
+
+def check_draft_scales(value: Any, where: str) -> tuple[int, ...]:
+    """A manifest's ``draft_scales``: some of 8, 4, 2, largest first; else one ToolkitError."""
+    if not isinstance(value, list | tuple) or not value or any(
+            isinstance(v, bool) or v not in DRAFT_SCALES for v in value) \
+            or list(value) != sorted(set(value), reverse=True):
+        raise ToolkitError(f"{where}: preprocessing.draft_scales: {value!r} is not some of"
+                           f" {list(DRAFT_SCALES)}, largest first")
+    return tuple(value)
 
 
 def _flag(raw: dict, key: str, otherwise: bool, fail) -> bool:

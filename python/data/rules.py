@@ -65,9 +65,20 @@ _PILLOW_8BIT = (
 
 
 def _fast(pre: Preprocessing) -> dict[str, Any]:
-    """This toolkit's own route: the box step, 1/8 JPEG decoding, a float resize."""
+    """This toolkit's own route: the box step, reduced JPEG decoding, a float resize."""
     side = pre.reduce_side()
-    dc_side = pre.jpeg_dc_scale * pre.reduce_to * side
+    scales = ", ".join(f"1/{s} when min(W, H) >= {s * pre.reduce_to * side}"
+                       for s in pre.draft_scales)
+    scale_rule = (
+        f"a JPEG stored as W x H is decoded at the largest scale that keeps {pre.reduce_to}"
+        f" times the reduce side (draft_scales {list(pre.draft_scales)}, each s with min(W, H)"
+        f" >= s * reduce_to * reduce_side: {scales}), as libjpeg-turbo's scaled decoding"
+        " (scale_denom s) gives it: ceil(W / s) x ceil(H / s) pixels, each component through"
+        " the inverse DCT of its scaled size (the luma's 8 / s; for 4:2:0 the chroma's 16 / s,"
+        " so no upsampling): 1 x 1 as " + _DC + ", 2 x 2 and 4 x 4 libjpeg's reduced"
+        " jpeg_idct_2x2 and jpeg_idct_4x4 (jidctred.c), 8 x 8 jpeg_idct_islow, each as"
+        " libjpeg-turbo's x86-64 SIMD code computes it (16-bit lanes that wrap and saturate on"
+        " coefficients past 16 bits)")
     out: dict[str, Any] = {
         "decoder": (
             "the first frame of a file; PNG, GIF, BMP, TIFF, WebP and PPM are lossless or"
@@ -81,7 +92,7 @@ def _fast(pre: Preprocessing) -> dict[str, Any]:
         ),
         "orientation": (
             "the EXIF Orientation tag (0x0112), values 2 to 8, applied to the decoded picture"
-            " (for jpeg_dc, the 1/8 one) by its flip and rotation"
+            " (for jpeg_dc, the reduced one) by its flip and rotation"
         ),
         "max_pixels": f"pictures of more than {pre.max_pixels} pixels are refused",
         "alpha": (
@@ -96,7 +107,7 @@ def _fast(pre: Preprocessing) -> dict[str, Any]:
             " starting at ((w % f) // 2, (h % f) // 2) and each f x f block of each channel"
             " becomes float32(sum of its 8-bit values, an integer) / float32(f * f);"
             " otherwise the 8-bit values as float32. The resize target is computed from the"
-            " picture's full upright size, before the box step or 1/8 decoding"
+            " picture's full upright size, before the box step or reduced JPEG decoding"
         ) if side else "none: the picture is not resized",
         "resize": _resize(pre),
         "center_crop": (
@@ -127,12 +138,9 @@ def _fast(pre: Preprocessing) -> dict[str, Any]:
             "other modes (HSV, LAB, 32-bit float)": "converted to RGBA by Pillow first",
         }
         out["jpeg_dc"] = (
-            f"a JPEG is decoded at 1/8 scale to its luma when min(W, H) >= {dc_side}"
-            " (jpeg_dc_scale * reduce_to * reduce_side), its precision is 8 bits and it has"
-            " one component, or three taken as YCbCr" + _YCBCR + " with the first component"
-            " at the largest sampling factors: grey pixel (x, y), for x < ceil(W / 8), y <"
-            " ceil(H / 8), is block (x, y) of the first component, " + _DC + "; the Y channel,"
-            " not the RGB formula. " + _DAMAGED
+            scale_rule + ", to its luma when its precision is 8 bits and it has one component,"
+            " or three taken as YCbCr" + _YCBCR + " with the first component at the largest"
+            " sampling factors: the Y channel, not the RGB formula. " + _DAMAGED
         ) if side else "none"
     else:
         out["color"] = {
@@ -147,15 +155,10 @@ def _fast(pre: Preprocessing) -> dict[str, Any]:
             "other modes (HSV, LAB, 32-bit float)": "converted to RGBA by Pillow first",
         }
         out["jpeg_dc"] = (
-            f"a JPEG is decoded at 1/8 scale when min(W, H) >= {dc_side} (jpeg_dc_scale *"
-            " reduce_to * reduce_side), its precision is 8 bits and either it has one"
-            " component (grey: " + _DC + ", then R = G = B) or three taken as YCbCr"
-            + _YCBCR + " sampled 4:4:4 (every component 1 x 1) or 4:2:0 (Y 2 x 2, Cb and Cr"
-            " 1 x 1). Pixel (x, y), x < ceil(W / 8), y < ceil(H / 8): Y from block (x, y) of"
-            " Y, " + _DC + "; for 4:4:4, Cb and Cr the same from their block (x, y); for"
-            " 4:2:0, Cb and Cr are pixel (x % 2, y % 2) of libjpeg's 2 x 2 reduced inverse DCT"
-            " (jpeg_idct_2x2, jidctred.c) of their block (x // 2, y // 2), so no upsampling;"
-            " then " + YCC_TO_RGB + ". Other samplings are decoded whole. " + _DAMAGED
+            scale_rule + ", when its precision is 8 bits and either it has one component"
+            " (grey, then R = G = B) or three taken as YCbCr" + _YCBCR + " sampled 4:4:4"
+            " (every component 1 x 1) or 4:2:0 (Y 2 x 2, Cb and Cr 1 x 1), then "
+            + YCC_TO_RGB + ". Other samplings are decoded whole. " + _DAMAGED
         ) if side else "none"
     if not pre.draft:
         out["jpeg_dc"] = "none: draft is false, every JPEG is decoded whole"
