@@ -442,13 +442,9 @@ def test_js_decodes_every_png_as_python_does(node: None, tmp_path: Path) -> None
     assert tally.differences == [], figures
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "python.data.png's libspng route (plain 8-bit PNGs whose shorter side reaches"
-    " 2 * REDUCE_TO * reduce_side) accepts a wrong Adler-32 that Pillow refuses; the JS"
-    " reader, like Pillow and the Java library, refuses it"))
 def test_large_plain_png_with_a_wrong_adler32(node: None, tmp_path: Path) -> None:
-    """Python decodes a large plain PNG whose zlib check is wrong only by libspng, which does
-    not check it; should Python ever refuse it, this passes and the mark must go."""
+    """A large plain PNG whose zlib check is wrong: libspng, Python's route for it, never reads
+    the check, so Python checks it itself and refuses it as Pillow, Java and JavaScript do."""
     rng = np.random.default_rng(3)
     grey = rng.integers(0, 256, size=(180, 200, 1), dtype=np.int64)
     raw = image_data(grey, 8, False)

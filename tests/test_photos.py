@@ -179,3 +179,25 @@ def test_damaged_image_data_in_a_large_png_is_pillows_one_line(tmp_path):
     with pytest.raises(PictureError, match="short.png") as err:
         decode_pixels(short, DEFAULT)[0]
     assert "\n" not in str(err.value)
+
+
+def test_a_wrong_checksum_in_a_large_png_is_refused_as_pillow_refuses_it(tmp_path):
+    """libspng never reads the zlib stream's Adler-32; the route checks it, so the file is
+    refused in one line as Pillow (and Java and JavaScript) refuse it, not decoded."""
+    import struct
+    import zlib
+
+    rgb = np.random.default_rng(6).integers(0, 256, size=(200, 330, 3), dtype=np.uint8)
+    raw = b"".join(b"\0" + row.tobytes() for row in rgb)
+    stream = zlib.compress(raw)
+    stream = stream[:-1] + bytes([stream[-1] ^ 1])
+    ihdr = struct.pack(">IIBBBBB", 330, 200, 8, 2, 0, 0, 0)
+    path = tmp_path / "bad_adler.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", stream)
+                     + _chunk(b"IEND", b""))
+    from python.data import png
+
+    assert png.plain(path.read_bytes()) and png.decode(path, "grey") is None
+    with pytest.raises(PictureError, match="bad_adler.png") as err:
+        load_image(path)
+    assert "\n" not in str(err.value)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import struct
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -29,33 +30,48 @@ GREY, RGB = 0, 2  # IHDR colour types
 KEPT_BLOCKS = 4
 
 
-def plain(data: bytes) -> bool:
-    """Whether a PNG's chunks allow the libspng route: IHDR, harmless chunks, one run of
-    IDAT, then IEND at the file's end; 8-bit grey or RGB, not interlaced. (Pillow's open has
+def plain(data: bytes) -> list[tuple[int, int]]:
+    """Where the image data lies ((start, end) of each IDAT's data) when a PNG's chunks allow
+    the libspng route: IHDR, harmless chunks, one run of IDAT, then IEND at the file's end;
+    8-bit grey or RGB, not interlaced. An empty list when they do not. (Pillow's open has
     read the chunks before IDAT already; those after it it reads only while decoding.)
 
     Written by hand: it walks chunk headers only (no library lists a PNG's chunk types
     without decoding it) and checks no CRC; libspng checks them when it decodes.
     """
     if not data.startswith(SIGNATURE) or len(data) < 33 or data[12:16] != b"IHDR":
-        return False
+        return []
     depth, colour, interlace = data[24], data[25], data[28]
     if depth != 8 or colour not in (GREY, RGB) or interlace != 0:
-        return False
-    pos, seen_idat = 8, False
+        return []
+    pos, idat = 8, []
     while pos + 8 <= len(data):
         length, kind = struct.unpack_from(">I4s", data, pos)
         end = pos + 12 + length
         if end > len(data):
-            return False
+            return []
         if kind == b"IEND":
-            return seen_idat and end == len(data)
+            return idat if end == len(data) else []
         if kind == b"IDAT":
-            seen_idat = True
-        elif seen_idat or not (kind == b"IHDR" and pos == 8 or kind in HARMLESS):
-            return False
+            idat.append((pos + 8, pos + 8 + length))
+        elif idat or not (kind == b"IHDR" and pos == 8 or kind in HARMLESS):
+            return []
         pos = end
-    return False
+    return []
+
+
+def _checksum_holds(data: bytes, idat: list[tuple[int, int]]) -> bool:
+    """Whether the image data's zlib stream ends, with its Adler-32 right: libspng stops
+    inflating once it has every row and never reads the check, which Pillow (and the Java
+    and JavaScript readers) refuse when it is wrong. zlib checks it; the rows are dropped."""
+    stream = zlib.decompressobj()
+    try:
+        for start, end in idat:
+            stream.decompress(data[start:end])
+        stream.flush()
+    except zlib.error:
+        return False
+    return stream.eof
 
 
 def decode(path: Path, color: str) -> np.ndarray | None:
@@ -66,7 +82,8 @@ def decode(path: Path, color: str) -> np.ndarray | None:
     if "PILLOW_BLOCKS_MAX" not in os.environ and Image.core.get_blocks_max() < KEPT_BLOCKS:
         Image.core.set_blocks_max(KEPT_BLOCKS)
     data = path.read_bytes()
-    if not plain(data):
+    idat = plain(data)
+    if not idat:
         return None
     stored_rgb = data[25] == RGB
     if color == "rgb":
@@ -77,6 +94,8 @@ def decode(path: Path, color: str) -> np.ndarray | None:
         pixels = pyspng.load(data, layout)
     except (RuntimeError, ValueError):  # libspng refused it: Pillow says why, as before
         return None
+    if not _checksum_holds(data, idat):
+        return None  # Pillow refuses it, saying why
     if pixels.ndim == 3 and pixels.shape[2] == 1:
         pixels = pixels[..., 0]
     if color == "rgb":
