@@ -443,8 +443,8 @@ def test_js_decodes_every_png_as_python_does(node: None, tmp_path: Path) -> None
 
 
 def test_large_plain_png_with_a_wrong_adler32(node: None, tmp_path: Path) -> None:
-    """A large plain PNG whose zlib check is wrong: libspng, Python's route for it, never reads
-    the check, so Python checks it itself and refuses it as Pillow, Java and JavaScript do."""
+    """A large plain PNG whose zlib check is wrong (libspng, Python's decoder for it once,
+    never read the check): refused by Python (Pillow) and JavaScript alike."""
     rng = np.random.default_rng(3)
     grey = rng.integers(0, 256, size=(180, 200, 1), dtype=np.int64)
     raw = image_data(grey, 8, False)

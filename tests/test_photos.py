@@ -112,14 +112,6 @@ def test_bad_large_jpeg_is_one_line_naming_it(tmp_path, name, reason):
     assert "\n" not in str(err.value)
 
 
-def _png_with(path, rgb, extra: bytes = b"", before_iend: bytes = b"") -> None:
-    """Save rgb as PNG with raw chunks added after IHDR (extra) and before IEND."""
-    Image.fromarray(rgb).save(path)
-    data = path.read_bytes()
-    data = data[:33] + extra + data[33:-12] + before_iend + data[-12:]
-    path.write_bytes(data)
-
-
 def _chunk(kind: bytes, body: bytes) -> bytes:
     import struct
     import zlib
@@ -127,42 +119,9 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
 
-def test_large_plain_png_takes_libspng_with_pillows_pixels(tmp_path, monkeypatch):
-    """Same grey as Pillow's decoder; and the route is really taken (a broken libspng shows)."""
-    from python.data import png
-
-    rng = np.random.default_rng(3)
-    rgb = rng.integers(0, 256, size=(200, 330, 3), dtype=np.uint8)
-    path = tmp_path / "plain.png"
-    _png_with(path, rgb, extra=_chunk(b"gAMA", (45455).to_bytes(4, "big")))
-    assert png.plain(path.read_bytes())
-    with Image.open(path) as im:
-        expected = np.asarray(im.convert("L"))
-    assert np.array_equal(decode_pixels(path, DEFAULT)[0], expected)
-    calls = []
-    real = png.decode
-    monkeypatch.setattr(png, "decode", lambda p, c: calls.append(p) or real(p, c))
-    load_image(path)
-    assert calls == [path]
-
-
-@pytest.mark.parametrize("name, extra, before_iend", [
-    ("text", _chunk(b"tEXt", b"Comment\0hello"), b""),
-    ("exif_after_data", b"", _chunk(b"eXIf", b"MM\0*\0\0\0\x08\0\0")),
-    ("transparency", _chunk(b"tRNS", b"\0\1\0\2\0\3"), b""),
-])
-def test_pngs_with_more_than_pixels_go_through_pillow(tmp_path, name, extra, before_iend):
-    """Text, EXIF (Pillow applies its orientation), transparency: not plain; Pillow decodes."""
-    from python.data import png
-
-    rgb = np.random.default_rng(4).integers(0, 256, size=(200, 330, 3), dtype=np.uint8)
-    path = tmp_path / f"{name}.png"
-    _png_with(path, rgb, extra, before_iend)
-    assert not png.plain(path.read_bytes())
-
-
 def test_damaged_image_data_in_a_large_png_is_pillows_one_line(tmp_path):
-    """libspng refuses a bad CRC or a short stream; Pillow then decides, as before."""
+    """Pillow decides: a bad image-data CRC is decoded (Pillow does not check it), a short
+    stream is refused in one line."""
     rgb = np.random.default_rng(5).integers(0, 256, size=(200, 330, 3), dtype=np.uint8)
     path = tmp_path / "whole.png"
     Image.fromarray(rgb).save(path)
@@ -182,8 +141,8 @@ def test_damaged_image_data_in_a_large_png_is_pillows_one_line(tmp_path):
 
 
 def test_a_wrong_checksum_in_a_large_png_is_refused_as_pillow_refuses_it(tmp_path):
-    """libspng never reads the zlib stream's Adler-32; the route checks it, so the file is
-    refused in one line as Pillow (and Java and JavaScript) refuse it, not decoded."""
+    """libspng, which once decoded large plain PNGs here, never read the zlib stream's
+    Adler-32; Pillow does: the file is refused in one line, as Java and JavaScript refuse it."""
     import struct
     import zlib
 
@@ -195,9 +154,6 @@ def test_a_wrong_checksum_in_a_large_png_is_refused_as_pillow_refuses_it(tmp_pat
     path = tmp_path / "bad_adler.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", stream)
                      + _chunk(b"IEND", b""))
-    from python.data import png
-
-    assert png.plain(path.read_bytes()) and png.decode(path, "grey") is None
     with pytest.raises(PictureError, match="bad_adler.png") as err:
         load_image(path)
     assert "\n" not in str(err.value)

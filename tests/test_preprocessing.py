@@ -154,19 +154,6 @@ def test_rgb_jpeg_at_one_eighth_for_420_and_444_only(tmp_path, subsampling, redu
     assert x.shape == (40, 40, 3) and 0.0 <= x.min() and x.max() <= 1.0
 
 
-def test_large_plain_rgb_png_takes_libspng_with_pillows_pixels(tmp_path, monkeypatch):
-    from python.data import png
-
-    rgb = np.random.default_rng(9).integers(0, 256, size=(200, 330, 3), dtype=np.uint8)
-    path = tmp_path / "plain.png"
-    Image.fromarray(rgb).save(path)
-    calls = []
-    real = png.decode
-    monkeypatch.setattr(png, "decode", lambda p, c: calls.append(c) or real(p, c))
-    got, _ = decode_pixels(path, RGB40)
-    assert calls == ["rgb"] and np.array_equal(got, rgb)
-
-
 def test_a_picture_the_recipe_cannot_take_is_one_line(tmp_path):
     pre = preprocessing.from_config({"do_resize": False}, 3, 32, 32, "test")
     path = tmp_path / "small.png"

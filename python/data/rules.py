@@ -87,8 +87,8 @@ def _fast(pre: Preprocessing) -> dict[str, Any]:
             " triangle upsampling of subsampled chroma, then " + YCC_TO_RGB + "); Adobe"
             " inverted CMYK is un-inverted. A file whose data ends before its end (a JPEG"
             " before EOI, a PNG before IEND's data) is refused as truncated; a PNG chunk"
-            " whose CRC is wrong before the image data is refused; the image data's own CRC is"
-            " not checked"
+            " whose CRC is wrong before the image data is refused, as is image data whose zlib"
+            " Adler-32 is wrong; the image data's own CRC is not checked"
         ),
         "orientation": (
             "the EXIF Orientation tag (0x0112), values 2 to 8, applied to the decoded picture"
