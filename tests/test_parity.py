@@ -157,3 +157,27 @@ def test_keras_runtime_is_warning_free_on_one_picture(exported):
     assert [str(w.message) for w in caught] == []
     assert one.shape == (1, 1) and many.shape == (len(x), 1)
     assert abs(float(one[0, 0]) - float(many[0, 0])) < 1e-6
+
+
+def test_one_unit_of_one_pixel_fails_a_from_files_cell(exported):
+    """The from-files cells (Java and JavaScript preparing the picture files themselves) are
+    held to the model's float bound: a preparation that moves one pixel of a picture (the
+    centre one, in each test picture) by one 8-bit unit fails them, where the old 1e-3 let
+    it through."""
+    from python.parity.compare import compare
+    from python.runtimes.loaders import predict_file
+
+    manifest = read_manifest(exported)
+    split = np.load(exported / "test_split.npz")
+    x = split["x"]
+    reference = predict_file(spec("onnx"), exported / "model.onnx", x)
+    unit = np.float32(manifest.preprocessing.rescale_factor)
+    moved = x.copy()
+    h, w = x.shape[1] // 2, x.shape[2] // 2
+    moved[:, h, w, 0] += np.where(moved[:, h, w, 0] + unit <= 1.0, unit, -unit)
+    probability = predict_file(spec("onnx"), exported / "model.onnx", moved)
+    bound = manifest.float_max_abs_diff()
+    cell = compare("onnx", reference, probability, float(split["threshold"]), "java_files", bound)
+    assert bound < cell.max_abs_diff < 1e-3 and not cell.ok
+    assert compare("onnx", reference, reference, float(split["threshold"]), "java_files",
+                   bound).ok

@@ -34,11 +34,11 @@ def compare(artifact: str, reference: np.ndarray, probability: np.ndarray,
     diff: float | None = float(np.max(np.abs(reference - probability))) if n else 0.0
     if not np.all(np.isfinite(probability)):
         return ParityCell(max_abs_diff=None, label_agreement=0.0, n=n, ok=False)
-    limit = tolerance.max_abs_diff_limit(artifact, runtime, bound) or 0.0
+    limit = tolerance.max_abs_diff_limit(artifact, bound) or 0.0
     same = label_indices(reference, threshold) == label_indices(probability, threshold)
     agree = float(np.mean(same | undecided(reference, threshold, limit))) if n else 1.0
     return ParityCell(max_abs_diff=diff, label_agreement=agree, n=n,
-                      ok=tolerance.cell_ok(artifact, diff, agree, runtime, bound))
+                      ok=tolerance.cell_ok(artifact, diff, agree, bound))
 
 
 def undecided(reference: np.ndarray, threshold: float | None, limit: float) -> np.ndarray:

@@ -100,7 +100,7 @@ def cell(artifact: str, runtime: str, pairs: dict[str, tuple[np.ndarray, np.ndar
     if labels is not None:  # the Java library's own label strings against Python's
         share = float(np.mean(np.asarray(labels[0]) == np.asarray(labels[1])))
     return MatrixCell(max_abs_diff=diff, label_agreement=share, n=n,
-                      ok=tolerance.cell_ok(artifact, diff, share, runtime, bound),
+                      ok=tolerance.cell_ok(artifact, diff, share, bound),
                       inputs={k: {"max_abs_diff": c.max_abs_diff, "n": c.n,
                                   "label_agreement": c.label_agreement}
                               for k, c in per_input.items()})

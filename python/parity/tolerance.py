@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from python.artifacts.registry import FROM_FILES_RUNTIMES, spec
+from python.artifacts.registry import spec
 
 #: Float artifacts (SavedModel, float TFLite, float ONNX) against Keras on the same
 #: float32 input: the least bound on |p - p_ref|. The math is the same graph in float32;
@@ -49,11 +49,6 @@ QUANTIZED_LABEL_AGREEMENT = 0.99
 #: Static recipes measure 0.0. Held to float's bound.
 QUANTIZED_BATCH_DEPENDENCE = FLOAT_MAX_ABS_DIFF
 
-#: Java (or JavaScript) from picture files: it decodes and resizes the picture itself, so
-#: its input may differ from Python's by float rounding of the resize (< 1/255 per
-#: pixel); 1e-3 on the probability bounds that, every label must still agree.
-JAVA_FILES_MAX_ABS_DIFF = 1e-3
-
 #: Quantized files may be at most this fraction of their float twin's bytes.
 QUANTIZED_SIZE_RATIO = 0.30
 
@@ -71,26 +66,28 @@ def derive_bound(noise: float) -> float:
     return max(FLOAT_MAX_ABS_DIFF, min(NOISE_MULTIPLE * noise, FLOAT_CEILING))
 
 
-def max_abs_diff_limit(artifact: str, runtime: str = "",
-                       bound: float = FLOAT_MAX_ABS_DIFF) -> float | None:
-    """The bound on |p - p_ref| for a float artifact in a runtime (``bound``, the model's
-    float bound, except for the from-files runtimes); None for int8 (not bounded).
+def max_abs_diff_limit(artifact: str, bound: float = FLOAT_MAX_ABS_DIFF) -> float | None:
+    """The bound on |p - p_ref| for a float artifact in any runtime: ``bound``, the model's
+    float bound, in every runtime, the from-files ones (Java or JavaScript decoding and
+    preparing the picture files themselves) included: their inputs are Python's bit for bit,
+    so a preprocessing that drifts by one unit of one pixel shows. None for int8 (not
+    bounded).
 
     It also says which labels are decided: a picture whose reference probability lies within
     it of the decision (the threshold, or the runner-up class) may take either label and
     still be within tolerance, so its label does not count against the agreement."""
     if spec(artifact).quantized:
         return None
-    return JAVA_FILES_MAX_ABS_DIFF if runtime in FROM_FILES_RUNTIMES else bound
+    return bound
 
 
 def cell_ok(artifact: str, max_abs_diff: float | None, label_agreement: float,
-            runtime: str = "", bound: float = FLOAT_MAX_ABS_DIFF) -> bool:
-    """Whether one parity cell is within tolerance for its kind of artifact and runtime.
+            bound: float = FLOAT_MAX_ABS_DIFF) -> bool:
+    """Whether one parity cell is within tolerance for its kind of artifact, in any runtime.
 
     ``max_abs_diff`` None means a probability was NaN or infinite: never within tolerance.
     """
-    limit = max_abs_diff_limit(artifact, runtime, bound)
+    limit = max_abs_diff_limit(artifact, bound)
     if limit is None:
         return label_agreement >= QUANTIZED_LABEL_AGREEMENT and max_abs_diff is not None
     return (max_abs_diff is not None and max_abs_diff <= limit
@@ -103,7 +100,6 @@ def describe(bound: float = FLOAT_MAX_ABS_DIFF) -> dict[str, float]:
         "float_max_abs_diff": bound,
         "float_label_agreement": FLOAT_LABEL_AGREEMENT,
         "quantized_label_agreement": QUANTIZED_LABEL_AGREEMENT,
-        "java_files_max_abs_diff": JAVA_FILES_MAX_ABS_DIFF,
         "quantized_size_ratio": QUANTIZED_SIZE_RATIO,
         "quantized_accuracy_drop": QUANTIZED_ACCURACY_DROP,
         "quantized_slowdown": QUANTIZED_SLOWDOWN,
