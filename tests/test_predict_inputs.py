@@ -1,9 +1,10 @@
-"""A folder, @LIST and - as pictures: python.predict and the installed Java CLI name the same
-pictures in the same order, and print the same lines for them."""
+"""A folder, @LIST and - as pictures: python.predict, the installed Java CLI and the Node CLI
+name the same pictures in the same order, and print the same lines for them."""
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -12,9 +13,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from python.predict.inputs import ListError, expand
-from tests.conftest import ROOT
+from python.predict.inputs import SUFFIXES, ListError, expand
+from python.runtimes.js import REQUIRE_JS, js_unavailable
+from tests.conftest import ROOT, require
 from tests.fuzzcompare import JAVA_CLI, java_unavailable
+
+NODE_CLI = ROOT / "js" / "bin" / "selfie-classify.js"
 
 
 def _grey(path: Path, level: int) -> str:
@@ -67,34 +71,68 @@ def test_a_list_and_standard_input_give_one_picture_or_folder_a_line(folder, tmp
         in empty.problems[0]
 
 
-def _both(exported: Path, args: list[str], stdin: bytes = b"") -> tuple[list, list]:
-    """(python.predict, selfie-classify): each as (exit status, stdout, stderr line count)."""
+def _both(exported: Path, args: list[str], stdin: bytes = b"", other: str = "java",
+          ) -> tuple[list, list]:
+    """(python.predict, the Java or the Node CLI): each as (exit status, stdout, stderr line
+    count)."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     common = ["--artifacts", str(exported), *args]
-    runs = [[sys.executable, "-m", "python.predict", *common], [str(JAVA_CLI), *common]]
+    cli = [str(JAVA_CLI)] if other == "java" else ["node", str(NODE_CLI)]
+    runs = [[sys.executable, "-m", "python.predict", *common], [*cli, *common]]
     done = [subprocess.run(c, cwd=ROOT, env=env, input=stdin, capture_output=True, timeout=300)
             for c in runs]
     return [[d.returncode, d.stdout.decode(), len(d.stderr.decode().splitlines())] for d in done]
 
 
-def test_python_predict_and_the_java_cli_read_folders_lists_and_stdin_alike(
-        exported, folder, tmp_path):
-    why = java_unavailable()
-    if why is not None:
-        if os.environ.get("SELFIE_REQUIRE_JAVA") == "1":
-            pytest.fail(f"SELFIE_REQUIRE_JAVA=1 but the Java CLI cannot run: {why}")
-        pytest.skip(f"the Java CLI cannot run here: {why}")
+def _unavailable(other: str) -> None:
+    """Skip (or fail, as CI asks) where the other CLI cannot run."""
+    if other == "java":
+        require(java_unavailable(), "SELFIE_REQUIRE_JAVA", "the Java CLI")
+    else:
+        require(js_unavailable("node_files"), REQUIRE_JS, "the Node CLI")
+
+
+@pytest.mark.parametrize("other", ["java", "node"])
+def test_python_predict_and_the_other_clis_read_folders_lists_and_stdin_alike(
+        exported, folder, tmp_path, other):
+    _unavailable(other)
     listed = tmp_path / "list.txt"
     listed.write_text(f"{folder / 'b'}/\n{folder / 'b-c.png'}\n")
     (tmp_path / "empty").mkdir()
-    py, java = _both(exported, [str(folder), f"@{listed}", str(tmp_path / "empty"), "-"],
-                     stdin=f"{folder / 'linked'}\n".encode())
-    assert py == java
+    py, theirs = _both(exported, [str(folder), f"@{listed}", str(tmp_path / "empty"), "-"],
+                       stdin=f"{folder / 'linked'}\n".encode(), other=other)
+    assert py == theirs
     paths = [line.split("\t")[0] for line in py[1].splitlines()]
     assert len(paths) == 4 + 5 + 1 and paths[-1] == f"{folder}/linked/o.png"
     assert py[0] == 1 and py[2] == 1  # the empty folder: one line, exit status 1
-    py, java = _both(exported, [f"@{tmp_path / 'nothing.txt'}"])
-    assert py == java == [2, "", 1]
+    py, theirs = _both(exported, [f"@{tmp_path / 'nothing.txt'}"], other=other)
+    assert py == theirs == [2, "", 1]
+
+
+def test_the_node_cli_takes_the_suffixes_python_takes():
+    """One list of a folder's picture suffixes, held equal in both languages."""
+    _unavailable("node")
+    done = subprocess.run(["node", "--input-type=module", "-e",
+                           "import { SUFFIXES } from './js/src/pictureArguments.js';"
+                           " console.log(JSON.stringify(SUFFIXES))"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    assert sorted(json.loads(done.stdout)) == sorted(SUFFIXES)
+
+
+def test_the_node_cli_classifies_twenty_thousand_paths(exported, tmp_path):
+    """onnxruntime-node walks /proc/self/cmdline recursively as a session starts: 33 KB of
+    paths once overflowed the main thread's stack (SIGSEGV, nothing printed). Past a few KB the
+    CLI hands the pictures to a second process through its standard input."""
+    _unavailable("node")
+    picture = _grey(tmp_path / "p.png", 51)
+    count = 20_000
+    done = subprocess.run(["node", str(NODE_CLI), "--artifacts", str(exported),
+                           *[picture] * count, str(tmp_path / "missing.png")],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1, done.stderr[-500:]
+    assert done.stdout.count(f"{picture}\t") == count
+    assert done.stderr.strip().splitlines() == [
+        f"selfie-classify: error: {tmp_path / 'missing.png'}: no such file"]
 
 
 def test_the_java_cli_takes_as_many_paths_as_the_system_passes(exported, tmp_path):

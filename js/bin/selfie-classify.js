@@ -2,11 +2,25 @@
 /**
  * npx selfie-classify --artifacts DIR PICTURE...: the command line python -m python.predict and
  * the Java selfie-classify are, in Node: one line a picture, path<TAB>label<TAB>probability,
- * in the order given; the same exit statuses (0 all classified, 1 some picture unreadable,
- * 2 bad usage or a missing or altered artifact).
+ * in the order given; pictures named alike (folders, @LIST, -); the same exit statuses (0 all
+ * classified, 1 some picture unreadable, 2 bad usage or a missing or altered artifact).
  */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ArtifactError, PictureError, classifyFiles, openClassifier, outputLine } from '../src/node.js';
+import { ListError, SUFFIXES, expandPictures } from '../src/pictureArguments.js';
+
+/**
+ * The most bytes of command line this process classifies under itself. onnxruntime-node's
+ * native library reads /proc/self/cmdline as a session starts and walks it recursively on
+ * the main thread's stack, some hundreds of bytes of stack a byte: 33 KB of paths overflowed
+ * an 8 MB stack (a SIGSEGV, nothing printed), 13 KB did not. Past this, the pictures go to a
+ * second Node process through its standard input, with a short command line.
+ */
+const ARGV_BYTES = 4096;
+/** Set in that second process: its standard input holds the pictures, already expanded. */
+const RELAYED = 'SELFIE_CLASSIFY_RELAYED';
 
 const PROG = 'selfie-classify';
 const USAGE = `usage: ${PROG} [--artifacts DIR] [--format onnx|onnx_int8] [--top K] [--json] PICTURE...
@@ -15,6 +29,10 @@ Classify pictures with artifacts written by python -m python.export.
 Output: path<TAB>label<TAB>probability (six decimals: of the positive class for a
 one-unit model, of the label for a softmax), then with --top K the K most probable
 label:probability pairs; one line a picture, in the order given.
+
+PICTURE: a picture file; a folder stands for its pictures, recursively, sorted by path
+(${SUFFIXES.map((x) => x.slice(1)).join(', ')}, any case; hidden names skipped); @LIST for the
+lines of the file LIST, - for those of standard input, one picture or folder a line.
 
 options:
   --artifacts DIR  folder written by python -m python.export (default: artifacts)
@@ -64,6 +82,23 @@ async function main(argv) {
     if (!(top >= 1)) return usageError(`argument --top: '${values.top}' is not a whole number of at least 1`);
   }
   if (positionals.length === 0) return usageError('the following arguments are required: PICTURE');
+  let named;
+  try {
+    named = process.env[RELAYED] === '1'
+      ? { pictures: new TextDecoder().decode(readStdin()).split('\n').filter((p) => p !== ''), problems: [] }
+      : expandPictures(positionals);
+  } catch (err) {
+    if (!(err instanceof ListError)) throw err;
+    process.stderr.write(`${PROG}: error: ${err.message}\n`);
+    return 2;
+  }
+  for (const problem of named.problems) process.stderr.write(`${PROG}: error: ${problem}\n`);
+  if (process.env[RELAYED] !== '1' && Buffer.byteLength(process.argv.join(' ')) > ARGV_BYTES) {
+    const options = ['--artifacts', values.artifacts, '--format', values.format,
+      ...(values.top === undefined ? [] : ['--top', values.top]), ...(values.json ? ['--json'] : [])];
+    const status = await relay(options, named.pictures);
+    return status === 0 && named.problems.length > 0 ? 1 : status;
+  }
   let classifier;
   try {
     classifier = await openClassifier(values.artifacts, { format: values.format });
@@ -78,7 +113,7 @@ async function main(argv) {
   let failed = 0;
   try {
     let lines = [];
-    for await (const answer of classifyFiles(classifier, positionals)) {
+    for await (const answer of classifyFiles(classifier, named.pictures)) {
       if (answer instanceof PictureError) {
         process.stderr.write(`${PROG}: error: ${answer.message}\n`);
         failed += 1;
@@ -94,7 +129,33 @@ async function main(argv) {
   } finally {
     await classifier.close();
   }
-  return failed > 0 ? 1 : 0;
+  return failed + named.problems.length > 0 ? 1 : 0;
+}
+
+function readStdin() {
+  return readFileSync(0);
+}
+
+/**
+ * Classify the pictures in a second Node process whose command line is short: its options,
+ * and the pictures one a line on its standard input. Its output is this command's.
+ * @param {string[]} options the command line before the pictures
+ * @param {string[]} pictures
+ * @returns {Promise<number>} its exit status
+ */
+function relay(options, pictures) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [process.argv[1], ...options, '-'], {
+      stdio: ['pipe', 'inherit', 'inherit'], env: { ...process.env, [RELAYED]: '1' },
+    });
+    child.on('error', (err) => {
+      process.stderr.write(`${PROG}: error: cannot start node (${err.message})\n`);
+      resolve(2);
+    });
+    child.on('close', (code, signal) => resolve(signal ? 2 : code));
+    child.stdin.on('error', () => {}); // it stopped early: its status says why
+    child.stdin.end(pictures.map((p) => `${p}\n`).join(''));
+  });
 }
 
 main(process.argv.slice(2)).then((status) => {
