@@ -8,6 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from converters.keras import without_dates
 from python.errors import ToolkitError
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ def save_keras_file(model: object, path: Path) -> None:
                                        dir=path.parent)
         os.close(fd)
         model.save(partial)
+        without_dates(Path(partial))
         os.replace(partial, path)
     except OSError as err:
         raise ToolkitError(f"{path}: cannot write the trained model ({err.strerror})") from None
@@ -30,3 +32,4 @@ def save_keras_file(model: object, path: Path) -> None:
         if "partial" in locals() and Path(partial).exists():
             Path(partial).unlink()
     log.info("wrote the trained model to %s (export it again with --model %s)", path, path)
+
