@@ -75,9 +75,9 @@ def test_read_manifest_round_trips_and_refuses_bad_ones(tmp_path):
     write_manifest(tmp_path, manifest)
     assert read_manifest(tmp_path) == manifest
     raw = json.loads((tmp_path / "manifest.json").read_text())
-    for change, message in (({"schema_version": 1}, "schema version 1"),
+    for change, message in (({"schema_version": 1}, "schema_version 1 is older"),
                             ({"preprocessing": {"version": 1, "size": 40}},
-                             "preprocessing version 1.*export again"),
+                             "preprocessing version 1 is older.*export again"),
                             ({"threshold": "half"}, "threshold"),
                             ({"labels": None}, "labels")):
         (tmp_path / "manifest.json").write_text(json.dumps({**raw, **change}))
@@ -135,3 +135,22 @@ def test_artifact_paths_stay_inside_the_folder(tmp_path, where):
         manifest = replace(manifest, artifacts={"onnx": replace(entry, path=path)})
     with pytest.raises(ArtifactError, match="leaves the artifacts folder"):
         checked_artifact(folder, manifest, "onnx")
+
+
+def test_the_version_gate_says_what_the_shared_fixtures_say(tmp_path):
+    """Older manifests: export again; newer ones: update the library; one line naming the
+    file. The same cases hold the Java and JavaScript readers (tests.versiongate)."""
+    from python.artifacts.manifest import read_manifest
+    from tests.versiongate import base_manifest, write_cases
+
+    cases = write_cases(tmp_path / "cases", base_manifest(tmp_path / "base"))
+    assert {c["problem"] is None for c in cases} == {True, False}
+    for case in cases:
+        folder = tmp_path / "cases" / case["name"]
+        (folder / "model.onnx").write_bytes(b"model bytes")
+        if case["problem"] is None:
+            assert read_manifest(folder).labels
+            continue
+        with pytest.raises(ArtifactError) as err:
+            read_manifest(folder)
+        assert str(err.value) == f"{folder / 'manifest.json'}: {case['problem']}"

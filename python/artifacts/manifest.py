@@ -293,6 +293,34 @@ def write_manifest(root: Path, manifest: Manifest) -> Path:
     return path
 
 
+#: The manifest versions this library reads, oldest first: ``schema_version``, and
+#: ``preprocessing.version`` (3: the fast route, before there were two). The Java and
+#: JavaScript readers hold the same rule and words (tests.versiongate writes the fixtures).
+READS = {"schema_version": (SCHEMA_VERSION, SCHEMA_VERSION),
+         "preprocessing version": (3, PREPROCESSING_VERSION)}
+
+
+def version_problem(raw: object) -> str | None:
+    """Why a parsed manifest's versions keep this library from reading it, or None: a newer
+    one was written by a newer exporter (update the library), an older one is not read
+    (export again)."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("preprocessing"), dict):
+        return "not a manifest (no schema_version and preprocessing): export again"
+    found = {"schema_version": raw.get("schema_version"),
+             "preprocessing version": raw["preprocessing"].get("version")}
+    for name, value in found.items():
+        oldest, newest = READS[name]
+        reads = str(oldest) if oldest == newest else f"{oldest} to {newest}"
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"{name} {json.dumps(value)} is not a whole number: export again"
+        if value > newest:
+            return (f"written by a newer exporter ({name} {value}, this library reads"
+                    f" {reads}): update the library")
+        if value < oldest:
+            return f"{name} {value} is older than this library reads ({reads}): export again"
+    return None
+
+
 def read_manifest(root: Path) -> Manifest:
     """The folder's manifest, validated; any problem is one ArtifactError naming the file."""
     from pydantic import ValidationError
@@ -304,16 +332,10 @@ def read_manifest(root: Path) -> Manifest:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ArtifactError(f"{path}: not a valid manifest ({err})") from None
-    if not isinstance(raw, dict) or raw.get("schema_version") != SCHEMA_VERSION:
-        found = raw.get("schema_version", raw.get("format_version")) \
-            if isinstance(raw, dict) else None
-        raise ArtifactError(f"{path}: manifest schema version {found}, this toolkit reads"
-                            f" {SCHEMA_VERSION}; export again")
-    pre = raw.get("preprocessing")
-    version = pre.get("version") if isinstance(pre, dict) else None
-    if version not in (3, PREPROCESSING_VERSION):  # 3: the fast route, before there were two
-        raise ArtifactError(f"{path}: preprocessing version {version}, this toolkit prepares"
-                            f" pictures as version {PREPROCESSING_VERSION}; export again")
+    problem = version_problem(raw)
+    if problem is not None:
+        raise ArtifactError(f"{path}: {problem}")
+    pre = raw["preprocessing"]
     # Before draft_scales, the fast route knew only 1/8: an older manifest reads as written.
     scales = pre.get("draft_scales", [pre.get("jpeg_dc_scale", JPEG_DC_SCALE)])
     try:
