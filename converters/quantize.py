@@ -1,11 +1,14 @@
-"""ONNX to int8 with onnxruntime.quantization: every recipe worth measuring, by name.
+"""ONNX to int8: every recipe worth measuring, by name, from onnxruntime.quantization and
+from NNCF (``converters.quantize_nncf``).
 
 Static quantization (calibrated) is what the ONNX Runtime docs recommend for CNNs.
 On x86 its fast kernels take uint8 activations with int8 weights (U8S8); int8
 activations (S8S8) and the QOperator format are measured too, as are recipes that
 keep the first convolution or the last Dense in float. Dynamic quantization turns
 Conv into ConvInteger, which older runtimes (1.17, 1.21) cannot run; its MatMul-only
-form can. The caller measures each recipe and keeps one (``python.export.quantization``).
+form can. NNCF's accuracy-aware settings (presets, range estimators, bias correction, an
+ignored scope for the last Dense or the layer a sensitivity pass ranks worst) join them.
+The caller measures each recipe and keeps one (``python.export.quantization``).
 """
 
 from __future__ import annotations
@@ -33,6 +36,11 @@ class OnnxRecipe:
     float_last_dense: bool = False
     matmul_only: bool = False  # dynamic: quantize MatMul/Gemm only (no ConvInteger)
     preprocess: bool = True  # onnxruntime's quant_pre_process (shape inference, folding)
+    library: str = "onnxruntime"  # or "nncf"
+    preset: str = "mixed"  # NNCF: mixed (symmetric weights, asymmetric activations), performance
+    range_estimator: str = "minmax"  # NNCF: minmax or histogram, over every calibration picture
+    fast_bias_correction: bool = False  # NNCF: full bias correction unless set
+    float_worst: bool = False  # NNCF: keep in float the layer the sensitivity pass ranks worst
 
 
 RECIPES = (
@@ -48,6 +56,12 @@ RECIPES = (
     OnnxRecipe("qdq_u8s8_no_preprocess", preprocess=False),
     OnnxRecipe("dynamic_matmul_only", static=False, matmul_only=True),
     OnnxRecipe("dynamic", static=False),
+    OnnxRecipe("nncf_mixed_minmax", library="nncf"),
+    OnnxRecipe("nncf_mixed_minmax_fast_bias", library="nncf", fast_bias_correction=True),
+    OnnxRecipe("nncf_mixed_histogram", library="nncf", range_estimator="histogram"),
+    OnnxRecipe("nncf_performance_minmax", library="nncf", preset="performance"),
+    OnnxRecipe("nncf_mixed_minmax_float_last_dense", library="nncf", float_last_dense=True),
+    OnnxRecipe("nncf_mixed_minmax_float_worst", library="nncf", float_worst=True),
 )
 BY_NAME = {r.name: r for r in RECIPES}
 
@@ -73,8 +87,11 @@ def _first_and_last(model_path: Path) -> tuple[str | None, str | None]:
 
 
 def quantize_onnx(onnx_path: str | Path, out: str | Path, calibration: np.ndarray,
-                  recipe: OnnxRecipe | str = "qdq_u8s8_per_channel") -> Path:
-    """Write an int8 twin of the float ONNX model by the named recipe."""
+                  recipe: OnnxRecipe | str = "qdq_u8s8_per_channel",
+                  float_layers: dict[str, str] | None = None) -> Path:
+    """Write an int8 twin of the float ONNX model by the named recipe; ``float_layers``, if
+    given, receives the layers it leaves in float (the float model's node names), each with
+    why."""
     import onnx
     from onnxruntime.quantization import (
         CalibrationMethod,
@@ -96,8 +113,16 @@ def quantize_onnx(onnx_path: str | Path, out: str | Path, calibration: np.ndarra
             source = Path(tmp) / "prepared.onnx"
             quant_pre_process(str(onnx_path), str(source), skip_symbolic_shape=True)
         first_conv, last_dense = _first_and_last(source)
-        exclude = [n for n, keep in ((first_conv, recipe.float_first_conv),
-                                     (last_dense, recipe.float_last_dense)) if keep and n]
+        kept = {n: why for n, why, keep in (
+            (first_conv, "the first convolution, by the recipe", recipe.float_first_conv),
+            (last_dense, "the last Dense, by the recipe", recipe.float_last_dense)) if keep and n}
+        if recipe.library == "nncf":
+            kept.update(_nncf(source, out, calibration, recipe, kept))
+        if float_layers is not None:
+            float_layers.update(kept)
+        if recipe.library == "nncf":
+            return _shortened(out)
+        exclude = list(kept)
         if not recipe.static:
             quantize_dynamic(str(source), str(out), weight_type=QuantType.QInt8,
                              per_channel=recipe.per_channel,
@@ -114,6 +139,24 @@ def quantize_onnx(onnx_path: str | Path, out: str | Path, calibration: np.ndarra
             extra_options={"ActivationSymmetric": recipe.symmetric_activations},
         )
     return _shortened(out)
+
+
+def _nncf(source: Path, out: Path, calibration: np.ndarray, recipe: OnnxRecipe,
+          kept: dict[str, str]) -> dict[str, str]:
+    """NNCF's file for the recipe; with float_worst, made twice: once whole, to rank the
+    layers by the error each adds, then with the worst left in float. The layers it kept."""
+    from converters.quantize_nncf import quantize_nncf, sensitivity
+
+    settings = {"preset": recipe.preset, "range_estimator": recipe.range_estimator,
+                "fast_bias_correction": recipe.fast_bias_correction}
+    quantize_nncf(source, out, calibration, **settings, float_layers=tuple(kept))
+    if not recipe.float_worst:
+        return kept
+    worst = sensitivity(source, out, calibration)[0]
+    kept = {**kept, worst: "the layer that adds the most error when quantized (a sensitivity"
+            " pass over calibration pictures: its output's relative error less its input's)"}
+    quantize_nncf(source, out, calibration, **settings, float_layers=tuple(kept))
+    return kept
 
 
 def _shortened(path: Path) -> Path:

@@ -221,7 +221,7 @@ def test_an_int8_recipe_answering_nan_is_measured_as_not_usable(tmp_path, monkey
     float_file.write_bytes(b"float")
     monkeypatch.setattr(quantization, "_recipes", lambda fmt: (type("R", (), {"name": "bad"}),))
     monkeypatch.setattr(quantization, "_convert",
-                        lambda fmt, f, s, out, c, r: out.write_bytes(b"int8"))
+                        lambda fmt, f, s, out, c, r, kept: out.write_bytes(b"int8"))
 
     def load_artifact(artifact, path, threads=None):
         nan = path.suffix == ".onnx" and path.name != "model.onnx"
@@ -235,3 +235,22 @@ def test_an_int8_recipe_answering_nan_is_measured_as_not_usable(tmp_path, monkey
     assert files == {} and not recipes["bad"]["loads"]
     assert "NaN or infinity" in recipes["bad"]["error"]
     assert quantization.pick(recipes)[0] is None
+
+
+def test_int8_size_bound_holds_for_large_models_only_and_fastest_is_a_choice():
+    """Below 1 MB the fixed cost of scales and QDQ nodes dominates: the size is reported, not
+    held. --int8-select fastest takes the fastest recipe within the bounds."""
+    from python.export.quantization import bounds, pick
+
+    recipes = {"big": _recipe(size=0.42, latency=0.5), "small": _recipe(size=0.29, latency=0.9,
+                                                                     selection_label_agreement=0.995)}
+    assert pick(recipes, float_bytes=2_000_000)[0] == "small"
+    assert pick(recipes, float_bytes=200_000)[0] == "big"
+    held = bounds(recipes["big"], float_bytes=200_000)["size_ratio"]
+    assert held == {"value": 0.42, "limit": None, "ok": True}
+    assert not bounds(recipes["big"], float_bytes=2_000_000)["size_ratio"]["ok"]
+    fast = {"a": _recipe(latency=0.9, throughput=1.2), "b": _recipe(latency=0.4, throughput=3.0,
+                                                                 selection_label_agreement=0.99)}
+    assert pick(fast)[0] == "a"
+    chosen, why = pick(fast, select="fastest")
+    assert chosen == "b" and "--int8-select fastest" in why

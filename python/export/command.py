@@ -42,6 +42,11 @@ def parser() -> argparse.ArgumentParser:
                    help="also export int8 TFLite and int8 ONNX, each the recipe that keeps the"
                    " most of the model's labels, then the smallest (none when no recipe keeps"
                    " them)")
+    p.add_argument("--int8-select", choices=("labels", "fastest"), default="labels",
+                   help="how the int8 recipe is chosen among those within the bounds: labels"
+                   " (the most of the model's labels kept, then the smallest: the same file on"
+                   " any machine; default) or fastest (timed here: for an export made on the"
+                   " hardware it is deployed on)")
     own = p.add_argument_group("your own model (no training)")
     own.add_argument("--model", type=Path, help="a trained Keras 3 .keras file, a legacy .h5"
                      " file, or a TensorFlow SavedModel folder with a serving_default"
@@ -114,6 +119,7 @@ def parse_args(argv: list[str] | None) -> tuple[ExportConfig, argparse.Namespace
     p = parser()
     args = p.parse_args(argv)
     common = {"out": args.out, "data": args.data, "quantize": args.quantize,
+              "int8_select": args.int8_select,
               "threshold": args.threshold, "skip_bad": args.skip_bad, "require": args.require,
               "atol": args.atol, "photos": args.photos}
     if args.model is not None:

@@ -22,6 +22,7 @@ class ExportConfig:
     data: Path | None = None  # None: the embedded data set (training only)
     positive: str | None = None
     quantize: bool = False
+    int8_select: str = "labels"  # or "fastest": the int8 recipe by speed on this machine
     threshold: float | None = None  # None: the one that maximises validation balanced accuracy
     skip_bad: bool = False
     labels: Path | None = None  # one label per line, in output order

@@ -121,7 +121,7 @@ def write_artifacts(stage: Path, prepared: Prepared, config: ExportConfig) -> Ma
         splits = Splits.of(data, threshold, model, pre.input_range())
         quantization, lost = search_all(stage, savedmodel, splits, reference,
                                         {"tag": signature.tag, "name": signature.name},
-                                        artifacts)
+                                        artifacts, config.int8_select)
         missing.update(lost)
     shutil.rmtree(savedmodel)
     parity = verify_artifacts(stage, artifacts, x_test, reference, threshold,

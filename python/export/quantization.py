@@ -37,14 +37,19 @@ RULE = ("among recipes that load (for ONNX, in the oldest supported ONNX Runtime
         " each picture alike whatever its batch (within 1e-5; dynamic quantization does not)"
         " and keep at least 99% of the float model's labels on the selection pictures (training"
         " and validation splits, never the test split), keep those within the accuracy bound"
-        " there (with labelled pictures) and within the size bound; of those the one that keeps"
-        " the most of the float model's labels on the selection pictures, then the smallest,"
-        " then the first in the search's order: answers only, never timing, so the same model"
-        " and pictures give the same file on any machine (speed is measured side by side and"
-        " reported). If none is within the size bound, the same among those within the"
-        " accuracy bound; if none is within that, among those that keep the labels. If no"
-        " recipe keeps 99% of the labels, no int8 file is published: one that changes the"
-        " model's answers is not the model")
+        " there (with labelled pictures) and within the size bound (for a float model over"
+        " 1 MB; below it the size is reported, not held); of those the one that keeps the most"
+        " of the float model's labels on the selection pictures (the margin over the bound"
+        " first), then the smallest, then the first in the search's order: answers only, never"
+        " timing, so the same model and pictures give the same file on any machine (speed is"
+        " measured side by side and reported; --int8-select fastest takes the fastest instead,"
+        " for an export made on its deployment hardware). If none is within the size bound,"
+        " the same among those within the accuracy bound; if none is within that, among those"
+        " that keep the labels. If no recipe keeps 99% of the labels, no int8 file is"
+        " published: one that changes the model's answers is not the model")
+#: How the recipe is chosen among those within the bounds: by answers (the default), or by
+#: speed on the export machine.
+SELECTIONS = ("labels", "fastest")
 
 
 @dataclass(frozen=True)
@@ -88,9 +93,10 @@ def slowdown(entry: dict) -> float:
     return max(entry["latency_ratio"], 1.0 / entry["throughput_ratio"])
 
 
-def pick(recipes: dict[str, dict]) -> tuple[str | None, str]:
-    """The rule ``RULE``, a pure function of the measured recipes: the recipe kept (or None)
-    and why."""
+def pick(recipes: dict[str, dict], float_bytes: int | None = None,
+         select: str = "labels") -> tuple[str | None, str]:
+    """The rule ``RULE``, a pure function of the measured recipes and the float file's
+    size: the recipe kept (or None) and why."""
     loading = [n for n, e in recipes.items() if e.get("loads")
                and e.get("loads_in_oldest", True) is not False]
     if not loading:
@@ -112,33 +118,47 @@ def pick(recipes: dict[str, dict]) -> tuple[str | None, str]:
                       f" keeps {recipes[best]['selection_label_agreement']:.1%})")
     accurate = [n for n in keeping if recipes[n].get("selection_accuracy_drop") is None
                 or recipes[n]["selection_accuracy_drop"] <= tolerance.QUANTIZED_ACCURACY_DROP]
-    small = [n for n in accurate if recipes[n]["size_ratio"] <= tolerance.QUANTIZED_SIZE_RATIO]
+    small = [n for n in accurate if recipes[n]["size_ratio"] <= size_limit(float_bytes)]
     pool = small or accurate or keeping
+    within = "every bound" if small else "the accuracy bound" if accurate else "the label bound"
+    if select == "fastest":
+        chosen = min(pool, key=lambda n: (slowdown(recipes[n]), list(recipes).index(n)))
+        return chosen, f"the fastest on the export machine (--int8-select fastest), within {within}"
     chosen = min(pool, key=lambda n: (-recipes[n]["selection_label_agreement"],
                                       recipes[n]["size_ratio"], list(recipes).index(n)))
-    return chosen, "the recipe that keeps the most labels, then the smallest, within " + (
-        "every bound" if small else "the accuracy bound" if accurate else "the label bound")
+    return chosen, f"the recipe that keeps the most labels, then the smallest, within {within}"
 
 
-def bounds(entry: dict) -> dict[str, dict[str, float | bool | None]]:
+def size_limit(float_bytes: int | None) -> float:
+    """The size bound on a recipe's bytes over float's: none (infinity) for a float model of
+    at most QUANTIZED_SIZE_FROM_BYTES (None: size unknown, the bound held)."""
+    if float_bytes is not None and float_bytes <= tolerance.QUANTIZED_SIZE_FROM_BYTES:
+        return float("inf")
+    return tolerance.QUANTIZED_SIZE_RATIO
+
+
+def bounds(entry: dict, float_bytes: int | None = None,
+           ) -> dict[str, dict[str, float | bool | None]]:
     """Each bound the chosen file is held to: its value, its limit, whether it holds (a bound
-    without a value, accuracy without labels, holds by default and says so)."""
+    without a value, accuracy without labels, holds by default and says so; the size of a
+    small model's file is reported with no limit)."""
     checks = {
-        "size_ratio": (entry["size_ratio"], tolerance.QUANTIZED_SIZE_RATIO),
+        "size_ratio": (entry["size_ratio"], size_limit(float_bytes)),
         "test_accuracy_drop": (entry.get("test_accuracy_drop"),
                                tolerance.QUANTIZED_ACCURACY_DROP),
         "latency_ratio": (entry["latency_ratio"], tolerance.QUANTIZED_SLOWDOWN),
         "inverse_throughput_ratio": (1.0 / entry["throughput_ratio"],
                                      tolerance.QUANTIZED_SLOWDOWN),
     }
-    return {k: {"value": None if v is None else round(v, 4), "limit": limit,
+    return {k: {"value": None if v is None else round(v, 4),
+                "limit": None if limit == float("inf") else limit,
                 "ok": v is None or v <= limit + 1e-12}
             for k, (v, limit) in checks.items()}
 
 
 def search_all(stage: Path, source: Path, splits: Splits, reference_test: np.ndarray,
                signature: dict[str, str], artifacts: dict[str, ArtifactEntry],
-               ) -> tuple[dict[str, dict], dict[str, MissingArtifact]]:
+               select: str = "labels") -> tuple[dict[str, dict], dict[str, MissingArtifact]]:
     """Every int8 artifact whose float twin was made: the search's records, and the int8
     artifacts not made (added to ``artifacts`` are the ones that were)."""
     float_accuracy = splits.float_accuracy(reference_test)
@@ -150,7 +170,7 @@ def search_all(stage: Path, source: Path, splits: Splits, reference_test: np.nda
             continue
         log.info("quantizing %s: every recipe, measured against %s", spec.name, spec.float_twin)
         records[spec.name], why = quantize(spec.name, stage, source, splits, float_accuracy,
-                                           signature)
+                                           signature, select)
         if why is None:
             artifacts[spec.name] = describe_artifact(stage, spec)
         else:
@@ -160,7 +180,7 @@ def search_all(stage: Path, source: Path, splits: Splits, reference_test: np.nda
 
 def quantize(artifact: str, stage: Path, source: Path, splits: Splits,
              float_accuracy: tuple[float, float] | None, signature: dict[str, str],
-             ) -> tuple[dict, str | None]:
+             select: str = "labels") -> tuple[dict, str | None]:
     """Make, measure and pick the int8 file for one artifact: what the manifest records, and
     why no file was published (None when one was)."""
     spec = BY_NAME[artifact]
@@ -175,7 +195,7 @@ def quantize(artifact: str, stage: Path, source: Path, splits: Splits,
             log.info("%s: timing %d recipes side by side with %s", artifact, len(files),
                      spec.float_twin)
             _time(spec.python_runtime, float_file, files, recipes, splits)
-        chosen, why = pick(recipes)
+        chosen, why = pick(recipes, float_file.stat().st_size, select)
         record = {"chosen": chosen, "why": why, "rule": RULE, "recipes": recipes}
         if chosen is None:
             log.warning("%s not made: %s", artifact, why)
@@ -183,7 +203,7 @@ def quantize(artifact: str, stage: Path, source: Path, splits: Splits,
         shutil.copyfile(files[chosen], stage / spec.file)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    held = bounds(recipes[chosen])
+    held = bounds(recipes[chosen], float_file.stat().st_size)
     failed = {k: b for k, b in held.items() if not b["ok"]}
     for name, b in failed.items():
         log.warning("%s: no recipe meets every bound; %s (%s) is %.4f, the bound is %.4f",
@@ -208,8 +228,9 @@ def _make_and_measure(artifact: str, float_file: Path, source: Path, splits: Spl
         out = work / f"{recipe.name}{float_file.suffix}"
         entry: dict = {"loads": False}
         started = time.perf_counter()
+        kept: dict[str, str] = {}
         try:
-            _convert(spec.format, float_file, source, out, splits.calibration, recipe)
+            _convert(spec.format, float_file, source, out, splits.calibration, recipe, kept)
             predict = load_artifact(spec, out)
             p_select, p_test = predict(splits.x_select), predict(splits.x_test)
             alone = np.concatenate([predict(splits.x_select[i:i + 1])
@@ -220,7 +241,7 @@ def _make_and_measure(artifact: str, float_file: Path, source: Path, splits: Spl
             entry["error"] = f"{type(err).__name__}: {err}"[:300]
         else:
             files[recipe.name] = out
-            entry.update(loads=True, bytes=out.stat().st_size,
+            entry.update(loads=True, bytes=out.stat().st_size, float_layers=kept,
                          size_ratio=round(out.stat().st_size / float_file.stat().st_size, 4),
                          selection_label_agreement=splits.agreement(p_select,
                                                                     splits.float_select),
@@ -251,15 +272,16 @@ def _recipes(fmt: str) -> tuple:
 
 
 def _convert(fmt: str, float_file: Path, source: Path, out: Path, calibration: np.ndarray,
-             recipe: object) -> None:
-    """One recipe's file; the converters' native log lines kept off stderr."""
+             recipe: object, float_layers: dict[str, str]) -> None:
+    """One recipe's file, and (ONNX) the layers it left in float, each with why, into
+    ``float_layers``; the converters' native log lines kept off stderr."""
     from converters.quantize import quantize_onnx
     from converters.tflite import to_tflite_int8
     from python.quiet import native_stderr_silenced
 
     with native_stderr_silenced():
         if fmt == "onnx":
-            quantize_onnx(float_file, out, calibration, recipe)
+            quantize_onnx(float_file, out, calibration, recipe, float_layers)
         else:
             to_tflite_int8(source, out, calibration, recipe)
 
