@@ -15,6 +15,8 @@ kept only 90-97%: the settings below are chosen, not left to defaults.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 from pathlib import Path
 
@@ -43,13 +45,16 @@ def quantize_nncf(onnx_path: Path, out: Path, calibration: np.ndarray, preset: s
                             lambda p: {name: p[np.newaxis].astype(np.float32)})
     ranges = {"minmax": RangeEstimatorParametersSet.MINMAX,
               "histogram": RangeEstimatorParametersSet.HISTOGRAM}[range_estimator]
-    quantized = nncf.quantize(
-        model, pictures, subset_size=len(calibration), fast_bias_correction=fast_bias_correction,
-        preset={"mixed": nncf.QuantizationPreset.MIXED,
-                "performance": nncf.QuantizationPreset.PERFORMANCE}[preset],
-        ignored_scope=nncf.IgnoredScope(names=list(float_layers)) if float_layers else None,
-        advanced_parameters=AdvancedQuantizationParameters(
-            activations_range_estimator_params=ranges))
+    # NNCF draws rich progress bars whatever its log level: the export prints its own line.
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        quantized = nncf.quantize(
+            model, pictures, subset_size=len(calibration),
+            fast_bias_correction=fast_bias_correction,
+            preset={"mixed": nncf.QuantizationPreset.MIXED,
+                    "performance": nncf.QuantizationPreset.PERFORMANCE}[preset],
+            ignored_scope=nncf.IgnoredScope(names=list(float_layers)) if float_layers else None,
+            advanced_parameters=AdvancedQuantizationParameters(
+                activations_range_estimator_params=ranges))
     onnx.save(quantized, str(out))
     return out
 
