@@ -277,3 +277,19 @@ def test_a_weight_nudged_by_a_thousandth_fails_the_imagenet_size_model(user_expo
     assert not cells["onnx/onnxruntime"].ok
     assert cells["onnx/onnxruntime"].max_abs_diff > manifest.float_max_abs_diff()
     assert all(c.ok for k, c in cells.items() if not k.startswith("onnx/"))
+
+
+def test_the_same_model_exports_to_the_same_bytes(user_export, user_models, tmp_path):
+    """Two exports of one --model with --quantize, in two processes: every artifact's sha256
+    equal. The int8 recipe is chosen by answers, not timing, and model.keras carries no date;
+    the manifest's timings and dates may differ, the artifacts may not."""
+    first, done = user_export(QUANTIZED)
+    assert done.returncode == 0, done.stderr[-2000:]
+    flags = json.loads((user_models / QUANTIZED / "export.json").read_text())["flags"]
+    again = run_module("python.export", *flags, "--quantize", "--quiet", "--out",
+                       str(tmp_path / "again"), timeout=1200)
+    assert again.returncode == 0, again.stderr[-2000:]
+    a = json.loads((first / "manifest.json").read_text())["artifacts"]
+    b = json.loads((tmp_path / "again" / "manifest.json").read_text())["artifacts"]
+    assert "onnx_int8" in a and set(a) == set(b)
+    assert {k: v["sha256"] for k, v in a.items()} == {k: v["sha256"] for k, v in b.items()}
