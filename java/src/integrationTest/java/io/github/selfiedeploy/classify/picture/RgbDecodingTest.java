@@ -23,7 +23,7 @@ import org.junit.Test;
  */
 public class RgbDecodingTest {
     /** The test recipe's limits: 224 x 224, so no picture here reaches the 1/8 JPEG route. */
-    private static final DecodeOptions RGB = new DecodeOptions(50_000_000L, 8 * 2 * 224, 0, 3);
+    private static final DecodeOptions RGB = new DecodeOptions(50_000_000L, 2 * 224, 0, 3);
 
     @Test
     public void everyPictureDecodesToPythonsRgb() throws IOException {

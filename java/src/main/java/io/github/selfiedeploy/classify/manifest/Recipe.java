@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.selfiedeploy.classify.ArtifactException;
 import io.github.selfiedeploy.classify.UnsupportedModelException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The manifest's preprocessing (versions 3 and 4), in Hugging Face's words, as the Java side
@@ -16,7 +18,8 @@ import java.nio.file.Path;
  * Face's: the whole picture decoded, converted as Pillow's Image.convert does (alpha dropped),
  * resized by Pillow's 8-bit resampling. The fast one (reducing_gap 2.0; every version 3
  * manifest, which has no such field): alpha over white, the box step, a float resize, and with
- * draft a large JPEG decoded at 1/8 from its DC coefficients.
+ * draft a large JPEG decoded reduced (at the largest of draft_scales that keeps reduce_to
+ * times the reduce side, as libjpeg-turbo's scaled decoding gives it to Pillow's draft).
  *
  * @param channels 1 (grey) or 3 (RGB)
  * @param doResize whether the picture is resized
@@ -31,26 +34,41 @@ import java.nio.file.Path;
  * @param std per channel, as float32 (empty without normalisation)
  * @param reduceTo the box step leaves at least reduceTo times {@link #reduceSide()}
  * @param faithful the faithful route (reducing_gap null); false: the fast route
- * @param draft on the fast route, whether a large JPEG may be decoded at 1/8 from its DC
- *              coefficients (always false on the faithful route)
+ * @param draft on the fast route, whether a large JPEG may be decoded reduced (always false on
+ *              the faithful route)
+ * @param draftScales the scale denominators a large JPEG may be decoded at
+ *                    (draft_scales): some of 8, 4 and 2, largest first; a JPEG stored as W x H
+ *                    comes at the first s with min(W, H) &gt;= s * reduceTo * {@link #reduceSide()}
  */
 public record Recipe(int channels, boolean doResize, Size size, int resample, boolean doCenterCrop,
                      Size cropSize, boolean doRescale, double rescaleFactor, boolean doNormalize,
-                     float[] mean, float[] std, int reduceTo, boolean faithful, boolean draft) {
+                     float[] mean, float[] std, int reduceTo, boolean faithful, boolean draft,
+                     List<Integer> draftScales) {
     /** The fast route's box step in Pillow's words (Image.resize's reducing_gap): the only gap implemented. */
     public static final double REDUCING_GAP = 2.0;
+    /** The draft scales a manifest may name (draft_scales), largest first. */
+    public static final List<Integer> DRAFT_SCALES = List.of(8, 4, 2);
+    /** libjpeg's largest DCT scaling: the draft scale of a manifest without draft_scales (its jpeg_dc_scale). */
+    public static final int JPEG_DC_SCALE = 8;
 
     /**
-     * @throws IllegalArgumentException for draft on the faithful route
+     * @throws IllegalArgumentException for draft on the faithful route, or draft scales that
+     *         are not some of 8, 4 and 2, largest first
      */
     public Recipe {
         if (faithful && draft) {
             throw new IllegalArgumentException("draft decoding is part of the fast route, not the faithful one");
         }
+        if (!someScales(draftScales)) {
+            throw new IllegalArgumentException("draftScales " + draftScales + " is not some of " + DRAFT_SCALES
+                    + ", largest first");
+        }
+        draftScales = List.copyOf(draftScales);
     }
 
     /**
-     * A recipe on the fast route with draft decoding: what a version 3 manifest means.
+     * A recipe on the fast route with draft decoding at 1/8 alone: what a version 3 manifest
+     * means.
      *
      * @param channels 1 (grey) or 3 (RGB)
      * @param doResize whether the picture is resized
@@ -69,7 +87,7 @@ public record Recipe(int channels, boolean doResize, Size size, int resample, bo
                   boolean doRescale, double rescaleFactor, boolean doNormalize, float[] mean, float[] std,
                   int reduceTo) {
         this(channels, doResize, size, resample, doCenterCrop, cropSize, doRescale, rescaleFactor, doNormalize,
-                mean, std, reduceTo, false, true);
+                mean, std, reduceTo, false, true, List.of(JPEG_DC_SCALE));
     }
 
     /**
@@ -165,8 +183,60 @@ public record Recipe(int channels, boolean doResize, Size size, int resample, bo
             throw new ArtifactException(file + ": preprocessing.draft true needs reducing_gap " + REDUCING_GAP
                     + " (draft decoding is part of the fast route)");
         }
+        List<Integer> scales = draftScales(pre, file);
         return new Recipe(channels, doResize, size, resample, doCrop, crop, doRescale, factor, doNormalize,
-                mean, std, reduceTo, faithful, draft);
+                mean, std, reduceTo, faithful, draft, scales);
+    }
+
+    /**
+     * draft_scales: a list of some of 8, 4 and 2, largest first (strictly descending, not
+     * empty), as python.data.preprocessing.check_draft_scales takes it. Absent (version 3
+     * manifests, and version 4 ones written before it), the one scale there was:
+     * [jpeg_dc_scale], which is [8].
+     */
+    private static List<Integer> draftScales(JsonNode pre, Path file) {
+        JsonNode v = pre.get("draft_scales");
+        List<JsonNode> items = new ArrayList<>();
+        if (v == null) {
+            JsonNode dc = pre.get("jpeg_dc_scale");
+            if (dc == null) {
+                return List.of(JPEG_DC_SCALE);
+            }
+            items.add(dc);
+        } else if (v.isArray()) {
+            v.forEach(items::add);
+        }
+        List<Integer> scales = new ArrayList<>();
+        for (JsonNode s : items) {
+            // a number equal to 8, 4 or 2 (Python's `v in DRAFT_SCALES` takes 8.0 too; true it refuses)
+            if (s.isNumber() && s.asDouble() == s.asInt() && DRAFT_SCALES.contains(s.asInt())) {
+                scales.add(s.asInt());
+            } else {
+                scales = null;
+                break;
+            }
+        }
+        if (!someScales(scales)) {
+            throw new ArtifactException(file + ": preprocessing.draft_scales "
+                    + (v == null ? "[" + pre.get("jpeg_dc_scale") + "] (from jpeg_dc_scale)" : v)
+                    + " is not some of " + DRAFT_SCALES + ", largest first");
+        }
+        return scales;
+    }
+
+    /** Whether a list is some of {@link #DRAFT_SCALES}, largest first: strictly descending, not empty. */
+    private static boolean someScales(List<Integer> scales) {
+        if (scales == null || scales.isEmpty()) {
+            return false;
+        }
+        int last = Integer.MAX_VALUE;
+        for (Integer s : scales) {
+            if (s == null || !DRAFT_SCALES.contains(s) || s >= last) {
+                return false;
+            }
+            last = s;
+        }
+        return true;
     }
 
     /**

@@ -12,8 +12,9 @@ package io.github.selfiedeploy.classify.picture;
  *            (a decoder did it row by row rather than hold the whole picture); each value is
  *            the sum of a box x box block of the centred crop
  * @param fullWidth the width of the picture these values stand for: width, unless a decoder
- *                  reduced it (a JPEG at 1/8, block sums); a shortest-edge resize is computed
- *                  from it, as Python's pixels_to_input computes it from {@code full}
+ *                  reduced it (a JPEG at 1/8, 1/4 or 1/2, block sums); a shortest-edge resize
+ *                  is computed from it, as Python's pixels_to_input computes it from
+ *                  {@code full}
  * @param fullHeight the height of the picture these values stand for
  */
 public record GreyImage(int width, int height, int[] pixels, int box, int fullWidth, int fullHeight) {

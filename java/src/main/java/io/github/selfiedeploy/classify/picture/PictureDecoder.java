@@ -66,8 +66,8 @@ public final class PictureDecoder {
      * Decodes the first frame of a picture's bytes to upright 8-bit RGB
      * (python.data.decode.decode_pixels with an RGB recipe): the format decoders check the
      * file by their rules as for grey, then ImageIO decodes the pixels of every kind. A JPEG
-     * whose shorter side reaches {@link DecodeOptions#dcMinSide()} comes at 1/8, as in Python:
-     * a grey one repeated in three channels, a 4:4:4 or 4:2:0 colour one in RGB as
+     * large enough for {@link DecodeOptions#draftScale} comes at that scale, as in Python: a
+     * grey one repeated in three channels, a 4:4:4 or 4:2:0 colour one in RGB as
      * libjpeg-turbo scales it (Pillow's draft("RGB")); its {@link Pixels#fullWidth()} and
      * height are the picture's own.
      *
@@ -83,15 +83,16 @@ public final class PictureDecoder {
         }
         Metadata metadata = metadata(bytes);
         int orientation = orientation(metadata);
-        DecodeOptions rgb = new DecodeOptions(options.maxPixels(), options.dcMinSide(), 0, 3, options.conversion());
+        DecodeOptions rgb = new DecodeOptions(options.maxPixels(), options.draftSide(), options.draftScales(), 0, 3,
+                options.conversion());
         byte[] forImageIo = bytes;
         for (FormatDecoder format : formats) {
             if (format.reads(bytes)) {
                 FormatDecoder.Decoded decoded = format.decode(bytes, path, rgb, orientation);
-                if (decoded.rgb() != null) { // a large colour JPEG at 1/8
+                if (decoded.rgb() != null) { // a large colour JPEG, reduced
                     return decoded.rgb();
                 }
-                if (decoded.picture() != null) { // a large grey JPEG at 1/8: grey repeated
+                if (decoded.picture() != null) { // a large grey JPEG, reduced: grey repeated
                     return repeated(decoded.picture());
                 }
                 forImageIo = decoded.forImageIo();

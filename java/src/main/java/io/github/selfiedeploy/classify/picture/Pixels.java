@@ -12,7 +12,7 @@ package io.github.selfiedeploy.classify.picture;
  * @param channels 1 or 3
  * @param samples width * height * channels values 0..255 as bytes (read with &amp; 0xFF), row-major
  * @param fullWidth the width of the picture these pixels stand for: width, unless the decoder
- *                  reduced it (a JPEG at 1/8); a shortest-edge resize is computed from it
+ *                  reduced it (a JPEG at 1/8, 1/4 or 1/2); a shortest-edge resize is computed from it
  * @param fullHeight the height of the picture these pixels stand for
  */
 public record Pixels(int width, int height, int channels, byte[] samples, int fullWidth, int fullHeight) {

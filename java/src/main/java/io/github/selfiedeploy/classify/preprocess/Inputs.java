@@ -18,7 +18,7 @@ public final class Inputs {
      * @param pixels height * width * channels values 0..255, one byte each (read unsigned)
      * @param width the pixels' width
      * @param height their height
-     * @param fullWidth the width they stand for (a JPEG decoded at 1/8: eight times theirs);
+     * @param fullWidth the width they stand for (a JPEG decoded at 1/s: about s times theirs);
      *                  the shortest-edge resize is computed from it (the faithful route's
      *                  pixels stand for themselves: it is not read there)
      * @param fullHeight the height they stand for

@@ -17,14 +17,14 @@ import java.util.List;
 
 /**
  * Picture to model input, exactly as python.data.pictures.load_image does it with the
- * manifest's preprocessing. The fast route: decode (with draft, a large JPEG at 1/8 from its
- * DC coefficients; a large PNG box-summed while decoded), EXIF orientation, 8-bit grey or RGB
- * (alpha over white), then the recipe's steps ({@link Inputs}): the box step, the resize, the
- * centre crop, the rescale, the normalisation. The faithful route: the whole picture decoded,
- * EXIF orientation, grey or RGB as Pillow's convert makes them (alpha dropped), Pillow's 8-bit
- * resize, then the same crop, rescale and normalisation. Versions 1 and 2 (the selfie model
- * before recipes) are grey, bilinear to the input size, divided by 255. Immutable and safe to
- * share between threads.
+ * manifest's preprocessing. The fast route: decode (with draft, a large JPEG at 1/8, 1/4 or
+ * 1/2 as libjpeg-turbo's scaled decoding gives it; a large PNG box-summed while decoded),
+ * EXIF orientation, 8-bit grey or RGB (alpha over white), then the recipe's steps
+ * ({@link Inputs}): the box step, the resize, the centre crop, the rescale, the
+ * normalisation. The faithful route: the whole picture decoded, EXIF orientation, grey or RGB
+ * as Pillow's convert makes them (alpha dropped), Pillow's 8-bit resize, then the same crop,
+ * rescale and normalisation. Versions 1 and 2 (the selfie model before recipes) are grey,
+ * bilinear to the input size, divided by 255. Immutable and safe to share between threads.
  *
  * <p>Internal to the library: the Classifier prepares pictures with it; its constructors
  * follow the manifest's versions, which are no promise to callers.
@@ -33,10 +33,7 @@ public final class Preprocessor {
     /** Our JPEG and PNG readers first, ImageIO for the rest. */
     private static final PictureDecoder DECODER = new PictureDecoder(List.of(new JpegDecoder(), new PngDecoder()));
 
-    /**
-     * The decoders' shortcuts start where the box step leaves at least this many times the
-     * reduce side (Python's REDUCE_TO, fixed whatever the recipe's reduce_to).
-     */
+    /** The box step's and the reduced JPEG decoding's gap without a recipe (version 2): Python's REDUCE_TO. */
     static final int REDUCE_TO = 2;
 
     private final int height;
@@ -155,11 +152,12 @@ public final class Preprocessor {
     }
 
     /**
-     * What the decoders may do: version 2 and later decode a JPEG whose shorter side is at
-     * least 1/8-scale's worth of the box step's side at 1/8 (a recipe only with draft), and
-     * take the box step's sums while decoding (the box divides the shorter side by reduce_to *
-     * reduce_side); version 1, and a recipe without a resize, decode every picture whole. The
-     * faithful route decodes every picture whole, converted as Pillow converts it.
+     * What the decoders may do: version 2 and later decode a large JPEG reduced (a recipe only
+     * with draft): at the first scale s of the recipe's draft_scales (version 2: 1/8 alone)
+     * with min(width, height) &gt;= s * reduce_to * reduce_side, and take the box step's sums
+     * while decoding (the box divides the shorter side by reduce_to * reduce_side); version 1,
+     * and a recipe without a resize, decode every picture whole. The faithful route decodes
+     * every picture whole, converted as Pillow converts it.
      */
     DecodeOptions decodeOptions() {
         if (recipe != null && recipe.faithful()) {
@@ -170,8 +168,9 @@ public final class Preprocessor {
         }
         int side = recipe == null ? Math.max(height, width) : recipe.reduceSide();
         int reduceTo = recipe == null ? REDUCE_TO : recipe.reduceTo();
-        int dcMinSide = recipe == null || recipe.draft() ? JpegDecoder.SCALE * REDUCE_TO * side : 0;
-        return new DecodeOptions(maxPixels, dcMinSide, reduceTo * side, channels());
+        int draftSide = recipe == null || recipe.draft() ? reduceTo * side : 0;
+        List<Integer> scales = recipe == null ? DecodeOptions.EIGHTH : recipe.draftScales();
+        return new DecodeOptions(maxPixels, draftSide, scales, reduceTo * side, channels(), Conversion.OVER_WHITE);
     }
 
     /**

@@ -186,6 +186,36 @@ public class ManifestTest {
         assertRefused(folder, "preprocessing.draft true needs reducing_gap 2.0");
     }
 
+    /**
+     * draft_scales: some of 8, 4 and 2, largest first; absent (version 3, and version 4 before
+     * it) [jpeg_dc_scale], which is [8]. Anything else is refused naming the field.
+     */
+    @Test
+    public void draftScalesAreSomeOfEightFourTwoLargestFirst() throws IOException {
+        Path folder = TinyArtifacts.write(temp.newFolder("a").toPath());
+        Path file = folder.resolve(Manifest.FILE_NAME);
+        String v3 = Files.readString(file).replace("\"preprocessing\": {\"version\": 1,", V3);
+        Files.writeString(file, v3);
+        assertEquals(List.of(8), Manifest.read(folder).recipe().draftScales());
+        Files.writeString(file, v3.replace("\"version\": 3,", "\"version\": 3, \"jpeg_dc_scale\": 8,"));
+        assertEquals(List.of(8), Manifest.read(folder).recipe().draftScales());
+        String v4 = v3.replace("\"version\": 3,", "\"version\": 4, \"reducing_gap\": 2.0, \"draft\": true,"
+                + " \"draft_scales\": [8, 4, 2],");
+        Files.writeString(file, v4);
+        assertEquals(List.of(8, 4, 2), Manifest.read(folder).recipe().draftScales());
+        Files.writeString(file, v4.replace("[8, 4, 2]", "[4, 2]"));
+        assertEquals(List.of(4, 2), Manifest.read(folder).recipe().draftScales());
+        Files.writeString(file, v4.replace("[8, 4, 2]", "[8.0, 2]")); // Python's `in (8, 4, 2)` takes 8.0
+        assertEquals(List.of(8, 2), Manifest.read(folder).recipe().draftScales());
+        for (String bad : new String[] {"[]", "[4, 8]", "[8, 8]", "[8, 4, 1]", "[16, 8]", "[3]", "8", "null",
+                "[\"8\"]", "[true]", "[8.5]", "{\"8\": 1}"}) {
+            Files.writeString(file, v4.replace("[8, 4, 2]", bad));
+            assertRefused(folder, "preprocessing.draft_scales");
+        }
+        Files.writeString(file, v3.replace("\"version\": 3,", "\"version\": 3, \"jpeg_dc_scale\": 16,"));
+        assertRefused(folder, "preprocessing.draft_scales", "jpeg_dc_scale");
+    }
+
     /** A softmax over k labels: k labels, no threshold needed; a sigmoid needs two labels and one. */
     @Test
     public void softmaxManifestsTakeTheirLabelsAndNoThreshold() throws IOException {

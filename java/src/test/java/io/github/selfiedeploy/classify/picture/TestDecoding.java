@@ -9,14 +9,14 @@ public final class TestDecoding {
     private TestDecoding() {
     }
 
-    /** With every shortcut the options allow. */
-    public static GreyImage decode(Path p, long maxPixels, int dcMinSide, int boxSide) throws PictureException {
-        return Preprocessor.decoder().decode(p, PictureDecoder.readFile(p), new DecodeOptions(maxPixels, dcMinSide, boxSide));
+    /** With every shortcut the options allow; large JPEGs at 1/8 alone. */
+    public static GreyImage decode(Path p, long maxPixels, int draftSide, int boxSide) throws PictureException {
+        return Preprocessor.decoder().decode(p, PictureDecoder.readFile(p), new DecodeOptions(maxPixels, draftSide, boxSide));
     }
 
-    /** Large JPEGs (shorter side at least dcMinSide) at 1/8. */
-    public static GreyImage decode(Path p, long maxPixels, int dcMinSide) throws PictureException {
-        return decode(p, maxPixels, dcMinSide, 0);
+    /** Large JPEGs (shorter side at least 8 * draftSide) at 1/8. */
+    public static GreyImage decode(Path p, long maxPixels, int draftSide) throws PictureException {
+        return decode(p, maxPixels, draftSide, 0);
     }
 
     /** Every picture whole. */

@@ -77,13 +77,13 @@ public class LargePictureTest {
      */
     @Test
     public void rgbDecodingTakesTheDcRoutesInGreyAndInColour() throws IOException, PictureException {
-        DecodeOptions rgb = new DecodeOptions(MAX, 640, 0, 3);
+        DecodeOptions rgb = new DecodeOptions(MAX, 80, 0, 3);
         BufferedImage colour = photo(1280, 968);
         BufferedImage grey = new BufferedImage(1280, 968, BufferedImage.TYPE_BYTE_GRAY);
         grey.getGraphics().drawImage(colour, 0, 0, null);
         Path g = jpeg(grey, "grey.jpg", false);
         Pixels repeated = Preprocessor.decoder().decodeRgb(g, PictureDecoder.readFile(g), rgb);
-        GreyImage dc = TestDecoding.decode(g, MAX, 640);
+        GreyImage dc = TestDecoding.decode(g, MAX, 80);
         assertEquals(dc.width(), repeated.width());
         for (int i = 0; i < dc.pixels().length; i++) {
             for (int c = 0; c < 3; c++) {
@@ -97,7 +97,7 @@ public class LargePictureTest {
         assertEquals(1280, eighth.fullWidth());
         assertEquals(968, eighth.fullHeight());
         // Its luma is the grey route's picture of the same file, within the colour round trip
-        GreyImage luma = TestDecoding.decode(c, MAX, 640);
+        GreyImage luma = TestDecoding.decode(c, MAX, 80);
         double total = 0;
         for (int i = 0; i < luma.pixels().length; i++) {
             int y = (19595 * eighth.sample(3 * i) + 38470 * eighth.sample(3 * i + 1)
@@ -113,7 +113,7 @@ public class LargePictureTest {
     @Test
     public void jpegDcIsEachBlocksMeanLuma() throws IOException, PictureException {
         Path p = jpeg(photo(1280, 968), "photo.jpg", false);
-        GreyImage dc = TestDecoding.decode(p, MAX, 640);
+        GreyImage dc = TestDecoding.decode(p, MAX, 80);
         assertEquals(160, dc.width());
         assertEquals(121, dc.height()); // ceil(968 / 8)
         GreyImage full = TestDecoding.decode(p, MAX); // the JDK's decoder, every pixel
@@ -141,8 +141,8 @@ public class LargePictureTest {
     @Test
     public void progressiveAndBaselineHoldTheSameDcCoefficients() throws IOException, PictureException {
         BufferedImage img = photo(700, 650);
-        GreyImage base = TestDecoding.decode(jpeg(img, "base.jpg", false), MAX, 640);
-        GreyImage prog = TestDecoding.decode(jpeg(img, "prog.jpg", true), MAX, 640);
+        GreyImage base = TestDecoding.decode(jpeg(img, "base.jpg", false), MAX, 80);
+        GreyImage prog = TestDecoding.decode(jpeg(img, "prog.jpg", true), MAX, 80);
         assertEquals(88, base.width());
         assertArrayEquals(base.pixels(), prog.pixels());
     }
@@ -150,7 +150,7 @@ public class LargePictureTest {
     @Test
     public void belowTheThresholdOrInVersionOneJpegsDecodeWhole() throws IOException, PictureException {
         Path p = jpeg(photo(700, 639), "small.jpg", false);
-        assertEquals(700, TestDecoding.decode(p, MAX, 640).width());
+        assertEquals(700, TestDecoding.decode(p, MAX, 80).width());
         Path big = jpeg(photo(700, 700), "big.jpg", false);
         float[] v1 = new Preprocessor(40, 40, MAX, 1).load(big);
         float[] v2 = new Preprocessor(40, 40, MAX, 2).load(big);
@@ -168,7 +168,7 @@ public class LargePictureTest {
         // All the data, no EOI: libjpeg-turbo's last fill of its bit buffer stops short of the
         // end, every row comes out, and Pillow accepts this very file (checked); so does Java.
         Files.write(cut, Arrays.copyOf(whole, whole.length - 2));
-        assertEquals(100, TestDecoding.decode(cut, MAX, 640).width());
+        assertEquals(100, TestDecoding.decode(cut, MAX, 80).width());
         byte[] bomb = whole.clone();
         for (int i = 0; i + 1 < bomb.length; i++) {
             if ((bomb[i] & 0xFF) == 0xFF && (bomb[i + 1] & 0xFF) == 0xC0) { // SOF0: 10000 x 6000
@@ -186,7 +186,7 @@ public class LargePictureTest {
 
     private static void assertRefused(Path p, String words) {
         try {
-            TestDecoding.decode(p, MAX, 640);
+            TestDecoding.decode(p, MAX, 80);
             fail(p + " accepted");
         } catch (PictureException e) {
             assertTrue(e.getMessage(), e.getMessage().startsWith(p + ": ") && e.getMessage().contains(words));

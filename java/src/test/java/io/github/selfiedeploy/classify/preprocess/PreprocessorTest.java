@@ -205,7 +205,7 @@ public class PreprocessorTest {
 
     private static Recipe faithful(int channels) {
         return new Recipe(channels, true, new Recipe.Size(40, 40, 0), Resize.BILINEAR, false, null, true,
-                1 / 255.0, false, new float[0], new float[0], 2, true, false);
+                1 / 255.0, false, new float[0], new float[0], 2, true, false, Recipe.DRAFT_SCALES);
     }
 
     @Test

@@ -13,64 +13,86 @@ import io.github.selfiedeploy.classify.picture.Pixels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.Test;
 
 /**
- * {@link JpegDc#rgbPixels()} against Pillow's draft("RGB") on the colour JPEGs of
- * tests/jpegdcrgb.py (4:4:4 and 4:2:0, baseline and progressive, odd sizes, restarts,
- * qualities to 100, YCbCr without JFIF, equal sampling factors other than 1x1): every sample
- * of every picture equal, max abs diff 0. The progressive ones that libjpeg block-smooths
- * visibly at this scale, and those Pillow refuses, must be refused.
+ * {@link JpegDc#rgbPixels(int)} against Pillow's draft("RGB") at 1/8, 1/4 and 1/2 on the
+ * colour JPEGs of tests/jpegdcrgb.py (4:4:4 and 4:2:0, baseline and progressive, odd sizes,
+ * restarts, qualities to 100, YCbCr without JFIF, equal sampling factors other than 1x1,
+ * damaged data), each entry at its scale: every sample of every picture equal, max abs diff
+ * 0. The progressive ones that libjpeg block-smooths visibly at that scale, and those Pillow
+ * refuses, must be refused.
  */
 public class JpegRgbDcTest {
-    @Test
-    public void everySampleEqualsPillowsDraftRgb() throws IOException {
-        Path dir = TestData.reference().resolve("jpegrgb");
+    private static final int[] SCALES = {8, 4, 2};
+
+    private static JsonNode corpus(Path dir) throws IOException {
         JsonNode cases = new ObjectMapper().readTree(Files.readAllBytes(dir.resolve("jpegrgb.json")));
-        assertTrue("too few pictures: " + cases.size(), cases.size() >= 60);
-        int compared = 0;
-        int smoothed = 0;
-        int refused = 0;
-        int subsampled = 0;
-        long samples = 0;
-        int worst = 0;
+        for (JsonNode c : cases) {
+            if (!c.has("scale") || (c.get("expect").asText().equals("pixels") && !c.has("pixels"))) {
+                fail(dir + "/jpegrgb.json predates scales: write it again (python -m tests.jpegdcrgb "
+                        + dir + ")");
+            }
+        }
+        return cases;
+    }
+
+    @Test
+    public void everySampleEqualsPillowsDraftRgbAtItsScale() throws IOException {
+        Path dir = TestData.reference().resolve("jpegrgb");
+        JsonNode cases = corpus(dir);
+        assertTrue("too few pictures: " + cases.size(), cases.size() >= 120);
+        // per scale: compared, 4:2:0 among them, smoothed, refused, samples, worst difference
+        Map<Integer, long[]> counts = new TreeMap<>();
+        for (int s : SCALES) {
+            counts.put(s, new long[6]);
+        }
         StringBuilder failures = new StringBuilder();
         for (JsonNode c : cases) {
             String name = c.get("name").asText();
+            int scale = c.get("scale").asInt();
+            long[] n = counts.get(scale);
+            assertTrue(name + ": scale " + scale, n != null);
             JpegDc jpeg = new JpegDc(Files.readAllBytes(dir.resolve(name + ".jpg")), Path.of(name + ".jpg"));
             JpegDc.Header header = jpeg.headers();
-            assertTrue(name + ": not taken for the 1/8 RGB route", header != null && header.rgbDc());
+            assertTrue(name + ": not taken for the reduced RGB route", header != null && header.rgbDc());
             String expect = c.get("expect").asText();
+            String at = name + " at 1/" + scale;
             if (expect.equals("smoothed")) {
                 try {
-                    jpeg.rgbPixels();
-                    fail(name + ": accepted, but libjpeg block-smooths it and this reader does not");
+                    jpeg.rgbPixels(scale);
+                    failures.append(String.format("%n  %s: accepted, but libjpeg block-smooths it", at));
                 } catch (PictureException e) {
-                    assertTrue(e.getMessage(), e.reason().contains("block smoothing"));
-                    smoothed++;
-                    continue;
+                    assertTrue(at + ": " + e.getMessage(), e.reason().contains("block smoothing"));
+                    n[2]++;
                 }
+                continue;
             }
             if (expect.equals("refused")) {
                 try {
-                    jpeg.rgbPixels();
-                    fail(name + ": accepted; Pillow refused it: " + c.get("refusal").asText());
+                    jpeg.rgbPixels(scale);
+                    failures.append(String.format("%n  %s: accepted; Pillow refused it: %s", at,
+                            c.get("refusal").asText()));
                 } catch (PictureException e) {
-                    refused++;
-                    continue;
+                    n[3]++;
                 }
+                continue;
             }
             Pixels ours;
             try {
-                ours = jpeg.rgbPixels();
+                ours = jpeg.rgbPixels(scale);
             } catch (PictureException e) {
-                throw new AssertionError(name + ": refused, Pillow decodes it: " + e.getMessage(), e);
+                failures.append(String.format("%n  %s: refused, Pillow decodes it: %s", at, e.getMessage()));
+                continue;
             }
-            byte[] python = Files.readAllBytes(dir.resolve(name + ".rgb"));
-            assertEquals(name + " width", c.get("width").asInt(), ours.width());
-            assertEquals(name + " height", c.get("height").asInt(), ours.height());
-            assertEquals(name + " channels", 3, ours.channels());
-            assertEquals(name + " samples", python.length, ours.samples().length);
+            byte[] python = Files.readAllBytes(dir.resolve(c.get("pixels").asText()));
+            assertEquals(at + " width", c.get("width").asInt(), ours.width());
+            assertEquals(at + " height", c.get("height").asInt(), ours.height());
+            assertEquals(at + " width", (c.get("full").get(0).asInt() + scale - 1) / scale, ours.width());
+            assertEquals(at + " channels", 3, ours.channels());
+            assertEquals(at + " samples", python.length, ours.samples().length);
             int differ = 0;
             int worstHere = 0;
             for (int i = 0; i < python.length; i++) {
@@ -79,46 +101,56 @@ public class JpegRgbDcTest {
                 worstHere = Math.max(worstHere, d);
             }
             if (differ > 0) {
-                failures.append(String.format("%n  %s: %d of %d samples differ, by up to %d", name, differ,
+                failures.append(String.format("%n  %s: %d of %d samples differ, by up to %d", at, differ,
                         python.length, worstHere));
             }
-            compared++;
-            subsampled += name.contains("-420-") ? 1 : 0;
-            samples += python.length;
-            worst = Math.max(worst, worstHere);
+            n[0]++;
+            n[1] += name.contains("-420-") ? 1 : 0;
+            n[4] += python.length;
+            n[5] = Math.max(n[5], worstHere);
         }
-        System.out.println("JpegRgbDcTest: " + compared + " pictures compared (" + subsampled + " 4:2:0), "
-                + samples + " samples, max abs diff " + worst + "; refused " + smoothed + " that libjpeg smooths, "
-                + refused + " that Pillow refuses");
+        for (Map.Entry<Integer, long[]> e : counts.entrySet()) {
+            long[] n = e.getValue();
+            System.out.println("JpegRgbDcTest at 1/" + e.getKey() + ": " + n[0] + " pictures compared (" + n[1]
+                    + " 4:2:0), " + n[4] + " samples, max abs diff " + n[5] + "; refused " + n[2]
+                    + " that libjpeg smooths, " + n[3] + " that Pillow refuses");
+        }
         if (failures.length() > 0) {
-            fail("samples differ from Pillow's draft(\"RGB\"):" + failures);
+            fail("not Pillow's draft(\"RGB\"):" + failures);
         }
-        assertTrue("4:2:0 pictures " + subsampled, subsampled >= 20);
-        assertTrue("smoothed " + smoothed + ", refused " + refused, smoothed >= 1 && refused >= 1);
+        long[] eighth = counts.get(8);
+        assertTrue("4:2:0 pictures at 1/8: " + eighth[1], eighth[1] >= 20);
+        assertTrue("smoothed " + eighth[2] + ", refused " + eighth[3] + " at 1/8", eighth[2] >= 1 && eighth[3] >= 1);
+        for (int s : new int[] {4, 2}) {
+            long[] n = counts.get(s);
+            assertTrue("pictures at 1/" + s + ": " + n[0] + " (4:2:0 " + n[1] + ")", n[0] >= 20 && n[1] >= 8);
+            assertTrue("smoothed at 1/" + s + ": " + n[2], n[2] >= 1);
+        }
     }
 
     /**
-     * One decode serves both routes: the grey after rgbPixels() is the grey route's own, and
-     * rgbPixels() after pixels() (which kept no chroma) decodes again to the same pixels.
+     * One decode serves both routes: the grey after rgbPixels() at a scale is the grey route's
+     * own at that scale, and rgbPixels() after pixels() (which kept no chroma) decodes again to
+     * the same pixels.
      */
     @Test
     public void greyAfterRgbIsTheGreyDecode() throws IOException, PictureException {
         Path dir = TestData.reference().resolve("jpegrgb");
-        JsonNode cases = new ObjectMapper().readTree(Files.readAllBytes(dir.resolve("jpegrgb.json")));
-        for (JsonNode c : cases) {
+        for (JsonNode c : corpus(dir)) {
             if (!c.get("expect").asText().equals("pixels")) {
                 continue;
             }
             String name = c.get("name").asText();
+            int scale = c.get("scale").asInt();
             byte[] bytes = Files.readAllBytes(dir.resolve(name + ".jpg"));
             JpegDc both = new JpegDc(bytes, Path.of(name));
             both.headers();
-            Pixels rgb = both.rgbPixels();
+            Pixels rgb = both.rgbPixels(scale);
             JpegDc grey = new JpegDc(bytes, Path.of(name));
             grey.headers();
-            assertArrayEquals(name, grey.pixels().pixels(), both.pixels().pixels());
+            assertArrayEquals(name + " at 1/" + scale, grey.pixels(scale).pixels(), both.pixels(scale).pixels());
             // RGB after grey decodes the file again, to the same pixels.
-            assertArrayEquals(name, rgb.samples(), grey.rgbPixels().samples());
+            assertArrayEquals(name + " at 1/" + scale, rgb.samples(), grey.rgbPixels(scale).samples());
         }
     }
 }

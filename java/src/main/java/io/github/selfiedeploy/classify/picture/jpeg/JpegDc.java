@@ -7,27 +7,30 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * A JPEG's luma at one eighth of its size, from the DC coefficients alone: the manifest's
- * preprocessing.jpeg_dc. Pixel (x, y) is block (x, y) of the first component through
- * libjpeg-turbo's jpeg_idct_1x1, which is what libjpeg outputs under scale_denom 8 with grey
- * output, and so what Pillow's draft("L") gives Python. A 12-megapixel photo costs its
- * Huffman decoding only: AC coefficients are decoded just to be skipped (progressive AC
- * scans not even that), and nothing is transformed or colour-converted.
+ * A large JPEG at 1/8, 1/4 or 1/2 of its size, as libjpeg-turbo's scaled decoding
+ * (scale_denom 8, 4 or 2) gives it to Pillow's draft: the manifest's preprocessing.jpeg_dc.
+ * libjpeg decodes each component through an IDCT of its own scaled size (jdmaster.c
+ * jpeg_calc_output_dimensions): 8 / scale samples a block side for the luma, and for a 4:2:0
+ * chroma component twice that, because libjpeg scales its IDCT up instead of upsampling it;
+ * {@link JpegIdct} has those IDCTs (jpeg_idct_1x1, jpeg_idct_2x2, jpeg_idct_4x4,
+ * jpeg_idct_islow), computed as libjpeg-turbo's x86-64 SIMD code does, which only damaged
+ * data tells from the C code. A block is kept as just the coefficients its IDCT reads (its
+ * {@link JpegIdct.Layout}), from sequential data and from progressive AC and refinement scans.
  *
- * <p>The same JPEG at 1/8 in RGB ({@link #rgbPixels()}, Pillow's draft("RGB"), for a 4:4:4 or
- * 4:2:0 YCbCr JPEG) is what libjpeg-turbo makes of it at scale_denom 8: a component at the
- * largest sampling (the luma; in 4:4:4 all three) is its DCs through jpeg_idct_1x1, one
- * pixel a block; a 4:2:0 chroma component is each block through jpeg_idct_2x2, two by two
- * pixels, because libjpeg scales its IDCT up instead of upsampling it, and so it is decoded
- * with the 25 AC coefficients that IDCT reads (from progressive AC and refinement scans too;
- * {@link JpegIdct} computes it as libjpeg-turbo's SSE2 code does, which only damaged data
- * tells from jidctred.c). The three planes, cropped to ceil(width / 8) x ceil(height / 8),
- * go through jdcolor.c's integer YCbCr-to-RGB tables ({@link YccToRgb}). Its memory is those
- * coefficients: 52 bytes a chroma block, about 5 MB for 12 megapixels. It refuses, besides
- * what the grey route refuses, what libjpeg refuses there (a quantisation table missing at a
- * component's first scan, over 10 blocks an MCU) and a progressive JPEG that libjpeg would
- * block-smooth visibly, which is not reproduced. All of it is hand-written because no Java
- * library decodes a JPEG the way libjpeg-turbo does at 1/8 scale, and Python's pixels are
+ * <p>In grey ({@link #pixels(int)}, Pillow's draft("L")) the picture is the first component
+ * through its IDCT; at 1/8 that is each block's DC through jpeg_idct_1x1, and a 12-megapixel
+ * photo costs its Huffman decoding only: AC coefficients are decoded just to be skipped
+ * (progressive AC scans not even that). In RGB ({@link #rgbPixels(int)}, Pillow's
+ * draft("RGB"), for a 4:4:4 or 4:2:0 YCbCr JPEG) the three planes, cropped to ceil(width /
+ * scale) x ceil(height / scale), go through jdcolor.c's integer YCbCr-to-RGB tables
+ * ({@link YccToRgb}). Its memory is the kept coefficients: at 1/8 52 bytes a 4:2:0 chroma
+ * block, about 5 MB for 12 megapixels; at 1/2 (4:4:4, the most) 102 bytes a block, about 60
+ * MB. Both refuse what libjpeg refuses (among it a quantisation table missing at a
+ * component's first scan, over 10 blocks an MCU); the RGB route also refuses a progressive
+ * JPEG that libjpeg would block-smooth visibly at that scale, which is not reproduced (for
+ * the grey route, JpegDecoder refuses every progressive JPEG left incomplete:
+ * {@link #incompleteProgressive()}). All of it is hand-written because no Java library
+ * decodes a JPEG the way libjpeg-turbo does at reduced scale, and Python's pixels are
  * libjpeg-turbo's, bit for bit (JpegRgbDcTest).
  *
  * <p>Huffman-coded 8-bit JPEGs (SOF0, SOF1, SOF2). Data that libjpeg decodes with a warning
@@ -57,8 +60,6 @@ import java.util.Arrays;
  * </ol>
  */
 final class JpegDc {
-    /** The scale: libjpeg's largest DCT scaling, one pixel per 8 x 8 block. */
-    static final int SCALE = 8;
     /** Pillow's read size (ImageFile.decodermaxblock): what it hands libjpeg at a time. */
     private static final int CHUNK = 65536;
 
@@ -78,10 +79,10 @@ final class JpegDc {
      * @param height stored height
      * @param decodable whether this class decodes it exactly as libjpeg (the jpeg_dc rule)
      * @param components the frame's components (1: grey)
-     * @param rgbDc whether {@link #rgbPixels()} decodes it: three YCbCr components (the
+     * @param rgbDc whether {@link #rgbPixels(int)} decodes it: three YCbCr components (the
      *        decodable rule's colour-space guess, as python.data.decode._ycbcr) sampled 4:4:4
-     *        (all factors equal) or 4:2:0 (2x2, 1x1, 1x1), the JPEGs Python decodes at 1/8 in
-     *        RGB (python.data.decode.jpeg_dc_mode)
+     *        (all factors equal) or 4:2:0 (2x2, 1x1, 1x1), the JPEGs Python decodes reduced
+     *        in RGB (python.data.decode.draft_mode)
      */
     record Header(int width, int height, boolean decodable, int components, boolean rgbDc) {
     }
@@ -109,19 +110,22 @@ final class JpegDc {
     private final Huffman[] acTables = new Huffman[4];
     private int restartInterval;
     // What the decode collects, per component on its MCU-padded block grid (blockStride blocks a
-    // row), slots[c] coefficients a block: the first component's DC (the grey route); in the RGB
-    // route every component's DC, and for a 4:2:0 chroma component the 25 that jpeg_idct_2x2
-    // reads (JpegIdct.slot) and a spare slot (JpegIdct.BLOCK). null: not collected.
+    // row), blockLength[c] shorts a block: the coefficients that component's IDCT at this scale
+    // reads, kept as layouts[c] says (JpegIdct.Layout), for the first component alone (the grey
+    // route) or every one (the RGB route). null: not collected (its blockLength 1, nothing kept).
     private short[][] coef;
     private int[] blockStride;
-    private int[] slots;
+    private JpegIdct.Layout[] layouts;
+    private int[] blockLength;
+    // The scale denominator this decode is for: 8, 4 or 2.
+    private int scale = 8;
     // The first component's Q0, latched at its first scan (the grey route).
     private int yQuant = -1;
     // The RGB route: whether this decode is one; each component's quantisers, latched at its
     // first scan as jdinput.c's latch_quant_tables does (null: no scan yet, all zero); in a
-    // progressive JPEG, which of a 4:2:0 chroma block's uncollected coefficients are nonzero
-    // (bit p: natural position p), which AC refinement scans must know, and jdphuff.c's
-    // coef_bits (zigzag 0 to 9, -1 never coded) with their values before each component's last
+    // progressive JPEG, which of a kept block's uncollected coefficients are nonzero (bit p:
+    // natural position p; IDCT sizes 2 and 4), which AC refinement scans must know, and
+    // jdphuff.c's coef_bits (zigzag 0 to 9, -1 never coded) with their values before each component's last
     // scan, which decide libjpeg's block smoothing, with the scans so far and whether the last
     // one may have run out of data (then rows past that point are smoothed by the earlier bits).
     private boolean rgb;
@@ -167,9 +171,9 @@ final class JpegDc {
 
     /**
      * Reads the markers before the first scan: the frame header. The walk stops at the first
-     * SOS or EOI, where {@link #pixels()} goes on, so the file is read once.
+     * SOS or EOI, where {@link #pixels(int)} goes on, so the file is read once.
      *
-     * @return the frame header; null when the walk failed (kept for {@link #pixels()} to
+     * @return the frame header; null when the walk failed (kept for {@link #pixels(int)} to
      *         throw) or found no frame before a scan
      */
     Header headers() {
@@ -191,17 +195,49 @@ final class JpegDc {
     }
 
     /**
-     * The 1/8-scale luma, decoded on from where {@link #headers()} stopped; the rules' refusal
-     * of a damaged file when the header walk failed. After {@link #rgbPixels()} it comes from
-     * that same decode.
+     * Whether a JPEG's luma is decoded at 1/scale (see {@link #pixels(int)}).
+     *
+     * @param scale a scale denominator
+     * @return true for 8, 4 and 2, the scales libjpeg's scaled decoding serves here
      */
-    GreyImage pixels() throws PictureException {
-        decode(false);
-        int w = (width + SCALE - 1) / SCALE;
-        int h = (height + SCALE - 1) / SCALE;
+    static boolean isScale(int scale) {
+        return scale == 8 || scale == 4 || scale == 2;
+    }
+
+    /**
+     * The luma at 1/scale, as libjpeg-turbo gives it to Pillow's draft("L"): the first
+     * component through its reduced IDCT ({@link JpegIdct}; at 1/8 its DCs alone), decoded on
+     * from where {@link #headers()} stopped; the rules' refusal of a damaged file when the
+     * header walk failed. After {@link #rgbPixels(int)} at the same scale it comes from that
+     * same decode; at another scale the file is decoded again.
+     *
+     * @param scale 8, 4 or 2
+     * @return ceil(width / scale) x ceil(height / scale) grey values, stored orientation
+     * @throws PictureException what libjpeg-turbo under Pillow refuses
+     * @throws IllegalArgumentException for another scale
+     */
+    GreyImage pixels(int scale) throws PictureException {
+        if (!isScale(scale)) {
+            throw new IllegalArgumentException("scale " + scale + " is not 8, 4 or 2");
+        }
+        if (decoded && this.scale != scale) {
+            JpegDc again = new JpegDc(b, path);
+            again.headers();
+            return again.pixels(scale);
+        }
+        decode(false, scale);
+        int w = (width + scale - 1) / scale;
+        int h = (height + scale - 1) / scale;
+        int[] out = new int[w * h];
+        if (layouts[0].size > 1) {
+            byte[] luma = plane(0, w, h);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = luma[i] & 0xFF;
+            }
+            return new GreyImage(w, h, out);
+        }
         short[] dc = coef[0];
         int stride = blockStride[0];
-        int[] out = new int[w * h];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int v = ((dc[y * stride + x] * yQuant + 4) >> 3) & 1023; // DESCALE(dc * q, 3)
@@ -212,82 +248,93 @@ final class JpegDc {
     }
 
     /**
-     * The picture at 1/8 scale in RGB, as libjpeg-turbo gives it to Pillow's draft("RGB")
-     * (see the class Javadoc), decoded on from where {@link #headers()} stopped by the same
-     * rules as {@link #pixels()}; for a JPEG whose header says {@link Header#rgbDc()}. Called
-     * first, {@link #pixels()} then costs nothing; called after it, the file is decoded again
-     * (the grey decode keeps no chroma).
+     * The picture at 1/scale in RGB, as libjpeg-turbo gives it to Pillow's draft("RGB") (see
+     * the class Javadoc), decoded on from where {@link #headers()} stopped by the same rules as
+     * {@link #pixels(int)}; for a JPEG whose header says {@link Header#rgbDc()}. Called first,
+     * {@link #pixels(int)} at the same scale then costs nothing; called after a grey decode
+     * or at another scale, the file is decoded again (the grey decode keeps no chroma).
      *
-     * @return ceil(width / 8) x ceil(height / 8) pixels, 3 channels, stored orientation
+     * @param scale 8, 4 or 2
+     * @return ceil(width / scale) x ceil(height / scale) pixels, 3 channels, stored orientation
      * @throws PictureException what libjpeg-turbo under Pillow refuses; also a progressive
      *         JPEG whose scans leave coefficients that libjpeg's block smoothing would estimate
-     *         (jdcoefct.c decompress_smooth_data, which this class does not reproduce)
+     *         where this scale shows them (jdcoefct.c decompress_smooth_data, which this class
+     *         does not reproduce)
      * @throws IllegalStateException if the header walk succeeded on a JPEG that is not rgbDc
+     * @throws IllegalArgumentException for another scale
      */
-    Pixels rgbPixels() throws PictureException {
+    Pixels rgbPixels(int scale) throws PictureException {
+        if (!isScale(scale)) {
+            throw new IllegalArgumentException("scale " + scale + " is not 8, 4 or 2");
+        }
         if (headerFailure == null && !rgbDc()) {
             throw new IllegalStateException(path + ": not a 4:4:4 or 4:2:0 YCbCr JPEG");
         }
-        if (decoded && !rgb) {
+        if (decoded && (!rgb || this.scale != scale)) {
             JpegDc again = new JpegDc(b, path);
             again.headers();
-            return again.rgbPixels();
+            return again.rgbPixels(scale);
         }
-        decode(true);
+        decode(true, scale);
         if (smoothed()) {
             throw new PictureException(path, "a progressive JPEG whose scans leave coefficients"
                     + " for libjpeg's block smoothing to estimate, which this selfie-classify does not do");
         }
-        int w = (width + SCALE - 1) / SCALE;
-        int h = (height + SCALE - 1) / SCALE;
-        int[][] planes = new int[3][];
+        int w = (width + scale - 1) / scale;
+        int h = (height + scale - 1) / scale;
+        byte[][] planes = new byte[3][];
         for (int c = 0; c < 3; c++) {
-            planes[c] = slots[c] == 1 ? plane1x1(c, w, h) : plane2x2(c, w, h);
+            planes[c] = plane(c, w, h);
         }
         byte[] rgbSamples = new byte[w * h * 3];
         new YccToRgb().convert(planes[0], planes[1], planes[2], rgbSamples);
         return new Pixels(w, h, 3, rgbSamples);
     }
 
-    /** A component through jpeg_idct_1x1, one sample a block (jdcoefct.c's output, cropped). */
-    private int[] plane1x1(int c, int w, int h) {
-        short[] dc = coef[c];
-        int stride = blockStride[c];
-        int q = latched[c] == null ? 0 : latched[c][0];
-        int[] out = new int[w * h];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                out[y * w + x] = JpegIdct.idct1x1(dc[y * stride + x], q);
-            }
-        }
-        return out;
-    }
-
     /**
-     * A 4:2:0 chroma component through jpeg_idct_2x2, two by two samples a block; at 1/8 scale
-     * that is the output's size (the upsampling is jdsample.c's fullsize_upsample, a copy),
-     * cropped to it where the picture's size is not a multiple of 16.
+     * A component through its IDCT, n by n samples a block (n its {@link JpegIdct.Layout#size}):
+     * jdcoefct.c's output, which at these scales is the output's size (the upsampling is
+     * jdsample.c's fullsize_upsample, a copy), cropped to w x h.
      */
-    private int[] plane2x2(int c, int w, int h) {
+    private byte[] plane(int c, int w, int h) {
         short[] blocks = coef[c];
         int stride = blockStride[c];
+        JpegIdct.Layout layout = layouts[c];
+        int n = layout.size;
+        int len = layout.block;
         int[] q = latched[c] == null ? new int[64] : latched[c];
-        int[] ws = new int[16];
-        int[] four = new int[4];
-        int[] out = new int[w * h];
-        for (int by = 0; 2 * by < h; by++) {
-            for (int bx = 0; 2 * bx < w; bx++) {
-                JpegIdct.idct2x2(blocks, (by * stride + bx) * JpegIdct.BLOCK, q, ws, four);
-                int x = 2 * bx;
-                int y = 2 * by;
-                out[y * w + x] = four[0];
-                if (x + 1 < w) {
-                    out[y * w + x + 1] = four[1];
+        byte[] out = new byte[w * h];
+        if (n == 1) {
+            int q0 = q[0];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    out[y * w + x] = (byte) JpegIdct.idct1x1(blocks[y * stride + x], q0);
                 }
-                if (y + 1 < h) {
-                    out[(y + 1) * w + x] = four[2];
-                    if (x + 1 < w) {
-                        out[(y + 1) * w + x + 1] = four[3];
+            }
+            return out;
+        }
+        long[] nz = nonzero[c];
+        int[] ws = new int[64];
+        int[] samples = new int[n * n];
+        for (int by = 0; by * n < h; by++) {
+            int rows = Math.min(n, h - by * n);
+            for (int bx = 0; bx * n < w; bx++) {
+                int blk = by * stride + bx;
+                int at = blk * len;
+                if (n == 2) {
+                    JpegIdct.idct2x2(blocks, at, q, ws, samples);
+                } else if (n == 4) {
+                    boolean unkept = blocks[at + layout.spareTested] != 0
+                            || (nz != null && (nz[blk] & layout.tested) != 0);
+                    JpegIdct.idct4x4(blocks, at, q, unkept, ws, samples);
+                } else {
+                    JpegIdct.idctIslow(blocks, at, q, ws, samples);
+                }
+                int cols = Math.min(n, w - bx * n);
+                for (int r = 0; r < rows; r++) {
+                    int o = (by * n + r) * w + bx * n;
+                    for (int i = 0; i < cols; i++) {
+                        out[o + i] = (byte) samples[r * n + i];
                     }
                 }
             }
@@ -295,8 +342,11 @@ final class JpegDc {
         return out;
     }
 
-    /** The rest of the file, decoded once; for the RGB route when rgb (else the grey's only). */
-    private void decode(boolean wantRgb) throws PictureException {
+    /**
+     * The rest of the file, decoded once at 1/scale; for the RGB route when rgb (else the
+     * grey's only).
+     */
+    private void decode(boolean wantRgb, int scale) throws PictureException {
         if (decoded) {
             if (decodeFailure != null) {
                 throw decodeFailure;
@@ -305,6 +355,7 @@ final class JpegDc {
         }
         decoded = true;
         rgb = wantRgb;
+        this.scale = scale;
         try {
             decodeRest();
         } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
@@ -349,17 +400,19 @@ final class JpegDc {
     }
 
     /**
-     * How many coefficients of a block of component c the RGB route keeps: 1 (the DC) where
-     * libjpeg decodes it through jpeg_idct_1x1, {@link JpegIdct#BLOCK} where through
-     * jpeg_idct_2x2. jdmaster.c's jpeg_calc_output_dimensions scales a component's IDCT up
-     * from min_DCT_scaled_size 1 while that saves upsampling: 4:2:0 chroma gets 2.
+     * The IDCT size of component c at this decode's scale, as jdmaster.c's
+     * jpeg_calc_output_dimensions chooses it: min_DCT_scaled_size (8 / scale), scaled up while
+     * that saves upsampling, so that a 4:2:0 chroma component gets twice the luma's. Every
+     * component then comes at the output's size: 1, 2 or 4 for the luma, up to 8 for chroma.
      */
-    private int idctSlots(int c) {
-        int ssize = 1;
-        while (ssize < 8 && hmax % (compH[c] * ssize * 2) == 0 && vmax % (compV[c] * ssize * 2) == 0) {
+    private int idctSize(int c) {
+        int min = 8 / scale;
+        int ssize = min;
+        while (ssize < 8 && (hmax * min) % (compH[c] * ssize * 2) == 0
+                && (vmax * min) % (compV[c] * ssize * 2) == 0) {
             ssize *= 2;
         }
-        return ssize == 1 ? 1 : JpegIdct.BLOCK; // rgbDc admits no other sampling
+        return ssize;
     }
 
     private void decodeRest() throws PictureException {
@@ -370,9 +423,12 @@ final class JpegDc {
             throw e;
         }
         int n = compId.length;
-        slots = new int[n];
+        layouts = new JpegIdct.Layout[n];
+        blockLength = new int[n];
         for (int c = 0; c < n; c++) {
-            slots[c] = rgb ? idctSlots(c) : 1;
+            // the grey route keeps the first component alone (decodable: at the largest sampling)
+            layouts[c] = rgb || c == 0 ? JpegIdct.layout(idctSize(c)) : null;
+            blockLength[c] = layouts[c] == null ? 1 : layouts[c].block;
         }
         latched = new int[n][];
         coefBits = new int[n][10];
@@ -399,8 +455,8 @@ final class JpegDc {
      * Whether a progressive JPEG's scans leave any of the first nine AC coefficients of a
      * component not coded to the last bit: libjpeg-turbo (Pillow) then estimates them by block
      * smoothing (jdcoefct.c decompress_smooth_data), which ImageIO's libjpeg does otherwise,
-     * so neither the whole decode nor the 1/8 routes can give Pillow's pixels. Call after
-     * {@link #pixels()} or {@link #rgbPixels()}.
+     * so neither the whole decode nor the grey route can give Pillow's pixels. Call after
+     * {@link #pixels(int)} or {@link #rgbPixels(int)}.
      *
      * @return true for such a file (a complete progressive JPEG, or a sequential one: false)
      */
@@ -422,9 +478,10 @@ final class JpegDc {
      * Whether libjpeg would smooth this progressive JPEG's blocks (jdcoefct.c smoothing_ok:
      * every component's quantisers latched and nonzero at the first ten zigzag positions, its
      * DC coded, some of its first nine AC coefficients not coded to the last bit) in a way the
-     * RGB route's pixels would show: a component with none of those AC coefficients has its
-     * DC interpolated; otherwise only AC coefficients 1 to 5 that are still zero are
-     * estimated, of which jpeg_idct_2x2 reads zigzag 1, 2 and 4 and jpeg_idct_1x1 none. Rows
+     * RGB route's pixels would show at this scale: a component with none of those AC
+     * coefficients has its DC interpolated; otherwise only AC coefficients 1 to 5 that are
+     * still zero are estimated, all of which jpeg_idct_4x4 and jpeg_idct_islow read,
+     * jpeg_idct_2x2 zigzag 1, 2 and 4 and jpeg_idct_1x1 none. Rows
      * past where the last scan's data ran out are smoothed by the bits before each
      * component's last scan (decompress_smooth_data's prev_coef_bits); a scan this class
      * skips may have, for all it knows.
@@ -473,7 +530,11 @@ final class JpegDc {
         for (int k = 1; k < 10; k++) {
             noAc &= bitsOf[k] == -1;
         }
-        return noAc || (slots[c] > 1 && (bitsOf[1] != 0 || bitsOf[2] != 0 || bitsOf[4] != 0));
+        int n = layouts[c] == null ? 1 : layouts[c].size;
+        if (noAc || n >= 4) { // jpeg_idct_4x4 and jpeg_idct_islow read zigzag 1 to 5
+            return noAc || bitsOf[1] != 0 || bitsOf[2] != 0 || bitsOf[3] != 0 || bitsOf[4] != 0 || bitsOf[5] != 0;
+        }
+        return n == 2 && (bitsOf[1] != 0 || bitsOf[2] != 0 || bitsOf[4] != 0);
     }
 
     /**
@@ -679,14 +740,12 @@ final class JpegDc {
                 || (ah != 0 && al != ah - 1) || al > 13)) {
             throw corrupt("bad progressive scan parameters"); // as libjpeg's jdphuff.c
         }
-        if (rgb) {
-            int blocksInMcu = 0;
-            for (int c : comps) {
-                blocksInMcu += ns == 1 ? 1 : compH[c] * compV[c];
-            }
-            if (blocksInMcu > 10) { // jdinput.c per_scan_setup: D_MAX_BLOCKS_IN_MCU
-                throw corrupt("sampling factors too large for an interleaved scan");
-            }
+        int blocksInMcu = 0;
+        for (int c : comps) {
+            blocksInMcu += ns == 1 ? 1 : compH[c] * compV[c];
+        }
+        if (blocksInMcu > 10) { // jdinput.c per_scan_setup: D_MAX_BLOCKS_IN_MCU, whatever the output
+            throw corrupt("sampling factors too large for an interleaved scan");
         }
         // Both routes: whether libjpeg would block-smooth this picture (see smoothed()).
         latch(comps);
@@ -701,10 +760,10 @@ final class JpegDc {
                 }
             }
         }
-        // AC scans hold nothing a DC-only decoder needs; the RGB route decodes a 4:2:0
-        // chroma component's, the AC coefficients jpeg_idct_2x2 reads.
+        // AC scans hold nothing a DC-only decoder needs (jpeg_idct_1x1, or a component not
+        // collected); those of a component whose IDCT reads AC coefficients are decoded.
         boolean acScan = progressive && ss != 0;
-        if (acScan && slots[comps[0]] == 1) {
+        if (acScan && blockLength[comps[0]] == 1) {
             lastScanShort = true; // not decoded: its data may run out before its last block
             skipEntropyData();
             return false;
@@ -733,7 +792,7 @@ final class JpegDc {
         return !progressive && ns == compId.length;
     }
 
-    /** The coefficient store, at the first scan: the first component's DC, or all the RGB route keeps. */
+    /** The coefficient store, at the first scan: what the first component's IDCT reads, or every component's (RGB). */
     private void allocate(boolean progressive) {
         int n = compId.length;
         int mcusX = (width + 8 * hmax - 1) / (8 * hmax);
@@ -741,11 +800,14 @@ final class JpegDc {
         coef = new short[n][];
         blockStride = new int[n];
         nonzero = new long[n][];
-        for (int c = 0; c < (rgb ? n : 1); c++) {
+        for (int c = 0; c < n; c++) {
+            if (layouts[c] == null) {
+                continue;
+            }
             blockStride[c] = mcusX * compH[c];
             int blocks = blockStride[c] * mcusY * compV[c];
-            coef[c] = new short[blocks * slots[c]];
-            if (progressive && slots[c] > 1) {
+            coef[c] = new short[blocks * blockLength[c]];
+            if (progressive && layouts[c].spare >= 0) { // sizes 2 and 4 keep some coefficients only
                 nonzero[c] = new long[blocks];
             }
         }
@@ -874,7 +936,7 @@ final class JpegDc {
             int bh = ns == 1 ? 1 : compH[c];
             int bv = ns == 1 ? 1 : compV[c];
             short[] store = coef[c];
-            int n = slots[c];
+            int n = blockLength[c];
             for (int v = 0; v < bv; v++) {
                 for (int h = 0; h < bh; h++) {
                     int at = store == null ? -1 : ((my * bv + v) * blockStride[c] + mx * bh + h) * n;
@@ -892,7 +954,7 @@ final class JpegDc {
                     }
                     if (!progressive) {
                         if (n > 1 && at >= 0) {
-                            decodeAc(acT[i], store, at);
+                            decodeAc(acT[i], store, at, n, layouts[c].zigzagSlots());
                         } else {
                             skipAc(acT[i]);
                         }
@@ -903,13 +965,14 @@ final class JpegDc {
     }
 
     /**
-     * A sequential block's AC coefficients, kept where jpeg_idct_2x2 reads them: jdhuff.c's
+     * A sequential block's AC coefficients, kept where its IDCT reads them: jdhuff.c's
      * decode_mcu_slow and decode_mcu_fast with ac_needed (the bits read as {@link #skipAc}
-     * reads them); the others go to the block's spare slot. The block starts at zero, as
-     * libjpeg's MCU buffer does (an MCU decoded again after the fast path gave up, too).
+     * reads them); the others go to the block's spare slots (zigzag: {@link
+     * JpegIdct.Layout#zigzagSlots()}). The block (length shorts) starts at zero, as libjpeg's
+     * MCU buffer does (an MCU decoded again after the fast path gave up, too).
      */
-    private void decodeAc(Huffman t, short[] store, int at) throws PictureException {
-        Arrays.fill(store, at + 1, at + JpegIdct.BLOCK, (short) 0);
+    private void decodeAc(Huffman t, short[] store, int at, int length, int[] zigzag) throws PictureException {
+        Arrays.fill(store, at + 1, at + length, (short) 0);
         for (int k = 1; k < 64; k++) {
             int rs = decode(t);
             int r = rs >> 4;
@@ -918,7 +981,7 @@ final class JpegDc {
                 k += r;
                 int x = extraBits(s);
                 // HUFF_EXTEND without a branch, as jdhuff.h's: the sign is a coin toss.
-                store[at + JpegIdct.zigzagSlot(k)] = (short) (x + (((x - (1 << (s - 1))) >> 31) & ((-1 << s) + 1)));
+                store[at + zigzag[k]] = (short) (x + (((x - (1 << (s - 1))) >> 31) & ((-1 << s) + 1)));
             } else {
                 if (r != 15) {
                     break;
@@ -929,16 +992,18 @@ final class JpegDc {
     }
 
     /**
-     * One block of a progressive AC scan of a 4:2:0 chroma component (non-interleaved: one
-     * block an MCU): jdphuff.c's decode_mcu_AC_first (ah 0) or decode_mcu_AC_refine, with the
-     * EOB run carried from block to block. The uncollected coefficients' nonzero bits stand
-     * in for their values: a refinement scan reads a correction bit for each nonzero one.
+     * One block of a progressive AC scan of a component whose IDCT reads AC coefficients
+     * (non-interleaved: one block an MCU): jdphuff.c's decode_mcu_AC_first (ah 0) or
+     * decode_mcu_AC_refine, with the EOB run carried from block to block. The uncollected
+     * coefficients' nonzero bits stand in for their values: a refinement scan reads a
+     * correction bit for each nonzero one.
      */
     private void acBlock(int c, Huffman t, int ss, int se, int ah, int al, int my, int mx)
             throws PictureException {
         int blk = my * blockStride[c] + mx;
         short[] store = coef[c];
-        int at = blk * JpegIdct.BLOCK;
+        JpegIdct.Layout lay = layouts[c];
+        int at = blk * lay.block;
         long[] nz = nonzero[c];
         if (ah == 0) {
             if (eobrun > 0) {
@@ -952,7 +1017,7 @@ final class JpegDc {
                 if (s != 0) {
                     k += r;
                     int v = extend(getBits(s), s);
-                    put(store, at, nz, blk, JpegIdct.natural(k), (short) (v << al)); // LEFT_SHIFT(s, Al)
+                    put(lay, store, at, nz, blk, JpegIdct.natural(k), (short) (v << al)); // LEFT_SHIFT(s, Al)
                 } else if (r == 15) {
                     k += 15; // ZRL
                 } else {
@@ -986,9 +1051,9 @@ final class JpegDc {
                 // Past the nonzero coefficients (a correction bit each) and r zero ones.
                 do {
                     int p = JpegIdct.natural(k);
-                    if (isNonzero(store, at, nz, blk, p)) {
+                    if (isNonzero(lay, store, at, nz, blk, p)) {
                         if (getBits(1) != 0) {
-                            correct(store, at, p, p1, m1);
+                            correct(lay, store, at, p, p1, m1);
                         }
                     } else if (--r < 0) {
                         break; // the zero coefficient that becomes nonzero
@@ -996,24 +1061,24 @@ final class JpegDc {
                     k++;
                 } while (k <= se);
                 if (s != 0) {
-                    put(store, at, nz, blk, JpegIdct.natural(k), (short) s);
+                    put(lay, store, at, nz, blk, JpegIdct.natural(k), (short) s);
                 }
             }
         }
         if (eobrun > 0) { // in an EOB run: a correction bit for each nonzero coefficient left
             for (; k <= se; k++) {
                 int p = JpegIdct.natural(k);
-                if (isNonzero(store, at, nz, blk, p) && getBits(1) != 0) {
-                    correct(store, at, p, p1, m1);
+                if (isNonzero(lay, store, at, nz, blk, p) && getBits(1) != 0) {
+                    correct(lay, store, at, p, p1, m1);
                 }
             }
             eobrun--;
         }
     }
 
-    /** Coefficient p of a 4:2:0 chroma block := v (kept, or just its being nonzero noted). */
-    private static void put(short[] store, int at, long[] nz, int blk, int p, short v) {
-        int slot = JpegIdct.slot(p);
+    /** Coefficient p of a block := v (kept, or just its being nonzero noted). */
+    private static void put(JpegIdct.Layout lay, short[] store, int at, long[] nz, int blk, int p, short v) {
+        int slot = lay.slot(p);
         if (slot >= 0) {
             store[at + slot] = v;
         } else if (v != 0) {
@@ -1023,8 +1088,8 @@ final class JpegDc {
         }
     }
 
-    private static boolean isNonzero(short[] store, int at, long[] nz, int blk, int p) {
-        int slot = JpegIdct.slot(p);
+    private static boolean isNonzero(JpegIdct.Layout lay, short[] store, int at, long[] nz, int blk, int p) {
+        int slot = lay.slot(p);
         return slot >= 0 ? store[at + slot] != 0 : (nz[blk] >>> p & 1) != 0;
     }
 
@@ -1032,8 +1097,8 @@ final class JpegDc {
      * A correction bit of 1 on a nonzero coefficient: its magnitude grows by p1, unless that
      * bit is set already. An uncollected one stays nonzero whatever it becomes.
      */
-    private static void correct(short[] store, int at, int p, int p1, int m1) {
-        int slot = JpegIdct.slot(p);
+    private static void correct(JpegIdct.Layout lay, short[] store, int at, int p, int p1, int m1) {
+        int slot = lay.slot(p);
         if (slot >= 0) {
             short v = store[at + slot];
             if ((v & p1) == 0) {

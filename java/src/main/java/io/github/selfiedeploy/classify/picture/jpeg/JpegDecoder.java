@@ -9,16 +9,14 @@ import java.nio.file.Path;
 /**
  * JPEG: every Huffman-coded 8-bit grey or YCbCr JPEG is read once by {@link JpegDc}, which
  * refuses what libjpeg-turbo under Pillow refuses (its rules are in JpegDc's Javadoc). A large
- * one (the manifest's jpeg_dc) comes at 1/8 scale from that same read, in grey or, for an RGB
- * model and a 4:4:4 or 4:2:0 JPEG, in RGB; a smaller one, a large colour one of another
- * sampling for an RGB model, or one JpegDc does not decode (CMYK, RGB-coded,
- * arithmetic-coded), is handed to ImageIO, which
- * decodes its pixels a second time: no JDK API decodes them from JpegDc's coefficients.
+ * one (the manifest's jpeg_dc: {@link DecodeOptions#draftScale} picks 1/8, 1/4 or 1/2) comes
+ * at that scale from that same read, as libjpeg-turbo's scaled decoding gives it to Pillow's
+ * draft: in grey or, for an RGB model and a 4:4:4 or 4:2:0 JPEG, in RGB; a smaller one, a
+ * large colour one of another sampling for an RGB model, or one JpegDc does not decode (CMYK,
+ * RGB-coded, arithmetic-coded), is handed to ImageIO, which decodes its pixels a second time:
+ * no JDK API decodes them from JpegDc's coefficients.
  */
 public final class JpegDecoder implements FormatDecoder {
-    /** The 1/8 scale the large-picture route decodes at: libjpeg's largest DCT scaling. */
-    public static final int SCALE = JpegDc.SCALE;
-
     @Override
     public boolean reads(byte[] bytes) {
         return JpegDc.isJpeg(bytes);
@@ -34,24 +32,26 @@ public final class JpegDecoder implements FormatDecoder {
         if (header != null) {
             options.refuseBomb(path, header.width(), header.height());
         }
-        boolean large = header != null && options.dcMinSide() > 0
-                && Math.min(header.width(), header.height()) >= options.dcMinSide();
+        int scale = header == null ? 1 : options.draftScale(header.width(), header.height());
+        boolean large = scale > 1;
         if (large && options.channels() == 3 && header.rgbDc()) {
-            // Python decodes it at 1/8 in RGB (Pillow's draft("RGB")): the same read, kept in colour
-            return Decoded.of(jpeg.rgbPixels().standingFor(header.width(), header.height()).oriented(orientation));
+            // Python decodes it reduced in RGB (Pillow's draft("RGB")): the same read, kept in colour
+            return Decoded.of(jpeg.rgbPixels(scale).standingFor(header.width(), header.height())
+                    .oriented(orientation));
         }
+        boolean greyLarge = large && (options.channels() == 1 || header.components() == 1);
         // Markers and entropy-coded data read as libjpeg-turbo reads them, so that what Pillow
         // refuses (data that runs out before the picture is whole, a fatal error) is refused,
-        // where ImageIO's libjpeg would fill it in with a warning. Without a usable frame
-        // header this throws libjpeg's reason.
-        GreyImage dc = jpeg.pixels();
+        // where ImageIO's libjpeg would fill it in with a warning; for ImageIO's pictures at
+        // 1/8, the cheapest read. Without a usable frame header this throws libjpeg's reason.
+        GreyImage grey = jpeg.pixels(greyLarge ? scale : 8);
         if (jpeg.incompleteProgressive()) {
             throw new PictureException(path, "a progressive JPEG whose scans leave coefficients for libjpeg's"
                     + " block smoothing to estimate, which this selfie-classify does not reproduce");
         }
-        if (large && (options.channels() == 1 || header.components() == 1)) {
+        if (greyLarge) {
             // grey; for an RGB model the grey is repeated, as Python's to_rgb does
-            return Decoded.of(dc.standingFor(header.width(), header.height()).oriented(orientation));
+            return Decoded.of(grey.standingFor(header.width(), header.height()).oriented(orientation));
         }
         return Decoded.byImageIo(bytes);
     }

@@ -35,14 +35,14 @@ final class YccToRgb {
     }
 
     /**
-     * ycc_rgb_convert over whole planes: pixel i of y, cb and cr (0..255 each) to samples
-     * 3i, 3i + 1 and 3i + 2 of rgb (bytes, read unsigned).
+     * ycc_rgb_convert over whole planes: pixel i of y, cb and cr (bytes, read unsigned) to
+     * samples 3i, 3i + 1 and 3i + 2 of rgb (bytes, read unsigned).
      */
-    void convert(int[] y, int[] cb, int[] cr, byte[] rgb) {
+    void convert(byte[] y, byte[] cb, byte[] cr, byte[] rgb) {
         for (int i = 0, o = 0; i < y.length; i++, o += 3) {
-            int yy = y[i];
-            int b = cb[i];
-            int r = cr[i];
+            int yy = y[i] & 0xFF;
+            int b = cb[i] & 0xFF;
+            int r = cr[i] & 0xFF;
             rgb[o] = clamp(yy + crR[r]);
             rgb[o + 1] = clamp(yy + (int) ((cbG[b] + crG[r]) >> SCALEBITS));
             rgb[o + 2] = clamp(yy + cbB[b]);

@@ -111,7 +111,7 @@ public class JpegRulesTest {
     private static int[] walked(byte[] bytes) throws PictureException {
         JpegDc jpeg = new JpegDc(bytes, NAME);
         assertNotEquals(null, jpeg.headers());
-        return jpeg.pixels().pixels();
+        return jpeg.pixels(8).pixels();
     }
 
     /** Rule 3: data that runs out inside the scan, before the last row, is a truncated picture. */
