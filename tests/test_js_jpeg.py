@@ -1,12 +1,13 @@
 """The JavaScript JPEG reader (js/src/core/jpeg) held to Pillow, as Java's JpegDc is.
 
-``js/tools/jpeg-pixels.js`` gives decodeJpeg's answer for each file: its 1/8-scale pixels,
-``whole`` (left to the platform's libjpeg-turbo) or its refusal. Python's answer is
-``python.data.pictures.load_image`` (refused or not) and ``python.data.decode.decode_pixels``
-(Pillow's draft("L") / draft("RGB") pixels, which are compared before orientation is applied
-to both). The pictures: tests.jpegdcrgb's large colour JPEGs, the phone photos and odd and
-bad pictures of tests.oddpictures, grey JPEGs made here, damaged marker segments made here,
-and the seeded fuzzed JPEGs of tests.fuzzpictures.
+``js/tools/jpeg-pixels.js`` gives decodeJpeg's answer for each file: its reduced pixels (at
+1/8, 1/4 or 1/2 scale, by the recipe's draft_scales), ``whole`` (left to the platform's
+libjpeg-turbo) or its refusal. Python's answer is ``python.data.pictures.load_image`` (refused
+or not) and ``python.data.decode.decode_pixels`` (Pillow's draft("L") / draft("RGB") pixels,
+which are compared before orientation is applied to both). The pictures: tests.jpegdcrgb's
+large colour JPEGs (each held at the scale its entry states), the phone photos and odd and bad
+pictures of tests.oddpictures, grey JPEGs made here, damaged marker segments made here, and the
+seeded fuzzed JPEGs of tests.fuzzpictures.
 
 The one stated exception, as in Java's PictureInputsParityTest: a progressive JPEG whose scans
 leave coefficients for libjpeg-turbo's block smoothing is refused by the JS reader, which does
@@ -42,6 +43,8 @@ BATCH = 400
 #: The stated exception's reason, and the reason of Pillow's own (Python) marker parser.
 SMOOTHING = "block smoothing"
 PILLOW_PARSER = "not a picture Pillow can read"
+#: The count of pictures decoded reduced by both, every sample equal (and, suffixed, per scale).
+REDUCED = "reduced pixels equal, every sample"
 #: Pillow's transpose for each EXIF orientation, as ImageOps.exif_transpose applies it.
 TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
              4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
@@ -58,7 +61,7 @@ def node() -> str:
 
 @pytest.fixture(scope="module")
 def jpegrgb(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """tests.jpegdcrgb's large colour JPEGs, with Pillow's draft("RGB") pixels."""
+    """tests.jpegdcrgb's large colour JPEGs, with Pillow's draft("RGB") pixels at each scale."""
     folder = tmp_path_factory.mktemp("jpegrgb")
     done = run_module("tests.jpegdcrgb", str(folder))
     assert done.returncode == 0, done.stderr[-3000:]
@@ -147,15 +150,21 @@ def _marker_cases(folder: Path) -> list[Path]:
     return paths
 
 
-def _run_js(node: str, files: list[Path], pre: Preprocessing, out: Path) -> list[dict]:
-    """decodeJpeg's answer for each file, under the recipe's channels and jpeg_dc side; each
-    'dc' answer with the path of its raw pixels."""
-    side = pre.jpeg_dc_scale * pre.reduce_to * pre.reduce_side()
+def _draft_side(pre: Preprocessing) -> int:
+    """What decodeJpeg's draftSide is for the recipe: reduce_to * reduce_side, 0 without draft."""
+    return pre.reduce_to * pre.reduce_side() if pre.draft and not pre.faithful else 0
+
+
+def _run_js(node: str, files: list[Path], channels: int, side: int, scales: tuple[int, ...],
+            out: Path) -> list[dict]:
+    """decodeJpeg's answer for each file for a model of those channels, draft side and draft
+    scales; each 'draft' answer with the path of its raw pixels."""
     results: list[dict] = []
     for at in range(0, len(files), BATCH):
         folder = out / f"batch{at}"
         done = subprocess.run([node, str(TOOL), str(folder), *map(str, files[at:at + BATCH]),
-                               "--channels", str(pre.channels), "--dc-min-side", str(side)],
+                               "--channels", str(channels), "--draft-side", str(side),
+                               "--draft-scales", ",".join(map(str, scales))],
                               cwd=ROOT, capture_output=True, text=True, timeout=600)
         assert done.returncode in (0, 2), done.stderr[-3000:]  # 2: a crash, listed in result
         batch = json.loads((folder / "result.json").read_text(encoding="utf-8"))
@@ -164,6 +173,11 @@ def _run_js(node: str, files: list[Path], pre: Preprocessing, out: Path) -> list
         results += batch
     assert len(results) == len(files)
     return results
+
+
+def _run_recipe(node: str, files: list[Path], pre: Preprocessing, out: Path) -> list[dict]:
+    """decodeJpeg's answer for each file under the recipe."""
+    return _run_js(node, files, pre.channels, _draft_side(pre), pre.draft_scales, out)
 
 
 def _orientation(path: Path) -> int:
@@ -203,15 +217,16 @@ def _held_to_pillow(node: str, files: list[Path], pre: Preprocessing, out: Path,
                     lenient: bool = False) -> tuple[Counter[str], list[str]]:
     """Counts of each kind of agreement, and every disagreement, JS against Python.
 
-    Strict: each refusal on both sides or neither (but the stated exception), the 1/8 route
-    taken on both sides or neither, its pixels equal sample for sample. Lenient (fuzzed
+    Strict: each refusal on both sides or neither (but the stated exception), the reduced
+    route taken on both sides or neither, at the same scale, its pixels equal sample for
+    sample. Lenient (fuzzed
     files) also lets pass what neither JavaScript nor Java reproduces: a refusal by Pillow's
     own Python marker parser, and a Python refusal of a file the JS leaves to the platform's
     decoder because this reader does not decode it.
     """
     counts: Counter[str] = Counter()
     failures: list[str] = []
-    for r in _run_js(node, files, pre, out):
+    for r in _run_recipe(node, files, pre, out):
         path, kind = Path(r["file"]), r["kind"]
         why = _verdict(path, pre)
         if kind in ("crash", "not-jpeg"):
@@ -235,19 +250,21 @@ def _held_to_pillow(node: str, files: list[Path], pre: Preprocessing, out: Path,
             reduced = pixels.shape[:2] != (full[1], full[0])
             if kind == "whole":
                 if reduced:
-                    failures.append(f"{path.name}: JS leaves it whole, Python decodes it at 1/8")
+                    failures.append(f"{path.name}: JS leaves it whole, Python decodes it reduced")
                 else:
                     counts["decoded whole by both"] += 1
                 continue
             ours, our_full = _js_upright(r, path, pre.channels)
             if ours.shape != pixels.shape or our_full != tuple(full) or not reduced:
-                failures.append(f"{path.name}: JS {ours.shape} for {our_full}, Python"
-                                f" {pixels.shape} for {tuple(full)}")
+                failures.append(f"{path.name}: JS {ours.shape} for {our_full} (1/{r['scale']}),"
+                                f" Python {pixels.shape} for {tuple(full)}")
             elif (ours != pixels).any():
                 failures.append(f"{path.name}: {(ours != pixels).sum()} of {ours.size} samples"
-                                f" differ, by up to {np.abs(ours.astype(int) - pixels).max()}")
+                                f" differ at 1/{r['scale']}, by up to"
+                                f" {np.abs(ours.astype(int) - pixels).max()}")
             else:
-                counts["1/8 pixels equal, every sample"] += 1
+                counts[REDUCED] += 1
+                counts[f"{REDUCED} at 1/{r['scale']}"] += 1
                 counts["samples compared"] += ours.size
     return counts, failures
 
@@ -259,59 +276,74 @@ def _report(title: str, counts: Counter[str], failures: list[str]) -> str:
     return "\n  ".join([line, f"{len(failures)} disagreements:", *failures[:25]])
 
 
-def _recipe(channels: int, dc_side: int) -> Preprocessing:
-    """The default recipe whose jpeg_dc side (8 * 2 * its size) is at most dc_side."""
-    return preprocessing.default(channels, dc_side // 16, dc_side // 16)
-
-
 def test_rgb_route_equals_pillows_draft_rgb(node: str, jpegrgb: Path, tmp_path: Path) -> None:
-    """Every sample of tests.jpegdcrgb's colour JPEGs is Pillow's draft("RGB"); those libjpeg
-    block-smooths and those Pillow refuses are refused, as Java's JpegRgbDcTest asserts."""
+    """Every sample of tests.jpegdcrgb's colour JPEGs, each at its entry's scale, is Pillow's
+    draft("RGB"); those libjpeg block-smooths at that scale and those Pillow refuses are
+    refused, as Java's JpegRgbDcTest asserts."""
     index = json.loads((jpegrgb / "jpegrgb.json").read_text(encoding="utf-8"))
-    files = [jpegrgb / f"{e['name']}.jpg" for e in index]
-    pre = _recipe(3, min(min(e["full"]) for e in index))
+    answers: dict[int, dict] = {}
+    for scale in sorted({e["scale"] for e in index}, reverse=True):
+        at = [i for i, e in enumerate(index) if e["scale"] == scale]
+        # draft side 1: every picture is large enough for 1/scale, the only scale allowed
+        results = _run_js(node, [jpegrgb / f"{index[i]['name']}.jpg" for i in at], 3, 1,
+                          (scale,), tmp_path / f"s{scale}")
+        answers.update(zip(at, results, strict=True))
     counts: Counter[str] = Counter()
     failures: list[str] = []
-    for e, r in zip(index, _run_js(node, files, pre, tmp_path), strict=True):
-        name, kind = e["name"], r["kind"]
+    for i, e in enumerate(index):
+        r = answers[i]
+        name, kind, scale = f"{e['name']} at 1/{e['scale']}", r["kind"], e["scale"]
         if e["expect"] != "pixels":
             ok = kind == "refused" and (e["expect"] == "refused" or SMOOTHING in r["reason"])
             counts[f"expected {e['expect']}, refused"] += ok
             if not ok:
                 failures.append(f"{name}: JS {kind} {r.get('reason', '')}, expected {e['expect']}")
             continue
-        if kind != "dc" or (r["width"], r["height"], r["channels"]) != (e["width"], e["height"], 3):
+        if kind != "draft" or (r["scale"], r["width"], r["height"], r["channels"]) \
+                != (scale, e["width"], e["height"], 3):
             failures.append(f"{name}: JS {kind} {r.get('reason', '')} {r.get('width')}x"
                             f"{r.get('height')}, Pillow {e['width']}x{e['height']} RGB")
             continue
         ours = np.fromfile(r["raw"], np.uint8)
-        pillow = np.fromfile(jpegrgb / f"{name}.rgb", np.uint8)
+        pillow = np.fromfile(jpegrgb / e["pixels"], np.uint8)
         if ours.shape != pillow.shape or (ours != pillow).any():
-            failures.append(f"{name}: samples differ from Pillow's draft('RGB')")
+            differ = (ours != pillow).sum() if ours.shape == pillow.shape else "all"
+            failures.append(f"{name}: {differ} samples differ from Pillow's draft('RGB')")
             continue
-        counts["equal, every sample"] += 1
-        counts["of them 4:2:0"] += "-420-" in name
+        counts[f"equal, every sample, at 1/{scale}"] += 1
+        counts[f"of them 4:2:0, at 1/{scale}"] += "-420-" in e["name"]
         counts["samples compared"] += ours.size
     message = _report("JS RGB route vs Pillow draft('RGB')", counts, failures)
     assert not failures, message
-    assert counts["equal, every sample"] >= 60 and counts["of them 4:2:0"] >= 20, message
-    assert counts["expected smoothed, refused"] >= 1, message
+    for scale in (8, 4, 2):
+        assert counts[f"equal, every sample, at 1/{scale}"] >= 25, message
+        assert counts[f"of them 4:2:0, at 1/{scale}"] >= 10, message
+    assert counts["expected smoothed, refused"] >= 3, message
     assert counts["expected refused, refused"] >= 1, message
 
 
+@pytest.mark.parametrize("size", [18, 60], ids=["18", "60"])
 @pytest.mark.parametrize("channels", [1, 3], ids=["grey", "rgb"])
 def test_dc_routes_equal_pillow_before_orientation(node: str, jpegrgb: Path, references: Path,
-                                                   tmp_path: Path, channels: int) -> None:
+                                                   tmp_path: Path, channels: int,
+                                                   size: int) -> None:
     """The phone photos, grey JPEGs, and tests.jpegdcrgb's colour ones through decodeJpeg are
-    decode_pixels' 1/8 pixels (draft('L') for a grey model, draft('RGB') or repeated grey for
-    an RGB one), once both are oriented; what Python refuses the JS refuses."""
+    decode_pixels' reduced pixels (draft('L') for a grey model, draft('RGB') or repeated grey
+    for an RGB one), once both are oriented; what Python refuses the JS refuses. The default
+    recipe of that size: 18 (side 36) takes nearly all at 1/8, 60 (side 120) at 1/8 from 960
+    pixels, 1/4 from 480, 1/2 from 240."""
     files = [*_jpegs(references / "odd" / "photos"), *_grey_jpegs(tmp_path / "grey"),
              *sorted(jpegrgb.glob("*.jpg"))]
-    counts, failures = _held_to_pillow(node, files, _recipe(channels, 301), tmp_path / "out")
+    pre = preprocessing.default(channels, size, size)
+    assert tuple(pre.draft_scales) == (8, 4, 2)
+    counts, failures = _held_to_pillow(node, files, pre, tmp_path / "out")
     model = "grey" if channels == 1 else "RGB"
-    message = _report(f"JS 1/8 route, {model} model, vs decode_pixels", counts, failures)
+    message = _report(f"JS reduced route, {model} model, size {size}, vs decode_pixels", counts,
+                      failures)
     assert not failures, message
-    assert counts["1/8 pixels equal, every sample"] >= 100, message
+    assert counts[REDUCED] >= 100, message
+    if size == 60:
+        assert all(counts[f"{REDUCED} at 1/{s}"] >= 10 for s in (8, 4, 2)), message
 
 
 @pytest.mark.parametrize("channels", [1, 3], ids=["grey", "rgb"])
@@ -325,7 +357,7 @@ def test_odd_and_bad_jpegs_refused_as_python_refuses(node: str, references: Path
     message = _report(f"JS vs Python on {len(files)} odd and bad JPEGs, {channels} channels",
                       counts, failures)
     assert not failures, message
-    assert counts["refused by both"] >= 3 and counts["1/8 pixels equal, every sample"] >= 5, message
+    assert counts["refused by both"] >= 3 and counts[REDUCED] >= 5, message
 
 
 @pytest.mark.parametrize("channels", [1, 3], ids=["grey", "rgb"])
@@ -346,17 +378,20 @@ def test_damaged_markers_refused_as_pillow_refuses(node: str, tmp_path: Path,
 def test_fuzzed_jpegs_refused_as_pillow_refuses(node: str, tmp_path: Path) -> None:
     """tests.fuzzpictures' damaged JPEGs (seed 0): JS refuses what Python refuses, decodes
     the rest to Python's pixels, never crashes; what neither JS nor Java reproduces (Pillow's
-    own marker parser) is counted, not failed."""
+    own marker parser) is counted, not failed. Under the default 40 x 40 recipe (the large
+    ones, 660 pixels, at 1/8) and smaller ones that take the small ones (40 pixels) at 1/2
+    (8 x 8: side 16) and 1/4 (5 x 5: side 10)."""
     from tests.fuzzpictures import make_fuzz_pictures
 
     files = [p for p in make_fuzz_pictures(tmp_path / "fuzz", 500, seed=0) if p.suffix == ".jpg"]
     counts: Counter[str] = Counter()
     failures: list[str] = []
-    for channels in (1, 3):
-        c, f = _held_to_pillow(node, files, preprocessing.default(channels, 40, 40),
-                               tmp_path / f"out{channels}", lenient=True)
+    for channels, size in ((c, s) for s in (40, 8, 5) for c in (1, 3)):
+        c, f = _held_to_pillow(node, files, preprocessing.default(channels, size, size),
+                               tmp_path / f"out{channels}-{size}", lenient=True)
         counts.update(c)
         failures += f
     message = _report(f"JS vs Python on {len(files)} fuzzed JPEGs, grey and RGB", counts, failures)
     assert not failures, message
-    assert counts["refused by both"] > 0 and counts["1/8 pixels equal, every sample"] > 0, message
+    assert counts["refused by both"] > 0, message
+    assert all(counts[f"{REDUCED} at 1/{s}"] > 0 for s in (8, 4, 2)), message

@@ -11,7 +11,8 @@ import { toInput } from '../src/core/prepare.js';
 import { boxReduce, coefficients, resize } from '../src/core/resample.js';
 import { coefficients8, resize8, verticalFirst } from '../src/core/resample8.js';
 import { simdAvailable } from '../src/core/resample8simd.js';
-import { dcMinSide, readRecipe, resizeTo } from '../src/core/recipe.js';
+import { draftSide, readRecipe, resizeTo } from '../src/core/recipe.js';
+import { draftScale } from '../src/core/jpeg/index.js';
 import { convert } from '../src/core/colour.js';
 
 const PRE = {
@@ -120,7 +121,7 @@ test('shortest edge, centre crop, rescale and normalise in float32, as Python', 
     crop_size: { height: 4, width: 4 }, do_normalize: true, image_mean: [0.5, 0.5, 0.5], image_std: [0.25, 0.5, 2],
   }, 'm');
   assert.deepEqual(resizeTo(recipe, 9, 6), [4, 6]); // int(4 * 9 / 6)
-  assert.equal(dcMinSide(recipe), 64);
+  assert.equal(draftSide(recipe), 8);
   const data = new Uint8Array(6 * 4 * 3).fill(255);
   const input = toInput({ width: 6, height: 4, channels: 3, data }, recipe);
   assert.equal(input.length, 4 * 4 * 3);
@@ -131,15 +132,41 @@ test('shortest edge, centre crop, rescale and normalise in float32, as Python', 
   /3x3 is smaller than the centre crop 4x4/);
 });
 
+test('draft_scales: absent it is [jpeg_dc_scale]; some of 8, 4, 2, largest first, or refused', () => {
+  const v4 = { ...PRE, version: 4, reducing_gap: 2.0, draft: true };
+  assert.deepEqual(readRecipe(v4, 'm').draftScales, [8]);
+  assert.deepEqual(readRecipe({ ...v4, jpeg_dc_scale: 4 }, 'm').draftScales, [4]);
+  for (const scales of [[8, 4, 2], [8, 2], [4], [2], [4, 2]]) {
+    assert.deepEqual(readRecipe({ ...v4, draft_scales: scales }, 'm').draftScales, scales);
+  }
+  for (const bad of [[], [2, 4], [8, 8], [16], [1], [8, 3], ['8'], 8, null, { 0: 8 }, [true]]) {
+    assert.throws(() => readRecipe({ ...v4, draft_scales: bad }, 'm'), (e) => e instanceof ArtifactError
+      && e.message === `m: preprocessing.draft_scales ${JSON.stringify(bad)} is not some of [8, 4, 2], largest first`);
+  }
+  assert.throws(() => readRecipe({ ...v4, jpeg_dc_scale: 3 }, 'm'), /preprocessing.draft_scales \[3\] is not some of/);
+  // The scale: the largest that keeps the side; 1 (whole) below the smallest, or without a side.
+  const scales = [8, 4, 2];
+  assert.equal(draftScale(4000, 3000, 80, scales), 8); // 3000 >= 640
+  assert.equal(draftScale(4000, 639, 80, scales), 4);
+  assert.equal(draftScale(320, 4000, 80, scales), 4);
+  assert.equal(draftScale(319, 4000, 80, scales), 2);
+  assert.equal(draftScale(160, 160, 80, scales), 2);
+  assert.equal(draftScale(159, 4000, 80, scales), 1);
+  assert.equal(draftScale(4000, 3000, 80, [8]), 8);
+  assert.equal(draftScale(4000, 600, 80, [8]), 1);
+  assert.equal(draftScale(4000, 600, 80, [4, 2]), 4);
+  assert.equal(draftScale(4000, 3000, 0, scales), 1);
+});
+
 test('versions 3 and 4: reducing_gap and draft choose the route, anything else is refused', () => {
   const v3 = readRecipe(PRE, 'm');
-  assert.deepEqual([v3.faithful, v3.draft, dcMinSide(v3)], [false, true, 8 * 2 * 40]);
+  assert.deepEqual([v3.faithful, v3.draft, draftSide(v3), v3.draftScales], [false, true, 2 * 40, [8]]);
   const fast = readRecipe({ ...PRE, version: 4, reducing_gap: 2.0, draft: true }, 'm');
-  assert.deepEqual([fast.faithful, fast.draft, dcMinSide(fast)], [false, true, 640]);
+  assert.deepEqual([fast.faithful, fast.draft, draftSide(fast)], [false, true, 80]);
   const whole = readRecipe({ ...PRE, version: 4, reducing_gap: 2.0, draft: false }, 'm');
-  assert.deepEqual([whole.faithful, dcMinSide(whole)], [false, 0]);
+  assert.deepEqual([whole.faithful, draftSide(whole)], [false, 0]);
   const faithful = readRecipe({ ...PRE, version: 4, reducing_gap: null, draft: false }, 'm');
-  assert.deepEqual([faithful.faithful, faithful.draft, dcMinSide(faithful)], [true, false, 0]);
+  assert.deepEqual([faithful.faithful, faithful.draft, draftSide(faithful)], [true, false, 0]);
   const refused = [
     [{ ...PRE, version: 5 }, /m: preprocessing.version 5 is not supported by this selfie-classify \(it implements versions 3 and 4; export again\)$/],
     [{ ...PRE, version: 4, reducing_gap: 3, draft: true }, /preprocessing.reducing_gap 3 is not supported/],

@@ -2,11 +2,14 @@
 /**
  * The JPEG reader's answers for files, for tests that hold it to Python (tests/test_js_jpeg.py).
  *
- *   node js/tools/jpeg-pixels.js OUTDIR FILE... --channels 1|3 --dc-min-side N [--max-pixels N]
+ *   node js/tools/jpeg-pixels.js OUTDIR FILE... --channels 1|3 --draft-side N
+ *     [--draft-scales 8,4,2] [--max-pixels N]
  *
+ * --draft-side is reduce_to * reduce_side (0: never reduced), --draft-scales the manifest's
+ * draft_scales (default 8): a JPEG comes at the largest of them, s, with min(W, H) >= s * N.
  * For file i (0-based, in the order given) decodeJpeg's answer goes into OUTDIR/result.json, a
- * list of {file, kind, ...}: kind 'dc' (its pixels in OUTDIR/<i>.raw, interleaved 8-bit, rows
- * top to bottom, with width, height, channels, fullWidth, fullHeight), 'whole' (left to the
+ * list of {file, kind, ...}: kind 'draft' (its pixels in OUTDIR/<i>.raw, interleaved 8-bit,
+ * rows top to bottom, with scale, width, height, channels, fullWidth, fullHeight), 'whole' (left to the
  * platform's decoder), 'refused' (a PictureError; its reason), 'not-jpeg' (isJpeg is false) or
  * 'crash' (any other error, its stack; the exit status is then 2); for a JPEG also header,
  * readJpegHeader's answer (null where the walk failed). Node-only: reads and writes files.
@@ -17,17 +20,26 @@ import { join } from 'node:path';
 import { PictureError } from '../src/core/errors.js';
 import { decodeJpeg, isJpeg, readJpegHeader } from '../src/core/jpeg/index.js';
 
+const USAGE = 'usage: node js/tools/jpeg-pixels.js OUTDIR FILE... --channels 1|3 --draft-side N'
+  + ' [--draft-scales 8,4,2] [--max-pixels N]';
+
 function usage(why) {
-  process.stderr.write(`jpeg-pixels: ${why}\nusage: node js/tools/jpeg-pixels.js OUTDIR FILE...`
-    + ' --channels 1|3 --dc-min-side N [--max-pixels N]\n');
+  process.stderr.write(`jpeg-pixels: ${why}\n${USAGE}\n`);
   process.exit(64);
 }
 
-const options = { channels: NaN, dcMinSide: NaN };
+const options = { channels: NaN, draftSide: NaN, draftScales: [8] };
 const positional = [];
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i++) {
-  const flag = { '--channels': 'channels', '--dc-min-side': 'dcMinSide', '--max-pixels': 'maxPixels' }[args[i]];
+  if (args[i] === '--draft-scales') {
+    if (i + 1 >= args.length || !/^\d+(,\d+)*$/.test(args[i + 1])) {
+      usage('--draft-scales wants numbers separated by commas');
+    }
+    options.draftScales = args[++i].split(',').map(Number);
+    continue;
+  }
+  const flag = { '--channels': 'channels', '--draft-side': 'draftSide', '--max-pixels': 'maxPixels' }[args[i]];
   if (flag === undefined) {
     positional.push(args[i]);
     continue;
@@ -40,8 +52,8 @@ for (let i = 0; i < args.length; i++) {
 if (options.channels !== 1 && options.channels !== 3) {
   usage('--channels must be 1 or 3');
 }
-if (Number.isNaN(options.dcMinSide)) {
-  usage('--dc-min-side is required');
+if (Number.isNaN(options.draftSide)) {
+  usage('--draft-side is required');
 }
 if (positional.length < 1) {
   usage('no OUTDIR');
@@ -60,10 +72,10 @@ files.forEach((file, i) => {
   } else {
     try {
       const r = decodeJpeg(bytes, file, options);
-      if (r.kind === 'dc') {
+      if (r.kind === 'draft') {
         writeFileSync(join(out, `${i}.raw`), r.data);
-        entry = { kind: 'dc', width: r.width, height: r.height, channels: r.channels,
-          fullWidth: r.fullWidth, fullHeight: r.fullHeight };
+        entry = { kind: 'draft', scale: r.scale, width: r.width, height: r.height,
+          channels: r.channels, fullWidth: r.fullWidth, fullHeight: r.fullHeight };
       } else {
         entry = { kind: r.kind };
       }

@@ -54,11 +54,13 @@ export interface Recipe {
   imageStd: number[];
   /** The faithful route (reducing_gap null): Pillow's convert and 8-bit resize, as Hugging Face. */
   faithful: boolean;
-  /** The fast route may decode a large JPEG at 1/8 (false when faithful). */
+  /** The fast route may decode a large JPEG reduced (false when faithful). */
   draft: boolean;
   maxPixels: number;
   reduceTo: number;
   jpegDcScale: number;
+  /** The scales a large JPEG may be decoded at (8, 4, 2: 1/8, 1/4, 1/2), largest first. */
+  draftScales: readonly number[];
 }
 
 export interface Manifest {

@@ -76,7 +76,7 @@ function withoutAlpha(data, n, channels) {
 }
 
 /**
- * Grey pixels repeated into RGB (a one-component JPEG decoded at 1/8 for an RGB model).
+ * Grey pixels repeated into RGB (a one-component JPEG decoded reduced for an RGB model).
  * @param {import('./prepare.js').Pixels} grey
  * @returns {import('./prepare.js').Pixels}
  */

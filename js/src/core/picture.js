@@ -2,12 +2,13 @@
  * A picture file's bytes to the model's input: which decoder, orientation, colour, then the
  * steps after decoding (prepare.js). The same route Python's decode_pixels takes:
  * - PNG: every pixel as Pillow gives it (png.js: lossless, so exact in any runtime);
- * - a large JPEG: decoded at 1/8 scale as libjpeg-turbo does under Pillow's draft() (jpeg/:
- *   no browser or Node API decodes at 1/8, so it is a port of the Java library's reader);
+ * - a large JPEG: decoded at 1/8, 1/4 or 1/2 scale as libjpeg-turbo does under Pillow's
+ *   draft() (jpeg/: no browser or Node API decodes at reduced scale, so it is a port of the
+ *   Java library's reader);
  * - any other JPEG, and GIF, WebP and the rest: the platform's decoder (`decodeWhole`), which
  *   is libjpeg-turbo's in Chromium and in sharp, after the JPEG reader has refused what Pillow
  *   refuses (truncated or damaged data).
- * On the faithful route (recipe.faithful) no JPEG is decoded at 1/8 (dcMinSide is 0), and the
+ * On the faithful route (recipe.faithful) no JPEG is decoded reduced (draftSide is 0), and the
  * colour is Pillow's convert: alpha dropped rather than composited over white.
  */
 import { convert, greyToRgb } from './colour.js';
@@ -16,7 +17,7 @@ import { decodeJpeg, isJpeg, readJpegHeader } from './jpeg/index.js';
 import { jpegOrientation, orient } from './orientation.js';
 import { decodePng, isPng } from './png.js';
 import { toInput } from './prepare.js';
-import { dcMinSide } from './recipe.js';
+import { draftSide } from './recipe.js';
 
 /**
  * @typedef {object} Decoded a platform decoder's answer
@@ -75,9 +76,10 @@ async function decodeStored(bytes, name, recipe, decodeWhole) {
       throw new PictureError(name, 'a CMYK JPEG, which this JavaScript package does not convert to RGB as Pillow does (save it as an RGB JPEG or PNG)');
     }
     const orientation = jpegOrientation(bytes, name);
-    const jpeg = decodeJpeg(bytes, name, { channels: recipe.channels, dcMinSide: dcMinSide(recipe),
-      maxPixels: recipe.maxPixels, wholeSmooths: decodeWhole.smoothsAsPillow === true });
-    if (jpeg.kind === 'dc') {
+    const jpeg = decodeJpeg(bytes, name, { channels: recipe.channels, draftSide: draftSide(recipe),
+      draftScales: recipe.draftScales, maxPixels: recipe.maxPixels,
+      wholeSmooths: decodeWhole.smoothsAsPillow === true });
+    if (jpeg.kind === 'draft') {
       const reduced = { width: jpeg.width, height: jpeg.height, channels: jpeg.channels, data: jpeg.data,
         fullWidth: jpeg.fullWidth, fullHeight: jpeg.fullHeight };
       return { pixels: jpeg.channels === 1 && color === 'rgb' ? greyToRgb(reduced) : reduced, orientation };

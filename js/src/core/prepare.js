@@ -15,7 +15,7 @@ import { outputSize, reduceSide, resizeTo } from './recipe.js';
  * @property {number} channels 1 (grey) or 3 (RGB), the recipe's
  * @property {Uint8Array} data
  * @property {number} [fullWidth] the upright width the pixels stand for when a decoder reduced
- *   them (a JPEG at 1/8); a shortest-edge resize is computed from it
+ *   them (a JPEG decoded reduced); a shortest-edge resize is computed from it
  * @property {number} [fullHeight]
  */
 

@@ -6,7 +6,8 @@
  * Version 4's reducing_gap and draft choose the route: reducing_gap null is the faithful one
  * (the whole picture, Pillow's convert and 8-bit resize, as Hugging Face's image processors),
  * 2.0 the fast one (box step, float resize, alpha over white, and with draft a large JPEG
- * decoded at 1/8). Version 3, which has neither field, is the fast route with draft.
+ * decoded at 1/8, 1/4 or 1/2: draft_scales). Version 3, which has neither field, is the fast
+ * route with draft.
  */
 import { ArtifactError } from './errors.js';
 
@@ -16,6 +17,8 @@ export const FILTERS = Object.freeze({ 2: 'bilinear', 3: 'bicubic' });
 export const VERSIONS = Object.freeze([3, 4]);
 /** The only reducing_gap implemented (the fast route's box step); null: the faithful route. */
 export const REDUCING_GAP = 2.0;
+/** The scales (denominators) a large JPEG may be decoded at: draft_scales is some of them, largest first. */
+export const DRAFT_SCALES = Object.freeze([8, 4, 2]);
 
 /**
  * @typedef {{height: number|null, width: number|null, shortestEdge: number|null}} Size
@@ -33,10 +36,12 @@ export const REDUCING_GAP = 2.0;
  * @property {number[]} imageMean
  * @property {number[]} imageStd
  * @property {boolean} faithful the faithful route (reducing_gap null): Pillow's convert and 8-bit resize
- * @property {boolean} draft the fast route may decode a large JPEG at 1/8 (always false when faithful)
+ * @property {boolean} draft the fast route may decode a large JPEG reduced (always false when faithful)
  * @property {number} maxPixels pictures with more pixels are refused
  * @property {number} reduceTo
  * @property {number} jpegDcScale
+ * @property {readonly number[]} draftScales the scales a large JPEG may be decoded at, largest
+ *   first (draft_scales; absent: [jpeg_dc_scale], what manifests before it knew)
  */
 
 /**
@@ -106,11 +111,17 @@ export function readRecipe(pre, where) {
   const imageStd = doNormalize ? perChannel('image_std') : [];
   if (imageStd.some((s) => s <= 0)) throw fail('image_std', 'must be positive');
   const number = (key, otherwise) => (typeof pre[key] === 'number' ? pre[key] : otherwise);
+  const jpegDcScale = number('jpeg_dc_scale', 8);
+  const draftScales = pre.draft_scales === undefined ? [jpegDcScale] : pre.draft_scales;
+  if (!Array.isArray(draftScales) || draftScales.length === 0
+    || draftScales.some((s, i) => !DRAFT_SCALES.includes(s) || (i > 0 && s >= draftScales[i - 1]))) {
+    throw fail('draft_scales', `${JSON.stringify(draftScales)} is not some of [${DRAFT_SCALES.join(', ')}], largest first`);
+  }
   return Object.freeze({
     color, channels, doResize, size: doResize ? size('size') : null, resample, doCenterCrop,
     cropSize, doRescale, rescaleFactor: doRescale ? factor : 1, doNormalize, imageMean, imageStd,
     faithful, draft, maxPixels: number('max_pixels', 50_000_000), reduceTo: number('reduce_to', 2),
-    jpegDcScale: number('jpeg_dc_scale', 8),
+    jpegDcScale, draftScales: Object.freeze([...draftScales]),
   });
 }
 
@@ -125,8 +136,8 @@ export function outputSize(r) {
 }
 
 /**
- * The side the box step and the 1/8 JPEG decoding keep reduceTo times of: the larger side of a
- * fixed size, or shortest_edge; 0 when nothing is resized.
+ * The side the box step and the reduced JPEG decoding keep reduceTo times of: the larger side
+ * of a fixed size, or shortest_edge; 0 when nothing is resized.
  * @param {Recipe} r
  * @returns {number}
  */
@@ -136,14 +147,15 @@ export function reduceSide(r) {
 }
 
 /**
- * The smallest side at which a JPEG is decoded at 1/8 (jpeg_dc_scale * reduce_to * side); 0: never
- * (the faithful route, or the fast one without draft).
+ * The side a JPEG decoded at 1/s keeps s times of (reduce_to * reduce_side): it is decoded at
+ * the largest s of draftScales with min(W, H) >= s * draftSide (jpeg/index.js draftScale);
+ * 0: never reduced (the faithful route, the fast one without draft, or no resize).
  * @param {Recipe} r
  * @returns {number}
  */
-export function dcMinSide(r) {
+export function draftSide(r) {
   if (!r.draft) return 0;
-  return r.jpegDcScale * r.reduceTo * reduceSide(r);
+  return r.reduceTo * reduceSide(r);
 }
 
 /**

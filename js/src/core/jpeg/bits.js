@@ -7,7 +7,7 @@
  * fill is where libjpeg-turbo makes it.
  *
  * A hand port of the Java library's JpegDc (its bit and marker part): no JavaScript library
- * decodes a JPEG at 1/8 scale as libjpeg-turbo does (jpeg-js differs by 2 to 8 levels). Java's
+ * decodes a JPEG at reduced scale as libjpeg-turbo does (jpeg-js differs by 2 to 8 levels). Java's
  * 64-bit bit buffer is two 32-bit halves here. A marker segment's byte past the file's end is
  * libjpeg's suspension (at(): a truncated picture); OUT_OF_RANGE stands for the Java's array
  * failures that remain possible (none on the fast path's reads, guarded as Java's are).

@@ -3,20 +3,22 @@
  *
  * Every Huffman-coded 8-bit grey or YCbCr JPEG is read once by JpegDc (reader.js), which
  * refuses what libjpeg-turbo under Pillow refuses. A large one (the manifest's jpeg_dc) comes
- * at 1/8 scale from that same read, in grey or, for an RGB model and a 4:4:4 or 4:2:0 JPEG, in
- * RGB; a smaller one, a large colour one of another sampling for an RGB model, or one JpegDc
- * does not decode (CMYK, RGB-coded, arithmetic-coded, 12-bit) is left to the platform's
- * libjpeg-turbo ({kind: 'whole'}: sharp in Node, createImageBitmap in a browser).
+ * at 1/8, 1/4 or 1/2 scale (draftScale()) from that same read, in grey or, for an RGB model
+ * and a 4:4:4 or 4:2:0 JPEG, in RGB; a smaller one, a large colour one of another sampling for
+ * an RGB model, or one JpegDc does not decode (CMYK, RGB-coded, arithmetic-coded, 12-bit) is
+ * left to the platform's libjpeg-turbo ({kind: 'whole'}: sharp in Node, createImageBitmap in a
+ * browser).
  *
  * A hand port of the Java library's JpegDecoder (without orientation, which the caller
- * applies): no JavaScript library decodes a JPEG at 1/8 scale as libjpeg-turbo does (jpeg-js
- * differs by 2 to 8 levels). It follows libjpeg-turbo's jdmarker.c, jdhuff.c, jdphuff.c,
- * jidctred.c (jpeg_idct_1x1, jpeg_idct_2x2) and jdcolor.c (ycc_rgb_convert). Browser-safe:
- * Uint8Array only.
+ * applies): no JavaScript library decodes a JPEG at reduced scale as libjpeg-turbo does
+ * (jpeg-js differs by 2 to 8 levels at 1/8). It follows libjpeg-turbo's jdmarker.c, jdhuff.c,
+ * jdphuff.c, jdmaster.c (each component's IDCT size), jidctred.c (jpeg_idct_1x1, _2x2, _4x4),
+ * jidctint.c (jpeg_idct_islow), as its x86-64 SIMD code computes them, and jdcolor.c
+ * (ycc_rgb_convert). Browser-safe: Uint8Array only.
  */
 
 import { PictureError } from '../errors.js';
-import { JpegDc } from './reader.js';
+import { JpegDc, SCALES } from './reader.js';
 
 /** Python's and the manifest's default limit (preprocessing.max_pixels). */
 export const DEFAULT_MAX_PIXELS = 50_000_000;
@@ -35,8 +37,8 @@ export function isJpeg(bytes) {
  * @param {Uint8Array} bytes the whole file
  * @param {string} name names the picture (unused here: a damaged walk returns null)
  * @returns {{width: number, height: number, decodable: boolean, components: number, rgbDc: boolean}|null}
- *   width and height as stored (before EXIF orientation); decodable: the 1/8 routes can read it
- *   exactly as libjpeg; components: 1 for grey; rgbDc: a 4:4:4 or 4:2:0 YCbCr JPEG the RGB
+ *   width and height as stored (before EXIF orientation); decodable: the reduced routes can read
+ *   it exactly as libjpeg; components: 1 for grey; rgbDc: a 4:4:4 or 4:2:0 YCbCr JPEG the RGB
  *   route decodes. null when the walk failed or found no frame header before a scan.
  */
 export function readJpegHeader(bytes, name) {
@@ -44,36 +46,60 @@ export function readJpegHeader(bytes, name) {
 }
 
 /**
- * A JPEG for a model: its 1/8-scale pixels where the manifest's jpeg_dc rule says so, else a
- * sign to decode it whole ({kind: 'whole'}) once it has been checked as libjpeg-turbo under
- * Pillow checks it. Refuses (throws) where the Java library's JpegDecoder does, except, with
- * wholeSmooths, a progressive JPEG libjpeg block-smooths that is decoded whole: Java decodes
- * those with ImageIO's libjpeg, which does not smooth; sharp's libjpeg-turbo smooths them as
- * Pillow's does (measured: tests/test_js.py), Chromium's (Debian's libjpeg-turbo 2.1) not
- * always.
+ * The scale a JPEG stored as width x height is decoded at (the manifest's jpeg_dc rule, Python's
+ * Preprocessing.draft_scale): the first (largest) of draftScales with min(width, height) >= s *
+ * draftSide; 1 (whole) when none is, or when draftSide is 0.
+ * @param {number} width stored width (before EXIF orientation)
+ * @param {number} height stored height
+ * @param {number} draftSide reduce_to * reduce_side (0: never reduced)
+ * @param {readonly number[]} draftScales some of 8, 4 and 2, largest first
+ * @returns {number} 8, 4, 2, or 1
+ */
+export function draftScale(width, height, draftSide, draftScales) {
+  if (!(draftSide > 0)) {
+    return 1;
+  }
+  return draftScales.find((s) => Math.min(width, height) >= s * draftSide) ?? 1;
+}
+
+/**
+ * A JPEG for a model: its reduced pixels where the manifest's jpeg_dc rule says so
+ * (draftScale()), else a sign to decode it whole ({kind: 'whole'}) once it has been checked
+ * as libjpeg-turbo under Pillow checks it. Refuses (throws) where the Java library's
+ * JpegDecoder does, except, with wholeSmooths, a progressive JPEG libjpeg block-smooths that is
+ * decoded whole: Java decodes those with ImageIO's libjpeg, which does not smooth; sharp's
+ * libjpeg-turbo smooths them as Pillow's does (measured: tests/test_js.py), Chromium's
+ * (Debian's libjpeg-turbo 2.1) not always.
  *
  * @param {Uint8Array} bytes the whole file
  * @param {string} name the picture's path or name, for refusals
- * @param {{channels: number, dcMinSide: number, maxPixels?: number}} options channels: the
- *   model's (1 grey, 3 RGB); dcMinSide: jpeg_dc_scale * reduce_to * reduce_side, the shorter
- *   side from which a JPEG comes at 1/8 (0: never); maxPixels: pictures of more pixels are
- *   refused before decoding (preprocessing.max_pixels, default 50 000 000); wholeSmooths:
- *   whether the platform decoder block-smooths as Pillow does (default false: refuse)
- * @returns {{kind: 'dc', width: number, height: number, channels: number, data: Uint8Array,
- *   fullWidth: number, fullHeight: number} | {kind: 'whole'}} for 'dc': ceil(W / 8) x
- *   ceil(H / 8) interleaved 8-bit pixels in stored orientation, channels 1 (grey; for an RGB
- *   model the caller repeats it) or 3, and the full stored size they stand for
+ * @param {{channels: number, draftSide: number, draftScales?: readonly number[],
+ *   maxPixels?: number, wholeSmooths?: boolean}} options channels: the model's (1 grey, 3 RGB);
+ *   draftSide: reduce_to * reduce_side, the side a reduced picture must keep (0: never
+ *   reduced); draftScales: the manifest's draft_scales, some of 8, 4, 2, largest first
+ *   (default [8]); maxPixels: pictures of more pixels are refused before decoding
+ *   (preprocessing.max_pixels, default 50 000 000); wholeSmooths: whether the platform decoder
+ *   block-smooths as Pillow does (default false: refuse)
+ * @returns {{kind: 'draft', scale: number, width: number, height: number, channels: number,
+ *   data: Uint8Array, fullWidth: number, fullHeight: number} | {kind: 'whole'}} for 'draft':
+ *   ceil(W / scale) x ceil(H / scale) interleaved 8-bit pixels in stored orientation, channels
+ *   1 (grey; for an RGB model the caller repeats it) or 3, and the full stored size they
+ *   stand for
  * @throws {PictureError} a damaged or truncated file, a decompression bomb, or a progressive
- *   JPEG that libjpeg-turbo would block-smooth, where it would come at 1/8
+ *   JPEG that libjpeg-turbo would block-smooth, where it would come reduced
  */
 export function decodeJpeg(bytes, name, {
-  channels, dcMinSide, maxPixels = DEFAULT_MAX_PIXELS, wholeSmooths = false,
+  channels, draftSide, draftScales = [8], maxPixels = DEFAULT_MAX_PIXELS, wholeSmooths = false,
 }) {
   if (channels !== 1 && channels !== 3) {
     throw new RangeError(`channels must be 1 or 3, not ${channels}`);
   }
-  if (!(dcMinSide >= 0) || !(maxPixels >= 0)) {
-    throw new RangeError('dcMinSide and maxPixels must not be negative');
+  if (!(draftSide >= 0) || !(maxPixels >= 0)) {
+    throw new RangeError('draftSide and maxPixels must not be negative');
+  }
+  if (!Array.isArray(draftScales) || draftScales.length === 0
+    || draftScales.some((s, i) => !SCALES.includes(s) || (i > 0 && s >= draftScales[i - 1]))) {
+    throw new RangeError(`draftScales must be some of ${SCALES.join(', ')}, largest first`);
   }
   const jpeg = new JpegDc(bytes, name);
   const header = jpeg.headers();
@@ -84,30 +110,33 @@ export function decodeJpeg(bytes, name, {
     throw new PictureError(name, `decompression bomb: ${header.width}x${header.height} exceeds`
       + ` ${maxPixels} pixels`);
   }
-  const large = header !== null && dcMinSide > 0 && Math.min(header.width, header.height) >= dcMinSide;
+  const scale = header === null ? 1 : draftScale(header.width, header.height, draftSide, draftScales);
+  const large = scale > 1;
   if (large && channels === 3 && header.rgbDc) {
-    // Python decodes it at 1/8 in RGB (Pillow's draft("RGB")): the same read, kept in colour
-    return dcResult(jpeg.rgbPixels(), header);
+    // Python decodes it reduced in RGB (Pillow's draft("RGB")): the same read, kept in colour
+    return draftResult(jpeg.rgbPixels(scale), header, scale);
   }
   // Markers and entropy-coded data read as libjpeg-turbo reads them, so that what Pillow
-  // refuses is refused before the platform's decoder sees the file. Without a usable frame
-  // header this throws libjpeg's reason.
-  const dc = jpeg.pixels();
-  // At 1/8 this reader would have to block-smooth, and it does not; decoded whole, the file
+  // refuses is refused before the platform's decoder sees the file (at 1/8, the cheapest, when
+  // the pixels are not used). Without a usable frame header this throws libjpeg's reason.
+  const greyRoute = large && (channels === 1 || header.components === 1);
+  const grey = jpeg.pixels(greyRoute ? scale : 8);
+  // Reduced, this reader would have to block-smooth, and it does not; decoded whole, the file
   // goes to a platform decoder that may smooth as Pillow's libjpeg-turbo does (wholeSmooths).
   if ((large || !wholeSmooths) && jpeg.incompleteProgressive()) {
     throw new PictureError(name, 'a progressive JPEG whose scans leave coefficients for'
       + " libjpeg's block smoothing to estimate, which this selfie-classify does not reproduce");
   }
-  if (large && (channels === 1 || header.components === 1)) {
-    return dcResult(dc, header); // grey; for an RGB model the caller repeats it, as Python's to_rgb
+  if (greyRoute) {
+    // grey; for an RGB model the caller repeats it, as Python's to_rgb
+    return draftResult(grey, header, scale);
   }
   return { kind: 'whole' };
 }
 
-function dcResult(pixels, header) {
+function draftResult(pixels, header, scale) {
   return {
-    kind: 'dc', width: pixels.width, height: pixels.height, channels: pixels.channels,
+    kind: 'draft', scale, width: pixels.width, height: pixels.height, channels: pixels.channels,
     data: pixels.data, fullWidth: header.width, fullHeight: header.height,
   };
 }

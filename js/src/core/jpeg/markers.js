@@ -6,7 +6,7 @@
  * file (the manifest's jpeg_dc rule, Python's python.data.decode._ycbcr).
  *
  * A hand port of the Java library's JpegDc (its marker part): no JavaScript library decodes a
- * JPEG at 1/8 scale as libjpeg-turbo does (jpeg-js differs by 2 to 8 levels). The refusals'
+ * JPEG at reduced scale as libjpeg-turbo does (jpeg-js differs by 2 to 8 levels). The refusals'
  * reasons are the Java's, word for word, where the Java has them. Where it reads a segment
  * otherwise than jdmarker.c (and so accepts a file Pillow refuses), this follows jdmarker.c
  * and says so at the spot: JPG markers, DAC, DQT precision and length, an empty frame, a frame
@@ -297,7 +297,7 @@ export class Frame {
 
   /**
    * Whether the RGB route decodes it: decodable, three components, 4:4:4 (all factors equal)
-   * or 4:2:0 (2x2, 1x1, 1x1), the JPEGs Python decodes at 1/8 in RGB (jpeg_dc_mode).
+   * or 4:2:0 (2x2, 1x1, 1x1), the JPEGs Python decodes reduced in RGB (draft_mode).
    * @returns {boolean}
    */
   rgbDc() {

@@ -4,17 +4,18 @@
  * 64 KB reads leave enough bytes, redone slow at a marker, retried when libjpeg suspends),
  * jdphuff.c's decode_mcu_DC_first, decode_mcu_DC_refine, decode_mcu_AC_first and
  * decode_mcu_AC_refine (progressive), process_restart and jdmarker.c's jpeg_resync_to_restart.
- * Only what the 1/8-scale routes read is kept: every DC, and the 25 AC coefficients of a 4:2:0
- * chroma block that jpeg_idct_2x2 reads; the rest is decoded to be skipped.
+ * Only what the reduced routes read is kept: of each block of a component decoded, the
+ * coefficients its IDCT reads (idct.js Layout: the DC alone at 1x1); the rest is decoded to be
+ * skipped.
  *
  * A hand port of the Java library's JpegDc (its scan part): no JavaScript library decodes a
- * JPEG at 1/8 scale as libjpeg-turbo does (jpeg-js differs by 2 to 8 levels). Each function
+ * JPEG at reduced scale as libjpeg-turbo does (jpeg-js differs by 2 to 8 levels). Each function
  * takes the JpegDc (reader.js) whose state it works on: d.src the bytes and bit buffer
  * (bits.js), d.f the frame and tables (markers.js), d.coef what is kept.
  */
 
 import { SUSPENDED } from './bits.js';
-import { BLOCK, NATURAL, ZIGZAG_SLOT, slot } from './idct.js';
+import { NATURAL } from './idct.js';
 
 /** Pillow's read size (ImageFile.decodermaxblock): what it hands libjpeg at a time. */
 export const CHUNK = 65536;
@@ -81,7 +82,7 @@ export function decodeScan(d, comps, dcT, acT, progressive, ss, se, ah, al) {
       if (src.insufficient) {
         continue; // libjpeg leaves the rest of the segment as it is: zero, grey
       }
-      if (ss !== 0) {
+      if (progressive && ss !== 0) { // a sequential scan's Ss is only warned about (jdhuff.c)
         acBlock(d, comps[0], acT[0], ss, se, ah, al, my, mx);
       } else {
         mcu(d, comps, dcT, acT, pred, progressive, ah, al, my, mx);
@@ -137,6 +138,7 @@ function mcu(d, comps, dcT, acT, pred, progressive, ah, al, my, mx) {
     const bv = ns === 1 ? 1 : f.compV[c];
     const store = d.coef[c];
     const n = d.slots[c];
+    const lay = d.layout[c];
     const stride = d.blockStride[c];
     for (let v = 0; v < bv; v++) {
       for (let h = 0; h < bh; h++) {
@@ -155,7 +157,7 @@ function mcu(d, comps, dcT, acT, pred, progressive, ah, al, my, mx) {
         }
         if (!progressive) {
           if (n > 1 && at >= 0) {
-            decodeAc(src, acT[i], store, at);
+            decodeAc(src, acT[i], store, at, lay.zigzag, n);
           } else {
             skipAc(src, acT[i]);
           }
@@ -166,12 +168,18 @@ function mcu(d, comps, dcT, acT, pred, progressive, ah, al, my, mx) {
 }
 
 /**
- * A sequential block's AC coefficients, kept where jpeg_idct_2x2 reads them (the bits read as
- * skipAc reads them); the others go to the block's spare slot. The block starts at zero, as
- * libjpeg's MCU buffer does (an MCU decoded again after the fast path gave up, too).
+ * A sequential block's AC coefficients, kept where its IDCT reads them (the bits read as
+ * skipAc reads them); the others go to the block's spare (or flag) slot. The block starts at
+ * zero, as libjpeg's MCU buffer does (an MCU decoded again after the fast path gave up, too).
+ * @param {import('./bits.js').BitReader} src
+ * @param {object} t the AC table
+ * @param {Int16Array} store the component's blocks
+ * @param {number} at where this block starts
+ * @param {Int32Array} zigzag the layout's zigzag index to slot
+ * @param {number} size the layout's shorts a block
  */
-function decodeAc(src, t, store, at) {
-  store.fill(0, at + 1, at + BLOCK);
+function decodeAc(src, t, store, at, zigzag, size) {
+  store.fill(0, at + 1, at + size);
   for (let k = 1; k < 64; k++) {
     const rs = src.decode(t);
     const r = rs >> 4;
@@ -180,7 +188,7 @@ function decodeAc(src, t, store, at) {
       k += r;
       const x = src.extraBits(s);
       // HUFF_EXTEND without a branch, as jdhuff.h's: the sign is a coin toss.
-      store[at + ZIGZAG_SLOT[k]] = x + (((x - (1 << (s - 1))) >> 31) & ((-1 << s) + 1));
+      store[at + zigzag[k]] = x + (((x - (1 << (s - 1))) >> 31) & ((-1 << s) + 1));
     } else {
       if (r !== 15) {
         break;
@@ -209,17 +217,21 @@ function skipAc(src, t) {
 }
 
 /**
- * One block of a progressive AC scan of a 4:2:0 chroma component (non-interleaved: one block
- * an MCU): decode_mcu_AC_first (ah 0) or decode_mcu_AC_refine, with the EOB run carried from
- * block to block. The uncollected coefficients' nonzero bits stand in for their values: a
- * refinement scan reads a correction bit for each nonzero one.
+ * One block of a progressive AC scan of a component whose IDCT reads AC coefficients
+ * (non-interleaved: one block an MCU): decode_mcu_AC_first (ah 0) or decode_mcu_AC_refine,
+ * with the EOB run carried from block to block. The coefficients the layout keeps are kept;
+ * which AC coefficients are nonzero is noted for all (nz: two 32-bit words a block, bit k of
+ * the pair for zigzag index k), since a refinement scan reads a correction bit for each
+ * nonzero one, and a nonzero one stays nonzero whatever its corrections make it.
  */
 function acBlock(d, c, t, ss, se, ah, al, my, mx) {
   const src = d.src;
   const blk = my * d.blockStride[c] + mx;
   const store = d.coef[c];
-  const at = blk * BLOCK;
+  const at = blk * d.slots[c];
   const nz = d.nonzero[c];
+  const nzAt = 2 * blk;
+  const zslot = d.layout[c].zslot;
   if (ah === 0) {
     if (d.eobrun > 0) {
       d.eobrun--;
@@ -231,8 +243,17 @@ function acBlock(d, c, t, ss, se, ah, al, my, mx) {
       const s = rs & 15;
       if (s !== 0) {
         k += r;
-        const v = extend(src.getBits(s), s);
-        put(store, at, nz, blk, NATURAL[k], ((v << al) << 16) >> 16); // (short) LEFT_SHIFT(s, Al)
+        const v = ((extend(src.getBits(s), s) << al) << 16) >> 16; // (short) LEFT_SHIFT(s, Al)
+        const sl = zslot[k];
+        if (sl >= 0) {
+          store[at + sl] = v;
+        }
+        const z = k > 63 ? 63 : k; // past the block's end: NATURAL's 63
+        if (v !== 0) {
+          nz[nzAt + (z >> 5)] |= 1 << (z & 31);
+        } else {
+          nz[nzAt + (z >> 5)] &= ~(1 << (z & 31));
+        }
       } else if (r === 15) {
         k += 15; // ZRL
       } else {
@@ -264,27 +285,47 @@ function acBlock(d, c, t, ss, se, ah, al, my, mx) {
         break; // the rest of the block: the EOB run's
       }
       // Past the nonzero coefficients (a correction bit each) and r zero ones.
+      let word = nz[nzAt + (k >> 5)];
       do {
-        const p = NATURAL[k];
-        if (isNonzero(store, at, nz, blk, p)) {
+        if (((word >>> (k & 31)) & 1) !== 0) {
           if (src.getBits(1) !== 0) {
-            correct(store, at, p, p1, m1);
+            correct(store, at + zslot[k], zslot[k], p1, m1);
           }
         } else if (--r < 0) {
           break; // the zero coefficient that becomes nonzero
         }
-        k++;
+        if ((++k & 31) === 0 && k < 64) {
+          word = nz[nzAt + (k >> 5)];
+        }
       } while (k <= se);
       if (s !== 0) {
-        put(store, at, nz, blk, NATURAL[k], s);
+        const sl = zslot[k];
+        if (sl >= 0) {
+          store[at + sl] = s;
+        }
+        const z = k > 63 ? 63 : k;
+        nz[nzAt + (z >> 5)] |= 1 << (z & 31);
       }
     }
   }
-  if (d.eobrun > 0) { // in an EOB run: a correction bit for each nonzero coefficient left
-    for (; k <= se; k++) {
-      const p = NATURAL[k];
-      if (isNonzero(store, at, nz, blk, p) && src.getBits(1) !== 0) {
-        correct(store, at, p, p1, m1);
+  if (d.eobrun > 0) {
+    // In an EOB run: a correction bit for each nonzero coefficient left, from k to se, found
+    // by their bits, lowest first.
+    for (let w = k >> 5; w <= se >> 5 && k <= se; w++) {
+      let bits = nz[nzAt + w];
+      if (w === k >> 5) {
+        bits &= -1 << (k & 31);
+      }
+      if (w === se >> 5 && (se & 31) !== 31) {
+        bits &= (1 << ((se & 31) + 1)) - 1;
+      }
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const z = (w << 5) + 31 - Math.clz32(low);
+        if (src.getBits(1) !== 0) {
+          correct(store, at + zslot[z], zslot[z], p1, m1);
+        }
       }
     }
     d.eobrun--;
@@ -292,35 +333,14 @@ function acBlock(d, c, t, ss, se, ah, al, my, mx) {
 }
 
 /**
- * Coefficient p of a 4:2:0 chroma block := v, a short (kept, or just its being nonzero noted:
- * nz holds two 32-bit words a block, bit p of the pair).
- */
-function put(store, at, nz, blk, p, v) {
-  const s = slot(p);
-  if (s >= 0) {
-    store[at + s] = v;
-  } else if (v !== 0) {
-    nz[2 * blk + (p >> 5)] |= 1 << (p & 31);
-  } else {
-    nz[2 * blk + (p >> 5)] &= ~(1 << (p & 31));
-  }
-}
-
-function isNonzero(store, at, nz, blk, p) {
-  const s = slot(p);
-  return s >= 0 ? store[at + s] !== 0 : ((nz[2 * blk + (p >> 5)] >>> (p & 31)) & 1) !== 0;
-}
-
-/**
  * A correction bit of 1 on a nonzero coefficient: its magnitude grows by p1, unless that bit
- * is set already. An uncollected one stays nonzero whatever it becomes.
+ * is set already. One not kept (sl -1) stays nonzero whatever it becomes.
  */
-function correct(store, at, p, p1, m1) {
-  const s = slot(p);
-  if (s >= 0) {
-    const v = store[at + s];
+function correct(store, i, sl, p1, m1) {
+  if (sl >= 0) {
+    const v = store[i];
     if ((v & p1) === 0) {
-      store[at + s] = v >= 0 ? v + p1 : v + m1;
+      store[i] = v >= 0 ? v + p1 : v + m1;
     }
   }
 }

@@ -3,10 +3,10 @@
  * components a scan names), jdinput.c's per_scan_setup (at most 10 blocks an MCU) and
  * latch_quant_tables (each component's quantisers, copied at its first scan), jdphuff.c's
  * start_pass_phuff_decoder (the progressive parameters and coef_bits, which decide libjpeg's
- * block smoothing), and the coefficient store the 1/8 routes keep.
+ * block smoothing), and the coefficient store the reduced routes keep.
  *
  * A hand port of the Java library's JpegDc (its scan header part): no JavaScript library
- * decodes a JPEG at 1/8 scale as libjpeg-turbo does (jpeg-js differs by 2 to 8 levels). Each
+ * decodes a JPEG at reduced scale as libjpeg-turbo does (jpeg-js differs by 2 to 8 levels). Each
  * function takes the JpegDc (reader.js) whose state it works on.
  */
 
@@ -130,8 +130,8 @@ export function readScan(d) {
       }
     }
   }
-  // AC scans hold nothing a DC-only decoder needs; the RGB route decodes a 4:2:0 chroma
-  // component's, the AC coefficients jpeg_idct_2x2 reads.
+  // AC scans hold nothing a component decoded through jpeg_idct_1x1 needs (or one not decoded:
+  // the grey route's chroma); the others' are decoded, for the AC coefficients their IDCT reads.
   const acScan = progressive && ss !== 0;
   if (acScan && d.slots[comps[0]] === 1) {
     d.lastScanShort = true; // not decoded: its data may run out before its last block
@@ -148,14 +148,6 @@ export function readScan(d) {
   if (d.coef === null) {
     allocate(d, progressive);
   }
-  for (const c of comps) {
-    if (c === 0 && d.yQuant < 0) { // libjpeg latches a component's table at its first scan
-      if (!f.quantReady(f.compTq[0])) {
-        throw corrupt(d.name, `quantisation table ${f.compTq[0]} was not defined`);
-      }
-      d.yQuant = f.quantDc[f.compTq[0]];
-    }
-  }
   src.ranOut = false;
   decodeScan(d, comps, dcT, acT, progressive, ss, se, ah, al);
   d.lastScanShort = src.ranOut;
@@ -163,9 +155,11 @@ export function readScan(d) {
 }
 
 /**
- * The coefficient store, at the first scan: the first component's DC, or all the RGB route keeps.
+ * The coefficient store, at the first scan: the first component's blocks (the grey route), or
+ * every component's (the RGB route), each as its IDCT's layout keeps them (d.layout).
  * @param {import('./reader.js').JpegDc} d the reader
- * @param {boolean} progressive the frame is SOF2: 4:2:0 chroma blocks get nonzero bits too
+ * @param {boolean} progressive the frame is SOF2: blocks whose IDCT reads AC coefficients get
+ *   a bit for each, whether it is nonzero
  */
 export function allocate(d, progressive) {
   const f = d.f;
@@ -190,8 +184,8 @@ export function allocate(d, progressive) {
       }
       throw new PictureError(d.name, `too large to decode: ${f.width}x${f.height}`);
     }
-    if (progressive && d.slots[c] > 1) {
-      d.nonzero[c] = new Uint32Array(2 * blocks); // Java's long a block: bit p, natural position
+    if (progressive && d.layout[c].n > 1) { // which AC coefficients are nonzero (scan.js acBlock)
+      d.nonzero[c] = new Uint32Array(2 * blocks); // Java's long a block
     }
   }
 }

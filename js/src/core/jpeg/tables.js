@@ -5,7 +5,7 @@
  * (jdhuff.c jpeg_make_d_derived_tbl) that every scan decodes with.
  *
  * A hand port of the Java library's JpegStandardTables and JpegDc.Huffman: no JavaScript
- * library decodes a JPEG at 1/8 scale as libjpeg-turbo does (jpeg-js differs by 2 to 8 levels).
+ * library decodes a JPEG at reduced scale as libjpeg-turbo does (jpeg-js differs by 2 to 8 levels).
  */
 
 const DC_COUNTS_0 = [

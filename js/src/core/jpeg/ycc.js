@@ -3,7 +3,7 @@
  * (SCALEBITS 16) and ycc_rgb_convert's sums, range-limited to 0..255. Python's RGB pixels of a
  * JPEG are these integers, not the floating-point formula, so they are reproduced as such.
  *
- * A hand port of the Java library's YccToRgb: no JavaScript library decodes a JPEG at 1/8
+ * A hand port of the Java library's YccToRgb: no JavaScript library decodes a JPEG at reduced
  * scale as libjpeg-turbo does (jpeg-js differs by 2 to 8 levels). Every value here stays far
  * below 2^53, so JavaScript numbers hold libjpeg's longs exactly.
  */
@@ -36,20 +36,30 @@ function clamp(v) {
 }
 
 /**
- * ycc_rgb_convert over whole planes: pixel i of y, cb and cr (0..255 each) to samples 3i,
- * 3i + 1 and 3i + 2 of rgb.
- * @param {Int32Array} y
- * @param {Int32Array} cb
- * @param {Int32Array} cr
- * @param {Uint8Array} rgb 3 * y.length samples, written
+ * ycc_rgb_convert over whole planes: pixel (x, y) of the y, cb and cr planes (0..255 each,
+ * each with its own row stride) to samples 3 (y * w + x) to 3 (y * w + x) + 2 of rgb.
+ * @param {{data: Uint8Array, stride: number}} y
+ * @param {{data: Uint8Array, stride: number}} cb
+ * @param {{data: Uint8Array, stride: number}} cr
+ * @param {number} w the output's width
+ * @param {number} h the output's height
+ * @param {Uint8Array} rgb 3 * w * h samples, written
  */
-export function yccToRgb(y, cb, cr, rgb) {
-  for (let i = 0, o = 0; i < y.length; i++, o += 3) {
-    const yy = y[i];
-    const b = cb[i];
-    const r = cr[i];
-    rgb[o] = clamp(yy + CR_R[r]);
-    rgb[o + 1] = clamp(yy + ((CB_G[b] + CR_G[r]) >> SCALEBITS));
-    rgb[o + 2] = clamp(yy + CB_B[b]);
+export function yccToRgb(y, cb, cr, w, h, rgb) {
+  const yd = y.data;
+  const bd = cb.data;
+  const rd = cr.data;
+  for (let row = 0, o = 0; row < h; row++) {
+    const yi = row * y.stride;
+    const bi = row * cb.stride;
+    const ri = row * cr.stride;
+    for (let x = 0; x < w; x++, o += 3) {
+      const yy = yd[yi + x];
+      const b = bd[bi + x];
+      const r = rd[ri + x];
+      rgb[o] = clamp(yy + CR_R[r]);
+      rgb[o + 1] = clamp(yy + ((CB_G[b] + CR_G[r]) >> SCALEBITS));
+      rgb[o + 2] = clamp(yy + CB_B[b]);
+    }
   }
 }
