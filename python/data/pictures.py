@@ -29,8 +29,8 @@ def pixels_to_input(pixels: np.ndarray, pre: Preprocessing = DEFAULT,
     [height, width, channels]: box step, resize, centre crop, rescale, normalise.
 
     ``full`` is the (width, height) the pixels stand for when the decoder reduced them (a
-    JPEG at 1/8): a shortest-edge resize is computed from it. A picture the recipe cannot
-    take (not resized, and not the model's size) is a ValueError saying why.
+    JPEG at a reduced scale): a shortest-edge resize is computed from it. A picture the
+    recipe cannot take (not resized, and not the model's size) is a ValueError saying why.
     """
     pixels = np.asarray(pixels, dtype=np.uint8)
     h, w = pixels.shape[:2]

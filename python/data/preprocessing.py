@@ -28,7 +28,7 @@ REDUCING_GAP = 2.0
 #: Pictures with more pixels than this are refused as decompression bombs.
 MAX_PIXELS = 50_000_000
 #: The box reduction leaves at least REDUCE_TO times the resize target's side, and a JPEG is
-#: decoded at 1/8 only when that still holds: smaller pictures are resized whole.
+#: decoded at a reduced scale only when that still holds: smaller pictures are resized whole.
 REDUCE_TO = 2
 #: libjpeg's largest DCT scaling: 1/8, where each pixel comes from one 8 x 8 block.
 JPEG_DC_SCALE = 8
@@ -73,7 +73,7 @@ class Preprocessing:
     decoded, oriented, converted as Pillow converts it, resized by Pillow's 8-bit resampling,
     centre-cropped, rescaled, normalised. The fast one (``reducing_gap`` set, this toolkit's
     own rule and the default recipe's): colour with alpha over white, the box reduction of
-    large pictures (and 1/8 JPEG decoding with ``draft``), a float resize with no rounding,
+    large pictures (and reduced JPEG decoding with ``draft``), a float resize with no rounding,
     then the same crop, rescale and normalisation. The input is float32
     ``[height, width, channels]``.
     """
@@ -148,7 +148,7 @@ class Preprocessing:
         return (new_long, s) if width <= height else (s, new_long)
 
     def reduce_side(self) -> int:
-        """The side the box step and the 1/8 JPEG decoding keep REDUCE_TO times of: the
+        """The side the box step and reduced JPEG decoding keep REDUCE_TO times of: the
         larger side of a fixed ``size``, or ``shortest_edge``; 0 when nothing is resized."""
         if not self.do_resize:
             return 0
