@@ -154,3 +154,25 @@ def test_the_version_gate_says_what_the_shared_fixtures_say(tmp_path):
         with pytest.raises(ArtifactError) as err:
             read_manifest(folder)
         assert str(err.value) == f"{folder / 'manifest.json'}: {case['problem']}"
+
+
+def test_the_javascript_reader_holds_the_same_version_gate(tmp_path):
+    """js/src/core/manifest.js's versionProblem on every shared case: the same words."""
+    import subprocess
+
+    from python.runtimes.js import REQUIRE_JS, js_unavailable
+    from tests.conftest import ROOT, require
+    from tests.versiongate import base_manifest, write_cases
+
+    require(js_unavailable("onnxruntime_node"), REQUIRE_JS, "the JavaScript manifest reader")
+    cases = write_cases(tmp_path / "cases", base_manifest(tmp_path / "base"))
+    script = ("import { readFileSync } from 'node:fs';"
+              " import { versionProblem } from './js/src/core/manifest.js';"
+              " const dir = process.argv[1];"
+              " const cases = JSON.parse(readFileSync(dir + '/cases.json', 'utf8'));"
+              " console.log(JSON.stringify(cases.map((c) => versionProblem(JSON.parse("
+              "readFileSync(dir + '/' + c.name + '/manifest.json', 'utf8'))))));")
+    done = subprocess.run(["node", "--input-type=module", "-e", script, str(tmp_path / "cases")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [c["problem"] for c in cases]

@@ -34,7 +34,7 @@ test('a missing or broken artifacts folder exits 2 naming the file', () => {
   const missing = run('--artifacts', dir, 'a.png');
   assert.equal(missing.status, 2);
   oneLineError(missing, new RegExp(`${dir}/manifest.json: no manifest; run python -m python.export first`));
-  writeFileSync(path.join(dir, 'manifest.json'), '{"input": 3}');
+  writeFileSync(path.join(dir, 'manifest.json'), '{"schema_version": 3, "preprocessing": {"version": 4}, "input": 3}');
   const broken = run('--artifacts', dir, 'a.png');
   assert.equal(broken.status, 2);
   oneLineError(broken, /manifest.json: 'input' missing or not an object/);

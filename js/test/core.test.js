@@ -24,7 +24,7 @@ const PRE = {
 
 function manifest(changes = {}) {
   return {
-    input: { height: 40, width: 40, channels: 1, dtype: 'float32', name: 'picture' },
+    schema_version: 3, input: { height: 40, width: 40, channels: 1, dtype: 'float32', name: 'picture' },
     output: { classes: 1 }, labels: ['not_face', 'face'], threshold: 0.25, preprocessing: PRE,
     signature: { onnx_input: 'picture', onnx_output: 'probability' },
     artifacts: { onnx: { path: 'model.onnx', sha256: 'ab'.repeat(32) } },
@@ -72,7 +72,10 @@ test('a manifest the package cannot run exactly is refused naming the field', ()
     [manifest({ output: { classes: 3 } }), /output.classes 3 does not fit 2 labels/],
     [manifest({ threshold: undefined }), /threshold missing/],
     [manifest({ preprocessing: { ...PRE, resample: 0 } }), /preprocessing.resample 0 is not supported/],
-    [manifest({ preprocessing: { ...PRE, version: 2 } }), /preprocessing.version 2 is not supported/],
+    [manifest({ preprocessing: { ...PRE, version: 2 } }), /preprocessing version 2 is older than this library reads \(3 to 4\): export again/],
+    [manifest({ preprocessing: { ...PRE, version: 5 } }), /written by a newer exporter \(preprocessing version 5, this library reads 3 to 4\): update the library/],
+    [manifest({ schema_version: 4 }), /written by a newer exporter \(schema_version 4, this library reads 3\): update the library/],
+    [manifest({ schema_version: undefined }), /schema_version null is not a whole number: export again/],
     [manifest({ preprocessing: { ...PRE, color: 'rgb' } }), /makes 3 channels, input.channels is 1/],
     [manifest({ preprocessing: { ...PRE, size: { height: 32, width: 40 } } }), /makes 40 x 32 pictures/],
     [manifest({ input: { height: 40, width: 40, channels: 4 } }), /input.channels 4 is not supported/],
@@ -168,7 +171,7 @@ test('versions 3 and 4: reducing_gap and draft choose the route, anything else i
   const faithful = readRecipe({ ...PRE, version: 4, reducing_gap: null, draft: false }, 'm');
   assert.deepEqual([faithful.faithful, faithful.draft, draftSide(faithful)], [true, false, 0]);
   const refused = [
-    [{ ...PRE, version: 5 }, /m: preprocessing.version 5 is not supported by this selfie-classify \(it implements versions 3 and 4; export again\)$/],
+    [{ ...PRE, version: 5 }, /m: preprocessing.version 5 is not a version this package reads \(3, 4\)$/],
     [{ ...PRE, version: 4, reducing_gap: 3, draft: true }, /preprocessing.reducing_gap 3 is not supported/],
     [{ ...PRE, version: 4, draft: true }, /preprocessing.reducing_gap missing \(null: the faithful route, or 2: the fast route\)/],
     [{ ...PRE, version: 4, reducing_gap: null }, /preprocessing.draft missing or not true or false/],

@@ -10,6 +10,36 @@ import { outputSize, readRecipe } from './recipe.js';
 export const MANIFEST_FILE = 'manifest.json';
 /** The ONNX artifacts this package runs, by manifest key. */
 export const FORMATS = Object.freeze(['onnx', 'onnx_int8']);
+/**
+ * The manifest versions this package reads, oldest and newest: python.artifacts.manifest's
+ * READS, the same rule and words in the three readers (tests/versiongate.py writes the cases
+ * all three are held to).
+ */
+export const READS = Object.freeze({ schema_version: [3, 3], 'preprocessing version': [3, 4] });
+
+/**
+ * Why a parsed manifest's versions keep this package from reading it, or null: a newer one
+ * was written by a newer exporter (update the library), an older one is not read (export
+ * again).
+ * @param {any} json the parsed manifest
+ * @returns {string|null}
+ */
+export function versionProblem(json) {
+  const pre = json?.preprocessing;
+  if (json === null || typeof json !== 'object' || Array.isArray(json) || pre === null
+      || typeof pre !== 'object' || Array.isArray(pre)) {
+    return 'not a manifest (no schema_version and preprocessing): export again';
+  }
+  const found = { schema_version: json.schema_version, 'preprocessing version': pre.version };
+  for (const [name, value] of Object.entries(found)) {
+    const [oldest, newest] = READS[name];
+    const reads = oldest === newest ? `${oldest}` : `${oldest} to ${newest}`;
+    if (!Number.isInteger(value)) return `${name} ${JSON.stringify(value ?? null)} is not a whole number: export again`;
+    if (value > newest) return `written by a newer exporter (${name} ${value}, this library reads ${reads}): update the library`;
+    if (value < oldest) return `${name} ${value} is older than this library reads (${reads}): export again`;
+  }
+  return null;
+}
 
 /**
  * @typedef {object} Manifest
@@ -42,6 +72,8 @@ export function parseManifest(text, where) {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new ArtifactError(where, 'not a valid manifest (not a JSON object)');
   }
+  const problem = versionProblem(json);
+  if (problem !== null) throw new ArtifactError(where, problem);
   const object = (node, key) => {
     const v = node[key];
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ArtifactError(where, `'${key}' missing or not an object`);

@@ -55,8 +55,8 @@ export const DRAFT_SCALES = Object.freeze([8, 4, 2]);
 export function readRecipe(pre, where) {
   const fail = (key, why) => new ArtifactError(where, `preprocessing.${key} ${why}`);
   if (pre === null || typeof pre !== 'object') throw new ArtifactError(where, "'preprocessing' missing or not an object");
-  if (!VERSIONS.includes(pre.version)) {
-    throw fail('version', `${JSON.stringify(pre.version)} is not supported by this selfie-classify (it implements versions ${VERSIONS.join(' and ')}; export again)`);
+  if (!VERSIONS.includes(pre.version)) { // parseManifest's version gate said why first
+    throw fail('version', `${JSON.stringify(pre.version)} is not a version this package reads (${VERSIONS.join(', ')})`);
   }
   const flag = (key) => {
     if (typeof pre[key] !== 'boolean') throw fail(key, 'missing or not true or false');
