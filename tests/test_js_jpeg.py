@@ -208,6 +208,15 @@ def _verdict(path: Path, pre: Preprocessing) -> str | None:
     return None
 
 
+def _smaller_side(path: Path) -> int:
+    """The picture's smaller side, or a large number for a file Pillow cannot open."""
+    try:
+        with Image.open(path) as im:
+            return min(im.size)
+    except Exception:  # a fuzzed file: any failure means it does not count
+        return 1 << 30
+
+
 def _progressive(path: Path) -> bool:
     with Image.open(path) as im:
         return bool(im.info.get("progressive") or im.info.get("progression"))
@@ -379,14 +388,17 @@ def test_fuzzed_jpegs_refused_as_pillow_refuses(node: str, tmp_path: Path) -> No
     """tests.fuzzpictures' damaged JPEGs (seed 0): JS refuses what Python refuses, decodes
     the rest to Python's pixels, never crashes; what neither JS nor Java reproduces (Pillow's
     own marker parser) is counted, not failed. Under the default 40 x 40 recipe (the large
-    ones, 660 pixels, at 1/8) and smaller ones that take the small ones (40 pixels) at 1/2
-    (8 x 8: side 16) and 1/4 (5 x 5: side 10)."""
+    ones, 660 pixels, at 1/8) and smaller ones that take the small ones (40 pixels, or 25
+    without the seed data) at 1/2 and at 1/4."""
     from tests.fuzzpictures import make_fuzz_pictures
 
     files = [p for p in make_fuzz_pictures(tmp_path / "fuzz", 500, seed=0) if p.suffix == ".jpg"]
+    # The small seeds are the seed data's 40 pixels, or lfw_subset's 25 without it: sides that
+    # take them at 1/2 (4 x side <= small < 8 x side) and at 1/4 (8 x side <= small < 16 x side).
+    small = min(_smaller_side(p) for p in files)
     counts: Counter[str] = Counter()
     failures: list[str] = []
-    for channels, size in ((c, s) for s in (40, 8, 5) for c in (1, 3)):
+    for channels, size in ((c, s) for s in (40, small // 4, small // 8) for c in (1, 3)):
         c, f = _held_to_pillow(node, files, preprocessing.default(channels, size, size),
                                tmp_path / f"out{channels}-{size}", lenient=True)
         counts.update(c)
