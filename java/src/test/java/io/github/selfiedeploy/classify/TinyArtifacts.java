@@ -23,23 +23,33 @@ public final class TinyArtifacts {
     private TinyArtifacts() {
     }
 
+    /**
+     * The start of {@link #write}'s preprocessing object: version 3, grey, bilinear to
+     * SIZE x SIZE, times 1/255 (max_pixels and an unknown key follow).
+     */
+    public static final String GREY_PREPROCESSING = ("\"preprocessing\": {\"version\": 3, \"color\": \"grey\","
+            + " \"do_resize\": true, \"size\": {\"height\": %d, \"width\": %d, \"shortest_edge\": null},"
+            + " \"resample\": 2, \"do_center_crop\": false, \"crop_size\": null, \"do_rescale\": true,"
+            + " \"rescale_factor\": 0.00392156862745098, \"do_normalize\": false, \"image_mean\": [],"
+            + " \"image_std\": [],").formatted(SIZE, SIZE);
+
     /** Writes model.onnx and manifest.json into folder; returns folder. */
     public static Path write(Path folder) throws IOException {
         String artifacts = model(folder, meanModel(SIZE, SIZE));
         String manifest = """
                 {
                   "format_version": 1,
-                  "schema_version": 99,
+                  "schema_version": 3,
                   "input": {"height": %d, "width": %d, "channels": 1, "dtype": "float32", "layout": "NHWC"},
                   "signature": {"tag": "serve", "name": "serving_default", "input": "picture",
                                 "output": "output_0", "onnx_input": "picture", "onnx_output": "probability"},
-                  "preprocessing": {"version": 1, "max_pixels": 1000000, "some_future_key": [1, 2]},
+                  %s "max_pixels": 1000000, "some_future_key": [1, 2]},
                   "labels": ["%s", "%s"],
                   "threshold": 0.5,
                   "artifacts": %s,
                   "parity": {"onnx/onnxruntime": {"max_abs_diff": NaN, "worst": Infinity, "best": -Infinity}}
                 }
-                """.formatted(SIZE, SIZE, NEGATIVE, POSITIVE, artifacts);
+                """.formatted(SIZE, SIZE, GREY_PREPROCESSING, NEGATIVE, POSITIVE, artifacts);
         Files.writeString(folder.resolve(Manifest.FILE_NAME), manifest);
         return folder;
     }
@@ -58,6 +68,7 @@ public final class TinyArtifacts {
         String manifest = """
                 {
                   "format_version": 1,
+                  "schema_version": 3,
                   "input": {"height": %d, "width": %d, "channels": 3, "dtype": "float32", "layout": "NHWC"},
                   "output": {"classes": 3, "activation": "softmax"},
                   "signature": {"tag": "serve", "name": "serving_default", "input": "picture",

@@ -9,6 +9,7 @@ import io.github.selfiedeploy.classify.ArtifactException;
 import io.github.selfiedeploy.classify.ArtifactFormat;
 import io.github.selfiedeploy.classify.UnsupportedModelException;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ import java.util.Map;
  * What manifest.json says about an artifacts folder: the model's input size, the
  * preprocessing version and pixel limit, the labels and threshold, the SavedModel's tag
  * and signature and the input names, and each artifact's path and sha256. Keys this
- * version does not know are ignored.
+ * version does not know are ignored. Which versions are read is {@link #versionProblem}'s rule,
+ * Python's (python.artifacts.manifest.version_problem) in the same words.
  *
  * @param folder the artifacts folder
  * @param height input height in pixels
@@ -33,22 +35,22 @@ import java.util.Map;
  *                labels.size() (a softmax)
  * @param threshold one unit: the positive label is chosen when probability &gt;= threshold;
  *                  NaN for a softmax
- * @param preprocessingVersion the preprocessing spec version (1 or 2: 2 reduces large pictures;
- *                             3: any recipe, described by structured fields, on the fast
- *                             route; 4: the same and the route, faithful or fast)
+ * @param preprocessingVersion the preprocessing spec version (3: any recipe, described by
+ *                             structured fields, on the fast route; 4: the same and the route,
+ *                             faithful or fast)
  * @param maxPixels pictures with more pixels are refused (preprocessing.max_pixels)
- * @param recipe versions 3 and 4's preprocessing fields; null for versions 1 and 2 (grey, bilinear to
- *               the input size, divided by 255)
+ * @param recipe the preprocessing's fields
  * @param signature how the models are called (manifest "signature")
  * @param artifacts name to artifact, in the manifest's order
  */
 public record Manifest(Path folder, int height, int width, int channels, List<String> labels, int classes,
                        double threshold, int preprocessingVersion, long maxPixels, Recipe recipe,
                        Signature signature, Map<String, Artifact> artifacts) {
-    /**
-     * The newest preprocessing spec version this code implements (manifest
-     * preprocessing.version); it implements versions 1 to 3 too, for artifacts exported before.
-     */
+    /** The manifest schema_version this library reads (the only one). */
+    public static final int SCHEMA_VERSION = 3;
+    /** The oldest preprocessing.version this library reads (3: structured fields, the fast route). */
+    public static final int OLDEST_PREPROCESSING_VERSION = 3;
+    /** The newest preprocessing.version this library reads (4: the route, faithful or fast). */
     public static final int PREPROCESSING_VERSION = 4;
     public static final String FILE_NAME = "manifest.json";
     /** preprocessing.max_pixels when the manifest has none (Pillow's default limit). */
@@ -108,10 +110,54 @@ public record Manifest(Path folder, int height, int width, int channels, List<St
         } catch (IOException e) {
             throw new ArtifactException(file + ": cannot read the manifest (" + e + ")", e);
         }
-        if (json == null || !json.isObject()) {
-            throw new ArtifactException(file + ": not a valid manifest (not a JSON object)");
+        if (json == null || json.isMissingNode()) {
+            throw new ArtifactException(file + ": not a valid manifest (no JSON value)");
+        }
+        String problem = versionProblem(json);
+        if (problem != null) {
+            throw new ArtifactException(file + ": " + problem);
         }
         return parse(folder, json);
+    }
+
+    /**
+     * Why a parsed manifest's versions keep this library from reading it, or null: Python's
+     * rule and words (python.artifacts.manifest.version_problem; tests.versiongate writes the
+     * cases all three readers are held to). schema_version must be {@value #SCHEMA_VERSION} and
+     * preprocessing.version {@value #OLDEST_PREPROCESSING_VERSION} to
+     * {@value #PREPROCESSING_VERSION}, schema_version looked at first. A newer one was written by
+     * a newer exporter (update the library); an older one is not read (export again); anything
+     * but a whole number (missing, null, text, 3.0) is named as JSON, as Python's json.dumps
+     * writes it.
+     *
+     * @param json the parsed manifest.json
+     * @return the one line that follows the file's name, or null when the versions are read
+     */
+    public static String versionProblem(JsonNode json) {
+        if (json == null || !json.isObject() || !json.path("preprocessing").isObject()) {
+            return "not a manifest (no schema_version and preprocessing): export again";
+        }
+        String[] names = {"schema_version", "preprocessing version"};
+        JsonNode[] found = {json.path("schema_version"), json.get("preprocessing").path("version")};
+        int[][] reads = {{SCHEMA_VERSION, SCHEMA_VERSION}, {OLDEST_PREPROCESSING_VERSION, PREPROCESSING_VERSION}};
+        for (int i = 0; i < names.length; i++) {
+            int oldest = reads[i][0];
+            int newest = reads[i][1];
+            String range = oldest == newest ? String.valueOf(oldest) : oldest + " to " + newest;
+            JsonNode value = found[i];
+            if (!value.isIntegralNumber()) { // Python's int: not a float, not a bool
+                return names[i] + " " + PythonJson.dumps(value) + " is not a whole number: export again";
+            }
+            BigInteger v = value.bigIntegerValue();
+            if (v.compareTo(BigInteger.valueOf(newest)) > 0) {
+                return "written by a newer exporter (" + names[i] + " " + v + ", this library reads " + range
+                        + "): update the library";
+            }
+            if (v.compareTo(BigInteger.valueOf(oldest)) < 0) {
+                return names[i] + " " + v + " is older than this library reads (" + range + "): export again";
+            }
+        }
+        return null;
     }
 
     private static Manifest parse(Path folder, JsonNode json) {
@@ -132,19 +178,10 @@ public record Manifest(Path folder, int height, int width, int channels, List<St
                     + " is not supported by this selfie-classify (1 grey or 3 RGB)");
         }
         JsonNode pre = object(json, "preprocessing", file);
-        int version = integer(pre, "version", file);
-        if (version < 1 || version > PREPROCESSING_VERSION) {
-            throw new ArtifactException(file + ": preprocessing version " + version
-                    + " is not supported by this selfie-classify (it implements versions 1 to "
-                    + PREPROCESSING_VERSION + ")");
-        }
-        if (version < 3 && channels != 1) {
-            throw new ArtifactException(file + ": preprocessing version " + version + " is grey only, input.channels is "
-                    + channels);
-        }
+        int version = pre.get("version").intValue(); // versionProblem's: 3 or 4
         JsonNode mp = pre.get("max_pixels");
         long maxPixels = mp != null && mp.isNumber() ? mp.asLong() : DEFAULT_MAX_PIXELS;
-        Recipe recipe = version >= 3 ? recipeFor(pre, height, width, channels, file) : null;
+        Recipe recipe = recipeFor(pre, height, width, channels, file);
         JsonNode labelsJson = json.get("labels");
         if (labelsJson == null || !labelsJson.isArray() || labelsJson.size() < 2) {
             throw new ArtifactException(file + ": labels must be a list of at least two names");
@@ -189,7 +226,7 @@ public record Manifest(Path folder, int height, int width, int channels, List<St
                 recipe, signature, artifacts);
     }
 
-    /** Version 3 or 4's recipe, refused unless it makes the model's input (channels, height, width). */
+    /** The recipe, refused unless it makes the model's input (channels, height, width). */
     private static Recipe recipeFor(JsonNode pre, int height, int width, int channels, Path file) {
         Recipe recipe = Recipe.read(pre, file);
         if (recipe.channels() != channels) {

@@ -32,7 +32,7 @@ public class ManifestTest {
         assertEquals(List.of("not_selfie", "selfie"), m.labels());
         assertEquals(0.5, m.threshold(), 0);
         assertEquals(1_000_000L, m.maxPixels());
-        assertEquals(1, m.preprocessingVersion()); // still read: artifacts exported before version 2
+        assertEquals(3, m.preprocessingVersion());
         assertEquals(new Manifest.Signature("serve", "serving_default", "picture", "output_0", "picture",
                 "probability"), m.signature());
         assertEquals("model.onnx", m.artifacts().get("onnx").path());
@@ -66,6 +66,7 @@ public class ManifestTest {
         }
     }
 
+    /** Refused as "FILE: PROBLEM", the versions included. */
     @Test
     public void clearErrorsNamingTheFile() throws IOException {
         Path folder = TinyArtifacts.write(temp.newFolder("a").toPath());
@@ -75,14 +76,91 @@ public class ManifestTest {
         assertRefused(folder, file.toString(), "threshold");
         Files.writeString(file, good.replace("\"height\": 8", "\"height\": 8.5"));
         assertRefused(folder, "'height'", "whole number");
-        Files.writeString(file, good.replace("\"version\": 1", "\"version\": 5"));
-        assertRefused(folder, "preprocessing version 5", "versions 1 to 4");
+        Files.writeString(file, good.replace("\"version\": 3", "\"version\": 5"));
+        assertRefused(folder, file + ": written by a newer exporter (preprocessing version 5, this library reads"
+                + " 3 to 4): update the library");
+        Files.writeString(file, good.replace("\"schema_version\": 3", "\"schema_version\": 2"));
+        assertRefused(folder, file + ": schema_version 2 is older than this library reads (3): export again");
+        Files.writeString(file, good.replace("\"schema_version\": 3,", ""));
+        assertRefused(folder, file + ": schema_version null is not a whole number: export again");
+        Files.writeString(file, "[1, 2]");
+        assertRefused(folder, file + ": not a manifest (no schema_version and preprocessing): export again");
         Files.writeString(file, good.replace("model.onnx", "model_renamed.onnx"));
         assertRefused(folder, "model_renamed.onnx", "missing");
         Files.writeString(file, "{not json");
         assertRefused(folder, file.toString(), "not a valid manifest");
         Files.delete(file);
         assertRefused(folder, file.toString(), "no manifest");
+    }
+
+    private static String problem(String json) throws IOException {
+        return Manifest.versionProblem(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json));
+    }
+
+    /**
+     * The version gate without Python: Python's rule and words (python.artifacts.manifest's
+     * version_problem). The integration test holds Java to tests.versiongate's fixtures too.
+     */
+    @Test
+    public void versionGateSaysNewerOrOlderInPythonsWords() throws IOException {
+        assertNull(problem("{\"schema_version\": 3, \"preprocessing\": {\"version\": 4}}"));
+        assertNull(problem("{\"schema_version\": 3, \"preprocessing\": {\"version\": 3}}"));
+        assertEquals("written by a newer exporter (schema_version 4, this library reads 3): update the library",
+                problem("{\"schema_version\": 4, \"preprocessing\": {\"version\": 4}}"));
+        assertEquals("written by a newer exporter (preprocessing version 5, this library reads 3 to 4):"
+                + " update the library", problem("{\"schema_version\": 3, \"preprocessing\": {\"version\": 5}}"));
+        assertEquals("schema_version 2 is older than this library reads (3): export again",
+                problem("{\"schema_version\": 2, \"preprocessing\": {\"version\": 4}}"));
+        assertEquals("preprocessing version 2 is older than this library reads (3 to 4): export again",
+                problem("{\"schema_version\": 3, \"preprocessing\": {\"version\": 2}}"));
+        // schema_version first, whatever the preprocessing says
+        assertEquals("written by a newer exporter (schema_version 99, this library reads 3): update the library",
+                problem("{\"schema_version\": 99, \"preprocessing\": {\"version\": 1}}"));
+        assertEquals("schema_version -123456789012345678901234567890 is older than this library reads (3):"
+                + " export again",
+                problem("{\"schema_version\": -123456789012345678901234567890, \"preprocessing\": {\"version\": 4}}"));
+        assertEquals("written by a newer exporter (schema_version 123456789012345678901234567890, this library"
+                + " reads 3): update the library",
+                problem("{\"schema_version\": 123456789012345678901234567890, \"preprocessing\": {\"version\": 4}}"));
+        // not a whole number: the value as Python's json.dumps writes it
+        String[][] notWhole = {
+            {"", "schema_version null"},
+            {"\"schema_version\": null,", "schema_version null"},
+            {"\"schema_version\": \"3\",", "schema_version \"3\""},
+            {"\"schema_version\": 3.0,", "schema_version 3.0"},
+            {"\"schema_version\": true,", "schema_version true"},
+            {"\"schema_version\": 1e-05,", "schema_version 1e-05"},
+            {"\"schema_version\": 1E16,", "schema_version 1e+16"},
+            {"\"schema_version\": [3, 4],", "schema_version [3, 4]"},
+            {"\"schema_version\": {\"v\": \"\u00e9\\n\"},", "schema_version {\"v\": \"\\u00e9\\n\"}"},
+        };
+        for (String[] c : notWhole) {
+            assertEquals(c[0], c[1] + " is not a whole number: export again",
+                    problem("{" + c[0] + " \"preprocessing\": {\"version\": 4}}"));
+        }
+        assertEquals("preprocessing version \"4\" is not a whole number: export again",
+                problem("{\"schema_version\": 3, \"preprocessing\": {\"version\": \"4\"}}"));
+        assertEquals("preprocessing version null is not a whole number: export again",
+                problem("{\"schema_version\": 3, \"preprocessing\": {}}"));
+        for (String notManifest : new String[] {"[]", "3", "{\"schema_version\": 3}",
+            "{\"schema_version\": 3, \"preprocessing\": [4]}"}) {
+            assertEquals(notManifest, "not a manifest (no schema_version and preprocessing): export again",
+                    problem(notManifest));
+        }
+    }
+
+    /** Python's repr of a float, which the gate's words quote. */
+    @Test
+    public void floatsAreWrittenAsPythonsRepr() {
+        String[][] cases = {
+            {"3.0", "3.0"}, {"0.1", "0.1"}, {"1e-05", "1.0E-5"}, {"0.0001", "1.0E-4"}, {"1e+16", "1.0E16"},
+            {"1000000000000000.0", "1.0E15"}, {"-0.0", "-0.0"}, {"1.5e+300", "1.5E300"}, {"2.5e-07", "2.5E-7"},
+            {"0.30000000000000004", "0.30000000000000004"}, {"123.456", "123.456"}, {"NaN", "NaN"},
+            {"-Infinity", "-Infinity"}, {"5e-324", "4.9E-324"}, {"1.7976931348623157e+308", "1.7976931348623157E308"},
+        };
+        for (String[] c : cases) {
+            assertEquals(c[1], c[0], PythonJson.repr(Double.parseDouble(c[1])));
+        }
     }
 
     private static final String V3 = """
@@ -97,7 +175,7 @@ public class ManifestTest {
     public void versionThreeRecipesAreReadOrRefusedNamingTheField() throws IOException {
         Path folder = TinyArtifacts.write(temp.newFolder("a").toPath());
         Path file = folder.resolve(Manifest.FILE_NAME);
-        String v3 = Files.readString(file).replace("\"preprocessing\": {\"version\": 1,", V3);
+        String v3 = Files.readString(file).replace(TinyArtifacts.GREY_PREPROCESSING, V3);
         Files.writeString(file, v3);
         Manifest m = Manifest.read(folder);
         assertEquals(3, m.preprocessingVersion());
@@ -155,7 +233,7 @@ public class ManifestTest {
     public void versionFourReadsTheRoute() throws IOException {
         Path folder = TinyArtifacts.write(temp.newFolder("a").toPath());
         Path file = folder.resolve(Manifest.FILE_NAME);
-        String v3 = Files.readString(file).replace("\"preprocessing\": {\"version\": 1,", V3);
+        String v3 = Files.readString(file).replace(TinyArtifacts.GREY_PREPROCESSING, V3);
         Files.writeString(file, v3);
         Recipe three = Manifest.read(folder).recipe();
         assertFalse(three.faithful());
@@ -194,7 +272,7 @@ public class ManifestTest {
     public void draftScalesAreSomeOfEightFourTwoLargestFirst() throws IOException {
         Path folder = TinyArtifacts.write(temp.newFolder("a").toPath());
         Path file = folder.resolve(Manifest.FILE_NAME);
-        String v3 = Files.readString(file).replace("\"preprocessing\": {\"version\": 1,", V3);
+        String v3 = Files.readString(file).replace(TinyArtifacts.GREY_PREPROCESSING, V3);
         Files.writeString(file, v3);
         assertEquals(List.of(8), Manifest.read(folder).recipe().draftScales());
         Files.writeString(file, v3.replace("\"version\": 3,", "\"version\": 3, \"jpeg_dc_scale\": 8,"));
@@ -221,7 +299,7 @@ public class ManifestTest {
     public void softmaxManifestsTakeTheirLabelsAndNoThreshold() throws IOException {
         Path folder = TinyArtifacts.write(temp.newFolder("a").toPath());
         Path file = folder.resolve(Manifest.FILE_NAME);
-        String v3 = Files.readString(file).replace("\"preprocessing\": {\"version\": 1,", V3);
+        String v3 = Files.readString(file).replace(TinyArtifacts.GREY_PREPROCESSING, V3);
         String softmax = v3.replace("\"classes\": 1, \"activation\": \"sigmoid\"", "\"classes\": 3, \"activation\": \"softmax\"")
                 .replace("\"labels\": [\"not_selfie\", \"selfie\"]", "\"labels\": [\"cat\", \"dog\", \"fox\"]")
                 .replace("\"threshold\": 0.5", "\"threshold\": null");
