@@ -155,18 +155,22 @@ def test_v1_classify_answers_as_the_cli(served, exported, pictures):
     assert json.loads(body)["path"] == picture.name
 
 
-def test_server_jvm_keeps_the_jvm_defaults_the_cli_trims(served):
-    """The start script gives the long-lived server the JVM's own defaults (both compilers, a
-    young generation G1 sizes to the load); the short-lived CLI keeps its own flags."""
+def test_server_jvm_has_its_own_flags_not_the_cli_trims(served):
+    """The start script gives the long-lived server both compilers and a young generation G1
+    sizes to the load, with a 64 MB start, GCTimeRatio=4 and glibc's malloc held to 2 arenas
+    (camera photos' memory, docs/java.md); the short-lived CLI keeps its own flags."""
     server_args = Path(f"/proc/{served.process.pid}/cmdline").read_bytes().decode().split("\0")
     assert "io.github.selfiedeploy.classify.tools.Main" in server_args
     cli_only = ("-Xms48m", "-XX:MaxNewSize=32m", "-XX:TieredStopAtLevel=1")
     assert not set(cli_only) & set(server_args), server_args
+    assert {"-Xms64m", "-XX:GCTimeRatio=4"} <= set(server_args), server_args
+    environ = Path(f"/proc/{served.process.pid}/environ").read_bytes().decode().split("\0")
+    assert {"MALLOC_ARENA_MAX=2", "MALLOC_MMAP_THRESHOLD_=131072"} <= set(environ)
     cli = subprocess.run([str(JAVA_CLI), "--version"], capture_output=True, text=True,
                          env={**os.environ, "JAVA_OPTS": "-XX:+PrintCommandLineFlags"}, check=True)
     flags = cli.stdout.split()
-    assert {"-XX:InitialHeapSize=50331648", "-XX:MaxNewSize=33554432", "-XX:TieredStopAtLevel=1"} \
-        <= set(flags), cli.stdout
+    assert {"-XX:InitialHeapSize=50331648", "-XX:MaxNewSize=33554432", "-XX:TieredStopAtLevel=1",
+            "-XX:GCTimeRatio=4"} <= set(flags), cli.stdout
 
 
 def test_bad_input_gets_the_stated_answers(served, exported, tmp_path):

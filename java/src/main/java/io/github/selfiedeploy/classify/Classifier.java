@@ -32,13 +32,30 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class Classifier implements AutoCloseable {
-    /** Pictures per model call in {@link #classifyAll(List)}. */
+    /**
+     * Pictures per model call at most, in the calls that take many ({@link #classifyAll(List)}
+     * and the others): fewer where the model's input is large, so that a call's input stays
+     * within {@value #CALL_FLOATS} floats ({@link #picturesPerCall()}).
+     */
     public static final int BATCH = 64;
+    /**
+     * The input floats of one model call at most (512 KB): 64 pictures of a 40 x 40 grey input,
+     * 2 of a 128 x 128 RGB one, 1 of anything from 148 x 148 RGB up (224 x 224 among them). A
+     * runtime holds every layer's activations for every picture of a call: MobileNetV2 at 224
+     * x 224 RGB under ONNX Runtime (one intra-op thread) took 208 MB more resident memory for
+     * 24 pictures a call than for one, 26 to 30 MB for 3 and 9 to 10 MB for 1, and it was no
+     * faster a picture in a larger call (3.9 ms at 24, 2.5 to 2.6 at 3, 2.4 at 1: the call's
+     * activations leave the cache). The CLI over 24 camera photos peaked near 480 MB resident
+     * with them all in one call.
+     */
+    static final int CALL_FLOATS = 1 << 17;
 
     private final Manifest manifest;
     private final ArtifactFormat format;
     private final Preprocessor preprocessor;
     private final LoadedModel runner;
+    /** Pictures a model call takes: {@link #picturesPerCall()}. */
+    private final int perCall;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
@@ -47,6 +64,22 @@ public final class Classifier implements AutoCloseable {
         this.format = format;
         this.preprocessor = Preprocessor.of(manifest);
         this.runner = runner;
+        this.perCall = picturesPerCall(manifest.pictureSize());
+    }
+
+    /** Pictures of {@code size} floats a model call takes: within {@link #CALL_FLOATS}, 1 to {@link #BATCH}. */
+    static int picturesPerCall(int size) {
+        return (int) Math.max(1, Math.min(BATCH, CALL_FLOATS / Math.max(1, size)));
+    }
+
+    /**
+     * @return the pictures one model call takes in the calls that take many: {@value #BATCH},
+     *         or fewer for a large input (at most {@value #CALL_FLOATS} input floats a call).
+     *         A call's memory grows with its pictures; its results do not change (ONNX
+     *         Runtime gave MobileNetV2 the same floats at 1, 3, 8 and 24 pictures a call)
+     */
+    public int picturesPerCall() {
+        return perCall;
     }
 
     /**
@@ -162,7 +195,7 @@ public final class Classifier implements AutoCloseable {
     }
 
     /**
-     * Classifies prepared pictures in order, {@value #BATCH} to a model call.
+     * Classifies prepared pictures in order, {@link #picturesPerCall()} to a model call.
      *
      * @param pictures pictures this classifier (or one opened on the same manifest) prepared
      * @return one classification a picture, in the order given
@@ -182,7 +215,7 @@ public final class Classifier implements AutoCloseable {
     /**
      * Classifies pictures already prepared as the model's input elsewhere (an HTTP client that
      * sends tensors, KServe's V2 protocol): {@code batch} pictures of height * width * channels
-     * floats, row-major ([batch, H, W, C]), {@value #BATCH} to a model call.
+     * floats, row-major ([batch, H, W, C]), {@link #picturesPerCall()} to a model call.
      *
      * @param inputs the prepared pictures, one after another
      * @param batch how many pictures inputs holds, at least 1
@@ -196,8 +229,8 @@ public final class Classifier implements AutoCloseable {
             predict(inputs, batch); // throws, saying what was expected
         }
         List<Classification> out = new ArrayList<>(batch);
-        for (int start = 0; start < batch; start += BATCH) {
-            int n = Math.min(BATCH, batch - start);
+        for (int start = 0; start < batch; start += perCall) {
+            int n = Math.min(perCall, batch - start);
             float[] part = Arrays.copyOfRange(inputs, start * size, (start + n) * size);
             float[] p = predict(part, n);
             for (int i = 0; i < n; i++) {
@@ -221,7 +254,8 @@ public final class Classifier implements AutoCloseable {
     }
 
     /**
-     * Classifies picture files in order, {@value #BATCH} to a model call.
+     * Classifies picture files in order, {@link #picturesPerCall()} to a model call, each
+     * call's pictures prepared just before it.
      *
      * @param pictures picture files
      * @return one classification a picture, in the order given
@@ -229,19 +263,23 @@ public final class Classifier implements AutoCloseable {
      * @throws IllegalStateException if this classifier is closed
      */
     public List<Classification> classifyAll(List<Path> pictures) throws PictureException {
-        List<float[]> inputs = new ArrayList<>(pictures.size());
-        List<String> names = new ArrayList<>(pictures.size());
-        for (Path p : pictures) {
-            inputs.add(preprocessor.load(p));
-            names.add(p.toString());
+        List<Classification> out = new ArrayList<>(pictures.size());
+        for (int start = 0; start < pictures.size(); start += perCall) {
+            List<float[]> inputs = new ArrayList<>(perCall);
+            List<String> names = new ArrayList<>(perCall);
+            for (Path p : pictures.subList(start, Math.min(pictures.size(), start + perCall))) {
+                inputs.add(preprocessor.load(p));
+                names.add(p.toString());
+            }
+            out.addAll(run(names, inputs));
         }
-        return run(names, inputs);
+        return Collections.unmodifiableList(out);
     }
 
     /**
-     * Classifies picture files in order, {@value #BATCH} to a model call, going on past
-     * pictures that cannot be read: each of those is handed to {@code unreadable} (its
-     * message names the file) and left out.
+     * Classifies picture files in order, {@link #picturesPerCall()} to a model call (each
+     * call's pictures prepared just before it), going on past pictures that cannot be read:
+     * each of those is handed to {@code unreadable} (its message names the file) and left out.
      *
      * @param pictures picture files
      * @param unreadable receives each picture that cannot be read
@@ -250,10 +288,10 @@ public final class Classifier implements AutoCloseable {
      */
     public List<Classification> classify(List<Path> pictures, Consumer<? super PictureException> unreadable) {
         List<Classification> out = new ArrayList<>(pictures.size());
-        for (int start = 0; start < pictures.size(); start += BATCH) {
-            List<float[]> inputs = new ArrayList<>(BATCH);
-            List<String> names = new ArrayList<>(BATCH);
-            for (Path p : pictures.subList(start, Math.min(pictures.size(), start + BATCH))) {
+        for (int start = 0; start < pictures.size(); start += perCall) {
+            List<float[]> inputs = new ArrayList<>(perCall);
+            List<String> names = new ArrayList<>(perCall);
+            for (Path p : pictures.subList(start, Math.min(pictures.size(), start + perCall))) {
                 try {
                     inputs.add(preprocessor.load(p));
                     names.add(p.toString());
@@ -266,12 +304,12 @@ public final class Classifier implements AutoCloseable {
         return Collections.unmodifiableList(out);
     }
 
-    /** Preprocessed inputs (one float[height * width * channels] each) under their names, BATCH to a call. */
+    /** Preprocessed inputs (one float[height * width * channels] each) under their names, perCall to a call. */
     private List<Classification> run(List<String> names, List<float[]> inputs) {
         int size = manifest.pictureSize();
         List<Classification> out = new ArrayList<>(inputs.size());
-        for (int start = 0; start < inputs.size(); start += BATCH) {
-            int n = Math.min(BATCH, inputs.size() - start);
+        for (int start = 0; start < inputs.size(); start += perCall) {
+            int n = Math.min(perCall, inputs.size() - start);
             float[] pixels = new float[n * size];
             for (int i = 0; i < n; i++) {
                 float[] input = inputs.get(start + i);

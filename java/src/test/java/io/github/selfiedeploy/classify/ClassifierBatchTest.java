@@ -95,6 +95,19 @@ public class ClassifierBatchTest {
         }
     }
 
+    /** A large input goes fewer pictures to a model call: the call's input within CALL_FLOATS. */
+    @Test
+    public void picturesPerCallShrinkWithTheInput() throws IOException {
+        assertEquals(Classifier.BATCH, Classifier.picturesPerCall(40 * 40));
+        assertEquals(2, Classifier.picturesPerCall(128 * 128 * 3));
+        assertEquals(1, Classifier.picturesPerCall(148 * 148 * 3));
+        assertEquals(1, Classifier.picturesPerCall(224 * 224 * 3));
+        assertEquals(1, Classifier.picturesPerCall(Integer.MAX_VALUE));
+        try (Classifier c = Classifier.open(TinyArtifacts.write(temp.newFolder("a").toPath()))) {
+            assertEquals(Classifier.BATCH, c.picturesPerCall());
+        }
+    }
+
     @Test
     public void wrongSizedInputAndClosedClassifier() throws IOException {
         Path artifacts = TinyArtifacts.write(temp.newFolder("a").toPath());

@@ -65,6 +65,94 @@ final class ImageIoDecoder {
                 }));
     }
 
+    /**
+     * As {@link #decodeRgb}, the pixels as stored with the orientation still to apply
+     * ({@link StoredPixels}): an 8-bit RGB or grey picture read in place from the decoder's
+     * array (red and blue swapped there where it holds BGR), grey as one channel; any other
+     * kind converted to RGB as {@link #toRgb} converts it.
+     */
+    static StoredPixels decodeRgbStored(Path path, byte[] bytes, DecodeOptions options, boolean adobe, int orientation)
+            throws PictureException {
+        return read(path, bytes, options, reader -> read(reader, rgbOrdered(reader), adobe,
+                raster -> new StoredPixels(cmykRgb(raster), orientation),
+                image -> {
+                    Pixels stored = byteStored(image);
+                    return new StoredPixels(stored != null ? stored : toRgb(image, options.conversion()), orientation);
+                }));
+    }
+
+    /**
+     * The decoder's own array of an 8-bit RGB or grey picture without alpha, as it stores it:
+     * RGB (red and blue swapped in place where the array holds BGR; the image is ours alone)
+     * or one grey channel. Null for any other kind.
+     */
+    private static Pixels byteStored(BufferedImage img) {
+        Interleaved a = Interleaved.of(img);
+        if (a == null) {
+            return null;
+        }
+        byte[] in = a.data();
+        int[] offsets = a.offsets();
+        if (a.bands() == 1) {
+            return new Pixels(a.width(), a.height(), 1, in);
+        }
+        if (offsets[0] == 0 && offsets[1] == 1 && offsets[2] == 2) {
+            return new Pixels(a.width(), a.height(), 3, in);
+        }
+        if (offsets[0] == 2 && offsets[1] == 1 && offsets[2] == 0) {
+            for (int i = 0; i < in.length; i += 3) {
+                byte b = in[i];
+                in[i] = in[i + 2];
+                in[i + 2] = b;
+            }
+            return new Pixels(a.width(), a.height(), 3, in);
+        }
+        return null;
+    }
+
+    /**
+     * A decoded picture's one array of 8-bit samples, where it is an RGB or grey picture
+     * without alpha stored interleaved in one byte array of exactly its pixels.
+     *
+     * @param data width * height * bands samples, row-major
+     * @param width the picture's width
+     * @param height its height
+     * @param bands 3 (RGB) or 1 (grey)
+     * @param offsets each band's offset in a pixel
+     */
+    private record Interleaved(byte[] data, int width, int height, int bands, int[] offsets) {
+        /** @return the picture's array, or null where it is not of that kind */
+        static Interleaved of(BufferedImage img) {
+            ColorModel cm = img.getColorModel();
+            WritableRaster raster = img.getRaster();
+            if (cm instanceof IndexColorModel || cm.hasAlpha() || cm.isAlphaPremultiplied()
+                    || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel sm)
+                    || !(raster.getDataBuffer() instanceof DataBufferByte data) || data.getNumBanks() != 1
+                    || raster.getParent() != null || raster.getMinX() != 0 || raster.getMinY() != 0
+                    || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0) {
+                return null;
+            }
+            int bands = raster.getNumBands();
+            int csType = cm.getColorSpace().getType();
+            if (!(bands == 3 && csType == ColorSpace.TYPE_RGB) && !(bands == 1 && csType == ColorSpace.TYPE_GRAY)) {
+                return null;
+            }
+            for (int b = 0; b < bands; b++) {
+                if (cm.getComponentSize(b) != 8 || sm.getSampleSize(b) != 8) {
+                    return null;
+                }
+            }
+            int w = raster.getWidth();
+            int h = raster.getHeight();
+            byte[] in = data.getData();
+            if (sm.getPixelStride() != bands || sm.getScanlineStride() != w * bands || data.getOffset() != 0
+                    || in.length != (long) w * h * bands) {
+                return null;
+            }
+            return new Interleaved(in, w, h, bands, sm.getBandOffsets());
+        }
+    }
+
     /** What is made of the picture once its reader is set up and its size checked. */
     private interface Reading<T> {
         T read(ImageReader reader) throws IOException;
@@ -369,33 +457,15 @@ final class ImageIoDecoder {
      * @return the upright RGB pixels, or null where the picture is not of that kind
      */
     static Pixels byteRgb(BufferedImage img, int orientation, boolean owned) {
-        ColorModel cm = img.getColorModel();
-        WritableRaster raster = img.getRaster();
-        if (cm instanceof IndexColorModel || cm.hasAlpha() || cm.isAlphaPremultiplied()
-                || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel sm)
-                || !(raster.getDataBuffer() instanceof DataBufferByte data) || data.getNumBanks() != 1
-                || raster.getParent() != null || raster.getMinX() != 0 || raster.getMinY() != 0
-                || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0) {
+        Interleaved a = Interleaved.of(img);
+        if (a == null) {
             return null;
         }
-        int bands = raster.getNumBands();
-        int csType = cm.getColorSpace().getType();
-        if (!(bands == 3 && csType == ColorSpace.TYPE_RGB) && !(bands == 1 && csType == ColorSpace.TYPE_GRAY)) {
-            return null;
-        }
-        for (int b = 0; b < bands; b++) {
-            if (cm.getComponentSize(b) != 8 || sm.getSampleSize(b) != 8) {
-                return null;
-            }
-        }
-        int w = raster.getWidth();
-        int h = raster.getHeight();
-        int[] offsets = sm.getBandOffsets();
-        byte[] in = data.getData();
-        if (sm.getPixelStride() != bands || sm.getScanlineStride() != w * bands || data.getOffset() != 0
-                || in.length != (long) w * h * bands) {
-            return null;
-        }
+        int bands = a.bands();
+        int w = a.width();
+        int h = a.height();
+        int[] offsets = a.offsets();
+        byte[] in = a.data();
         boolean upright = orientation < 2 || orientation > 8;
         if (bands == 3 && upright && owned) {
             if (offsets[0] == 0 && offsets[1] == 1 && offsets[2] == 2) {

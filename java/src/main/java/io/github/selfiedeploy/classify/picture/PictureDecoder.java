@@ -78,28 +78,70 @@ public final class PictureDecoder {
      * @throws PictureException if the bytes are empty, damaged, not a picture, or too many pixels
      */
     public Pixels decodeRgb(Path path, byte[] bytes, DecodeOptions options) throws PictureException {
+        RgbStart start = rgbStart(path, bytes, options);
+        if (start.reduced() != null) { // a large colour JPEG, reduced
+            return start.reduced();
+        }
+        if (start.reducedGrey() != null) { // a large grey JPEG, reduced: grey repeated
+            return repeated(start.reducedGrey());
+        }
+        return ImageIoDecoder.decodeRgb(path, start.forImageIo(), start.options(), start.adobe(), start.orientation());
+    }
+
+    /**
+     * As {@link #decodeRgb}, the pixels as the file stores them and the EXIF orientation still
+     * to apply, a grey picture as one channel (python.data.decode.decode_pixels with an RGB
+     * recipe, before exif_transpose and before convert repeats the grey): for the faithful
+     * route, whose resize reads them so ({@link StoredPixels}). Pictures a format decoder of
+     * ours decodes (reduced JPEGs) come upright, with orientation 1.
+     *
+     * @param path names the picture in errors
+     * @param bytes the picture file's bytes
+     * @param options the manifest's limits; boxSide is not used
+     * @return the stored picture and its orientation
+     * @throws PictureException if the bytes are empty, damaged, not a picture, or too many pixels
+     */
+    public StoredPixels decodeRgbStored(Path path, byte[] bytes, DecodeOptions options) throws PictureException {
+        RgbStart start = rgbStart(path, bytes, options);
+        if (start.reduced() != null) {
+            return new StoredPixels(start.reduced(), 1);
+        }
+        if (start.reducedGrey() != null) {
+            GreyImage g = start.reducedGrey();
+            byte[] samples = new byte[g.pixels().length];
+            for (int i = 0; i < samples.length; i++) {
+                samples[i] = (byte) g.pixels()[i];
+            }
+            return new StoredPixels(new Pixels(g.width(), g.height(), 1, samples, g.fullWidth(), g.fullHeight()), 1);
+        }
+        return ImageIoDecoder.decodeRgbStored(path, start.forImageIo(), start.options(), start.adobe(),
+                start.orientation());
+    }
+
+    /**
+     * What the RGB decodes share before ImageIO: the metadata's orientation, and the format
+     * decoders' check. A large JPEG comes back reduced (colour, or grey), already upright.
+     */
+    private record RgbStart(DecodeOptions options, int orientation, boolean adobe, byte[] forImageIo,
+            Pixels reduced, GreyImage reducedGrey) {
+    }
+
+    private RgbStart rgbStart(Path path, byte[] bytes, DecodeOptions options) throws PictureException {
         if (bytes.length == 0) {
             throw new PictureException(path, "empty file");
         }
         Metadata metadata = metadata(bytes);
         int orientation = orientation(metadata);
+        boolean adobe = hasAdobeMarker(metadata);
         DecodeOptions rgb = new DecodeOptions(options.maxPixels(), options.draftSide(), options.draftScales(), 0, 3,
                 options.conversion());
-        byte[] forImageIo = bytes;
         for (FormatDecoder format : formats) {
             if (format.reads(bytes)) {
                 FormatDecoder.Decoded decoded = format.decode(bytes, path, rgb, orientation);
-                if (decoded.rgb() != null) { // a large colour JPEG, reduced
-                    return decoded.rgb();
-                }
-                if (decoded.picture() != null) { // a large grey JPEG, reduced: grey repeated
-                    return repeated(decoded.picture());
-                }
-                forImageIo = decoded.forImageIo();
-                break;
+                return new RgbStart(rgb, orientation, adobe, decoded.forImageIo(), decoded.rgb(), decoded.picture());
             }
         }
-        return ImageIoDecoder.decodeRgb(path, forImageIo, rgb, hasAdobeMarker(metadata), orientation);
+        return new RgbStart(rgb, orientation, adobe, bytes, null, null);
     }
 
     private static Pixels repeated(GreyImage grey) {

@@ -1,6 +1,9 @@
 package io.github.selfiedeploy.classify.preprocess;
 
 import io.github.selfiedeploy.classify.manifest.Recipe;
+import io.github.selfiedeploy.classify.picture.Pixels;
+import io.github.selfiedeploy.classify.picture.StoredPixels;
+import java.util.Arrays;
 
 /**
  * Upright 8-bit pixels to the model input as a {@link Recipe} says, the Java twin of
@@ -42,7 +45,14 @@ public final class Inputs {
             return fromValues(boxReduce(pixels, width, height, c, f), width / f, height / f, fullWidth, fullHeight,
                     recipe);
         }
-        return fromValues(floats(pixels), width, height, fullWidth, fullHeight, recipe);
+        if (recipe.doResize()) {
+            int[] target = recipe.resizeTo(fullWidth, fullHeight);
+            if (height != target[0] || width != target[1]) { // the resize reads the bytes: no float copy of them
+                return afterResize(Resize.resize(pixels, width, height, c, target[1], target[0], recipe.resample()),
+                        target[1], target[0], recipe);
+            }
+        }
+        return afterResize(floats(pixels), width, height, recipe);
     }
 
     /**
@@ -100,6 +110,35 @@ public final class Inputs {
             }
         }
         return afterResize(values, w, h, recipe);
+    }
+
+    /**
+     * The faithful route for an RGB recipe from the pixels as the file stores them: the same
+     * floats as {@link #fromPixels} of the upright RGB picture, without making that picture
+     * ({@link PillowResize#resizeStored}).
+     *
+     * @param stored the decoded picture as stored, with its orientation
+     * @param recipe the manifest's preprocessing: the faithful route, RGB
+     * @return float32 [outHeight, outWidth, 3]
+     * @throws IllegalArgumentException as {@link #fromPixels} does, and for a recipe that is not
+     *         the faithful route's RGB one
+     */
+    public static float[] fromStored(StoredPixels stored, Recipe recipe) {
+        if (!recipe.faithful() || recipe.channels() != 3) {
+            throw new IllegalArgumentException("stored pixels are the faithful route's, for an RGB recipe");
+        }
+        Pixels p = stored.pixels();
+        int w = stored.uprightWidth();
+        int h = stored.uprightHeight();
+        if (recipe.doResize()) {
+            int[] target = recipe.resizeTo(w, h);
+            if (h != target[0] || w != target[1]) {
+                byte[] resized = PillowResize.resizeStored(p.samples(), p.width(), p.height(), p.channels(),
+                        stored.orientation(), target[1], target[0], recipe.resample());
+                return afterResize(floats(resized), target[1], target[0], recipe);
+            }
+        }
+        return afterResize(floats(stored.upright().samples()), w, h, recipe);
     }
 
     /**
@@ -167,29 +206,34 @@ public final class Inputs {
 
     /**
      * The box step on every channel: the centred (w / f * f) x (h / f * f) crop, each f x f
-     * block's integer sum as float32 divided by float32(f * f).
+     * block's integer sum as float32 divided by float32(f * f). The sums are taken a row of
+     * blocks at a time (one row of them, not a long a value of the whole result).
      */
     static float[] boxReduce(byte[] pixels, int width, int height, int channels, int f) {
         int w = width / f;
         int h = height / f;
         int x0 = (width - w * f) / 2;
         int y0 = (height - h * f) / 2;
-        long[] sums = new long[w * h * channels];
-        for (int y = 0; y < h * f; y++) {
-            int in = ((y0 + y) * width + x0) * channels;
-            int out = (y / f) * w * channels;
-            for (int bx = 0; bx < w; bx++) {
-                for (int dx = 0; dx < f; dx++) {
-                    for (int ch = 0; ch < channels; ch++) {
-                        sums[out + bx * channels + ch] += pixels[in++] & 0xFF;
+        int stride = w * channels;
+        long[] sums = new long[stride];
+        float n = f * f;
+        float[] values = new float[h * stride];
+        for (int by = 0; by < h; by++) {
+            Arrays.fill(sums, 0);
+            for (int y = by * f; y < (by + 1) * f; y++) {
+                int in = ((y0 + y) * width + x0) * channels;
+                for (int bx = 0; bx < w; bx++) {
+                    int out = bx * channels;
+                    for (int dx = 0; dx < f; dx++) {
+                        for (int ch = 0; ch < channels; ch++) {
+                            sums[out + ch] += pixels[in++] & 0xFF;
+                        }
                     }
                 }
             }
-        }
-        float n = f * f;
-        float[] values = new float[sums.length];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) sums[i] / n;
+            for (int i = 0; i < stride; i++) {
+                values[by * stride + i] = (float) sums[i] / n;
+            }
         }
         return values;
     }

@@ -59,6 +59,93 @@ final class PillowResize {
     }
 
     /**
+     * {@link #resize} of the upright RGB picture, read from the picture as its file stores it
+     * (io.github.selfiedeploy.classify.picture.StoredPixels): the same bytes, without the
+     * upright copy of the whole picture. Each of Pillow's passes runs along the stored axis
+     * that the orientation maps the upright one to (a quarter turn swaps them), its
+     * coefficients reversed where the orientation mirrors that axis; the sums are the same
+     * integers (int addition is exact in any order), rounded alike between the passes. A grey
+     * picture is resized as its one channel, which is what each of RGB's three equal channels
+     * gives, and repeated at the end. What is left of the orientation (an axis not resized,
+     * and the quarter turn) is applied to the resized picture.
+     *
+     * @param in the stored samples, [h, w, channels], 0..255 each (bytes read unsigned)
+     * @param w the stored width
+     * @param h the stored height
+     * @param channels 3 (RGB) or 1 (grey, to be repeated)
+     * @param orientation the EXIF orientation (1..8; anything else: upright)
+     * @param outW the upright width wanted
+     * @param outH the upright height wanted
+     * @param filter {@link Resize#BILINEAR} or {@link Resize#BICUBIC}
+     * @return [outH, outW, 3] upright RGB samples
+     * @throws IllegalArgumentException for another filter, or no pass needed (the upright
+     *         picture is already outW x outH)
+     */
+    static byte[] resizeStored(byte[] in, int w, int h, int channels, int orientation, int outW, int outH,
+                               int filter) {
+        if (filter != Resize.BILINEAR && filter != Resize.BICUBIC) {
+            throw new IllegalArgumentException("resample " + filter + " is not implemented (2 or 3)");
+        }
+        int o = orientation < 2 || orientation > 8 ? 1 : orientation;
+        boolean swap = o >= 5; // upright x runs along the stored y axis
+        boolean mirrorX = o == 2 || o == 3 || o == 6 || o == 7; // upright x runs backwards
+        boolean mirrorY = o == 3 || o == 4 || o == 7 || o == 8;
+        int uw = swap ? h : w;
+        int uh = swap ? w : h;
+        if (uw == outW && uh == outH) {
+            throw new IllegalArgumentException("no resize: the upright picture is " + outW + " x " + outH);
+        }
+        boolean verticalFirst = verticalFirst(uw, uh, outW, outH);
+        boolean passX = verticalFirst || outW != uw;
+        boolean passY = verticalFirst || outH != uh;
+        byte[] cur = in;
+        int curW = w; // along the stored x axis
+        int curH = h;
+        for (int pass = 0; pass < 2; pass++) {
+            boolean uprightX = verticalFirst ? pass == 1 : pass == 0; // this pass resizes upright x
+            if (uprightX ? !passX : !passY) {
+                continue;
+            }
+            int from = uprightX ? uw : uh;
+            int to = uprightX ? outW : outH;
+            Fixed k = Fixed.of(new Resize.Coefficients(from, to, filter));
+            if (uprightX ? mirrorX : mirrorY) {
+                k = k.mirrored(from);
+            }
+            if (uprightX != swap) { // along the stored x axis
+                cur = horizontal(cur, curW, curH, channels, to, k);
+                curW = to;
+            } else {
+                cur = vertical(cur, curW * channels, to, k);
+                curH = to;
+            }
+        }
+        // What the passes left: the mirror of an axis not resized, the quarter turn, the grey's repeat.
+        boolean flipX = mirrorX && !passX;
+        boolean flipY = mirrorY && !passY;
+        byte[] out = new byte[outW * outH * 3];
+        int i = 0;
+        for (int yo = 0; yo < outH; yo++) {
+            int uy = flipY ? outH - 1 - yo : yo;
+            for (int xo = 0; xo < outW; xo++) {
+                int ux = flipX ? outW - 1 - xo : xo;
+                int src = ((swap ? ux : uy) * curW + (swap ? uy : ux)) * channels;
+                if (channels == 3) {
+                    out[i++] = cur[src];
+                    out[i++] = cur[src + 1];
+                    out[i++] = cur[src + 2];
+                } else {
+                    byte v = cur[src];
+                    out[i++] = v;
+                    out[i++] = v;
+                    out[i++] = v;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * Pillow 13's order: the vertical pass first where both passes are needed and the height
      * shrinks by more than twice as many pixels as the width (its estimate of the cheaper order).
      */
@@ -187,6 +274,22 @@ final class PillowResize {
                 }
             }
             return new Fixed(c.start, size, weights, kmax);
+        }
+
+        /**
+         * These coefficients for the same axis read backwards ({@code length} samples long):
+         * output i's window starts at length - start - size and its weights come in reverse.
+         */
+        Fixed mirrored(int length) {
+            int[] s = new int[start.length];
+            int[] w = new int[weights.length];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = length - start[i] - size[i];
+                for (int j = 0; j < size[i]; j++) {
+                    w[i * kmax + j] = weights[i * kmax + size[i] - 1 - j];
+                }
+            }
+            return new Fixed(s, size, w, kmax);
         }
     }
 }

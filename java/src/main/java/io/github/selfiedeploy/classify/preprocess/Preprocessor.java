@@ -8,6 +8,7 @@ import io.github.selfiedeploy.classify.picture.DecodeOptions;
 import io.github.selfiedeploy.classify.picture.GreyImage;
 import io.github.selfiedeploy.classify.picture.PictureDecoder;
 import io.github.selfiedeploy.classify.picture.Pixels;
+import io.github.selfiedeploy.classify.picture.StoredPixels;
 import io.github.selfiedeploy.classify.picture.jpeg.JpegDecoder;
 import io.github.selfiedeploy.classify.picture.png.PngDecoder;
 import java.awt.image.BufferedImage;
@@ -23,8 +24,8 @@ import java.util.List;
  * ({@link Inputs}): the box step, the resize, the centre crop, the rescale, the
  * normalisation. The faithful route: the whole picture decoded, EXIF orientation, grey or RGB
  * as Pillow's convert makes them (alpha dropped), Pillow's 8-bit resize, then the same crop,
- * rescale and normalisation. Versions 1 and 2 (the selfie model before recipes) are grey,
- * bilinear to the input size, divided by 255. Immutable and safe to share between threads.
+ * rescale and normalisation; for RGB the resize reads the picture as its file stores it
+ * ({@link StoredPixels}), with no upright copy. Immutable and safe to share between threads.
  *
  * <p>Internal to the library: the Classifier prepares pictures with it; its constructors
  * follow the manifest's versions, which are no promise to callers.
@@ -33,14 +34,13 @@ public final class Preprocessor {
     /** Our JPEG and PNG readers first, ImageIO for the rest. */
     private static final PictureDecoder DECODER = new PictureDecoder(List.of(new JpegDecoder(), new PngDecoder()));
 
-    /** The box step's and the reduced JPEG decoding's gap without a recipe (version 2): Python's REDUCE_TO. */
+    /** The box step's gap of {@link #Preprocessor(int, int, long)}: Python's REDUCE_TO. */
     static final int REDUCE_TO = 2;
 
     private final int height;
     private final int width;
     private final long maxPixels;
-    private final boolean reduces;
-    /** Version 3 and 4's steps; null for versions 1 and 2, which divide by 255. */
+    /** The manifest's steps. */
     private final Recipe recipe;
 
     /** The newest preprocessing, grey, bilinear to height x width, rescaled by 1/255. */
@@ -49,26 +49,7 @@ public final class Preprocessor {
     }
 
     /**
-     * The preprocessing of a version 1 (no reduction of large pictures) or 2 manifest.
-     *
-     * @throws IllegalArgumentException for a size or version that is not one
-     */
-    Preprocessor(int height, int width, long maxPixels, int version) {
-        if (height < 1 || width < 1) {
-            throw new IllegalArgumentException("size " + height + "x" + width + " must be positive");
-        }
-        if (version < 1 || version > 2) {
-            throw new IllegalArgumentException("preprocessing version " + version + " has a recipe");
-        }
-        this.height = height;
-        this.width = width;
-        this.maxPixels = maxPixels;
-        this.reduces = version >= 2;
-        this.recipe = null;
-    }
-
-    /**
-     * Versions 3 and 4: the recipe's steps, on its route.
+     * The recipe's steps, on its route.
      *
      * @param maxPixels pictures with more pixels are refused
      * @param recipe the manifest's preprocessing
@@ -78,7 +59,6 @@ public final class Preprocessor {
         this.height = out[0];
         this.width = out[1];
         this.maxPixels = maxPixels;
-        this.reduces = recipe.doResize();
         this.recipe = recipe;
     }
 
@@ -103,9 +83,7 @@ public final class Preprocessor {
      * @return the preprocessing it describes
      */
     public static Preprocessor of(Manifest manifest) {
-        return manifest.recipe() != null ? new Preprocessor(manifest.maxPixels(), manifest.recipe())
-                : new Preprocessor(manifest.height(), manifest.width(), manifest.maxPixels(),
-                        manifest.preprocessingVersion());
+        return new Preprocessor(manifest.maxPixels(), manifest.recipe());
     }
 
     public int height() {
@@ -118,7 +96,7 @@ public final class Preprocessor {
 
     /** @return the model input's channels: 1 grey, 3 RGB */
     public int channels() {
-        return recipe == null ? 1 : recipe.channels();
+        return recipe.channels();
     }
 
     /** The model input for one picture file: float32 [height, width, channels], row-major. */
@@ -145,6 +123,15 @@ public final class Preprocessor {
     }
 
     private float[] load(Path path, byte[] bytes) throws PictureException {
+        if (channels() == 3 && recipe.faithful()) {
+            // The whole picture as stored, resized along the axes its orientation maps: no upright copy
+            StoredPixels stored = DECODER.decodeRgbStored(path, bytes, decodeOptions());
+            try {
+                return Inputs.fromStored(stored, recipe);
+            } catch (IllegalArgumentException e) { // the recipe cannot take this picture: Python's ValueError
+                throw new PictureException(path, e.getMessage());
+            }
+        }
         if (channels() == 3) {
             return prepared(path, DECODER.decodeRgb(path, bytes, decodeOptions()));
         }
@@ -152,25 +139,22 @@ public final class Preprocessor {
     }
 
     /**
-     * What the decoders may do: version 2 and later decode a large JPEG reduced (a recipe only
-     * with draft): at the first scale s of the recipe's draft_scales (version 2: 1/8 alone)
-     * with min(width, height) &gt;= s * reduce_to * reduce_side, and take the box step's sums
-     * while decoding (the box divides the shorter side by reduce_to * reduce_side); version 1,
-     * and a recipe without a resize, decode every picture whole. The faithful route decodes
-     * every picture whole, converted as Pillow converts it.
+     * What the decoders may do. The fast route with a resize decodes a large JPEG reduced (with
+     * draft): at the first scale s of the recipe's draft_scales with min(width, height) &gt;=
+     * s * reduce_to * reduce_side, and takes the box step's sums while decoding (the box divides
+     * the shorter side by reduce_to * reduce_side); without a resize it decodes every picture
+     * whole. The faithful route decodes every picture whole, converted as Pillow converts it.
      */
     DecodeOptions decodeOptions() {
-        if (recipe != null && recipe.faithful()) {
+        if (recipe.faithful()) {
             return DecodeOptions.faithful(maxPixels, channels());
         }
-        if (!reduces) {
+        if (!recipe.doResize()) {
             return new DecodeOptions(maxPixels, 0, 0, channels());
         }
-        int side = recipe == null ? Math.max(height, width) : recipe.reduceSide();
-        int reduceTo = recipe == null ? REDUCE_TO : recipe.reduceTo();
-        int draftSide = recipe == null || recipe.draft() ? reduceTo * side : 0;
-        List<Integer> scales = recipe == null ? DecodeOptions.EIGHTH : recipe.draftScales();
-        return new DecodeOptions(maxPixels, draftSide, scales, reduceTo * side, channels(), Conversion.OVER_WHITE);
+        int side = recipe.reduceTo() * recipe.reduceSide();
+        int draftSide = recipe.draft() ? side : 0;
+        return new DecodeOptions(maxPixels, draftSide, recipe.draftScales(), side, channels(), Conversion.OVER_WHITE);
     }
 
     /**
@@ -201,21 +185,18 @@ public final class Preprocessor {
         }
     }
 
-    /** Grey: version 3 and 4's recipe, or versions 1 and 2's bilinear resize and division by 255. */
+    /** Grey: the recipe's steps. */
     float[] toInput(Path path, GreyImage grey) throws PictureException {
-        if (recipe != null) {
-            try {
-                if (grey.box() > 1) { // the decoder summed the blocks already
-                    return Inputs.fromValues(average(grey.pixels(), grey.box()), grey.width(), grey.height(),
-                            grey.fullWidth(), grey.fullHeight(), recipe);
-                }
-                return Inputs.fromPixels(grey.pixels(), grey.width(), grey.height(), grey.fullWidth(),
-                        grey.fullHeight(), recipe);
-            } catch (IllegalArgumentException e) {
-                throw new PictureException(path, e.getMessage());
+        try {
+            if (grey.box() > 1) { // the decoder summed the blocks already
+                return Inputs.fromValues(average(grey.pixels(), grey.box()), grey.width(), grey.height(),
+                        grey.fullWidth(), grey.fullHeight(), recipe);
             }
+            return Inputs.fromPixels(grey.pixels(), grey.width(), grey.height(), grey.fullWidth(),
+                    grey.fullHeight(), recipe);
+        } catch (IllegalArgumentException e) {
+            throw new PictureException(path, e.getMessage());
         }
-        return versionOneOrTwo(grey);
     }
 
     /** For tests of the grey steps: a decoded grey picture through this preprocessing. */
@@ -225,54 +206,6 @@ public final class Preprocessor {
         } catch (PictureException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-    }
-
-    private float[] versionOneOrTwo(GreyImage grey) {
-        int factor = reduces ? Math.min(grey.width(), grey.height()) / (REDUCE_TO * Math.max(height, width)) : 1;
-        float[] f;
-        int w = grey.width();
-        int h = grey.height();
-        if (grey.box() > 1) { // the decoder summed the blocks already
-            f = average(grey.pixels(), grey.box());
-        } else if (factor >= 2) {
-            w = grey.width() / factor;
-            h = grey.height() / factor;
-            f = box(grey, factor, w, h);
-        } else {
-            f = new float[grey.pixels().length];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = grey.pixels()[i];
-            }
-        }
-        if (w != width || h != height) {
-            f = Resize.bilinear(f, w, h, width, height);
-        }
-        for (int i = 0; i < f.length; i++) {
-            f[i] = f[i] / 255f;
-        }
-        return f;
-    }
-
-    /**
-     * The manifest's box step: the centred (w * f) x (h * f) crop, each f x f block's integer
-     * sum as float32 divided by float32(f * f).
-     */
-    static float[] box(GreyImage grey, int f, int w, int h) {
-        int x0 = (grey.width() - w * f) / 2;
-        int y0 = (grey.height() - h * f) / 2;
-        int[] sums = new int[w * h];
-        for (int y = 0; y < h * f; y++) {
-            int in = (y0 + y) * grey.width() + x0;
-            int out = (y / f) * w;
-            for (int bx = 0; bx < w; bx++) {
-                int sum = 0;
-                for (int end = in + f; in < end; in++) {
-                    sum += grey.pixels()[in];
-                }
-                sums[out + bx] += sum;
-            }
-        }
-        return average(sums, f);
     }
 
     /** Each f x f block's sum as float32 divided by float32(f * f). */

@@ -119,6 +119,36 @@ public class PictureDecoderTest {
         }
     }
 
+    /**
+     * The faithful route's stored pixels are the RGB route's upright ones once turned: an
+     * EXIF-rotated colour JPEG (read in place, BGR swapped), a grey JPEG (one channel), a PNG
+     * and a palette GIF (converted), under Pillow's conversion.
+     */
+    @Test
+    public void storedPixelsTurnedAreTheUprightOnes() throws IOException, PictureException {
+        PictureDecoder decoder = new PictureDecoder(java.util.List.of());
+        BufferedImage grey = new BufferedImage(13, 9, BufferedImage.TYPE_BYTE_GRAY);
+        grey.getGraphics().drawImage(noise(13, 9), 0, 0, null);
+        BufferedImage palette = new BufferedImage(13, 9, BufferedImage.TYPE_BYTE_INDEXED);
+        palette.getGraphics().drawImage(noise(13, 9), 0, 0, null);
+        byte[][] files = {jpegWithOrientation6(noise(12, 8)), encode(grey, "jpeg"), encode(noise(7, 5), "png"),
+            encode(palette, "gif")};
+        int[] channels = {3, 1, 3, 3};
+        int[] orientations = {6, 1, 1, 1};
+        DecodeOptions options = DecodeOptions.faithful(1_000_000, 3);
+        for (int i = 0; i < files.length; i++) {
+            Path p = Path.of("picture" + i);
+            StoredPixels stored = decoder.decodeRgbStored(p, files[i], options);
+            assertEquals(p.toString(), channels[i], stored.pixels().channels());
+            assertEquals(p.toString(), orientations[i], stored.orientation());
+            Pixels upright = decoder.decodeRgb(p, files[i], options);
+            Pixels turned = stored.upright();
+            assertEquals(upright.width(), turned.width());
+            assertEquals(upright.height(), turned.height());
+            assertArrayEquals(p.toString(), upright.samples(), turned.samples());
+        }
+    }
+
     private String refusal(Path p) {
         try {
             TestDecoding.decode(p, 50_000_000L);

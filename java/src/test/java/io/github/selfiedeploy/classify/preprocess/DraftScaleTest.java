@@ -24,7 +24,7 @@ import org.junit.rules.TemporaryFolder;
 /**
  * Which scale a large JPEG is decoded at: the first s of the recipe's draft_scales with
  * min(W, H) &gt;= s * reduce_to * reduce_side (python.data.preprocessing.Preprocessing
- * draft_scale); 1/8 alone for a manifest without draft_scales and for version 2; never on the
+ * draft_scale); 1/8 alone for a manifest without draft_scales (version 3); never on the
  * faithful route, without draft or without a resize.
  */
 public class DraftScaleTest {
@@ -71,10 +71,9 @@ public class DraftScaleTest {
         assertEquals(List.of(8), v3.draftScales());
         assertEquals(8, scale(v3, 640, 640));
         assertEquals(1, scale(v3, 639, 5000));
-        // version 2: 1/8 where the shorter side reaches 8 * 2 * max(height, width); version 1: never
-        assertEquals(8, new Preprocessor(40, 40, MAX, 2).decodeOptions().draftScale(640, 700));
-        assertEquals(1, new Preprocessor(40, 40, MAX, 2).decodeOptions().draftScale(639, 700));
-        assertEquals(1, new Preprocessor(40, 40, MAX, 1).decodeOptions().draftScale(9000, 9000));
+        // the grey recipe without a manifest: 1/8 where the shorter side reaches 8 * 2 * max(height, width)
+        assertEquals(8, new Preprocessor(40, 40, MAX).decodeOptions().draftScale(640, 700));
+        assertEquals(1, new Preprocessor(40, 40, MAX).decodeOptions().draftScale(639, 700));
         // no draft, the faithful route, no resize: whole
         assertEquals(1, scale(recipe(224, 2, false, false, Recipe.DRAFT_SCALES), 9000, 9000));
         assertEquals(1, scale(recipe(224, 2, true, false, Recipe.DRAFT_SCALES), 9000, 9000));

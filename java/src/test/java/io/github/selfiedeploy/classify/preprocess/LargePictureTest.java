@@ -28,8 +28,8 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * Version 2's large-picture steps on pictures written here by the JDK: JPEG at 1/8 from its
- * DC coefficients, PNG without ImageIO, the box reduction. Parity with Python on phone-size
+ * The fast route's large-picture steps on pictures written here by the JDK: JPEG at 1/8 from
+ * its DC coefficients, PNG without ImageIO, the box reduction. Parity with Python on phone-size
  * photos is the integration tests' (PreprocessorParityTest).
  */
 public class LargePictureTest {
@@ -148,14 +148,10 @@ public class LargePictureTest {
     }
 
     @Test
-    public void belowTheThresholdOrInVersionOneJpegsDecodeWhole() throws IOException, PictureException {
+    public void belowTheThresholdJpegsDecodeWhole() throws IOException, PictureException {
         Path p = jpeg(photo(700, 639), "small.jpg", false);
         assertEquals(700, TestDecoding.decode(p, MAX, 80).width());
-        Path big = jpeg(photo(700, 700), "big.jpg", false);
-        float[] v1 = new Preprocessor(40, 40, MAX, 1).load(big);
-        float[] v2 = new Preprocessor(40, 40, MAX, 2).load(big);
-        assertEquals(1600, v1.length);
-        assertTrue("version 1 must not take the DC path", !Arrays.equals(v1, v2));
+        assertEquals(88, TestDecoding.decode(jpeg(photo(700, 640), "big.jpg", false), MAX, 80).width());
     }
 
     @Test
@@ -216,32 +212,6 @@ public class LargePictureTest {
             GreyImage ours = TestDecoding.decode(p, MAX);
             assertArrayEquals(PictureDecoder.fromImage(ImageIO.read(p.toFile()), Conversion.OVER_WHITE).pixels(), ours.pixels());
         }
-    }
-
-    @Test
-    public void boxIsTheCentredCropsBlockMeans() {
-        // size 2: REDUCE_TO * 2 = 4, so an 11 x 9 picture reduces by 9 / 4 = 2 into 5 x 4,
-        // the crop starting at ((11 % 2) / 2, (9 % 2) / 2) = (0, 0); a 14 x 12 by 3 into 4 x 4 from (1, 0).
-        int[] px = new int[14 * 12];
-        for (int i = 0; i < px.length; i++) {
-            px[i] = (i * 37) % 256;
-        }
-        GreyImage g = new GreyImage(14, 12, px);
-        float[] box = Preprocessor.box(g, 3, 4, 4);
-        int sum = 0;
-        for (int y = 0; y < 3; y++) {
-            for (int x = 1; x < 4; x++) {
-                sum += g.get(x, y);
-            }
-        }
-        assertEquals(sum / 9f, box[0], 0f);
-        int last = 0;
-        for (int y = 9; y < 12; y++) {
-            for (int x = 10; x < 13; x++) {
-                last += g.get(x, y);
-            }
-        }
-        assertEquals(last / 9f, box[15], 0f);
     }
 
     @Test

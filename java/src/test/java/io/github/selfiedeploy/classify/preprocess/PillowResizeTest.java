@@ -77,6 +77,49 @@ public class PillowResizeTest {
         assertArrayEquals(in, out);
     }
 
+    /**
+     * The resize from the stored picture is the resize of the upright RGB picture, byte for
+     * byte: every orientation, grey and RGB, both filters, one pass or two in either order,
+     * enlarging and shrinking, on seeded random pictures.
+     */
+    @Test
+    public void resizingTheStoredPictureIsResizingTheUprightOne() {
+        java.util.Random random = new java.util.Random(36);
+        int[][] sizes = {{37, 23}, {23, 37}, {9, 4}, {4, 9}, {31, 31}};
+        int cases = 0;
+        for (int[] size : sizes) {
+            int w = size[0];
+            int h = size[1];
+            for (int channels : new int[] {1, 3}) {
+                byte[] stored = new byte[w * h * channels];
+                random.nextBytes(stored);
+                for (int o = 1; o <= 8; o++) {
+                    io.github.selfiedeploy.classify.picture.StoredPixels s = new io.github.selfiedeploy.classify
+                            .picture.StoredPixels(new io.github.selfiedeploy.classify.picture.Pixels(w, h, channels,
+                            stored.clone()), o);
+                    io.github.selfiedeploy.classify.picture.Pixels upright = s.upright();
+                    int uw = upright.width();
+                    int uh = upright.height();
+                    int[][] targets = {{uw / 3, uh / 2}, {uw, uh / 4 + 1}, {uw / 2 + 1, uh}, {uw * 2, uh + 3},
+                        {uw - 1, 2}, {uw + 5, uh * 3}, {3, uh - 2}};
+                    for (int[] t : targets) {
+                        if (t[0] == uw && t[1] == uh) {
+                            continue;
+                        }
+                        for (int filter : new int[] {Resize.BILINEAR, Resize.BICUBIC}) {
+                            byte[] expected = PillowResize.resize(upright.samples(), uw, uh, 3, t[0], t[1], filter);
+                            byte[] got = PillowResize.resizeStored(stored, w, h, channels, o, t[0], t[1], filter);
+                            assertArrayEquals(w + "x" + h + "x" + channels + " orientation " + o + " to " + t[0] + "x"
+                                    + t[1] + " filter " + filter, expected, got);
+                            cases++;
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(cases > 700);
+    }
+
     private static void assertResized(int[] in, int w, int h, int channels, int outW, int outH, int filter,
                                       int[] pillows) {
         assertArrayEquals(bytes(pillows), PillowResize.resize(bytes(in), w, h, channels, outW, outH, filter));

@@ -258,12 +258,12 @@ public class PreprocessorTest {
     public void resizeKeepsConstantsAndSkipsSameSize() {
         float[] c = new float[123 * 77];
         java.util.Arrays.fill(c, 200f);
-        float[] r = Resize.bilinear(c, 123, 77, 40, 40);
+        float[] r = Resize.resize(c, 123, 77, 1, 40, 40, Resize.BILINEAR);
         for (float v : r) {
             assertEquals(200f, v, 1e-4f);
         }
         float[] same = {1, 2, 3, 4};
-        assertArrayEquals(same, Resize.bilinear(same, 2, 2, 2, 2), 0f);
+        assertArrayEquals(same, Resize.resize(same, 2, 2, 1, 2, 2, Resize.BILINEAR), 0f);
     }
 
     @Test

@@ -80,6 +80,11 @@ final class Uploads {
      */
     static byte[] bytes(Content.Source source) throws IOException {
         ByteBuffer b = Content.Source.asByteBuffer(source);
+        // Jetty gathers the body into a buffer of its own (not pooled: the caller keeps it).
+        // Where that is one whole array, it is the picture's bytes: no second copy of a photo.
+        if (b.hasArray() && b.arrayOffset() == 0 && b.position() == 0 && b.remaining() == b.array().length) {
+            return b.array();
+        }
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;

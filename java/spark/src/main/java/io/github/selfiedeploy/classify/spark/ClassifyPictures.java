@@ -105,7 +105,8 @@ public final class ClassifyPictures implements Callable<Integer> {
     private int picturesPerTask;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + Classifier.BATCH,
-            description = "pictures per model call (default: ${DEFAULT-VALUE}, as selfie-classify)")
+            description = {"pictures read and prepared together (default: ${DEFAULT-VALUE}, as selfie-classify);",
+                    "a model call takes as many, or fewer where the model's input is large"})
     private int batchSize;
 
     @Option(names = "--top", paramLabel = "K", converter = CommandLines.AtLeastOne.class,

@@ -25,7 +25,10 @@ import java.util.Arrays;
  * scale) x ceil(height / scale), go through jdcolor.c's integer YCbCr-to-RGB tables
  * ({@link YccToRgb}). Its memory is the kept coefficients: at 1/8 52 bytes a 4:2:0 chroma
  * block, about 5 MB for 12 megapixels; at 1/2 (4:4:4, the most) 102 bytes a block, about 60
- * MB. Both refuse what libjpeg refuses (among it a quantisation table missing at a
+ * MB, where the JPEG is progressive. A sequential one in one scan at 1/4 or 1/2 is decoded a
+ * row of MCUs at a time, each row through its IDCT before the next is decoded
+ * ({@link #planes}): its coefficients are a row's, and its memory the output planes. Both
+ * refuse what libjpeg refuses (among it a quantisation table missing at a
  * component's first scan, over 10 blocks an MCU); the RGB route also refuses a progressive
  * JPEG that libjpeg would block-smooth visibly at that scale, which is not reproduced (for
  * the grey route, JpegDecoder refuses every progressive JPEG left incomplete:
@@ -114,6 +117,13 @@ final class JpegDc {
     // reads, kept as layouts[c] says (JpegIdct.Layout), for the first component alone (the grey
     // route) or every one (the RGB route). null: not collected (its blockLength 1, nothing kept).
     private short[][] coef;
+    // A single-scan sequential JPEG whose every kept component has an IDCT of 2 or more samples
+    // (the 1/4 and 1/2 scales) is decoded a row of MCUs at a time: coef then holds that row
+    // alone (its block rows of each component), which goes through its IDCT into planes (the
+    // components at the output size, cropped) before the next row is decoded into it. The
+    // coefficients of the whole picture (20 to 60 MB for 12 megapixels) are never held; the
+    // planes are the same bytes as {@link #plane} makes from them. null: not streamed.
+    private byte[][] planes;
     private int[] blockStride;
     private JpegIdct.Layout[] layouts;
     private int[] blockLength;
@@ -294,52 +304,88 @@ final class JpegDc {
     /**
      * A component through its IDCT, n by n samples a block (n its {@link JpegIdct.Layout#size}):
      * jdcoefct.c's output, which at these scales is the output's size (the upsampling is
-     * jdsample.c's fullsize_upsample, a copy), cropped to w x h.
+     * jdsample.c's fullsize_upsample, a copy), cropped to w x h. A streamed decode made it
+     * already (never to be written to: both routes read it).
      */
     private byte[] plane(int c, int w, int h) {
+        if (planes != null) {
+            return planes[c];
+        }
+        byte[] out = new byte[w * h];
+        int n = layouts[c].size;
+        int[] ws = new int[64];
+        int[] samples = new int[n * n];
+        for (int by = 0; by * n < h; by++) {
+            idctRow(c, by, by, out, w, h, ws, samples);
+        }
+        return out;
+    }
+
+    /**
+     * Block row {@code by} of component c through its IDCT into out (w x h, cropped): the
+     * row held at block row {@code kept} of the component's store (by itself, unless streamed).
+     */
+    private void idctRow(int c, int by, int kept, byte[] out, int w, int h, int[] ws, int[] samples) {
         short[] blocks = coef[c];
         int stride = blockStride[c];
         JpegIdct.Layout layout = layouts[c];
         int n = layout.size;
         int len = layout.block;
+        if (by * n >= h) {
+            return;
+        }
         int[] q = latched[c] == null ? new int[64] : latched[c];
-        byte[] out = new byte[w * h];
         if (n == 1) {
             int q0 = q[0];
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    out[y * w + x] = (byte) JpegIdct.idct1x1(blocks[y * stride + x], q0);
-                }
+            for (int x = 0; x < w; x++) {
+                out[by * w + x] = (byte) JpegIdct.idct1x1(blocks[kept * stride + x], q0);
             }
-            return out;
+            return;
         }
         long[] nz = nonzero[c];
-        int[] ws = new int[64];
-        int[] samples = new int[n * n];
-        for (int by = 0; by * n < h; by++) {
-            int rows = Math.min(n, h - by * n);
-            for (int bx = 0; bx * n < w; bx++) {
-                int blk = by * stride + bx;
-                int at = blk * len;
-                if (n == 2) {
-                    JpegIdct.idct2x2(blocks, at, q, ws, samples);
-                } else if (n == 4) {
-                    boolean unkept = blocks[at + layout.spareTested] != 0
-                            || (nz != null && (nz[blk] & layout.tested) != 0);
-                    JpegIdct.idct4x4(blocks, at, q, unkept, ws, samples);
-                } else {
-                    JpegIdct.idctIslow(blocks, at, q, ws, samples);
-                }
-                int cols = Math.min(n, w - bx * n);
-                for (int r = 0; r < rows; r++) {
-                    int o = (by * n + r) * w + bx * n;
-                    for (int i = 0; i < cols; i++) {
-                        out[o + i] = (byte) samples[r * n + i];
-                    }
+        int rows = Math.min(n, h - by * n);
+        for (int bx = 0; bx * n < w; bx++) {
+            int blk = kept * stride + bx;
+            int at = blk * len;
+            if (n == 2) {
+                JpegIdct.idct2x2(blocks, at, q, ws, samples);
+            } else if (n == 4) {
+                boolean unkept = blocks[at + layout.spareTested] != 0
+                        || (nz != null && (nz[blk] & layout.tested) != 0);
+                JpegIdct.idct4x4(blocks, at, q, unkept, ws, samples);
+            } else {
+                JpegIdct.idctIslow(blocks, at, q, ws, samples);
+            }
+            int cols = Math.min(n, w - bx * n);
+            for (int r = 0; r < rows; r++) {
+                int o = (by * n + r) * w + bx * n;
+                for (int i = 0; i < cols; i++) {
+                    out[o + i] = (byte) samples[r * n + i];
                 }
             }
         }
-        return out;
+    }
+
+    /**
+     * A streamed decode's row of MCUs my, just decoded: each kept component's block rows
+     * through their IDCT into its plane, then the row's store cleared for the next (a block
+     * the data does not reach stays zero, as in the whole store).
+     */
+    private void flushRow(int[] comps, int my) {
+        int w = (width + scale - 1) / scale;
+        int h = (height + scale - 1) / scale;
+        int[] ws = new int[64];
+        int[] samples = new int[64];
+        for (int c : comps) {
+            if (layouts[c] == null) {
+                continue;
+            }
+            int bv = comps.length == 1 ? 1 : compV[c];
+            for (int v = 0; v < bv; v++) {
+                idctRow(c, my * bv + v, v, planes[c], w, h, ws, samples);
+            }
+            Arrays.fill(coef[c], (short) 0);
+        }
     }
 
     /**
@@ -776,7 +822,7 @@ final class JpegDc {
             }
         }
         if (coef == null) {
-            allocate(progressive);
+            allocate(progressive, ns);
         }
         for (int c : comps) {
             if (c == 0 && yQuant < 0) { // libjpeg latches a component's table at its first scan
@@ -792,21 +838,33 @@ final class JpegDc {
         return !progressive && ns == compId.length;
     }
 
-    /** The coefficient store, at the first scan: what the first component's IDCT reads, or every component's (RGB). */
-    private void allocate(boolean progressive) {
+    /**
+     * The coefficient store, at the first scan: what the first component's IDCT reads, or every
+     * component's (RGB); a row of MCUs of it and the planes where the decode is streamed (a
+     * first scan of every component, sequential, each kept one's IDCT 2 samples or more).
+     */
+    private void allocate(boolean progressive, int ns) {
         int n = compId.length;
         int mcusX = (width + 8 * hmax - 1) / (8 * hmax);
         int mcusY = (height + 8 * vmax - 1) / (8 * vmax);
+        boolean streamed = !progressive && ns == n;
+        for (int c = 0; c < n; c++) {
+            streamed &= layouts[c] == null || layouts[c].size > 1;
+        }
         coef = new short[n][];
         blockStride = new int[n];
         nonzero = new long[n][];
+        planes = streamed ? new byte[n][] : null;
         for (int c = 0; c < n; c++) {
             if (layouts[c] == null) {
                 continue;
             }
             blockStride[c] = mcusX * compH[c];
-            int blocks = blockStride[c] * mcusY * compV[c];
+            int blocks = blockStride[c] * (streamed ? 1 : mcusY) * compV[c];
             coef[c] = new short[blocks * blockLength[c]];
+            if (streamed) {
+                planes[c] = new byte[((width + scale - 1) / scale) * ((height + scale - 1) / scale)];
+            }
             if (progressive && layouts[c].spare >= 0) { // sizes 2 and 4 keep some coefficients only
                 nonzero[c] = new long[blocks];
             }
@@ -893,6 +951,9 @@ final class JpegDc {
                     mcu(comps, dcT, acT, pred, progressive, ah, al, my, mx);
                 }
             }
+            if (planes != null) {
+                flushRow(comps, my);
+            }
         }
         // The scan's data ends at the next marker; whatever lies before it is skipped there.
     }
@@ -939,7 +1000,8 @@ final class JpegDc {
             int n = blockLength[c];
             for (int v = 0; v < bv; v++) {
                 for (int h = 0; h < bh; h++) {
-                    int at = store == null ? -1 : ((my * bv + v) * blockStride[c] + mx * bh + h) * n;
+                    int row = planes != null ? v : my * bv + v; // streamed: the row of MCUs alone
+                    int at = store == null ? -1 : (row * blockStride[c] + mx * bh + h) * n;
                     if (progressive && ah > 0) {
                         if (getBits(1) != 0 && at >= 0) {
                             store[at] |= (short) (1 << al);
