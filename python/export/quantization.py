@@ -273,7 +273,7 @@ def _recipes(fmt: str) -> tuple:
 
 def _convert(fmt: str, float_file: Path, source: Path, out: Path, calibration: np.ndarray,
              recipe: object, float_layers: dict[str, str]) -> None:
-    """One recipe's file, and (ONNX) the layers it left in float, each with why, into
+    """One recipe's file, and the layers it left in float, each with why, into
     ``float_layers``; the converters' native log lines kept off stderr."""
     from converters.quantize import quantize_onnx
     from converters.tflite import to_tflite_int8
@@ -283,7 +283,7 @@ def _convert(fmt: str, float_file: Path, source: Path, out: Path, calibration: n
         if fmt == "onnx":
             quantize_onnx(float_file, out, calibration, recipe, float_layers)
         else:
-            to_tflite_int8(source, out, calibration, recipe)
+            to_tflite_int8(source, out, calibration, recipe, float_layers)
 
 
 def _check_oldest(files: dict[str, Path], recipes: dict[str, dict], splits: Splits,
