@@ -75,7 +75,7 @@ def _load_keras(path: Path) -> object:
     with native_stderr_silenced():
         import keras
 
-        from python.training.networks import custom_layers
+        from python.model.layers import custom_layers
 
         custom_layers()  # a model this toolkit trained holds its own layers
         try:

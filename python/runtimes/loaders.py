@@ -71,7 +71,7 @@ def _keras(path: Path, threads: int | None) -> Predictor:
     _tf_threads(threads)
     import keras
 
-    from python.training.networks import custom_layers
+    from python.model.layers import custom_layers
 
     custom_layers()  # registered before loading: a model may hold them
     with native_stderr_silenced():  # TensorFlow's device set-up (cuInit) speaks here

@@ -181,7 +181,7 @@ def train(data: Dataset, config: TrainingConfig,
     seconds = time.perf_counter() - start
     model.set_weights(best.weights)
     if config.mirror_average:
-        from python.training.networks import mirror_averaged
+        from python.model.layers import mirror_averaged
 
         model = mirror_averaged(model)
     history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
