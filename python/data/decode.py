@@ -8,9 +8,11 @@ only to average them away is most of a photo's cost. Every other picture is deco
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -35,16 +37,34 @@ if "PILLOW_BLOCKS_MAX" not in os.environ and Image.core.get_blocks_max() < KEPT_
 SWAPPING_ORIENTATIONS = (5, 6, 7, 8)
 
 
-def open_picture(path: Path, max_pixels: int = MAX_PIXELS) -> Image.Image:
+@dataclass(frozen=True)
+class PictureBytes:
+    """A picture file's bytes read elsewhere (a request, a store), under the name errors give
+    it: decoded exactly as a file holding them."""
+
+    name: str
+    data: bytes
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def picture_source(path: str | Path | PictureBytes) -> Path | PictureBytes:
+    """A file's path as a Path; bytes as they are."""
+    return path if isinstance(path, PictureBytes) else Path(path)
+
+
+def open_picture(path: Path | PictureBytes, max_pixels: int = MAX_PIXELS) -> Image.Image:
     """Pillow's lazy open, every failure one PictureError naming the file."""
     try:
-        im = Image.open(path)
+        im = Image.open(io.BytesIO(path.data) if isinstance(path, PictureBytes) else path)
     except FileNotFoundError:
         raise PictureError(path, "no such file") from None
     except IsADirectoryError:
         raise PictureError(path, "is a folder, not a picture") from None
     except UnidentifiedImageError:
-        size = path.stat().st_size if path.exists() else 0
+        size = len(path.data) if isinstance(path, PictureBytes) else \
+            path.stat().st_size if path.exists() else 0
         reason = "empty file" if size == 0 else "not a picture Pillow can read"
         raise PictureError(path, reason) from None
     except Image.DecompressionBombError:
@@ -89,7 +109,7 @@ def draft_mode(im: Image.Image, color: str) -> str | None:
     return None
 
 
-def decode_pixels(path: str | Path, pre: Preprocessing | None = None,
+def decode_pixels(path: str | Path | PictureBytes, pre: Preprocessing | None = None,
                   ) -> tuple[np.ndarray, tuple[int, int]]:
     """Decode a picture file: upright uint8 pixels (grey [h, w], or RGB [h, w, 3] when the
     recipe is RGB) and the full upright (width, height) they stand for.
@@ -97,7 +117,7 @@ def decode_pixels(path: str | Path, pre: Preprocessing | None = None,
     Without a recipe the picture is decoded whole in grey. With one, a large JPEG comes at
     1/8, 1/4 or 1/2 scale: the manifest's rules.
     """
-    path = Path(path)
+    path = picture_source(path)
     color = pre.color if pre is not None else "grey"
     side = pre.reduce_side() if pre is not None else 0
     im = open_picture(path, pre.max_pixels if pre is not None else MAX_PIXELS)
@@ -114,7 +134,7 @@ def decode_pixels(path: str | Path, pre: Preprocessing | None = None,
         return CONVERSIONS[color](im), tuple(full or im.size)
 
 
-def resized_as_pillow(path: str | Path, pre: Preprocessing) -> np.ndarray:
+def resized_as_pillow(path: str | Path | PictureBytes, pre: Preprocessing) -> np.ndarray:
     """The faithful route's pixels: the whole picture decoded, oriented, converted and
     resized as Hugging Face's image processors get it (``transformers.image_utils.load_image``,
     then ``image_transforms.resize``): uint8 grey [h, w] or RGB [h, w, 3], before the crop.
@@ -122,7 +142,7 @@ def resized_as_pillow(path: str | Path, pre: Preprocessing) -> np.ndarray:
     Pillow is the definition here, not a stand-in for a rule: ``convert`` drops alpha and
     clips 16-bit values, and ``resize`` (no reducing gap) rounds each pass to 8 bits.
     """
-    path = Path(path)
+    path = picture_source(path)
     im = open_picture(path, pre.max_pixels)
     with _refusing(path), im:
         im.load()
@@ -145,7 +165,7 @@ def pillow_resize(im: Image.Image, pre: Preprocessing) -> Image.Image:
 
 
 @contextmanager
-def _refusing(path: Path) -> Iterator[None]:
+def _refusing(path: Path | PictureBytes) -> Iterator[None]:
     """Every failure while decoding one PictureError naming the file, no traceback."""
     try:
         yield

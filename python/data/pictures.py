@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from python.data import preprocessing
-from python.data.decode import decode_pixels, pillow_resize, resized_as_pillow
+from python.data.decode import PictureBytes, decode_pixels, pillow_resize, resized_as_pillow
 from python.data.preprocessing import Preprocessing
 from python.data.resample import box_reduce, resize
 from python.errors import PictureError
@@ -80,9 +80,9 @@ def _after_resize(values: np.ndarray, pre: Preprocessing) -> np.ndarray:
     return np.ascontiguousarray(values, dtype=np.float32)
 
 
-def load_image(path: str | Path, pre: Preprocessing = DEFAULT) -> np.ndarray:
-    """The model's input for one picture file: float32 [height, width, channels], by the
-    recipe's route (``Preprocessing.faithful``)."""
+def load_image(path: str | Path | PictureBytes, pre: Preprocessing = DEFAULT) -> np.ndarray:
+    """The model's input for one picture file (or its bytes): float32 [height, width,
+    channels], by the recipe's route (``Preprocessing.faithful``)."""
     try:
         if pre.faithful:
             return _after_resize(resized_as_pillow(path, pre), pre)

@@ -32,6 +32,9 @@ class ExportConfig:
     save_model: Path | None = None  # where the trained model is written as .keras
     atol: float | None = None  # the float bound; None: derived from the model's noise
     photos: Path | None = None  # large pictures for the fidelity report
+    #: How the manifest names the given model where its file is not the user's (an
+    #: in-memory keras.Model, saved to a temporary file): None names the file.
+    model_name: str | None = None
 
     def __post_init__(self) -> None:
         if self.threshold is not None and not 0.0 < self.threshold < 1.0:

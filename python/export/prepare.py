@@ -61,6 +61,8 @@ def _given(config: ExportConfig) -> Prepared:
 
     log.info("loading the model %s", config.model)
     source = load_source(config.model, config.output)
+    if config.model_name is not None:
+        source.path = config.model_name
     given = source.input
     log.info("model %s: input %r %d x %d x %d, %d output(s) of %s%s", source.format, given.name,
              given.height, given.width, given.channels, source.output.classes,
