@@ -46,7 +46,7 @@ class DiskFullError(ToolkitError):
     exit_code = 3
 
 
-#: Exit statuses every command uses (the README lists them).
+#: Exit statuses every command uses (docs/export.md lists them).
 EXIT_STATUSES = {0: "done", 1: "parity failed (an artifact out of tolerance)",
                  2: "bad input (a picture, a data folder, artifacts, flags)",
                  3: "the disk is full", 130: "interrupted (Ctrl-C)"}

@@ -33,8 +33,8 @@ from tests.test_parity import _nudge, _rewrite_onnx
 from tests.test_user_models import EXPECTED, user_export, user_models  # noqa: F401 (fixtures)
 
 CLI = PACKAGE / "bin" / "selfie-classify.js"
-#: The pictures the js/ package refuses where Python answers, each for a stated reason (README,
-#: "JavaScript"): progressive JPEGs libjpeg block-smooths (as the Java library refuses them),
+#: The pictures the js/ package refuses where Python answers, each for a stated reason
+#: (docs/javascript.md): progressive JPEGs libjpeg block-smooths (as the Java library refuses them),
 #: CMYK JPEGs, and transparent non-PNG pictures in a browser (a canvas premultiplies alpha).
 STATED_REFUSALS = ("block smoothing", "a CMYK JPEG", "a transparent picture")
 JS_CELLS = {f"{a}/{r}" for r in JS_RUNTIMES for a in js_artifacts(r)}

@@ -15,7 +15,7 @@ ARCHITECTURES = ("seed", "compact", "fast")
 #: given: the configuration the search found (``default_config.json`` beside this file).
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.json")
 #: Training settings each architecture does best with on the seed data (measured:
-#: see the README's results); flags given on the command line override them.
+#: see docs/export.md's results); flags given on the command line override them.
 TRAINING_DEFAULTS = {
     "seed": {"epochs": 30, "learning_rate": 1e-3, "augment": "mirror", "schedule": "constant"},
     "compact": {"epochs": 30, "learning_rate": 1e-3, "augment": "random",
