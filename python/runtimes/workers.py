@@ -39,8 +39,13 @@ class WorkerOutcome:
 def make_jobs(runtime: str, paths: dict[str, Path], inputs: dict[str, np.ndarray],
               files: list[str], work: Path, from_files: bool) -> list[dict]:
     """One job per model and input set (a from-files runtime: one per model, on ``files``);
-    each input written once as .npy under ``work``."""
+    each input written once as .npy under ``work``. Every path is made absolute: a worker
+    runs in the repository's folder, not in the caller's (``--data pictures``, ``--out
+    artifacts`` given relative)."""
+    work = work.resolve()
     work.mkdir(parents=True, exist_ok=True)
+    files = [str(Path(f).resolve()) for f in files]
+    paths = {artifact: Path(path).resolve() for artifact, path in paths.items()}
     jobs = []
     for artifact, path in paths.items():
         if from_files:
@@ -62,6 +67,7 @@ def run_jobs(command: list[str], what: str, request: dict, jobs: list[dict],
     """Write the request, run the worker, read every job's outcome: (artifact, input) ->
     outcome. A worker that crashes, hangs or writes nothing fails every job, saying why."""
     runtime = request["runtime"]
+    work = work.resolve()  # the worker runs in the repository's folder
     result_file = work / f"{runtime}.result.json"
     request_file = work / f"{runtime}.request.json"
     request_file.write_text(json.dumps({**request, "jobs": jobs, "result": str(result_file)}),
