@@ -26,10 +26,10 @@ log = logging.getLogger(__name__)
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m python.export",
-        description="Train the selfie-or-not CNN (or, with --model, take your own trained"
-        " Keras classifier) and export a SavedModel, TFLite and ONNX (with --quantize also"
-        " int8 TFLite and ONNX), a manifest, a size report and a parity check. The output"
-        " folder is replaced only when everything verifies.",
+        description="Export a Keras image classifier (yours with --model; without it, train"
+        " the selfie-or-not demo network) as a SavedModel, TFLite and ONNX (with --quantize"
+        " also int8 TFLite and ONNX), with a manifest, a size report and a parity check. The"
+        " output folder is replaced only when everything verifies.",
     )
     p.add_argument("--data", type=Path, help="picture folder with one sub-folder per class"
                    " (0/ and 1/, or named), optionally under training/ and test/; with"
