@@ -9,7 +9,9 @@
 # about two minutes), on its own pictures. Then the Maven
 # project without its SavedModel runtime, as a user who runs only ONNX files has it: its jars
 # measured against the full set, onnx equal to python.predict, and the SavedModel refused in
-# one line that names the dependency to add.
+# one line that names the dependency to add. Last, on the RGB model: a Node project on the
+# JavaScript package (examples/node-consumer) and the HTTP service through curl and stock
+# tritonclient (examples/http-client), each against python.predict.
 #
 # Pictures: the seed data's test split when it is there (../shared/..., or $SELFIE_SEED_DATA;
 # "none" hides it), else the tests fixture's odd pictures made under build/examples.
@@ -130,5 +132,33 @@ if [ $status -eq 2 ] && [ "$(wc -l <"$work/onnx-only-savedmodel.err")" -eq 1 ] \
 else
   echo "examples: FAIL ONNX only, savedmodel: exit status $status"; cat "$work/onnx-only-savedmodel.err"; failed=1
 fi
+
+# The JavaScript package in a user's Node project (examples/node-consumer, the package by
+# file:), and the HTTP service through curl and stock tritonclient (examples/http-client),
+# on the RGB model.
+echo "examples: Node project, the js/ package installed by npm from the checkout"
+(cd examples/node-consumer && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund \
+    --no-package-lock --loglevel=error >/dev/null)
+check "node-rgb4-onnx" "$work/python-rgb4-onnx.txt" node examples/node-consumer/classify.mjs "$rgb" "${rgb_pictures[@]}"
+
+echo "examples: HTTP clients (curl, tritonclient) against selfie-classify serve, the RGB model"
+build/install/selfie-classify/bin/selfie-classify serve --artifacts "$rgb" --port 0 >"$work/serve.out" 2>&1 &
+serve_pid=$!
+trap 'kill "$serve_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 150); do grep -q "http://" "$work/serve.out" && break; sleep 0.2; done
+url=$(grep -o "http://[0-9.:]*" "$work/serve.out" | head -1)
+cut -f1-3 "$work/python-rgb4-onnx.txt" >"$work/python-rgb4-onnx-3.txt"
+check "tritonclient-rgb4" "$work/python-rgb4-onnx-3.txt" \
+  python examples/http-client/triton_client.py "$url" "$(basename "$rgb")" "${rgb_pictures[@]}"
+# curl names each picture by its file name: python.predict's lines with the folders cut off.
+awk -F'\t' -v OFS='\t' '{n = split($1, part, "/"); print part[n], $2, $3}' \
+  "$work/python-rgb4-onnx-3.txt" >"$work/python-rgb4-onnx-names.txt"
+curl_lines() { bash examples/http-client/classify.sh "$@" | python -c 'import json, sys
+for line in sys.stdin:
+    d = json.loads(line)
+    print("%s\t%s\t%.6f" % (d["path"], d["label"], d["probability"]))'; }
+check "curl-rgb4" "$work/python-rgb4-onnx-names.txt" curl_lines "$url" "${rgb_pictures[@]}"
+kill "$serve_pid"
+
 [ $failed -eq 0 ] || { echo "examples: some runs failed" >&2; exit 1; }
-echo "examples: all consumer runs equal python.predict --top 3 on JDK 17 and JDK 25, the selfie model and an RGB model of four classes"
+echo "examples: all consumer runs equal python.predict --top 3 on JDK 17 and JDK 25, the selfie model and an RGB model of four classes; Node, curl and tritonclient on the RGB model"

@@ -5,17 +5,23 @@ import io.github.selfiedeploy.classify.ArtifactFormat;
 import io.github.selfiedeploy.classify.Classification;
 import io.github.selfiedeploy.classify.Classifier;
 import io.github.selfiedeploy.classify.LabelProbability;
+import io.github.selfiedeploy.classify.PictureException;
+import io.github.selfiedeploy.classify.PreparedPicture;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A user's own program, built against io.github.selfiedeploy:selfie-classify (and, for the
- * SavedModel, selfie-classify-tensorflow) by their coordinates alone:
- * ClassifyPictures FORMAT ARTIFACTS PICTURE... prints path, label and probability a picture,
- * then the three most probable labels with their probabilities, as
+ * A user's own service-style program, built against io.github.selfiedeploy:selfie-classify
+ * (and, for the SavedModel, selfie-classify-tensorflow) by their coordinates alone. Where the
+ * Maven example hands the library file paths, this one reads each picture's bytes itself, as a
+ * service gets them from a request or a store, prepares them one by one and classifies them
+ * in one batch: ClassifyPictures FORMAT ARTIFACTS PICTURE... prints path, label and
+ * probability a picture, then the three most probable labels with their probabilities, as
  * python -m python.predict --top 3 prints them, for any exported model (grey or RGB, one
  * sigmoid unit or a softmax over N labels).
  */
@@ -23,13 +29,18 @@ public final class ClassifyPictures {
     public static void main(String[] args) {
         ArtifactFormat format = ArtifactFormat.of(args[0]);
         Path artifacts = Path.of(args[1]);
-        List<Path> pictures = new ArrayList<>();
-        for (int i = 2; i < args.length; i++) {
-            pictures.add(Path.of(args[i]));
-        }
         try (Classifier classifier = Classifier.open(artifacts, format)) {
-            List<Classification> results = classifier.classify(pictures, e -> System.err.println(e.getMessage()));
-            for (Classification c : results) {
+            List<PreparedPicture> prepared = new ArrayList<>();
+            for (int i = 2; i < args.length; i++) {
+                try {
+                    prepared.add(classifier.prepare(args[i], Files.readAllBytes(Path.of(args[i]))));
+                } catch (PictureException e) { // its message names the picture
+                    System.err.println(e.getMessage());
+                } catch (IOException e) {
+                    System.err.println(args[i] + ": cannot read (" + e.getMessage() + ")");
+                }
+            }
+            for (Classification c : classifier.classifyPrepared(prepared)) {
                 StringBuilder line = new StringBuilder(c.path() + "\t" + c.label() + "\t" + sixDecimals(c.probability()));
                 for (LabelProbability p : c.top(3)) {
                     line.append('\t').append(p.label()).append(':').append(sixDecimals(p.probability()));
