@@ -17,6 +17,17 @@ public interface FormatDecoder {
     boolean reads(byte[] bytes);
 
     /**
+     * The bytes the metadata reader (metadata-extractor: EXIF orientation, Adobe marker) is to
+     * read, where this format's reader knows better than it which parts Pillow reads.
+     *
+     * @param bytes a file of this format
+     * @return those bytes, or a part of them
+     */
+    default byte[] forMetadata(byte[] bytes) {
+        return bytes;
+    }
+
+    /**
      * Reads a file of this format.
      *
      * @param bytes the file's bytes

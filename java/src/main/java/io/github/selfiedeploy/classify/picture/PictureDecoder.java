@@ -5,6 +5,7 @@ import com.drew.imaging.ImageProcessingException;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.adobe.AdobeJpegDirectory;
 import com.drew.metadata.exif.ExifIFD0Directory;
+import com.drew.metadata.xmp.XmpDirectory;
 import io.github.selfiedeploy.classify.PictureException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -46,7 +47,7 @@ public final class PictureDecoder {
         if (bytes.length == 0) {
             throw new PictureException(path, "empty file");
         }
-        Metadata metadata = metadata(bytes);
+        Metadata metadata = metadata(forMetadata(bytes));
         int orientation = orientation(metadata);
         byte[] forImageIo = bytes;
         for (FormatDecoder format : formats) {
@@ -130,7 +131,7 @@ public final class PictureDecoder {
         if (bytes.length == 0) {
             throw new PictureException(path, "empty file");
         }
-        Metadata metadata = metadata(bytes);
+        Metadata metadata = metadata(forMetadata(bytes));
         int orientation = orientation(metadata);
         boolean adobe = hasAdobeMarker(metadata);
         DecodeOptions rgb = new DecodeOptions(options.maxPixels(), options.draftSide(), options.draftScales(), 0, 3,
@@ -200,6 +201,16 @@ public final class PictureDecoder {
         return ImageIoDecoder.toRgb(image, conversion);
     }
 
+    /** What the metadata reader reads of a file: the part its format decoder names, else all of it. */
+    private byte[] forMetadata(byte[] bytes) {
+        for (FormatDecoder format : formats) {
+            if (format.reads(bytes)) {
+                return format.forMetadata(bytes);
+            }
+        }
+        return bytes;
+    }
+
     /** Every metadata directory metadata-extractor finds in the bytes; none when it cannot read them. */
     private static Metadata metadata(byte[] bytes) {
         try {
@@ -214,12 +225,26 @@ public final class PictureDecoder {
         return metadata.containsDirectoryOfType(AdobeJpegDirectory.class);
     }
 
-    /** EXIF Orientation (tag 0x0112 of IFD0), 1 when absent or unreadable. */
+    /**
+     * EXIF Orientation (tag 0x0112 of IFD0) of the last EXIF block, which is Pillow's (each
+     * APP1 Exif segment, each eXIf chunk, before the image or after it, replaces the one
+     * before); without one, the XMP packet's tiff:Orientation (its first digit), as Pillow's
+     * getexif takes it (a JPEG's APP1 XMP, a PNG's XML:com.adobe.xmp text); 1 when neither is
+     * there or readable.
+     */
     private static int orientation(Metadata metadata) {
+        ExifIFD0Directory last = null;
         for (ExifIFD0Directory d : metadata.getDirectoriesOfType(ExifIFD0Directory.class)) {
-            if (d.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
-                Integer o = d.getInteger(ExifIFD0Directory.TAG_ORIENTATION);
-                return o == null ? 1 : o;
+            last = d;
+        }
+        if (last != null && last.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
+            Integer o = last.getInteger(ExifIFD0Directory.TAG_ORIENTATION);
+            return o == null ? 1 : o;
+        }
+        for (XmpDirectory d : metadata.getDirectoriesOfType(XmpDirectory.class)) {
+            String o = d.getXmpProperties().get("tiff:Orientation");
+            if (o != null && !o.isEmpty() && Character.isDigit(o.charAt(0))) {
+                return o.charAt(0) - '0';
             }
         }
         return 1;

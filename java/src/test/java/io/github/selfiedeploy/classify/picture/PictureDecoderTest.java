@@ -201,4 +201,44 @@ public class PictureDecoderTest {
         assertEquals("not a picture Java can read",
                 refusal(Files.writeString(root.resolve("text.png"), "this is a text file, not a picture\n")));
     }
+
+    private static final String XMP = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF"
+            + " xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description"
+            + " xmlns:tiff=\"http://ns.adobe.com/tiff/1.0/\" tiff:Orientation=\"6\"/></rdf:RDF></x:xmpmeta>";
+
+    /**
+     * An XMP-only orientation (no EXIF): Pillow's getexif takes the packet's tiff:Orientation,
+     * in a JPEG's APP1 XMP segment and in a PNG's XML:com.adobe.xmp iTXt chunk; so does Java
+     * (checked against python.data.decode.decode_pixels: 12 x 8 comes out 8 x 12).
+     */
+    @Test
+    public void anXmpOnlyOrientationTurnsThePictureAsPillowTurnsIt() throws IOException, PictureException {
+        byte[] xmp = XMP.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] png = encode(noise(12, 8), "png");
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.write(png, 0, 33); // signature and IHDR
+        p.writeBytes(TestDecoding.pngChunk("iTXt", cat("XML:com.adobe.xmp\0\0\0\0\0".getBytes(
+                java.nio.charset.StandardCharsets.ISO_8859_1), xmp)));
+        p.write(png, 33, png.length - 33);
+        byte[] jpeg = encode(noise(12, 8), "jpeg");
+        byte[] app1 = cat("http://ns.adobe.com/xap/1.0/\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), xmp);
+        ByteArrayOutputStream j = new ByteArrayOutputStream();
+        j.write(jpeg, 0, 2);
+        j.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xE1, (byte) ((app1.length + 2) >> 8), (byte) (app1.length + 2)});
+        j.writeBytes(app1);
+        j.write(jpeg, 2, jpeg.length - 2);
+        for (byte[] bytes : new byte[][] {p.toByteArray(), j.toByteArray()}) {
+            Path file = temp.newFile().toPath();
+            Files.write(file, bytes);
+            GreyImage g = TestDecoding.decode(file, 1_000_000);
+            assertEquals("orientation 6 turns 12x8 upright to 8x12", 8, g.width());
+            assertEquals(12, g.height());
+        }
+    }
+
+    private static byte[] cat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

@@ -56,15 +56,25 @@ import java.util.Arrays;
  * <li>A segment whose length runs past the end of the file refuses it.
  * <li>After the last row of a single-scan JPEG, a missing EOI or trailing garbage is no error;
  * a bad marker there still is.
- * <li>A scan that names Huffman table 0 or 1 the file lacks uses the standard tables (Annex
+ * <li>A sequential scan that names Huffman table 0 or 1 the file lacks uses the standard tables (Annex
  * K, {@link JpegStandardTables}); restart markers out of sequence are resynchronised as
  * {@code jpeg_resync_to_restart} does. These two are checked by the seeded fuzz comparison
  * with Python (tests/test_fuzz.py), which damages tables and restart intervals.
+ * <li>Every segment is read in {@code jdmarker.c}'s order and byte by byte where it reads so
+ * (get_sof, get_dht, get_dqt, get_dri, get_dac, get_sos), also after the last row: the JPG
+ * marker, a second frame, inexact DQT, DHT and DAC lengths, an empty frame, a table number
+ * over 3, a frame over 65500 pixels a side, a scan component named twice or out of slot
+ * order, a table a progressive scan uses and the file lacks (no standard tables there), over
+ * 10 blocks an MCU on either route: all fatal. Before the first scan, what Pillow's own
+ * JpegImagePlugin refuses is refused too (TEM, a JFIF or Adobe segment too short).
+ * (JpegMarkerRulesTest, and tests/structfuzz.py's three-language comparison.)
  * </ol>
  */
 final class JpegDc {
     /** Pillow's read size (ImageFile.decodermaxblock): what it hands libjpeg at a time. */
     private static final int CHUNK = 65536;
+    /** libjpeg's JPEG_MAX_DIMENSION: a wider or taller frame is refused at the first scan. */
+    private static final int MAX_DIMENSION = 65500;
 
     /** libjpeg suspended: it wants bytes Pillow has not handed it yet. */
     private static final class Suspended extends RuntimeException {
@@ -106,6 +116,25 @@ final class JpegDc {
     private boolean jfif;
     private int adobeTransform = -1;
     private final int[] quantDc = new int[4];
+    // After the last row of a single-scan JPEG: where its data ends (the first marker after
+    // it, or the file's end), past which ImageIO gets EOI alone (forImageIo); -1 before.
+    private int dataEnd = -1;
+    // Whether the segments are Pillow's to read too: those before the first scan, which
+    // JpegImagePlugin reads with its own handlers before libjpeg sees the file.
+    private boolean pillowReads;
+    // {start, end} of what the bytes ImageIO gets leave out (forImageIo): APPn, COM and DNL
+    // segments of length 0 or 1 with the bytes libjpeg skips after them, which ImageIO's
+    // parsers refuse; JFXX segments (JFIF thumbnails), whose parser in ImageIO fails where
+    // they are damaged. Neither changes a pixel libjpeg decodes.
+    private final java.util.List<int[]> dropped = new java.util.ArrayList<>();
+    // {start, end} of the Adobe APP14 segments: where a JFIF segment makes libjpeg take three
+    // components as YCbCr whatever their transform says, ImageIO, which would take transform
+    // 0 as RGB, gets the file without them.
+    private final java.util.List<int[]> adobeSegments = new java.util.ArrayList<>();
+    // {position, value}: bytes ImageIO gets changed, to what libjpeg makes of them: a
+    // sequential scan's Ss, Se and Ah/Al (0, 63, 0 whatever they are: jdhuff.c only warns), a
+    // DQT precision over 1 (1: libjpeg reads any nonzero one as 16-bit; ImageIO refuses it).
+    private final java.util.List<int[]> patches = new java.util.ArrayList<>();
     // The quantisation tables whole, in natural order (what get_dqt stores): the RGB route's.
     private final int[][] quant = new int[4][];
     private final boolean[] quantDefined = new boolean[4];
@@ -188,6 +217,7 @@ final class JpegDc {
      */
     Header headers() {
         pos = 2;
+        pillowReads = true;
         try {
             while (true) {
                 int m = nextMarker();
@@ -200,8 +230,34 @@ final class JpegDc {
         } catch (PictureException | RuntimeException e) {
             headerFailure = e;
             return null;
+        } finally {
+            pillowReads = false;
         }
         return sof < 0 ? null : new Header(width, height, decodable(), compId.length, rgbDc());
+    }
+
+    /**
+     * For a frame this class leaves to ImageIO: what libjpeg-turbo refuses at its first scan
+     * that ImageIO's readers (TwelveMonkeys' decodes lossless JPEGs) would take: a lossless
+     * frame's scan parameters out of range (jdlossls.c start_pass_lossless).
+     *
+     * @throws PictureException for such a file
+     */
+    void checkUndecodable() throws PictureException {
+        boolean lossless = sof == 0xC3 || sof == 0xC7 || sof == 0xCB || sof == 0xCF;
+        if (!lossless || stoppedAt != 0xDA || pos + 2 > b.length) {
+            return;
+        }
+        int q = pos + 3 + 2 * (b[pos + 2] & 0xFF);
+        if (q + 2 < b.length) {
+            int ss = b[q] & 0xFF;
+            int se = b[q + 1] & 0xFF;
+            int ah = (b[q + 2] & 0xFF) >> 4;
+            int al = b[q + 2] & 15;
+            if (ss < 1 || ss > 7 || se != 0 || ah != 0 || al >= precision) {
+                throw corrupt("bad lossless scan parameters Ss=" + ss + " Se=" + se + " Ah=" + ah + " Al=" + al);
+            }
+        }
     }
 
     /**
@@ -588,14 +644,16 @@ final class JpegDc {
      * then reads on to EOI, where data that ends is no error but a bad marker is.
      */
     private void tail() throws PictureException {
+        dataEnd = b.length;
         try {
             while (true) {
                 int m = nextMarker();
+                dataEnd = Math.min(dataEnd, pos - 2);
                 if (m == 0xD9) {
                     return;
                 }
                 if (m == 0xDA) {
-                    throw corrupt("a second scan where EOI was expected");
+                    secondScan();
                 }
                 segment(m);
             }
@@ -631,13 +689,125 @@ final class JpegDc {
         return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
     }
 
-    /** Reads one marker segment other than SOS; returns with pos after it. */
+    /** Byte i of a marker segment as jdmarker.c's INPUT_BYTE reads it: past the file's end, truncated. */
+    private int at(int i) throws PictureException {
+        if (i >= b.length) {
+            throw truncated();
+        }
+        return b[i] & 0xFF;
+    }
+
+    /** Whether the n bytes at start begin with the ASCII text t. */
+    private boolean startsWith(int start, int n, String t) {
+        if (n < t.length()) {
+            return false;
+        }
+        for (int i = 0; i < t.length(); i++) {
+            if (b[start + i] != t.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The bytes ImageIO is to decode, the same pixels to libjpeg: without the APPn, COM and DNL
+     * segments of length 0 or 1 and the bytes libjpeg skips after them up to the next marker
+     * (ImageIO's segment parsers refuse them, libjpeg skips them) and without JFXX segments;
+     * a sequential scan's Ss, Se, Ah and Al as 0, 63, 0 and 0 (libjpeg only warns where they
+     * are not, and decodes the same), a DQT precision over 1 as 1 (libjpeg reads both as
+     * 16-bit entries); after the last row of a
+     * single-scan JPEG this class decoded, EOI alone in place of what followed (which libjpeg
+     * under Pillow has been found to accept: {@link #tail()}), where ImageIO would read on.
+     *
+     * @return the file's bytes, or those bytes so cleaned
+     */
+    byte[] forImageIo() {
+        if (jfif && compId.length == 3 && !adobeSegments.isEmpty()) {
+            dropped.addAll(adobeSegments);
+            dropped.sort(java.util.Comparator.comparingInt(cut -> cut[0]));
+            adobeSegments.clear();
+        }
+        if (dropped.isEmpty() && dataEnd < 0 && patches.isEmpty()) {
+            return b;
+        }
+        byte[] src = b;
+        if (!patches.isEmpty()) {
+            src = b.clone();
+            for (int[] patch : patches) {
+                src[patch[0]] = (byte) patch[1];
+            }
+        }
+        int limit = dataEnd < 0 ? b.length : dataEnd;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(limit + 2);
+        int from = 0;
+        for (int[] cut : dropped) {
+            if (cut[0] < from || cut[0] >= limit) {
+                continue;
+            }
+            out.write(src, from, cut[0] - from);
+            from = Math.min(cut[1], limit);
+        }
+        if (from < limit) {
+            out.write(src, from, limit - from);
+        }
+        if (dataEnd >= 0) {
+            out.write(0xFF);
+            out.write(0xD9);
+        }
+        return out.toByteArray();
+    }
+
+    /** Where the marker libjpeg's next_marker finds from p starts (its last fill byte), or the end. */
+    private int nextMarkerStart(int p) {
+        while (p < b.length) {
+            while (p < b.length && (b[p] & 0xFF) != 0xFF) {
+                p++;
+            }
+            int q = p;
+            while (q < b.length && (b[q] & 0xFF) == 0xFF) {
+                q++;
+            }
+            if (q >= b.length) {
+                return b.length;
+            }
+            if (b[q] != 0) {
+                return q - 1;
+            }
+            p = q + 1;
+        }
+        return b.length;
+    }
+
+    /** Whether marker m starts a frame header (SOF0 to SOF15 but DHT, JPG and DAC). */
+    private static boolean isFrame(int m) {
+        return m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
+    }
+
+    /**
+     * Reads one marker segment other than SOS; returns with pos after it. Each kind is read in
+     * jdmarker.c's order (read_markers and its get_ routines), byte by byte where libjpeg
+     * reads it so, so that where a file that ends inside a segment is refused (libjpeg's
+     * error) or merely cut short (its suspension, a truncated picture, which after the last
+     * row is no error: {@link #tail()}) is libjpeg's.
+     */
     private void segment(int m) throws PictureException {
+        if (m == 0x01 && pillowReads) { // JpegImagePlugin knows no marker under 0xC0
+            throw new PictureException(path, "not a picture Pillow can read (no marker found: 0xff01)");
+        }
         if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
             return; // no length
         }
         if (m < 0xC0 || m == 0xD8 || m == 0xDE || m == 0xDF || (m >= 0xF0 && m <= 0xFD)) {
             throw corrupt("marker 0x" + Integer.toHexString(m) + " where libjpeg allows none"); // jdmarker.c
+        }
+        // Refused before a byte of the segment is read: JPG (JERR_SOF_UNSUPPORTED), and any
+        // frame header after the first.
+        if (m == 0xC8) {
+            throw corrupt("SOF type 0xc8, which libjpeg does not decode");
+        }
+        if (isFrame(m) && sof >= 0) {
+            throw corrupt("two frame headers");
         }
         if (pos + 2 > b.length) {
             throw truncated();
@@ -647,81 +817,171 @@ final class JpegDc {
         int end = pos + len;
         if (len < 2) {
             if ((m >= 0xE0 && m <= 0xEF) || m == 0xFE || m == 0xDC) {
+                dropped.add(new int[] {pos - 2, nextMarkerStart(start)});
                 pos = start; // libjpeg skips length - 2 bytes of these: none
                 return;
             }
             throw corrupt("marker 0x" + Integer.toHexString(m) + " has a bad length");
+        }
+        // The tables and the restart interval are checked as libjpeg reads them, byte by byte.
+        if (m == 0xC4) {
+            pos = huffmanTables(start, len - 2);
+            return;
+        }
+        if (m == 0xDB) {
+            pos = quantTables(start, len - 2);
+            return;
+        }
+        if (m == 0xCC) {
+            pos = arithTables(start, len - 2);
+            return;
+        }
+        if (m == 0xDD) {
+            if (len != 4) { // get_dri: before the interval itself is read
+                throw corrupt("bad DRI length");
+            }
+            restartInterval = (at(start) << 8) | at(start + 1);
+            pos = end;
+            return;
         }
         if (end > b.length) {
             throw truncated();
         }
         pos = end;
         int n = end - start;
-        if ((m >= 0xC0 && m <= 0xCF) && m != 0xC4 && m != 0xC8 && m != 0xCC) {
-            frame(m, start);
-        } else if (m == 0xC4) {
-            for (int p = start; p < end; ) {
-                int tc = (b[p] & 0xFF) >> 4;
-                int th = b[p] & 15;
-                int[] counts = new int[17];
-                int total = 0;
-                for (int l = 1; l <= 16; l++) {
-                    counts[l] = b[p + l] & 0xFF;
-                    total += counts[l];
-                }
-                if (th > 3 || tc > 1 || total > 256 || p + 17 + total > end) {
-                    throw corrupt("bad Huffman table");
-                }
-                int[] symbols = new int[total];
-                for (int i = 0; i < total; i++) {
-                    symbols[i] = b[p + 17 + i] & 0xFF;
-                }
-                Huffman t = new Huffman(counts, symbols, tc == 0); // checked when a scan uses it
-                (tc == 0 ? dcTables : acTables)[th] = t;
-                p += 17 + total;
-            }
-        } else if (m == 0xDB) {
-            for (int p = start; p < end; ) {
-                int pq = (b[p] & 0xFF) >> 4;
-                int tq = b[p] & 15;
-                if (tq > 3 || pq > 1) {
-                    throw corrupt("bad quantisation table");
-                }
-                quantDc[tq] = pq == 0 ? b[p + 1] & 0xFF : u16(p + 1); // entry 0: the DC quantiser
-                quantDefined[tq] = true;
-                int[] table = new int[64]; // get_dqt: zigzag order in the file, natural kept
-                for (int i = 0; i < 64; i++) {
-                    int at = p + 1 + (pq + 1) * i;
-                    if (at + pq < b.length) { // past the file: no table an RGB decode reaches
-                        table[JpegIdct.natural(i)] = pq == 0 ? b[at] & 0xFF : u16(at);
-                    }
-                }
-                quant[tq] = table;
-                p += 1 + (pq == 0 ? 64 : 128);
-            }
-        } else if (m == 0xDD) {
-            if (n != 2) {
-                throw corrupt("bad DRI length");
-            }
-            restartInterval = u16(start);
+        if (isFrame(m)) {
+            frame(m, start, len);
+        } else if (pillowReads && n < 7 && ((m == 0xE0 && startsWith(start, n, "JFIF"))
+                || (m == 0xEE && startsWith(start, n, "Adobe")))) {
+            // JpegImagePlugin's APP handler reads a 16-bit version at offset 5 of a segment
+            // that starts so: a shorter one fails Image.open ("not a picture Pillow can read")
+            throw new PictureException(path, "not a picture Pillow can read (an APP" + (m & 15)
+                    + " segment too short for its " + (m == 0xE0 ? "JFIF" : "Adobe") + " header)");
+        } else if (m == 0xE0 && startsWith(start, n, "JFXX")) {
+            dropped.add(new int[] {start - 4, end});
         } else if (m == 0xE0) {
             jfif |= n >= 14 && b[start] == 'J' && b[start + 1] == 'F' && b[start + 2] == 'I'
                     && b[start + 3] == 'F' && b[start + 4] == 0;
         } else if (m == 0xEE && n >= 12 && b[start] == 'A' && b[start + 1] == 'd' && b[start + 2] == 'o'
                 && b[start + 3] == 'b' && b[start + 4] == 'e') {
             adobeTransform = b[start + 11] & 0xFF;
+            adobeSegments.add(new int[] {start - 4, end});
         }
     }
 
-    private void frame(int m, int p) throws PictureException {
-        if (sof >= 0) {
-            throw corrupt("two frame headers");
+    /**
+     * DHT (get_dht): tables while more than 16 bytes of the length are left, each checked when
+     * a scan uses it; what is left must be nothing.
+     *
+     * @return where the segment ends
+     */
+    private int huffmanTables(int p, int length) throws PictureException {
+        while (length > 16) {
+            int index = at(p++);
+            int[] counts = new int[17];
+            int total = 0;
+            for (int l = 1; l <= 16; l++) {
+                counts[l] = at(p++);
+                total += counts[l];
+            }
+            length -= 17;
+            if (total > 256 || total > length) {
+                throw corrupt("bad Huffman table");
+            }
+            if (total > 0) {
+                at(p + total - 1); // the symbols: truncated where they run past the file
+            }
+            int[] symbols = new int[total];
+            for (int i = 0; i < total; i++) {
+                symbols[i] = b[p + i] & 0xFF;
+            }
+            p += total;
+            length -= total;
+            int tc = index >> 4;
+            int th = index & 15;
+            if (tc > 1 || th > 3) { // JERR_DHT_INDEX, once the table is read
+                throw corrupt("bad Huffman table");
+            }
+            (tc == 0 ? dcTables : acTables)[th] = new Huffman(counts, symbols, tc == 0); // checked when used
         }
+        if (length != 0) {
+            throw corrupt("bad Huffman table");
+        }
+        return p;
+    }
+
+    /**
+     * DQT (get_dqt): tables while any of the length is left, zigzag order in the file, natural
+     * order kept; any nonzero precision means 16-bit entries, as libjpeg reads it; the length
+     * must come out exact.
+     *
+     * @return where the segment ends
+     */
+    private int quantTables(int p, int length) throws PictureException {
+        while (length > 0) {
+            int n = at(p++);
+            boolean wide = n >> 4 != 0;
+            int tq = n & 15;
+            if (n >> 4 > 1) {
+                patches.add(new int[] {p - 1, 0x10 | tq});
+            }
+            if (tq > 3) { // JERR_DQT_INDEX, before the entries are read
+                throw corrupt("bad quantisation table");
+            }
+            int[] table = new int[64];
+            for (int i = 0; i < 64; i++) {
+                table[JpegIdct.natural(i)] = wide ? (at(p) << 8) | at(p + 1) : at(p);
+                p += wide ? 2 : 1;
+            }
+            quant[tq] = table;
+            quantDc[tq] = table[0]; // entry 0: the DC quantiser
+            quantDefined[tq] = true;
+            length -= wide ? 129 : 65;
+        }
+        if (length != 0) {
+            throw corrupt("bad quantisation table");
+        }
+        return p;
+    }
+
+    /**
+     * DAC (get_dac): arithmetic-coding conditioning pairs, checked though a Huffman file never
+     * uses them: an index past the 16 + 16 tables, or a DC pair whose lower bound exceeds its
+     * upper one, is fatal, and the length must come out exact.
+     *
+     * @return where the segment ends
+     */
+    private int arithTables(int p, int length) throws PictureException {
+        while (length > 0) {
+            int index = at(p++);
+            int val = at(p++);
+            length -= 2;
+            if (index >= 32 || (index < 16 && (val & 15) > (val >> 4))) {
+                throw corrupt("bad arithmetic-coding table");
+            }
+        }
+        if (length != 0) {
+            throw corrupt("bad arithmetic-coding table");
+        }
+        return p;
+    }
+
+    /**
+     * SOFn (get_sof): the frame header, at p its first byte after the length. An empty image or
+     * a length that does not fit the component count is fatal.
+     */
+    private void frame(int m, int p, int len) throws PictureException {
         sof = m;
         precision = b[p] & 0xFF;
         height = u16(p + 1);
         width = u16(p + 3);
         int n = b[p + 5] & 0xFF;
+        if (height == 0 || width == 0 || n == 0) {
+            throw corrupt("an empty image"); // JERR_EMPTY_IMAGE
+        }
+        if (len != 8 + 3 * n) {
+            throw corrupt("bad frame header length"); // JERR_BAD_LENGTH
+        }
         compId = new int[n];
         compH = new int[n];
         compV = new int[n];
@@ -731,7 +991,9 @@ final class JpegDc {
             compId[i] = b[q] & 0xFF;
             compH[i] = (b[q + 1] & 0xFF) >> 4;
             compV[i] = b[q + 1] & 15;
-            compTq[i] = b[q + 2] & 3;
+            // The whole byte, as get_sof keeps quant_tbl_no: a number over 3 is refused when
+            // the component's first scan latches it (quantReady).
+            compTq[i] = b[q + 2] & 0xFF;
             if (compH[i] < 1 || compH[i] > 4 || compV[i] < 1 || compV[i] > 4) {
                 throw corrupt("bad sampling factors");
             }
@@ -756,6 +1018,9 @@ final class JpegDc {
         if (sof < 0 || !decodable()) {
             throw corrupt("a scan before a decodable frame header");
         }
+        if (width > MAX_DIMENSION || height > MAX_DIMENSION) { // jdmaster.c initial_setup
+            throw corrupt("maximum supported image dimension is " + MAX_DIMENSION + " pixels");
+        }
         int ns = b[start] & 0xFF;
         if (ns < 1 || ns > 4 || len != 6 + 2 * ns) {
             throw corrupt("bad scan header");
@@ -764,17 +1029,9 @@ final class JpegDc {
         Huffman[] dcT = new Huffman[ns];
         Huffman[] acT = new Huffman[ns];
         for (int i = 0; i < ns; i++) {
-            int id = b[start + 1 + 2 * i] & 0xFF;
-            int c = 0;
-            while (c < compId.length && compId[c] != id) {
-                c++;
-            }
-            if (c == compId.length) {
-                throw corrupt("scan names no component of the frame");
-            }
-            comps[i] = c;
-            dcT[i] = table(true, (b[start + 2 + 2 * i] & 0xFF) >> 4);
-            acT[i] = table(false, b[start + 2 + 2 * i] & 15);
+            comps[i] = scanComponent(b[start + 1 + 2 * i] & 0xFF, comps, i);
+            dcT[i] = table(true, (b[start + 2 + 2 * i] & 0xFF) >> 4, sof != 0xC2);
+            acT[i] = table(false, b[start + 2 + 2 * i] & 15, sof != 0xC2);
         }
         int q = start + 1 + 2 * ns;
         int ss = b[q] & 0xFF;
@@ -782,6 +1039,11 @@ final class JpegDc {
         int ah = (b[q + 2] & 0xFF) >> 4;
         int al = b[q + 2] & 15;
         boolean progressive = sof == 0xC2;
+        if (!progressive && (ss != 0 || se != 63 || ah != 0 || al != 0)) {
+            patches.add(new int[] {q, 0}); // jdhuff.c only warns (JWRN_NOT_SEQUENTIAL); ImageIO's readers fail
+            patches.add(new int[] {q + 1, 63});
+            patches.add(new int[] {q + 2, 0});
+        }
         if (progressive && ((ss == 0 ? se != 0 : se < ss || se > 63 || ns != 1)
                 || (ah != 0 && al != ah - 1) || al > 13)) {
             throw corrupt("bad progressive scan parameters"); // as libjpeg's jdphuff.c
@@ -809,11 +1071,7 @@ final class JpegDc {
         // AC scans hold nothing a DC-only decoder needs (jpeg_idct_1x1, or a component not
         // collected); those of a component whose IDCT reads AC coefficients are decoded.
         boolean acScan = progressive && ss != 0;
-        if (acScan && blockLength[comps[0]] == 1) {
-            lastScanShort = true; // not decoded: its data may run out before its last block
-            skipEntropyData();
-            return false;
-        }
+        // jdphuff.c start_pass_phuff_decoder makes each table a scan uses, decoded or not here
         for (int i = 0; i < ns; i++) {
             boolean needsTable = !progressive || ah == 0;
             if ((needsTable && !acScan && (dcT[i] == null || !dcT[i].valid))
@@ -821,12 +1079,17 @@ final class JpegDc {
                 throw corrupt("a scan uses a Huffman table that is missing or bad");
             }
         }
+        if (acScan && blockLength[comps[0]] == 1) {
+            lastScanShort = true; // not decoded: its data may run out before its last block
+            skipEntropyData();
+            return false;
+        }
         if (coef == null) {
             allocate(progressive, ns);
         }
         for (int c : comps) {
             if (c == 0 && yQuant < 0) { // libjpeg latches a component's table at its first scan
-                if (!quantDefined[compTq[0]]) {
+                if (!quantReady(compTq[0])) {
                     throw corrupt("quantisation table " + compTq[0] + " was not defined");
                 }
                 yQuant = quantDc[compTq[0]];
@@ -836,6 +1099,52 @@ final class JpegDc {
         decodeScan(comps, dcT, acT, progressive, ss, se, ah, al);
         lastScanShort = ranOut;
         return !progressive && ns == compId.length;
+    }
+
+    /**
+     * The frame component a scan's i-th component id names, as get_sos finds it: the first
+     * with that id among the frame's first four that is at position i or later (libjpeg-turbo
+     * skips those whose scan slot is taken), and not named before in this scan.
+     *
+     * @param comps the components this scan named, its first i of them so far
+     */
+    private int scanComponent(int id, int[] comps, int i) throws PictureException {
+        int limit = Math.min(compId.length, 4);
+        int c = i;
+        while (c < limit && compId[c] != id) {
+            c++;
+        }
+        if (c >= limit) {
+            throw corrupt("scan names no component of the frame");
+        }
+        for (int j = 0; j < i; j++) {
+            if (comps[j] == c) {
+                throw corrupt("scan names a component twice");
+            }
+        }
+        return c;
+    }
+
+    /**
+     * An SOS after the last row of a single-scan JPEG, read as get_sos reads it: fatal once its
+     * header is read whole (JERR_EOI_EXPECTED), or as soon as it is wrong; a file that ends in
+     * it first is merely truncated there, which {@link #tail()} lets pass.
+     */
+    private void secondScan() throws PictureException {
+        int p = pos;
+        int length = (at(p) << 8) | at(p + 1);
+        int ns = at(p + 2);
+        p += 3;
+        if (length != 6 + 2 * ns || ns < 1 || ns > 4) {
+            throw corrupt("bad scan header");
+        }
+        int[] comps = new int[ns];
+        for (int i = 0; i < ns; i++, p += 2) {
+            at(p + 1);
+            comps[i] = scanComponent(at(p), comps, i);
+        }
+        at(p + 2); // Ss, Se, Ah and Al
+        throw corrupt("a second scan where EOI was expected");
     }
 
     /**
@@ -878,7 +1187,7 @@ final class JpegDc {
     private void latch(int[] comps) throws PictureException {
         for (int c : comps) {
             if (latched[c] == null) {
-                if (!quantDefined[compTq[c]]) {
+                if (!quantReady(compTq[c])) {
                     throw corrupt("quantisation table " + compTq[c] + " was not defined");
                 }
                 latched[c] = quant[compTq[c]].clone();
@@ -886,13 +1195,25 @@ final class JpegDc {
         }
     }
 
-    /** Huffman table id of a scan: the file's, else (ids 0 and 1) the standard one, as libjpeg-turbo. */
-    private Huffman table(boolean isDc, int id) {
+    /**
+     * Whether quantisation table tq is there for a scan to latch (jdinput.c latch_quant_tables:
+     * a number past NUM_QUANT_TBLS, or a table never defined, is fatal).
+     */
+    private boolean quantReady(int tq) {
+        return tq <= 3 && quantDefined[tq];
+    }
+
+    /**
+     * Huffman table id of a scan: the file's, else (ids 0 and 1, sequential) the standard one,
+     * as libjpeg-turbo's jdhuff.c (std_huff_tables); its progressive decoder (jdphuff.c) has
+     * no standard tables: a table missing there is fatal.
+     */
+    private Huffman table(boolean isDc, int id, boolean standard) {
         if (id > 3) {
             return null;
         }
         Huffman t = (isDc ? dcTables : acTables)[id];
-        if (t == null && id <= 1) {
+        if (t == null && id <= 1 && standard) {
             t = new Huffman(JpegStandardTables.counts(isDc, id), JpegStandardTables.symbols(isDc, id), isDc);
             (isDc ? dcTables : acTables)[id] = t;
         }
@@ -945,7 +1266,7 @@ final class JpegDc {
                 if (insufficient) {
                     continue; // libjpeg leaves the rest of the segment as it is: zero, grey
                 }
-                if (ss != 0) {
+                if (progressive && ss != 0) { // a sequential scan's Ss is only warned about (jdhuff.c)
                     acBlock(comps[0], acT[0], ss, se, ah, al, my, mx);
                 } else {
                     mcu(comps, dcT, acT, pred, progressive, ah, al, my, mx);

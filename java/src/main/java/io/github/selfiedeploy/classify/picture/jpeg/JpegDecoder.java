@@ -27,7 +27,8 @@ public final class JpegDecoder implements FormatDecoder {
         JpegDc jpeg = new JpegDc(bytes, path);
         JpegDc.Header header = jpeg.headers();
         if (header != null && !header.decodable()) {
-            return Decoded.byImageIo(bytes);
+            jpeg.checkUndecodable();
+            return Decoded.byImageIo(jpeg.forImageIo());
         }
         if (header != null) {
             options.refuseBomb(path, header.width(), header.height());
@@ -53,6 +54,6 @@ public final class JpegDecoder implements FormatDecoder {
             // grey; for an RGB model the grey is repeated, as Python's to_rgb does
             return Decoded.of(grey.standingFor(header.width(), header.height()).oriented(orientation));
         }
-        return Decoded.byImageIo(bytes);
+        return Decoded.byImageIo(jpeg.forImageIo());
     }
 }

@@ -1,6 +1,7 @@
 package io.github.selfiedeploy.classify.picture.png;
 
 import io.github.selfiedeploy.classify.PictureException;
+import io.github.selfiedeploy.classify.picture.Conversion;
 import io.github.selfiedeploy.classify.picture.DecodeOptions;
 import io.github.selfiedeploy.classify.picture.FormatDecoder;
 import java.nio.file.Path;
@@ -18,16 +19,29 @@ public final class PngDecoder implements FormatDecoder {
     }
 
     @Override
+    public byte[] forMetadata(byte[] bytes) {
+        return PngChunks.forMetadata(bytes);
+    }
+
+    @Override
     public Decoded decode(byte[] bytes, Path path, DecodeOptions options, int orientation) throws PictureException {
         PngChunks png = PngChunks.open(bytes, path);
         options.refuseBomb(path, Integer.toUnsignedLong(png.width()), Integer.toUnsignedLong(png.height()));
-        if (options.channels() != 1 || !PngGrey.decodes(png)) {
-            return Decoded.byImageIo(png.checkedForImageIo());
+        if (options.conversion() == Conversion.OVER_WHITE) {
+            png.checkTransparency(); // python.data.colour's alpha over white reads the tRNS
+        } else {
+            png.checkPaletteToConvert(); // Pillow's convert with the tRNS in its info
         }
+        Decoded decoded;
         int box = options.boxSide() > 0 ? Math.min(png.width(), png.height()) / options.boxSide() : 1;
-        if (box >= 2 && (orientation < 2 || orientation > 8)) { // upright, as oriented() reads it
-            return Decoded.of(PngGrey.decodeBoxed(png, path, box));
+        if (options.channels() != 1 || !PngGrey.decodes(png)) {
+            decoded = Decoded.byImageIo(png.checkedForImageIo(options.conversion() == Conversion.OVER_WHITE));
+        } else if (box >= 2 && (orientation < 2 || orientation > 8)) { // upright, as oriented() reads it
+            decoded = Decoded.of(PngGrey.decodeBoxed(png, path, box));
+        } else {
+            decoded = Decoded.of(PngGrey.decode(png, path).oriented(orientation));
         }
-        return Decoded.of(PngGrey.decode(png, path).oriented(orientation));
+        png.checkExif(); // exif_transpose reads the EXIF, wherever it came: what it cannot read refuses
+        return decoded;
     }
 }

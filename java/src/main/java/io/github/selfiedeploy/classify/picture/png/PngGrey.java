@@ -93,7 +93,7 @@ final class PngGrey {
     }
 
     /** PNG's five filters (None, Sub, Up, Average, Paeth) undone in place on row[1..]. */
-    private static void unfilter(byte[] row, byte[] prev, int bpp, Path path) throws PictureException {
+    static void unfilter(byte[] row, byte[] prev, int bpp, Path path) throws PictureException {
         int n = row.length;
         switch (row[0]) {
             case 0:
@@ -127,7 +127,7 @@ final class PngGrey {
                 }
                 break;
             default:
-                throw new PictureException(path, "unreadable picture (PNG filter type " + row[0] + ")");
+                throw new PictureException(path, "unreadable picture (PNG filter type " + (row[0] & 0xFF) + ")");
         }
     }
 }

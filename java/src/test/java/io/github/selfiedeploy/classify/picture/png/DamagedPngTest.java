@@ -5,14 +5,16 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import io.github.selfiedeploy.classify.PictureException;
+import io.github.selfiedeploy.classify.picture.Conversion;
+import io.github.selfiedeploy.classify.picture.DecodeOptions;
 import io.github.selfiedeploy.classify.picture.TestDecoding;
+import io.github.selfiedeploy.classify.preprocess.Preprocessor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import org.junit.Rule;
 import org.junit.Test;
@@ -29,22 +31,7 @@ public class DamagedPngTest {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
     private static byte[] chunk(String type, byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] t = type.getBytes(StandardCharsets.ISO_8859_1);
-        out.write(data.length >>> 24);
-        out.write(data.length >>> 16);
-        out.write(data.length >>> 8);
-        out.write(data.length);
-        out.writeBytes(t);
-        out.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        long c = crc.getValue();
-        for (int s = 24; s >= 0; s -= 8) {
-            out.write((int) (c >>> s));
-        }
-        return out.toByteArray();
+        return TestDecoding.pngChunk(type, data);
     }
 
     private static byte[] cat(byte[]... parts) {
@@ -63,6 +50,10 @@ public class DamagedPngTest {
                 raw[y * 9 + 1 + x] = (byte) (y * 8 + x);
             }
         }
+        return deflate(raw);
+    }
+
+    private static byte[] deflate(byte[] raw) {
         Deflater d = new Deflater();
         d.setInput(raw);
         d.finish();
@@ -144,5 +135,110 @@ public class DamagedPngTest {
         refused(cat(SIGNATURE, IHDR, idat, chunk("tRNS", new byte[] {'a'}), IEND));
         accepted(2016, cat(SIGNATURE, IHDR, idat, Arrays.copyOf(IEND, 5)));
         accepted(2016, cat(SIGNATURE, IHDR, idat, chunk("tEXt", new byte[] {'a', 0})));
+    }
+
+    /** 8 x 8 zero samples, every row's filter byte set to {@code filter}, zlib-compressed. */
+    private static byte[] zlibFiltered(int filter) {
+        byte[] raw = new byte[8 * 9];
+        for (int y = 0; y < 8; y++) {
+            raw[y * 9] = (byte) filter;
+        }
+        return deflate(raw);
+    }
+
+    private static byte[] be(int... v) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int x : v) {
+            out.write(x >>> 24);
+            out.write(x >>> 16);
+            out.write(x >>> 8);
+            out.write(x);
+        }
+        return out.toByteArray();
+    }
+
+    /** fcTL: sequence number, a w x 8 frame at 0, 0. */
+    private static byte[] fcTL(int seq, int w) {
+        return chunk("fcTL", cat(be(seq, w, 8, 0, 0), new byte[] {0, 1, 0, 10, 0, 0}));
+    }
+
+    @Test
+    public void anIdatBeforeTheIhdrIsSkippedAsPillowSkipsIt() throws IOException {
+        byte[] idat = chunk("IDAT", zlib(8));
+        accepted(2016, cat(SIGNATURE, chunk("IDAT", new byte[] {'j', 'u', 'n', 'k'}), IHDR, idat, IEND));
+    }
+
+    @Test
+    public void aTrnsAfterTheImageStillCountsItsKeysLowByteMatched() throws IOException {
+        byte[] idat = chunk("IDAT", zlib(8)); // pixel (0, 0) is 0: transparent, white over white
+        accepted(2016 + 255, cat(SIGNATURE, IHDR, idat, chunk("tRNS", new byte[] {0, 0}), IEND));
+        accepted(2016 + 255, cat(SIGNATURE, IHDR, idat, chunk("tRNS", new byte[] {0x6A, 0}), IEND));
+        accepted(2016 + 255, cat(SIGNATURE, IHDR, chunk("tRNS", new byte[] {0x6A, 0}), idat, IEND));
+    }
+
+    @Test
+    public void anOversizedPaletteOrPaletteAlphaIsRefused() throws IOException {
+        byte[] ihdr = chunk("IHDR", new byte[] {0, 0, 0, 8, 0, 0, 0, 8, 8, 3, 0, 0, 0});
+        byte[] idat = chunk("IDAT", zlib(8));
+        byte[] red = new byte[64 * 3];
+        for (int i = 0; i < red.length; i += 3) {
+            red[i] = (byte) 255;
+        }
+        refused(cat(SIGNATURE, ihdr, chunk("PLTE", Arrays.copyOf(red, 257 * 3)), idat, IEND)); // invalid palette size
+        byte[] alphas = new byte[257];
+        Arrays.fill(alphas, (byte) 255);
+        refused(cat(SIGNATURE, ihdr, chunk("PLTE", red), chunk("tRNS", alphas), idat, IEND)); // index out of range
+        // a stream that ends at a row boundary, decoded by ImageIO: the rows left are index 0
+        accepted(64 * 76, cat(SIGNATURE, ihdr, chunk("PLTE", red), chunk("IDAT", zlib(4)), IEND));
+    }
+
+    @Test
+    public void exifPillowCannotParseIsRefusedBeforeOrAfterTheImage() throws IOException {
+        byte[] idat = chunk("IDAT", zlib(8));
+        byte[] tiff = {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0};
+        accepted(2016, cat(SIGNATURE, IHDR, chunk("eXIf", tiff), idat, IEND));
+        byte[] garbage = "garbage!".getBytes(StandardCharsets.US_ASCII);
+        assertTrue(((String) outcome(cat(SIGNATURE, IHDR, chunk("eXIf", garbage), idat, IEND)))
+                .contains("not a TIFF file (header b'garbage!' not valid)"));
+        refused(cat(SIGNATURE, IHDR, idat, chunk("eXIf", garbage), IEND));
+    }
+
+    @Test
+    public void apngFramesOutOfSequenceOrOutsideThePictureAreRefused() throws IOException {
+        byte[] idat = chunk("IDAT", zlib(8));
+        byte[] acTL = chunk("acTL", be(1, 0));
+        accepted(2016, cat(SIGNATURE, IHDR, acTL, fcTL(0, 8), idat, IEND));
+        refused(cat(SIGNATURE, IHDR, acTL, fcTL(1, 8), idat, IEND)); // out of sequence
+        refused(cat(SIGNATURE, IHDR, acTL, fcTL(0, 9), idat, IEND)); // outside the picture
+        refused(cat(SIGNATURE, IHDR, fcTL(0, 8), idat, fcTL(0, 8), IEND)); // after the image: sequence errors
+    }
+
+    @Test
+    public void aFilterTypeIsNamedUnsigned() throws IOException {
+        assertEquals("unreadable picture (PNG filter type 200)",
+                outcome(cat(SIGNATURE, IHDR, chunk("IDAT", zlibFiltered(200)), IEND)));
+    }
+
+    @Test
+    public void aTrnsWithAlphaIsIgnoredAsPillowIgnoresIt() throws IOException {
+        byte[] rgba = chunk("IHDR", new byte[] {0, 0, 0, 2, 0, 0, 0, 8, 8, 6, 0, 0, 0});
+        accepted(3638, cat(SIGNATURE, rgba, chunk("tRNS", new byte[6]), chunk("IDAT", zlib(8)), IEND));
+    }
+
+    @Test
+    public void theFaithfulRouteRefusesAPaletteWithTransparencyButNoPlteAsPillowAsserts() throws IOException {
+        byte[] ihdr = chunk("IHDR", new byte[] {0, 0, 0, 8, 0, 0, 0, 8, 8, 3, 0, 0, 0});
+        byte[] png = cat(SIGNATURE, chunk("PLTE", new byte[12]), ihdr, chunk("tRNS", new byte[] {(byte) 255, 0}),
+                chunk("IDAT", zlib(8)), IEND);
+        accepted(0 + 63 * 0 + 255, png); // alpha over white: index 1 transparent, the rest black
+        Path p = temp.newFile().toPath();
+        Files.write(p, png);
+        DecodeOptions faithful = new DecodeOptions(50_000_000L, 0, DecodeOptions.EIGHTH, 0, 3, Conversion.PILLOW);
+        try {
+            Preprocessor.decoder().decodeRgb(p, png, faithful);
+            fail("accepted, where Pillow's convert asserts");
+        } catch (PictureException e) {
+            assertTrue(e.reason(), e.reason().contains("no PLTE"));
+        }
     }
 }
