@@ -1,7 +1,8 @@
-"""Run python.predict and the Java CLI once each over many pictures, and compare them.
+"""Run python.predict, the Java CLI and the Node CLI over many pictures, and compare them.
 
 Which files each side accepts (a line on stdout) and the labels where both do: the fuzz
-test's assertions and the figures of the larger run come from here.
+tests' assertions and the figures of the larger runs come from here. Python (Pillow) is the
+reference; ``compare`` holds Java to it, ``compare3`` Java and Node, per format.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 JAVA_CLI = ROOT / "build" / "install" / "selfie-classify" / "bin" / "selfie-classify"
+NODE_CLI = ROOT / "js" / "bin" / "selfie-classify.js"
 #: Pictures per process: bounds each JVM's command line (ONNX Runtime Java 1.29.0 died on
 #: long ones; 1.28.0 ships, see build.gradle) and each process's run time.
 BATCH = 1000
@@ -68,15 +71,31 @@ def java_unavailable() -> str | None:
     return None
 
 
-def _run(command: list[str], files: list[str], timeout: float) -> Side:
-    """command over files, BATCH at a time; a status other than 0 or 1 is kept as a crash."""
+def node_unavailable() -> str | None:
+    """Why the Node CLI cannot run here, or None."""
+    from python.runtimes.js import js_unavailable
+
+    return js_unavailable("node_files")
+
+
+def _run(command: list[str], files: list[str], timeout: float, listed: bool = False) -> Side:
+    """command over files, BATCH at a time (named in an @LIST file when listed); a status
+    other than 0 or 1 is kept as a crash."""
     start = time.monotonic()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     accepted, stderr, status = {}, [], 0
     for at in range(0, len(files), BATCH):
-        done = subprocess.run([*command, *files[at:at + BATCH]], cwd=ROOT, env=env,
-                              capture_output=True, text=True, errors="replace",
-                              timeout=timeout)
+        args = files[at:at + BATCH]
+        if listed:
+            with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+                f.write("".join(p + "\n" for p in args))
+            args = [f"@{f.name}"]
+        try:
+            done = subprocess.run([*command, *args], cwd=ROOT, env=env, capture_output=True,
+                                  text=True, errors="replace", timeout=timeout)
+        finally:
+            if listed:
+                os.unlink(args[0][1:])
         for line in done.stdout.splitlines():
             path, label, probability = line.rsplit("\t", 2)
             accepted[path] = (label, probability)
@@ -88,10 +107,8 @@ def _run(command: list[str], files: list[str], timeout: float) -> Side:
 def compare(paths: list[Path], artifacts: Path, timeout: float = 300) -> Comparison:
     """Both commands over all paths, one process per BATCH; a hang is TimeoutExpired."""
     files = [str(p) for p in paths]
-    python = _run([sys.executable, "-m", "python.predict", "--artifacts", str(artifacts),
-                   "--format", "onnx"], files, timeout)
-    java = _run([str(JAVA_CLI), "--artifacts", str(artifacts), "--format", "onnx"], files,
-                timeout)
+    cmd = commands(artifacts)
+    python, java = (_run(cmd[lang], files, timeout) for lang in ("python", "java"))
     both = set(python.accepted) & set(java.accepted)
     return Comparison(
         files, python, java,
@@ -135,4 +152,137 @@ def report(c: Comparison, show: int = 20) -> str:
         lines.append(f"  only Java:   {f}  (Python: {python_why.get(f, '?')})")
     for f in c.label_differences[:show]:
         lines.append(f"  label: {f}  Python {c.python.accepted[f]}, Java {c.java.accepted[f]}")
+    return "\n".join(lines)
+
+
+#: The three sides, the reference first.
+LANGUAGES = ("python", "java", "node")
+
+
+def commands(artifacts: Path) -> dict[str, list[str]]:
+    """Each language's command line, before the pictures."""
+    common = ["--artifacts", str(artifacts), "--format", "onnx"]
+    return {"python": [sys.executable, "-m", "python.predict", *common],
+            "java": [str(JAVA_CLI), *common], "node": ["node", str(NODE_CLI), *common]}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One format's figures: files accepted and refused by all, accepted by some only
+    (language -> files it alone accepts or it alone refuses), label differences."""
+
+    files: int
+    accepted: int
+    refused: int
+    only_accepted: dict[str, list[str]]
+    only_refused: dict[str, list[str]]
+    other_splits: list[str]
+    label_differences: list[str]
+
+    @property
+    def one_sided(self) -> int:
+        return (sum(map(len, self.only_accepted.values()))
+                + sum(map(len, self.only_refused.values())) + len(self.other_splits))
+
+
+@dataclass(frozen=True)
+class Comparison3:
+    """The languages that ran over the same files, and the figures per format."""
+
+    files: list[str]
+    sides: dict[str, Side]
+    rows: dict[str, Row]
+
+    @property
+    def one_sided(self) -> int:
+        return sum(r.one_sided for r in self.rows.values())
+
+    @property
+    def label_differences(self) -> list[str]:
+        return [f for r in self.rows.values() for f in r.label_differences]
+
+
+def _format(path: str) -> str:
+    with open(path, "rb") as f:
+        head = f.read(8)
+    return "jpeg" if head.startswith(b"\xff\xd8") else "png" if head.startswith(
+        b"\x89PNG") else "other"
+
+
+def compare3(paths: list[Path], artifacts: Path, timeout: float = 300,
+             languages: tuple[str, ...] = LANGUAGES) -> Comparison3:
+    """Each language's CLI over all paths (through @LIST files, BATCH a process); the
+    figures per format. A hang is subprocess.TimeoutExpired."""
+    files = [str(p) for p in paths]
+    cmd = commands(artifacts)
+    sides = {lang: _run(cmd[lang], files, timeout, listed=True) for lang in languages}
+    rows = {}
+    for fmt in sorted({_format(f) for f in files}):
+        mine = [f for f in files if _format(f) == fmt]
+        only_accepted = {lang: [] for lang in languages}
+        only_refused = {lang: [] for lang in languages}
+        other, labels, accepted, refused = [], [], 0, 0
+        for f in mine:
+            took = [lang for lang in languages if f in sides[lang].accepted]
+            if len(took) == len(languages):
+                accepted += 1
+                if len({sides[lang].accepted[f][0] for lang in languages}) > 1:
+                    labels.append(f)
+            elif not took:
+                refused += 1
+            elif len(took) == 1:
+                only_accepted[took[0]].append(f)
+            elif len(took) == len(languages) - 1:
+                only_refused[next(x for x in languages if x not in took)].append(f)
+            else:
+                other.append(f)
+        rows[fmt] = Row(len(mine), accepted, refused, only_accepted, only_refused, other, labels)
+    return Comparison3(files, sides, rows)
+
+
+def unexplained(c: Comparison3, known: tuple[tuple[str, str], ...] = ()) -> list[str]:
+    """The one-sided files, but those refused by one language alone with words that a
+    (language, words) pair of known names."""
+    why = {lang: _reasons(s.stderr) for lang, s in c.sides.items()}
+    out = []
+    for r in c.rows.values():
+        out += [f for lang, fs in r.only_refused.items() for f in fs
+                if not any(lang == k and words in why[lang].get(f, "") for k, words in known)]
+        out += [f for fs in r.only_accepted.values() for f in fs] + r.other_splits
+    return out
+
+
+def report3(c: Comparison3, show: int = 20) -> str:
+    """The table per format, and the first one-sided files with each side's reason."""
+    langs = list(c.sides)
+    lines = [f"{'format':6} {'files':>6} {'accepted':>9} {'refused':>8} {'one-sided':>10}"
+             f" {'labels':>7}  one-sided by language (alone accepts / alone refuses)"]
+    for fmt, r in c.rows.items():
+        by = ", ".join(f"{lang} {len(r.only_accepted[lang])}/{len(r.only_refused[lang])}"
+                       for lang in langs)
+        lines.append(f"{fmt:6} {r.files:6d} {r.accepted:9d} {r.refused:8d} {r.one_sided:10d}"
+                     f" {len(r.label_differences):7d}  {by}")
+    lines.append("seconds: " + ", ".join(f"{lang} {s.seconds:.1f}" for lang, s in c.sides.items())
+                 + "; crash lines: " + ", ".join(f"{lang} {len(s.crash_lines())}"
+                                                 for lang, s in c.sides.items())
+                 + "; exit statuses: " + ", ".join(f"{lang} {s.returncode}"
+                                                   for lang, s in c.sides.items()))
+    why = {lang: _reasons(s.stderr) for lang, s in c.sides.items()}
+
+    def reasons(f: str) -> str:
+        return "; ".join(f"{lang}: {why[lang].get(f, 'accepted')}" for lang in langs)
+
+    shown = 0
+    for r in c.rows.values():
+        for kind, groups in (("alone accepts", r.only_accepted), ("alone refuses", r.only_refused)):
+            for lang, fs in groups.items():
+                for f in fs:
+                    if shown < show:
+                        lines.append(f"  {lang} {kind}: {f}  ({reasons(f)})")
+                    shown += 1
+        for f in r.other_splits + r.label_differences:
+            if shown < show:
+                labels = {lang: c.sides[lang].accepted.get(f) for lang in langs}
+                lines.append(f"  split: {f}  {labels}  ({reasons(f)})")
+            shown += 1
     return "\n".join(lines)
