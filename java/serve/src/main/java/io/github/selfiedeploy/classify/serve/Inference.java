@@ -49,10 +49,21 @@ final class Inference {
         tensor(inputs, model.inputName(), "FP32", -1, model.height(), model.width(), model.channels());
         tensor(inputs, ServedModel.PICTURE, "BYTES", -1);
         ArrayNode outputs = o.putArray("outputs");
-        tensor(outputs, model.outputName(), "FP32", -1, model.units());
+        if (ownOutputListed()) {
+            tensor(outputs, model.outputName(), "FP32", -1, model.units());
+        }
         tensor(outputs, ServedModel.PROBABILITIES, "FP32", -1, model.labels().size());
         tensor(outputs, ServedModel.LABEL, "BYTES", -1);
         return o;
+    }
+
+    /**
+     * Whether the model's own output is listed apart: not where it is itself named
+     * {@value ServedModel#PROBABILITIES} (a softmax's ONNX output), whose values the
+     * probabilities tensor already holds; one name, one tensor.
+     */
+    private boolean ownOutputListed() {
+        return !ServedModel.PROBABILITIES.equals(model.outputName());
     }
 
     private static void tensor(ArrayNode list, String name, String datatype, long... shape) {
@@ -88,9 +99,13 @@ final class Inference {
         List<InferRequest.Output> outputs = request.outputs();
         if (outputs.isEmpty()) {
             boolean binary = request.binaryOutputs();
-            outputs = List.of(new InferRequest.Output(model.outputName(), binary),
-                    new InferRequest.Output(ServedModel.PROBABILITIES, binary),
-                    new InferRequest.Output(ServedModel.LABEL, binary));
+            List<InferRequest.Output> every = new ArrayList<>();
+            if (ownOutputListed()) {
+                every.add(new InferRequest.Output(model.outputName(), binary));
+            }
+            every.add(new InferRequest.Output(ServedModel.PROBABILITIES, binary));
+            every.add(new InferRequest.Output(ServedModel.LABEL, binary));
+            outputs = every;
         }
         return answer(request, outputs, results);
     }
