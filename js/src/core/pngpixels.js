@@ -148,6 +148,12 @@ export function colourOf(png, px, color, name, faithful = false) {
       out[3 * i + 2] = a === 255 ? b : overWhite(b, a);
     }
     : (i, r, g, b, a, grey) => { out[i] = a === 255 ? grey : overWhite(grey, a); };
+  if (mode === 'P' && faithful && png.palette === null && png.transparency !== null
+    && png.transparency.mode === 'P') {
+    // Pillow's convert of a palette picture with transparency and no palette: an assertion
+    throw new PictureError(name, 'unreadable picture (a palette picture with transparency and'
+      + ' no PLTE, which Pillow cannot convert)');
+  }
   if (mode === 'P') {
     const entries = new Uint8Array(256 * 4); // beyond the PLTE: black; alpha 255 beyond tRNS
     const plte = png.palette ?? new Uint8Array(0);
