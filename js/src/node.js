@@ -7,7 +7,9 @@
  * profiles, as Pillow does, and not to turn a JPEG (picture.js turns it by the orientation
  * Pillow reads).
  */
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFile, realpath, stat, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
@@ -49,6 +51,56 @@ export async function decodeWithSharp(bytes, name, { maxPixels, jpeg }) {
 
 /** libjpeg-turbo's block smoothing, as Pillow's (measured on every such test picture). */
 decodeWithSharp.smoothsAsPillow = true;
+
+/** Temporary files this process has written: each name once, so libvips' cache never serves an old one. */
+let temporaries = 0;
+
+/**
+ * A plain JPEG decoded at 1/scale by sharp, as libjpeg-turbo under Pillow's draft() decodes it:
+ * libvips' JPEG loader with its shrink option (libjpeg's scale_denom), which sharp takes only
+ * in a file name (libvips' `file.jpg[shrink=4]`), so the bytes go to a temporary file first.
+ * libvips rounds the reduced size down where libjpeg (Pillow) rounds it up: the file's frame
+ * header is given a width and height rounded up to multiples of the scale, which keeps every
+ * MCU and block where it was (the scale divides the MCU's 8 or 16 pixels) and adds the
+ * partial last column and row libjpeg gives (at reduced scale a 4:4:4 or 4:2:0 JPEG is not
+ * upsampled: each output pixel is its own block's). Held equal to Pillow's draft() by
+ * tests/test_js_sharp_reduced.py (tests.jpegdcrgb's pictures, grey ones, fuzzed ones).
+ * @type {import('./core/picture.js').DecodeReduced}
+ */
+export async function decodeReducedWithSharp(bytes, { scale, width, height, channels, sofAt }) {
+  const file = path.join(tmpdir(), `selfie-classify-${process.pid}-${++temporaries}-${randomBytes(6).toString('hex')}.jpg`);
+  const [h, w] = [height * scale, width * scale]; // the frame header's, rounded up
+  if (w > 0xFFFF || h > 0xFFFF) {
+    return null;
+  }
+  let copy = bytes;
+  if (((bytes[sofAt] << 8) | bytes[sofAt + 1]) !== h || ((bytes[sofAt + 2] << 8) | bytes[sofAt + 3]) !== w) {
+    copy = bytes.slice();
+    copy.set([h >> 8, h & 0xFF, w >> 8, w & 0xFF], sofAt);
+  }
+  let written = false;
+  try {
+    await writeFile(file, copy, { flag: 'wx', mode: 0o600 }); // a new file, or none
+    written = true;
+    let image = sharp(`${file}[shrink=${scale}]`, {
+      ignoreIcc: true, autoOrient: false, failOn: 'none', limitInputPixels: false,
+    });
+    if (channels === 1) {
+      image = image.toColourspace('b-w'); // as loaded: sharp's raw output is otherwise sRGB
+    }
+    const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+    if (info.width !== width || info.height !== height || info.channels !== channels
+      || data.length !== width * height * channels) {
+      return null;
+    }
+    return new Uint8Array(data.buffer, data.byteOffset, data.length);
+  } catch {
+    return null; // the reader decodes it, and refuses it where Pillow does
+  } finally {
+    if (written) await unlink(file).catch(() => {});
+  }
+}
+decodeWithSharp.reduced = decodeReducedWithSharp;
 
 /**
  * The platform a Classifier reads an artifacts folder on disk with.

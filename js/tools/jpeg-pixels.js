@@ -13,12 +13,18 @@
  * platform's decoder), 'refused' (a PictureError; its reason), 'not-jpeg' (isJpeg is false) or
  * 'crash' (any other error, its stack; the exit status is then 2); for a JPEG also header,
  * readJpegHeader's answer (null where the walk failed). Node-only: reads and writes files.
+ * With SELFIE_JPEG_PLATFORM=sharp in the environment, a plain JPEG on a reduced route is
+ * decoded by sharp as the Node CLI decodes it (node.js decodeReducedWithSharp), the reader
+ * decoding what sharp does not; each 'draft' answer says which in by: 'sharp' or 'reader'.
  */
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PictureError } from '../src/core/errors.js';
 import { decodeJpeg, isJpeg, readJpegHeader } from '../src/core/jpeg/index.js';
+
+const bySharp = process.env.SELFIE_JPEG_PLATFORM === 'sharp';
+const { decodeReducedWithSharp } = bySharp ? await import('../src/node.js') : {};
 
 const USAGE = 'usage: node js/tools/jpeg-pixels.js OUTDIR FILE... --channels 1|3 --draft-side N'
   + ' [--draft-scales 8,4,2] [--max-pixels N]';
@@ -63,7 +69,7 @@ mkdirSync(out, { recursive: true });
 
 const results = [];
 let crashed = false;
-files.forEach((file, i) => {
+for (const [i, file] of files.entries()) {
   const bytes = new Uint8Array(readFileSync(file));
   const start = performance.now();
   let entry;
@@ -71,11 +77,17 @@ files.forEach((file, i) => {
     entry = { kind: 'not-jpeg' };
   } else {
     try {
-      const r = decodeJpeg(bytes, file, options);
+      let r = decodeJpeg(bytes, file, { ...options, platformReduces: bySharp });
+      let by = 'reader';
+      if (r.kind === 'reduced') {
+        const data = await decodeReducedWithSharp(bytes, r);
+        r = data === null ? decodeJpeg(bytes, file, options) : { ...r, kind: 'draft', data };
+        by = data === null ? by : 'sharp';
+      }
       if (r.kind === 'draft') {
         writeFileSync(join(out, `${i}.raw`), r.data);
         entry = { kind: 'draft', scale: r.scale, width: r.width, height: r.height,
-          channels: r.channels, fullWidth: r.fullWidth, fullHeight: r.fullHeight };
+          channels: r.channels, fullWidth: r.fullWidth, fullHeight: r.fullHeight, by };
       } else {
         entry = { kind: r.kind };
       }
@@ -93,6 +105,6 @@ files.forEach((file, i) => {
     entry.header = readJpegHeader(bytes, file);
   }
   results.push({ file, ...entry });
-});
+}
 writeFileSync(join(out, 'result.json'), JSON.stringify(results, null, 1));
 process.exit(crashed ? 2 : 0);

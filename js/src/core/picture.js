@@ -3,8 +3,9 @@
  * steps after decoding (prepare.js). The same route Python's decode_pixels takes:
  * - PNG: every pixel as Pillow gives it (png.js: lossless, so exact in any runtime);
  * - a large JPEG: decoded at 1/8, 1/4 or 1/2 scale as libjpeg-turbo does under Pillow's
- *   draft() (jpeg/: no browser or Node API decodes at reduced scale, so it is a port of the
- *   Java library's reader);
+ *   draft(): by the platform where it can (`decodeWhole.reduced`: sharp's libjpeg-turbo in
+ *   Node) and the file is plain (jpeg/: markers checked, data not decoded), else by jpeg/ (no
+ *   browser API decodes at reduced scale, so it is a port of the Java library's reader);
  * - any other JPEG, and GIF, WebP and the rest: the platform's decoder (`decodeWhole`), which
  *   is libjpeg-turbo's in Chromium and in sharp, after the JPEG reader has refused what Pillow
  *   refuses (truncated or damaged data).
@@ -29,7 +30,9 @@ import { draftSide } from './recipe.js';
  *   (a JPEG is turned here, by the orientation Pillow reads; anything else by its decoder)
  *
  * A DecodeWhole whose smoothsAsPillow property is true block-smooths incomplete progressive
- * JPEGs as Pillow's libjpeg-turbo does, so they are given to it rather than refused.
+ * JPEGs as Pillow's libjpeg-turbo does, so they are given to it rather than refused. One with a
+ * `reduced` property (a DecodeReduced) decodes a plain JPEG at reduced scale as libjpeg-turbo
+ * under Pillow's draft() does, so the JPEG reader only checks those (jpeg/ JpegDc.plain()).
  *
  * @callback DecodeWhole
  * @param {Uint8Array} bytes
@@ -37,6 +40,16 @@ import { draftSide } from './recipe.js';
  * @param {{maxPixels: number, jpeg: boolean}} options jpeg: a JPEG, to be given as stored (not
  *   turned); anything else turned by its own orientation
  * @returns {Promise<Decoded>}
+ */
+
+/**
+ * @callback DecodeReduced
+ * @param {Uint8Array} bytes a plain JPEG (jpeg/ JpegDc.plain()), refused nowhere by libjpeg
+ * @param {{scale: number, width: number, height: number, channels: number, sofAt: number}} jpeg
+ *   decodeJpeg's 'reduced' answer: the scale's denominator, the size and channels (1 grey, 3
+ *   RGB) Pillow's draft() gives, where the frame header's height and width are
+ * @returns {Promise<Uint8Array|null>} width x height interleaved 8-bit pixels, stored
+ *   orientation; null where it cannot say they are libjpeg-turbo's (the reader decodes it)
  */
 
 /**
@@ -76,9 +89,14 @@ async function decodeStored(bytes, name, recipe, decodeWhole) {
       throw new PictureError(name, 'a CMYK JPEG, which this JavaScript package does not convert to RGB as Pillow does (save it as an RGB JPEG or PNG)');
     }
     const orientation = jpegOrientation(bytes, name);
-    const jpeg = decodeJpeg(bytes, name, { channels: recipe.channels, draftSide: draftSide(recipe),
+    const options = { channels: recipe.channels, draftSide: draftSide(recipe),
       draftScales: recipe.draftScales, maxPixels: recipe.maxPixels,
-      wholeSmooths: decodeWhole.smoothsAsPillow === true });
+      wholeSmooths: decodeWhole.smoothsAsPillow === true };
+    let jpeg = decodeJpeg(bytes, name, { ...options, platformReduces: typeof decodeWhole.reduced === 'function' });
+    if (jpeg.kind === 'reduced') { // a plain JPEG the platform decodes reduced; else the reader does
+      const data = await decodeWhole.reduced(bytes, jpeg);
+      jpeg = data === null ? decodeJpeg(bytes, name, options) : { ...jpeg, kind: 'draft', data };
+    }
     if (jpeg.kind === 'draft') {
       const reduced = { width: jpeg.width, height: jpeg.height, channels: jpeg.channels, data: jpeg.data,
         fullWidth: jpeg.fullWidth, fullHeight: jpeg.fullHeight };

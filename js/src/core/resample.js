@@ -91,26 +91,65 @@ export function coefficients(nIn, nOut, resample) {
 /**
  * One pass along x (axis 1) or y (axis 0): float64 products summed tap by tap, stored as float32.
  * Taps past an output's own are weight 0 on a clamped index, as in Python: adding 0 changes nothing.
+ * Each output's sum runs over its taps in order, whatever the loops' nesting: the vertical pass
+ * adds a whole input row a tap into float64 sums of the output row.
  */
 function pass(src, w, h, c, nOut, horizontal, resample) {
   const nIn = horizontal ? w : h;
   const { starts, weights, taps } = coefficients(nIn, nOut, resample);
+  const index = new Int32Array(nOut * taps); // each tap's input, clamped
+  for (let i = 0; i < nOut; i++) {
+    for (let j = 0; j < taps; j++) index[i * taps + j] = Math.min(starts[i] + j, nIn - 1);
+  }
   const ow = horizontal ? nOut : w;
   const oh = horizontal ? h : nOut;
   const out = new Float32Array(ow * oh * c);
-  for (let y = 0; y < oh; y++) {
-    for (let x = 0; x < ow; x++) {
-      const i = horizontal ? x : y;
-      for (let k = 0; k < c; k++) {
-        let acc = 0.0;
-        for (let j = 0; j < taps; j++) {
-          const t = Math.min(starts[i] + j, nIn - 1);
-          const at = horizontal ? (y * w + t) * c + k : (t * w + x) * c + k;
-          acc += src[at] * weights[i * taps + j];
+  if (horizontal && c === 3) { // RGB: the three sums side by side, each in its own order
+    for (let y = 0; y < oh; y++) {
+      const row = y * w * 3;
+      for (let x = 0, o = y * ow * 3; x < ow; x++, o += 3) {
+        let r = 0.0;
+        let g = 0.0;
+        let b = 0.0;
+        for (let j = 0, at = x * taps; j < taps; j++, at++) {
+          const p = row + index[at] * 3;
+          const wj = weights[at];
+          r += src[p] * wj;
+          g += src[p + 1] * wj;
+          b += src[p + 2] * wj;
         }
-        out[(y * ow + x) * c + k] = acc;
+        out[o] = r;
+        out[o + 1] = g;
+        out[o + 2] = b;
       }
     }
+    return out;
+  }
+  if (horizontal) {
+    for (let y = 0; y < oh; y++) {
+      const row = y * w * c;
+      for (let x = 0; x < ow; x++) {
+        for (let k = 0; k < c; k++) {
+          let acc = 0.0;
+          for (let j = 0, at = x * taps; j < taps; j++, at++) {
+            acc += src[row + index[at] * c + k] * weights[at];
+          }
+          out[(y * ow + x) * c + k] = acc;
+        }
+      }
+    }
+    return out;
+  }
+  const n = w * c;
+  const acc = new Float64Array(n);
+  for (let y = 0; y < oh; y++) {
+    acc.fill(0.0);
+    for (let j = 0, at = y * taps; j < taps; j++, at++) {
+      const row = index[at] * n;
+      const wj = weights[at];
+      for (let i = 0; i < n; i++) acc[i] += src[row + i] * wj;
+    }
+    out.set(acc, y * n);
   }
   return out;
 }

@@ -91,9 +91,9 @@ export class BitReader {
     const b = this.b;
     const n = b.length;
     for (;;) {
-      let pos = this.pos;
-      while (pos < n && b[pos] !== 0xFF) {
-        pos++;
+      let pos = b.indexOf(0xFF, this.pos); // the bytes before a marker: skipped, as libjpeg does
+      if (pos < 0) {
+        pos = n;
       }
       while (pos < n && b[pos] === 0xFF) {
         pos++;

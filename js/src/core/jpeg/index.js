@@ -7,7 +7,9 @@
  * and a 4:4:4 or 4:2:0 JPEG, in RGB; a smaller one, a large colour one of another sampling for
  * an RGB model, or one JpegDc does not decode (CMYK, RGB-coded, arithmetic-coded, 12-bit) is
  * left to the platform's libjpeg-turbo ({kind: 'whole'}: sharp in Node, createImageBitmap in a
- * browser).
+ * browser). A plain file (JpegDc.plain(): nothing in it that libjpeg refuses or treats
+ * otherwise than by its pixels) is only walked for markers, its data not decoded, where the
+ * platform decodes it: whole, or, in Node, reduced too ({kind: 'reduced'}).
  *
  * A hand port of the Java library's JpegDecoder (without orientation, which the caller
  * applies): no JavaScript library decodes a JPEG at reduced scale as libjpeg-turbo does
@@ -79,17 +81,24 @@ export function draftScale(width, height, draftSide, draftScales) {
  *   reduced); draftScales: the manifest's draft_scales, some of 8, 4, 2, largest first
  *   (default [8]); maxPixels: pictures of more pixels are refused before decoding
  *   (preprocessing.max_pixels, default 50 000 000); wholeSmooths: whether the platform decoder
- *   block-smooths as Pillow does (default false: refuse)
+ *   block-smooths as Pillow does (default false: refuse); platformReduces: whether the platform
+ *   decodes a plain JPEG (JpegDc.plain()) at reduced scale as libjpeg-turbo does (sharp in
+ *   Node), so that a grey one, or a colour one for an RGB model, comes back as 'reduced'
+ *   (default false)
  * @returns {{kind: 'draft', scale: number, width: number, height: number, channels: number,
- *   data: Uint8Array, fullWidth: number, fullHeight: number} | {kind: 'whole'}} for 'draft':
- *   ceil(W / scale) x ceil(H / scale) interleaved 8-bit pixels in stored orientation, channels
- *   1 (grey; for an RGB model the caller repeats it) or 3, and the full stored size they
- *   stand for
+ *   data: Uint8Array, fullWidth: number, fullHeight: number} | {kind: 'whole'} | {kind:
+ *   'reduced', scale: number, width: number, height: number, channels: number, fullWidth:
+ *   number, fullHeight: number, sofAt: number}} for 'draft': ceil(W / scale) x ceil(H / scale)
+ *   interleaved 8-bit pixels in stored orientation, channels 1 (grey; for an RGB model the
+ *   caller repeats it) or 3, and the full stored size they stand for; for 'reduced' the same
+ *   without the pixels, for the platform to decode (sofAt: where the frame header's height
+ *   and width are), checked as libjpeg-turbo under Pillow checks it
  * @throws {PictureError} a damaged or truncated file, a decompression bomb, or a progressive
  *   JPEG that libjpeg-turbo would block-smooth, where it would come reduced
  */
 export function decodeJpeg(bytes, name, {
   channels, draftSide, draftScales = [8], maxPixels = DEFAULT_MAX_PIXELS, wholeSmooths = false,
+  platformReduces = false,
 }) {
   if (channels !== 1 && channels !== 3) {
     throw new RangeError(`channels must be 1 or 3, not ${channels}`);
@@ -112,14 +121,27 @@ export function decodeJpeg(bytes, name, {
   }
   const scale = header === null ? 1 : draftScale(header.width, header.height, draftSide, draftScales);
   const large = scale > 1;
-  if (large && channels === 3 && header.rgbDc) {
+  // A plain file (JpegDc.plain()) is refused nowhere, so a file decoded whole needs no decode
+  // here to check it, and with platformReduces a reduced one (but the grey route's colour
+  // JPEG: its luma alone) may come from the platform's libjpeg-turbo at reduced scale.
+  const rgbRoute = large && channels === 3 && header.rgbDc;
+  const greyRoute = large && (channels === 1 || header.components === 1);
+  const whole = !rgbRoute && !greyRoute;
+  if (header !== null && (whole || (platformReduces && (rgbRoute || header.components === 1)))
+    && jpeg.again().plain(rgbRoute, whole ? 8 : scale)) {
+    return whole ? { kind: 'whole' } : {
+      kind: 'reduced', scale, width: Math.ceil(header.width / scale),
+      height: Math.ceil(header.height / scale), channels: header.components === 1 ? 1 : 3,
+      fullWidth: header.width, fullHeight: header.height, sofAt: jpeg.f.sofAt,
+    };
+  }
+  if (rgbRoute) {
     // Python decodes it reduced in RGB (Pillow's draft("RGB")): the same read, kept in colour
     return draftResult(jpeg.rgbPixels(scale), header, scale);
   }
   // Markers and entropy-coded data read as libjpeg-turbo reads them, so that what Pillow
   // refuses is refused before the platform's decoder sees the file (at 1/8, the cheapest, when
   // the pixels are not used). Without a usable frame header this throws libjpeg's reason.
-  const greyRoute = large && (channels === 1 || header.components === 1);
   const grey = jpeg.pixels(greyRoute ? scale : 8);
   // Reduced, this reader would have to block-smooth, and it does not; decoded whole, the file
   // goes to a platform decoder that may smooth as Pillow's libjpeg-turbo does (wholeSmooths).

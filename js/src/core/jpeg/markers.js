@@ -7,12 +7,14 @@
  *
  * A hand port of the Java library's JpegDc (its marker part): no JavaScript library decodes a
  * JPEG at reduced scale as libjpeg-turbo does (jpeg-js differs by 2 to 8 levels). The refusals'
- * reasons are the Java's, word for word, where the Java has them. Where it reads a segment
- * otherwise than jdmarker.c (and so accepts a file Pillow refuses), this follows jdmarker.c
- * and says so at the spot: JPG markers, DAC, DQT precision and length, an empty frame, a frame
- * header or a table cut by the file's end after the last row, a table number over 3.
+ * reasons are the Java's, word for word. Both read each segment as jdmarker.c does (JPG
+ * markers, DAC, DQT precision and length, an empty frame, a frame header or a table cut by the
+ * file's end after the last row, a table number over 3: issue 37 brought the Java to these),
+ * and refuse what Pillow's JpegImagePlugin refuses before the first scan (TEM, a short JFIF
+ * or Adobe segment).
  */
 
+import { PictureError } from '../errors.js';
 import { corrupt, truncated } from './bits.js';
 import { NATURAL } from './idct.js';
 import { Huffman, standardCounts, standardSymbols } from './tables.js';
@@ -27,6 +29,8 @@ export class Frame {
     this.precision = 0;
     this.width = 0;
     this.height = 0;
+    // Where the frame header's height and width are (four bytes): -1 before it.
+    this.sofAt = -1;
     /** Per component: its id, sampling factors and quantisation table number. */
     this.compId = [];
     this.compH = [];
@@ -44,6 +48,12 @@ export class Frame {
     this.dcTables = [null, null, null, null];
     this.acTables = [null, null, null, null];
     this.restartInterval = 0;
+    /**
+     * Whether the segments are Pillow's to read too: those before the first scan, which
+     * JpegImagePlugin reads with its own handlers before libjpeg sees the file (reader.js
+     * headers() sets it).
+     */
+    this.pillowReads = false;
   }
 
   /**
@@ -55,6 +65,9 @@ export class Frame {
    */
   segment(m) {
     const src = this.src;
+    if (m === 0x01 && this.pillowReads) { // JpegImagePlugin knows no marker under 0xC0
+      throw new PictureError(src.name, 'not a picture Pillow can read (no marker found: 0xff01)');
+    }
     if (m === 0x01 || (m >= 0xD0 && m <= 0xD7)) {
       return; // no length
     }
@@ -63,7 +76,7 @@ export class Frame {
     }
     // Refused before a byte of the segment is read: JPG (JERR_SOF_UNSUPPORTED), and any frame
     // header after the first (libjpeg-turbo 3.2 under Pillow 13 refuses FF C0 at the file's
-    // very end after the last row; measured). The Java reads on to the segment's end first.
+    // very end after the last row; measured).
     if (m === 0xC8) {
       throw corrupt(src.name, 'SOF type 0xc8, which libjpeg does not decode');
     }
@@ -112,6 +125,12 @@ export class Frame {
     const n = end - start;
     if (isFrame(m)) {
       this.frame(m, start, len);
+    } else if (this.pillowReads && n < 7 && ((m === 0xE0 && startsWith(b, start, n, 'JFIF'))
+      || (m === 0xEE && startsWith(b, start, n, 'Adobe')))) {
+      // JpegImagePlugin's APP handler reads a 16-bit version at offset 5 of a segment that
+      // starts so: a shorter one fails Image.open
+      throw new PictureError(src.name, `not a picture Pillow can read (an APP${m & 15} segment`
+        + ` too short for its ${m === 0xE0 ? 'JFIF' : 'Adobe'} header)`);
     } else if (m === 0xE0) {
       this.jfif ||= n >= 14 && b[start] === 0x4A && b[start + 1] === 0x46 && b[start + 2] === 0x49
         && b[start + 3] === 0x46 && b[start + 4] === 0; // "JFIF\0"
@@ -163,7 +182,7 @@ export class Frame {
 
   /**
    * DQT (get_dqt): tables while any of the length is left, zigzag order in the file, natural
-   * order kept; a nonzero precision means 16-bit entries (the Java refuses one over 1); the
+   * order kept; a nonzero precision means 16-bit entries; the
    * length must come out exact.
    * @param {number} p where the first table starts
    * @param {number} length the segment's length less its own two bytes
@@ -196,7 +215,7 @@ export class Frame {
 
   /**
    * DAC (get_dac): arithmetic-coding conditioning pairs, checked though a Huffman file never
-   * uses them (the Java skips the segment): an index past the 16 + 16 tables, or a DC pair
+   * uses them: an index past the 16 + 16 tables, or a DC pair
    * whose lower bound exceeds its upper one, is fatal, and the length must come out exact.
    * @param {number} p where the first pair starts
    * @param {number} length the segment's length less its own two bytes
@@ -220,12 +239,12 @@ export class Frame {
 
   /**
    * SOFn (get_sof): the frame header, at p its first byte after the length. An empty image or
-   * a length that does not fit the component count is fatal (the Java takes both: the first
-   * as a file this reader leaves to the platform's decoder, the second as it comes).
+   * a length that does not fit the component count is fatal.
    */
   frame(m, p, len) {
     const src = this.src;
     this.sof = m;
+    this.sofAt = p + 1;
     this.precision = src.at(p);
     this.height = (src.at(p + 1) << 8) | src.at(p + 2);
     this.width = (src.at(p + 3) << 8) | src.at(p + 4);
@@ -246,7 +265,7 @@ export class Frame {
       this.compH[i] = src.at(q + 1) >> 4;
       this.compV[i] = src.at(q + 1) & 15;
       // The whole byte, as get_sof keeps quant_tbl_no: a number over 3 is refused when the
-      // component's first scan latches it (the Java masks it to 0..3 and decodes on).
+      // component's first scan latches it.
       this.compTq[i] = src.at(q + 2);
       if (this.compH[i] < 1 || this.compH[i] > 4 || this.compV[i] < 1 || this.compV[i] > 4) {
         throw corrupt(src.name, 'bad sampling factors');
@@ -312,7 +331,9 @@ export class Frame {
   }
 
   /**
-   * Huffman table id of a scan: the file's, else (ids 0 and 1) the standard one, as libjpeg-turbo.
+   * Huffman table id of a scan: the file's, else (ids 0 and 1, sequential) the standard one, as
+   * libjpeg-turbo's jdhuff.c (std_huff_tables); its progressive decoder (jdphuff.c) has no
+   * standard tables: a table missing there is fatal.
    * @param {boolean} isDc
    * @param {number} id 0 to 15, as the scan header says
    * @returns {Huffman|null}
@@ -323,12 +344,25 @@ export class Frame {
     }
     const tables = isDc ? this.dcTables : this.acTables;
     let t = tables[id];
-    if (t === null && id <= 1) {
+    if (t === null && id <= 1 && this.sof !== 0xC2) {
       t = new Huffman(standardCounts(isDc, id), standardSymbols(isDc, id), isDc);
       tables[id] = t;
     }
     return t;
   }
+}
+
+/** Whether the n bytes at start begin with the ASCII text t. */
+function startsWith(b, start, n, t) {
+  if (n < t.length) {
+    return false;
+  }
+  for (let i = 0; i < t.length; i++) {
+    if (b[start + i] !== t.charCodeAt(i)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Whether marker m starts a frame header (SOF0 to SOF15 but DHT, JPG and DAC). */

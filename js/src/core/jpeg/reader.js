@@ -12,9 +12,8 @@
  *
  * A hand port of the Java library's JpegDc (io.github.selfiedeploy.classify.picture.jpeg),
  * whose Javadoc states the rules for damaged data: the same pixels and the same refusals with
- * the same reasons, but where the Java was measured to accept a file Pillow (libjpeg-turbo
- * 3.2) refuses: marker segments are checked in jdmarker.c's order, also after the last row
- * (markers.js, sos.js), and the grey route refuses over 10 blocks an MCU too (sos.js). It is
+ * the same reasons: marker segments are checked in jdmarker.c's order, also after the last
+ * row (markers.js, sos.js), and both routes refuse over 10 blocks an MCU (sos.js). It is
  * written by hand because no JavaScript library decodes a JPEG at reduced scale as
  * libjpeg-turbo does (jpeg-js differs by 2 to 8 levels at 1/8), and Python's pixels are
  * libjpeg-turbo's, bit for bit. The markers are in markers.js, the bit buffer in bits.js, a
@@ -26,6 +25,7 @@ import { PictureError } from '../errors.js';
 import { BitReader, OUT_OF_RANGE, corrupt } from './bits.js';
 import { LAYOUTS, NATURAL, idct1x1, idct2x2, idct4x4, idctIslow, idctSize } from './idct.js';
 import { Frame } from './markers.js';
+import { NOT_PLAIN } from './scan.js';
 import { readScan, secondScan } from './sos.js';
 import { yccToRgb } from './ycc.js';
 
@@ -99,6 +99,8 @@ export class JpegDc {
     // Where headers() stopped: the marker it met (SOS or EOI), or what it threw.
     this.stoppedAt = 0;
     this.headerFailure = null;
+    // Set by plain(): every scan's entropy-coded data skipped rather than decoded.
+    this.plainOnly = false;
   }
 
   /**
@@ -119,6 +121,7 @@ export class JpegDc {
   headers() {
     const src = this.src;
     src.pos = 2;
+    this.f.pillowReads = true;
     try {
       for (;;) {
         const m = src.nextMarker();
@@ -134,6 +137,8 @@ export class JpegDc {
       }
       this.headerFailure = e;
       return null;
+    } finally {
+      this.f.pillowReads = false;
     }
     const f = this.f;
     return f.sof < 0 ? null : {
@@ -188,6 +193,36 @@ export class JpegDc {
     const rgb = new Uint8Array(w * h * 3);
     yccToRgb(this.plane(0, w, h), this.plane(1, w, h), this.plane(2, w, h), w, h, rgb);
     return new DcPixels(w, h, 3, rgb);
+  }
+
+  /**
+   * Whether the file is plain: walked on from headers() as pixels() (rgb false) or rgbPixels()
+   * (rgb true) walk it at 1/scale, every segment and scan header read and checked as there, but
+   * each scan's entropy-coded data skipped, not decoded, it is refused nowhere, each scan's data
+   * ends at a marker before the file does with exactly the restart markers its interval asks
+   * for between (scan.js skipPlainData), and a progressive JPEG codes its first ten
+   * coefficients to the last bit (incompleteProgressive() false). Then what libjpeg-turbo does
+   * with the file depends on its entropy-coded data only in the pixels it gives: it refuses
+   * nothing, never resynchronises, never wants data past the file's end, and has nothing to
+   * block-smooth, so a platform's libjpeg-turbo decoding it reduced gives Pillow's pixels
+   * (held by tests/test_js_sharp_reduced.py). A refusal, or anything only a decode can tell,
+   * is false: the caller decodes the file here. Costs a scan of the bytes for markers; the
+   * reader is spent (call on a fresh one, after headers()).
+   * @param {boolean} rgb the RGB route's walk, else the grey route's
+   * @param {number} scale the scale's denominator: 8, 4 or 2
+   * @returns {boolean}
+   */
+  plain(rgb, scale) {
+    this.plainOnly = true;
+    try {
+      this.decode(rgb, scale);
+    } catch (e) {
+      if (e instanceof PictureError || e === OUT_OF_RANGE || e === NOT_PLAIN) {
+        return false;
+      }
+      throw e;
+    }
+    return !this.incompleteProgressive();
   }
 
   /** A fresh reader of the same file, its headers read: for a decode at another scale or route. */

@@ -42,16 +42,7 @@ export function decodeScan(d, comps, dcT, acT, progressive, ss, se, ah, al) {
   const f = d.f;
   const src = d.src;
   const ns = comps.length;
-  let mcusX;
-  let mcusY;
-  if (ns === 1) { // non-interleaved: the component's own blocks, one per MCU
-    const c = comps[0];
-    mcusX = Math.floor((Math.floor((f.width * f.compH[c] + f.hmax - 1) / f.hmax) + 7) / 8);
-    mcusY = Math.floor((Math.floor((f.height * f.compV[c] + f.vmax - 1) / f.vmax) + 7) / 8);
-  } else {
-    mcusX = Math.floor((f.width + 8 * f.hmax - 1) / (8 * f.hmax));
-    mcusY = Math.floor((f.height + 8 * f.vmax - 1) / (8 * f.vmax));
-  }
+  const [mcusX, mcusY] = scanMcus(f, comps);
   const pred = new Int32Array(ns);
   d.eobrun = 0;
   let toGo = f.restartInterval;
@@ -383,6 +374,57 @@ function restart(src, expected) {
       return;
     }
     m = src.nextMarker();
+  }
+}
+
+/**
+ * A scan's MCUs across and down: a non-interleaved scan's are its component's own blocks.
+ * @param {import('./markers.js').Frame} f
+ * @param {number[]} comps the scan's components
+ * @returns {[number, number]}
+ */
+function scanMcus(f, comps) {
+  if (comps.length === 1) {
+    const c = comps[0];
+    return [Math.floor((Math.floor((f.width * f.compH[c] + f.hmax - 1) / f.hmax) + 7) / 8),
+      Math.floor((Math.floor((f.height * f.compV[c] + f.vmax - 1) / f.vmax) + 7) / 8)];
+  }
+  return [Math.floor((f.width + 8 * f.hmax - 1) / (8 * f.hmax)),
+    Math.floor((f.height + 8 * f.vmax - 1) / (8 * f.vmax))];
+}
+
+/** Thrown by skipPlainData where a scan's data is not plain (JpegDc.plain()). */
+export const NOT_PLAIN = Object.freeze({ notPlain: true });
+
+/**
+ * A scan's data skipped for JpegDc.plain(): up to its end marker, which must come before the
+ * file ends, with exactly the restart markers its restart interval asks for between, RST0 to
+ * RST7 in turn (so that libjpeg never resynchronises); NOT_PLAIN otherwise.
+ * @param {import('./reader.js').JpegDc} d
+ * @param {number[]} comps the scan's components
+ */
+export function skipPlainData(d, comps) {
+  const src = d.src;
+  const ri = d.f.restartInterval;
+  const [mcusX, mcusY] = scanMcus(d.f, comps);
+  const restarts = ri > 0 ? Math.ceil((mcusX * mcusY) / ri) - 1 : 0;
+  for (let n = 0; ; n++) {
+    let m;
+    try {
+      m = src.nextMarker();
+    } catch {
+      throw NOT_PLAIN; // the file ends in the scan: whether libjpeg wants more depends on the data
+    }
+    if (m < 0xD0 || m > 0xD7) {
+      if (n !== restarts) {
+        throw NOT_PLAIN;
+      }
+      src.pos -= 2; // as skipEntropyData
+      return;
+    }
+    if (n >= restarts || m !== 0xD0 + (n & 7)) {
+      throw NOT_PLAIN;
+    }
   }
 }
 

@@ -12,13 +12,15 @@
 
 import { PictureError } from '../errors.js';
 import { OUT_OF_RANGE, corrupt, truncated } from './bits.js';
-import { decodeScan, skipEntropyData } from './scan.js';
+import { decodeScan, skipEntropyData, skipPlainData } from './scan.js';
+
+/** libjpeg's JPEG_MAX_DIMENSION: a wider or taller frame is refused at the first scan. */
+const MAX_DIMENSION = 65500;
 
 /**
  * The frame component a scan's i-th component id names, as get_sos finds it: the first with
  * that id among the frame's first four that is at position i or later (libjpeg-turbo skips
- * those whose scan slot is taken), and not named before in this scan. The Java takes the
- * first with the id.
+ * those whose scan slot is taken), and not named before in this scan.
  * @param {import('./reader.js').JpegDc} d the reader
  * @param {number} id the component id
  * @param {number[]} comps the components this scan named so far
@@ -42,7 +44,7 @@ export function scanComponent(d, id, comps) {
 /**
  * An SOS after the last row of a single-scan JPEG, read as get_sos reads it: fatal once its
  * header is read whole (JERR_EOI_EXPECTED), or as soon as it is wrong; a file that ends in
- * it first is merely truncated there, which tail() lets pass. The Java refuses it at once.
+ * it first is merely truncated there, which tail() lets pass.
  * @param {import('./reader.js').JpegDc} d the reader
  */
 export function secondScan(d) {
@@ -85,6 +87,9 @@ export function readScan(d) {
   if (f.sof < 0 || !f.decodable()) {
     throw corrupt(d.name, 'a scan before a decodable frame header');
   }
+  if (f.width > MAX_DIMENSION || f.height > MAX_DIMENSION) { // jdmaster.c initial_setup
+    throw corrupt(d.name, `maximum supported image dimension is ${MAX_DIMENSION} pixels`);
+  }
   const ns = src.at(start);
   if (ns < 1 || ns > 4 || len !== 6 + 2 * ns) {
     throw corrupt(d.name, 'bad scan header');
@@ -107,9 +112,8 @@ export function readScan(d) {
     || (ah !== 0 && al !== ah - 1) || al > 13)) {
     throw corrupt(d.name, 'bad progressive scan parameters'); // as libjpeg's jdphuff.c
   }
-  // jdinput.c per_scan_setup: D_MAX_BLOCKS_IN_MCU, whatever the output's colour space. The
-  // Java checks it in the RGB route only, so its grey route accepts a file (all three
-  // components 2x2, say) that Pillow's draft("L") refuses; here both routes refuse it.
+  // jdinput.c per_scan_setup: D_MAX_BLOCKS_IN_MCU, whatever the output's colour space: the
+  // grey route refuses a file (all three components 2x2, say) that Pillow's draft("L") refuses.
   let blocksInMcu = 0;
   for (const c of comps) {
     blocksInMcu += ns === 1 ? 1 : f.compH[c] * f.compV[c];
@@ -133,17 +137,27 @@ export function readScan(d) {
   // AC scans hold nothing a component decoded through jpeg_idct_1x1 needs (or one not decoded:
   // the grey route's chroma); the others' are decoded, for the AC coefficients their IDCT reads.
   const acScan = progressive && ss !== 0;
-  if (acScan && d.slots[comps[0]] === 1) {
-    d.lastScanShort = true; // not decoded: its data may run out before its last block
-    skipEntropyData(src);
-    return false;
-  }
+  // jdphuff.c start_pass_phuff_decoder makes each table a scan uses, decoded or not here
   for (let i = 0; i < ns; i++) {
     const needsTable = !progressive || ah === 0;
     if ((needsTable && !acScan && (dcT[i] === null || !dcT[i].valid))
       || ((!progressive || acScan) && (acT[i] === null || !acT[i].valid))) {
       throw corrupt(d.name, 'a scan uses a Huffman table that is missing or bad');
     }
+  }
+  if (acScan && d.slots[comps[0]] === 1) {
+    d.lastScanShort = true; // not decoded: its data may run out before its last block
+    if (d.plainOnly) {
+      skipPlainData(d, comps);
+    } else {
+      skipEntropyData(src);
+    }
+    return false;
+  }
+  if (d.plainOnly) { // JpegDc.plain(): the data skipped, the scan counted as decoded
+    d.coef ??= [];
+    skipPlainData(d, comps);
+    return !progressive && ns === f.compId.length;
   }
   if (d.coef === null) {
     allocate(d, progressive);
