@@ -16,7 +16,7 @@ SPARK_HOME=$(python -c 'import os, pyspark; print(os.path.dirname(pyspark.__file
 export SPARK_HOME
 export SPARK_LOCAL_IP=127.0.0.1          # every server and web UI binds to loopback
 export SPARK_LOCAL_HOSTNAME=127.0.0.1
-work=$(mktemp -d "${TMPDIR:-/tmp}/selfie-spark-ci.XXXXXX")
+work=$(mktemp -d "${TMPDIR:-/tmp}/modelparity-spark-ci.XXXXXX")
 export SPARK_CONF_DIR=$work/conf SPARK_LOG_DIR=$work/logs SPARK_PID_DIR=$work
 mkdir -p "$SPARK_CONF_DIR" "$SPARK_LOG_DIR"
 cp java/spark/src/launcher/spark-log4j2.properties "$SPARK_CONF_DIR/log4j2.properties"
@@ -50,7 +50,7 @@ EOF
 
 # The job's application jar (Spark not inside: the cluster provides it).
 gradle -q :spark:applicationJar
-jar=$(ls build/spark/libs/selfie-classify-spark-*-all.jar)
+jar=$(ls build/spark/libs/modelparity-spark-*-all.jar)
 
 "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.master.Master \
   --host 127.0.0.1 --port "$master_port" --webui-port "$master_ui" >"$SPARK_LOG_DIR/master.log" 2>&1 &
@@ -65,7 +65,7 @@ until [ "$(aliveworkers)" = 2 ]; do sleep 1; done
 say "master spark://127.0.0.1:$master_port with 2 workers (1 core, 1g each) up after $(( $(date +%s) - started )) s"
 
 # Pictures: the seed data's test split, read in place (else pictures made here), plus broken files.
-seed=${SELFIE_SEED_DATA:-../shared/datasets/selfie-or-not/thumbnails-40}
+seed=${MODELPARITY_SEED_DATA:-../shared/datasets/selfie-or-not/thumbnails-40}
 mkdir -p "$work/broken" "$work/made"
 if [ "$seed" != none ] && [ -d "$seed/test" ]; then
   good=$(cd "$seed/test" && pwd)
@@ -89,7 +89,7 @@ echo "not a picture" > "$work/broken/text.jpg"
 tar -C artifacts -czf "$work/artifacts.tgz" manifest.json model.onnx
 submitted=$(date +%s)
 "$SPARK_HOME/bin/spark-submit" --master "spark://127.0.0.1:$master_port" --deploy-mode client \
-  --class io.github.selfiedeploy.classify.spark.ClassifyPictures --total-executor-cores 2 --executor-memory 1g \
+  --class io.github.modelparity.spark.ClassifyPictures --total-executor-cores 2 --executor-memory 1g \
   --archives "$work/artifacts.tgz#artifacts" \
   --conf spark.ui.enabled=false --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
   "$jar" --artifacts artifacts --input "$good" "$work/broken" --output "$work/out" --output-format json \

@@ -41,7 +41,7 @@ def freeze_savedmodel(source: str | Path, path: str | Path) -> Path:
     that call and those reads on every prediction. Folded into constants and inlined,
     the graph lets the session's optimizer fuse convolution, batch norm and activation:
     for the fast network, TensorFlow Java went from about 0.13 to 0.11 ms a picture and
-    from 30,000 to 42,000 pictures/s at batch 64 (``selfie-classify-benchmark``).
+    from 30,000 to 42,000 pictures/s at batch 64 (``modelparity-java-benchmark``).
     Same tag, signature, input and output names as the source.
     """
     import tensorflow as tf

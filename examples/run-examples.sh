@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The consumer examples, as CI runs them: publish selfie-classify to the local Maven
+# The consumer examples, as CI runs them: publish modelparity to the local Maven
 # repository, build a Maven project and a Gradle project that name it by its coordinates
 # alone, run both on JDK 17 and JDK 25, and check that every line they print equals what
 # python -m python.predict --top 3 prints for the same pictures (labels and six-decimal
 # probabilities byte-identical), for the onnx and the savedmodel artifacts of the selfie
 # model and of a user's RGB model of four classes (MobileNetV3Small, tests/usermodels.py:
-# $SELFIE_RGB_ARTIFACTS, else the test suite's export in $SELFIE_TEST_CACHE, else made here,
+# $MODELPARITY_RGB_ARTIFACTS, else the test suite's export in $MODELPARITY_TEST_CACHE, else made here,
 # about two minutes), on its own pictures. Then the Maven
 # project without its SavedModel runtime, as a user who runs only ONNX files has it: its jars
 # measured against the full set, onnx equal to python.predict, and the SavedModel refused in
@@ -13,9 +13,9 @@
 # JavaScript package (examples/node-consumer) and the HTTP service through curl and stock
 # tritonclient (examples/http-client), each against python.predict.
 #
-# Pictures: the seed data's test split when it is there (../shared/..., or $SELFIE_SEED_DATA;
+# Pictures: the seed data's test split when it is there (../shared/..., or $MODELPARITY_SEED_DATA;
 # "none" hides it), else the tests fixture's odd pictures made under build/examples.
-# JDK 25: $SELFIE_JDK25 (default /usr/lib/jvm/temurin-25-jdk-amd64); JDK 17: the `java` on PATH.
+# JDK 25: $MODELPARITY_JDK25 (default /usr/lib/jvm/temurin-25-jdk-amd64); JDK 17: the `java` on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -25,17 +25,17 @@ mkdir -p "$work"
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 
 jdk17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
-jdk25=${SELFIE_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
+jdk25=${MODELPARITY_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 "$jdk17/bin/java" -version 2>&1 | grep -q '"17' || { echo "examples: the java on PATH is not JDK 17 ($jdk17)" >&2; exit 1; }
-[ -x "$jdk25/bin/java" ] || { echo "examples: no JDK 25 at $jdk25 (set SELFIE_JDK25)" >&2; exit 1; }
+[ -x "$jdk25/bin/java" ] || { echo "examples: no JDK 25 at $jdk25 (set MODELPARITY_JDK25)" >&2; exit 1; }
 
 version=$(sed -n "s/^version = '\(.*\)'$/\1/p" gradle/java-module.gradle)
 [ -n "$version" ] || { echo "examples: no version in gradle/java-module.gradle" >&2; exit 1; }
-echo "examples: gradle publishToMavenLocal (io.github.selfiedeploy:selfie-classify and selfie-classify-tensorflow:$version)"
+echo "examples: gradle publishToMavenLocal (io.github.modelparity:modelparity and modelparity-tensorflow:$version)"
 gradle -q publishToMavenLocal
 [ -f artifacts/manifest.json ] || python -m python.export --quantize --quiet
 
-seed=${SELFIE_SEED_DATA:-../shared/datasets/selfie-or-not/thumbnails-40}
+seed=${MODELPARITY_SEED_DATA:-../shared/datasets/selfie-or-not/thumbnails-40}
 if [ "$seed" != none ] && [ -d "$seed/test" ]; then
   mapfile -t pictures < <(find "$seed/test" -type f | sort)
   echo "examples: ${#pictures[@]} pictures of the seed test split"
@@ -48,12 +48,12 @@ fi
 echo "examples: Maven project (Debian's mvn), library by coordinates from ~/.m2"
 maven=examples/maven-consumer
 # Plugins and third-party jars come from Maven Central once; then the build runs offline.
-(cd "$maven" && mvn -B -q -Dstyle.color=never -Dselfie.version="$version" dependency:go-offline >/dev/null)
-(cd "$maven" && mvn -B -q -o -Dstyle.color=never -Dselfie.version="$version" compile dependency:build-classpath \
+(cd "$maven" && mvn -B -q -Dstyle.color=never -Dmodelparity.version="$version" dependency:go-offline >/dev/null)
+(cd "$maven" && mvn -B -q -o -Dstyle.color=never -Dmodelparity.version="$version" compile dependency:build-classpath \
     -Dmdep.outputFile=target/classpath.txt)
 maven_cp="$root/$maven/target/classes:$(cat "$maven/target/classpath.txt")"
 # The same project as an ONNX-only user has it: the profile that adds the SavedModel runtime off.
-(cd "$maven" && mvn -B -q -o -Dstyle.color=never -Dselfie.version="$version" -P '!tensorflow' \
+(cd "$maven" && mvn -B -q -o -Dstyle.color=never -Dmodelparity.version="$version" -P '!tensorflow' \
     dependency:build-classpath -Dmdep.outputFile=target/classpath-onnx-only.txt >/dev/null)
 onnx_only_cp="$root/$maven/target/classes:$(cat "$maven/target/classpath-onnx-only.txt")"
 jar_bytes() { tr ':' '\n' <"$1" | xargs du -cb | tail -1 | cut -f1; }
@@ -64,11 +64,11 @@ if grep -q tensorflow "$maven/target/classpath-onnx-only.txt"; then
 fi
 
 echo "examples: Gradle project (gradle $(gradle --version 2>/dev/null | awk '/^Gradle/{print $2}')), offline"
-gradle -q --offline -p examples/gradle-consumer -PselfieVersion="$version" installDist
+gradle -q --offline -p examples/gradle-consumer -PmodelparityVersion="$version" installDist
 gradle_bin=examples/gradle-consumer/build/install/gradle-consumer/bin/gradle-consumer
 
 # A user's RGB model of four classes, and its pictures (large JPEGs among them).
-rgb=${SELFIE_RGB_ARTIFACTS:-${SELFIE_TEST_CACHE:-build/test-cache}/usermodels/mobilenet_v3_small/artifacts}
+rgb=${MODELPARITY_RGB_ARTIFACTS:-${MODELPARITY_TEST_CACHE:-build/test-cache}/usermodels/mobilenet_v3_small/artifacts}
 if [ ! -f "$rgb/manifest.json" ]; then
   echo "examples: training and exporting the RGB test model (tests/usermodels.py mobilenet_v3_small)"
   python -m tests.usermodels "$work/usermodels" --only mobilenet_v3_small >/dev/null
@@ -127,7 +127,7 @@ status=0
 "$jdk17/bin/java" --enable-native-access=ALL-UNNAMED -cp "$onnx_only_cp" example.ClassifyPictures \
   savedmodel artifacts "${pictures[0]}" >"$work/onnx-only-savedmodel.out" 2>"$work/onnx-only-savedmodel.err" || status=$?
 if [ $status -eq 2 ] && [ "$(wc -l <"$work/onnx-only-savedmodel.err")" -eq 1 ] \
-    && grep -q "add the dependency io.github.selfiedeploy:selfie-classify-tensorflow:$version" "$work/onnx-only-savedmodel.err"; then
+    && grep -q "add the dependency io.github.modelparity:modelparity-tensorflow:$version" "$work/onnx-only-savedmodel.err"; then
   echo "examples: ok ONNX only, savedmodel refused: $(cat "$work/onnx-only-savedmodel.err")"
 else
   echo "examples: FAIL ONNX only, savedmodel: exit status $status"; cat "$work/onnx-only-savedmodel.err"; failed=1
@@ -141,8 +141,8 @@ echo "examples: Node project, the js/ package installed by npm from the checkout
     --no-package-lock --loglevel=error >/dev/null)
 check "node-rgb4-onnx" "$work/python-rgb4-onnx.txt" node examples/node-consumer/classify.mjs "$rgb" "${rgb_pictures[@]}"
 
-echo "examples: HTTP clients (curl, tritonclient) against selfie-classify serve, the RGB model"
-build/install/selfie-classify/bin/selfie-classify serve --artifacts "$rgb" --port 0 >"$work/serve.out" 2>&1 &
+echo "examples: HTTP clients (curl, tritonclient) against modelparity-java serve, the RGB model"
+build/install/modelparity-java/bin/modelparity-java serve --artifacts "$rgb" --port 0 >"$work/serve.out" 2>&1 &
 serve_pid=$!
 trap 'kill "$serve_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 150); do grep -q "http://" "$work/serve.out" && break; sleep 0.2; done

@@ -1,4 +1,4 @@
-"""selfie-deploy's Python side, one sub-package per stage of the pipeline.
+"""modelparity's Python side, one sub-package per stage of the pipeline.
 
 data/ (pictures in, model inputs out) -> training/ (networks, fit, metrics) ->
 export/ (``python -m python.export``: convert, verify, publish) -> parity/

@@ -22,7 +22,7 @@ reference) makes of each, that the Java and JavaScript tests read the same way (
 
 Gradle's ``pythonReference`` writes it to build/reference/conformance for Java's
 ``ConformanceTest``; ``npm test`` (js/test/conformance.test.js) writes it for itself, or reads
-``$SELFIE_CONFORMANCE``; ``tests/test_conformance.py`` holds Python to it. A case added here is
+``$MODELPARITY_CONFORMANCE``; ``tests/test_conformance.py`` holds Python to it. A case added here is
 held in the three languages.
 """
 

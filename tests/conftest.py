@@ -15,17 +15,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SEED_DATA = ROOT.parent / "shared" / "datasets" / "selfie-or-not" / "thumbnails-40"
 #: CI sets this so that tests needing the shared seed data fail instead of skipping.
-REQUIRE_SEED = "SELFIE_REQUIRE_SEED_DATA"
+REQUIRE_SEED = "MODELPARITY_REQUIRE_SEED_DATA"
 #: Where the seed data is, if not beside the clone; "none" hides it, as on a user's clone.
-SEED_DATA_VARIABLE = "SELFIE_SEED_DATA"
+SEED_DATA_VARIABLE = "MODELPARITY_SEED_DATA"
 #: A folder that keeps the tests' exports (and the users' test models) between test runs:
 #: CI's two runs share one. Reused only while the code that makes them is the same
 #: (``code_key``); unset, each session makes them in a temporary folder.
-TEST_CACHE = "SELFIE_TEST_CACHE"
+TEST_CACHE = "MODELPARITY_TEST_CACHE"
 
 
 def seed_data_path() -> Path | None:
-    """The seed data folder the tests look at, or None when SELFIE_SEED_DATA=none hides it."""
+    """The seed data folder the tests look at, or None when MODELPARITY_SEED_DATA=none hides it."""
     chosen = os.environ.get(SEED_DATA_VARIABLE, "")
     if chosen == "none":
         return None
@@ -91,7 +91,7 @@ def code_key() -> str:
 
 @pytest.fixture(scope="session")
 def test_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The folder of this session's exports: SELFIE_TEST_CACHE's, emptied when other code
+    """The folder of this session's exports: MODELPARITY_TEST_CACHE's, emptied when other code
     made it, else a temporary one."""
     chosen = os.environ.get(TEST_CACHE)
     folder = Path(chosen) if chosen else tmp_path_factory.mktemp("cache")

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-JAVA_CLI = ROOT / "build" / "install" / "selfie-classify" / "bin" / "selfie-classify"
-NODE_CLI = ROOT / "js" / "bin" / "selfie-classify.js"
+JAVA_CLI = ROOT / "build" / "install" / "modelparity-java" / "bin" / "modelparity-java"
+NODE_CLI = ROOT / "js" / "bin" / "modelparity-node.js"
 #: Pictures per process: bounds each JVM's command line (ONNX Runtime Java 1.29.0 died on
 #: long ones; 1.28.0 ships, see build.gradle) and each process's run time.
 BATCH = 1000

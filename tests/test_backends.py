@@ -60,7 +60,7 @@ def test_jax_trained_model_exports_with_every_parity_cell_passing(tmp_path):
     assert m["model"]["format"] == "keras" and m["training"] is None
     assert {"keras/keras", "savedmodel/tensorflow", "tflite/litert",
             "onnx/onnxruntime"} <= set(m["parity"])
-    if os.environ.get("SELFIE_REQUIRE_JAVA") == "1":  # CI: the JVM's cells ran too
+    if os.environ.get("MODELPARITY_REQUIRE_JAVA") == "1":  # CI: the JVM's cells ran too
         assert {"savedmodel/tensorflow_java", "onnx/onnxruntime_java",
                 "onnx/java_files"} <= set(m["parity"])
     failed = {name: c for name, c in m["parity"].items() if not c["ok"]}

@@ -68,7 +68,7 @@ def test_java_routes_skip_an_artifact_the_export_left_out(tmp_path, monkeypatch)
                                      "batch64_pictures_per_s": 9.0}}}
         return json.dumps(report), 50.0, 0.0
 
-    bench = tmp_path / "selfie-classify-benchmark"
+    bench = tmp_path / "modelparity-java-benchmark"
     bench.write_text("")
     monkeypatch.setattr(command, "JAVA_BENCH", bench)
     monkeypatch.setattr(command, "run_measured", fake_run)

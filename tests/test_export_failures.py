@@ -73,8 +73,8 @@ def test_int8_only_newer_runtimes_run_is_not_published(tmp_path, monkeypatch, ca
 
     why = java_unavailable()
     if why is not None:
-        if os.environ.get("SELFIE_REQUIRE_JAVA") == "1":
-            pytest.fail(f"SELFIE_REQUIRE_JAVA=1 but the Java cells cannot run: {why}")
+        if os.environ.get("MODELPARITY_REQUIRE_JAVA") == "1":
+            pytest.fail(f"MODELPARITY_REQUIRE_JAVA=1 but the Java cells cannot run: {why}")
         pytest.skip(f"needs the oldest ONNX Runtime through Java: {why}")
     import converters.tflite
 

@@ -49,8 +49,8 @@ def test_structure_aware_files_are_reproducible_and_use_every_mutation(tmp_path)
 def test_python_and_java_accept_the_same_damaged_pictures(exported, tmp_path):
     why = java_unavailable()
     if why is not None:
-        if os.environ.get("SELFIE_REQUIRE_JAVA") == "1":
-            pytest.fail(f"SELFIE_REQUIRE_JAVA=1 but the Java CLI cannot run: {why}")
+        if os.environ.get("MODELPARITY_REQUIRE_JAVA") == "1":
+            pytest.fail(f"MODELPARITY_REQUIRE_JAVA=1 but the Java CLI cannot run: {why}")
         pytest.skip(f"the Java CLI cannot run here: {why}")
     start = time.monotonic()
     paths = make_fuzz_pictures(tmp_path / "fuzz", COUNT, seed=0)
@@ -80,7 +80,7 @@ KNOWN_ONE_SIDED = (("java", "for libjpeg's block smoothing to estimate"),
 def test_three_languages_accept_the_same_structurally_damaged_pictures(exported, tmp_path):
     """tests.structfuzz's files (segment and chunk fields, lengths, ids, order, checksums,
     cuts): Java and Node accept and refuse what Python accepts and refuses, and label alike."""
-    require(java_unavailable(), "SELFIE_REQUIRE_JAVA", "the Java CLI")
+    require(java_unavailable(), "MODELPARITY_REQUIRE_JAVA", "the Java CLI")
     require(node_unavailable(), REQUIRE_JS, "the Node CLI")
     start = time.monotonic()
     paths = make_struct_pictures(tmp_path / "struct", STRUCT_COUNT, seed=0)

@@ -3,7 +3,7 @@ broken one), its command line beside ``python.predict``, and the model inputs it
 picture files of every kind, value for value, in Node and in headless Chromium.
 
 Skipped with the reason where Node, js/node_modules or Chromium is missing;
-``SELFIE_REQUIRE_JS=1`` (CI) turns the skip into a failure.
+``MODELPARITY_REQUIRE_JS=1`` (CI) turns the skip into a failure.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from tests.recipeinputs import RECIPES, pictures_in
 from tests.test_parity import _nudge, _rewrite_onnx
 from tests.test_user_models import EXPECTED, user_export, user_models  # noqa: F401 (fixtures)
 
-CLI = PACKAGE / "bin" / "selfie-classify.js"
+CLI = PACKAGE / "bin" / "modelparity-node.js"
 #: The pictures the js/ package refuses where Python answers, each for a stated reason
 #: (docs/javascript.md): progressive JPEGs libjpeg block-smooths (as the Java library refuses them),
 #: CMYK JPEGs, and transparent non-PNG pictures in a browser (a canvas premultiplies alpha).
@@ -150,7 +150,7 @@ def test_cli_names_unreadable_pictures_and_classifies_the_rest(js, exported, tmp
     assert len(errors) == len(bad) + 2, node.stderr
     # a folder stands for its pictures, as in python.predict: an empty one is named first
     for line, name in zip(errors, [str(empty), *bad.values(), missing], strict=True):
-        assert line.startswith(f"selfie-classify: error: {name}: "), line
+        assert line.startswith(f"modelparity-node: error: {name}: "), line
     assert "Traceback" not in node.stderr and "    at " not in node.stderr
     assert errors[-1].endswith("no such file") and "no pictures in this folder" in errors[0]
     assert "a CMYK JPEG" in errors[len(bad)]

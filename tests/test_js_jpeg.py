@@ -11,7 +11,7 @@ seeded fuzzed JPEGs of tests.fuzzpictures.
 
 The one stated exception, as in Java's PictureInputsParityTest: a progressive JPEG whose scans
 leave coefficients for libjpeg-turbo's block smoothing is refused by the JS reader, which does
-not reproduce the smoothing. Skipped without node or js/node_modules; SELFIE_REQUIRE_JS=1
+not reproduce the smoothing. Skipped without node or js/node_modules; MODELPARITY_REQUIRE_JS=1
 turns that skip into a failure.
 """
 
@@ -54,7 +54,7 @@ TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
 
 @pytest.fixture(scope="module")
 def node() -> str:
-    """The node executable; a skip (or, with SELFIE_REQUIRE_JS=1, a failure) without it."""
+    """The node executable; a skip (or, with MODELPARITY_REQUIRE_JS=1, a failure) without it."""
     require(js_unavailable("node_files"), REQUIRE_JS, "the JavaScript JPEG reader")
     return str(shutil.which("node"))
 

@@ -44,7 +44,7 @@ KIND_FUZZ_COUNT = 300
 
 @pytest.fixture(scope="module")
 def node() -> None:
-    """Skip (or, with SELFIE_REQUIRE_JS=1, fail) where the JavaScript side cannot run."""
+    """Skip (or, with MODELPARITY_REQUIRE_JS=1, fail) where the JavaScript side cannot run."""
     require(js_unavailable("node_files"), REQUIRE_JS, "the JavaScript PNG reader")
 
 

@@ -4,7 +4,7 @@ In Node a plain JPEG (js/src/core/jpeg JpegDc.plain(): its markers checked as th
 checks them, its entropy-coded data not decoded) on a reduced route comes from sharp's
 libjpeg-turbo at 1/8, 1/4 or 1/2 scale (js/src/node.js decodeReducedWithSharp), the reader
 decoding the rest. ``js/tools/jpeg-pixels.js`` takes that route with
-SELFIE_JPEG_PLATFORM=sharp; here tests/test_js_jpeg.py's comparisons with Pillow are run on
+MODELPARITY_JPEG_PLATFORM=sharp; here tests/test_js_jpeg.py's comparisons with Pillow are run on
 it, and tests.jpegdcrgb's colour JPEGs show how many sharp decoded.
 """
 
@@ -24,7 +24,7 @@ from tests.test_js_jpeg import jpegrgb, node, references  # noqa: F401 (fixtures
 @pytest.fixture(autouse=True)
 def by_sharp(monkeypatch: pytest.MonkeyPatch) -> None:
     """The tool decodes plain JPEGs on a reduced route with sharp, as the Node CLI does."""
-    monkeypatch.setenv("SELFIE_JPEG_PLATFORM", "sharp")
+    monkeypatch.setenv("MODELPARITY_JPEG_PLATFORM", "sharp")
 
 
 def test_sharp_gives_pillows_draft_rgb(node: str, jpegrgb: Path, tmp_path: Path) -> None:  # noqa: F811

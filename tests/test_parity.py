@@ -18,7 +18,7 @@ from python.parity.matrix import input_sets, run_matrix
 from python.runtimes.jvm import java_unavailable, run_java
 from tests.conftest import require, run_module
 
-REQUIRE_JAVA = "SELFIE_REQUIRE_JAVA"
+REQUIRE_JAVA = "MODELPARITY_REQUIRE_JAVA"
 JAVA_CELLS = {"savedmodel/tensorflow_java", "onnx/onnxruntime_java", "onnx_int8/onnxruntime_java",
               "onnx/onnxruntime_java_oldest", "onnx_int8/onnxruntime_java_oldest",
               "savedmodel/java_files", "onnx/java_files", "onnx_int8/java_files"}

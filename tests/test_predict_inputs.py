@@ -18,7 +18,7 @@ from python.runtimes.js import REQUIRE_JS, js_unavailable
 from tests.conftest import ROOT, require
 from tests.fuzzcompare import JAVA_CLI, java_unavailable
 
-NODE_CLI = ROOT / "js" / "bin" / "selfie-classify.js"
+NODE_CLI = ROOT / "js" / "bin" / "modelparity-node.js"
 
 
 def _grey(path: Path, level: int) -> str:
@@ -87,7 +87,7 @@ def _both(exported: Path, args: list[str], stdin: bytes = b"", other: str = "jav
 def _unavailable(other: str) -> None:
     """Skip (or fail, as CI asks) where the other CLI cannot run."""
     if other == "java":
-        require(java_unavailable(), "SELFIE_REQUIRE_JAVA", "the Java CLI")
+        require(java_unavailable(), "MODELPARITY_REQUIRE_JAVA", "the Java CLI")
     else:
         require(js_unavailable("node_files"), REQUIRE_JS, "the Node CLI")
 
@@ -132,7 +132,7 @@ def test_the_node_cli_classifies_twenty_thousand_paths(exported, tmp_path):
     assert done.returncode == 1, done.stderr[-500:]
     assert done.stdout.count(f"{picture}\t") == count
     assert done.stderr.strip().splitlines() == [
-        f"selfie-classify: error: {tmp_path / 'missing.png'}: no such file"]
+        f"modelparity-java: error: {tmp_path / 'missing.png'}: no such file"]
 
 
 def test_the_java_cli_takes_as_many_paths_as_the_system_passes(exported, tmp_path):
@@ -143,8 +143,8 @@ def test_the_java_cli_takes_as_many_paths_as_the_system_passes(exported, tmp_pat
     takes."""
     why = java_unavailable()
     if why is not None:
-        if os.environ.get("SELFIE_REQUIRE_JAVA") == "1":
-            pytest.fail(f"SELFIE_REQUIRE_JAVA=1 but the Java CLI cannot run: {why}")
+        if os.environ.get("MODELPARITY_REQUIRE_JAVA") == "1":
+            pytest.fail(f"MODELPARITY_REQUIRE_JAVA=1 but the Java CLI cannot run: {why}")
         pytest.skip(f"the Java CLI cannot run here: {why}")
     picture = Path(_grey(tmp_path / ("照片" + "d" * 200) / "p.png", 51))
     room = os.sysconf("SC_ARG_MAX") - sum(len(k) + len(v) + 10 for k, v in os.environ.items())

@@ -87,7 +87,7 @@ def test_the_walkthrough_runs_as_written(folder):
     manifest = json.loads((folder / "artifacts" / "manifest.json").read_text())
     assert manifest["labels"] == ["disc", "square"] and "onnx_int8" in manifest["quantization"]
 
-    require(server_unavailable(), "SELFIE_REQUIRE_JAVA", "the Java command")
+    require(server_unavailable(), "MODELPARITY_REQUIRE_JAVA", "the Java command")
     done = _run(java, folder)
     assert done.returncode == 0 and done.stdout.strip() == predicted, done.stderr[-2000:]
     done = _run(curl, folder)
@@ -98,6 +98,6 @@ def test_the_walkthrough_runs_as_written(folder):
     assert done.returncode == 0, done.stderr[-3000:]
     assert (folder / "labels.parquet").is_dir()
 
-    require(js_unavailable("onnxruntime_node"), "SELFIE_REQUIRE_JS", "the Node command")
+    require(js_unavailable("onnxruntime_node"), "MODELPARITY_REQUIRE_JS", "the Node command")
     done = _run(node, folder)
     assert done.returncode == 0 and done.stdout.strip() == predicted, done.stderr[-2000:]

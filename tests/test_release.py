@@ -35,7 +35,7 @@ POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
   </pluginRepositories>
   <dependencies>
     <dependency>
-      <groupId>io.github.selfiedeploy</groupId><artifactId>selfie-classify</artifactId>
+      <groupId>io.github.modelparity</groupId><artifactId>modelparity</artifactId>
       <version>{version}</version>
     </dependency>
   </dependencies>
@@ -48,9 +48,9 @@ POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
 """
 MAIN = """package example;
 
-import io.github.selfiedeploy.classify.ArtifactFormat;
-import io.github.selfiedeploy.classify.Classification;
-import io.github.selfiedeploy.classify.Classifier;
+import io.github.modelparity.ArtifactFormat;
+import io.github.modelparity.Classification;
+import io.github.modelparity.Classifier;
 import java.nio.file.Path;
 
 public final class Main {
@@ -76,7 +76,7 @@ def _ok(command: list[str], cwd: Path, env: dict | None = None,
 
 @pytest.fixture(scope="module")
 def dist() -> Path:
-    require(java_unavailable(), "SELFIE_REQUIRE_JAVA", "release.sh (its Maven and Java parts)")
+    require(java_unavailable(), "MODELPARITY_REQUIRE_JAVA", "release.sh (its Maven and Java parts)")
     _ok(["bash", str(ROOT / "release.sh")], ROOT)
     return DIST
 
@@ -123,7 +123,7 @@ def test_the_wheel_in_a_new_environment_exports_and_predicts(dist, exported, pre
 def test_a_maven_project_naming_only_the_release_repository(dist, exported, predicted,
                                                            tmp_path):
     if shutil.which("mvn") is None:
-        require("no mvn on PATH", "SELFIE_REQUIRE_JAVA", "the Maven consumer")
+        require("no mvn on PATH", "MODELPARITY_REQUIRE_JAVA", "the Maven consumer")
     project = tmp_path / "consumer"
     (project / "src/main/java/example").mkdir(parents=True)
     cache = Path.home() / ".m2" / "repository"  # third-party jars, read as a remote repository
@@ -133,9 +133,9 @@ def test_a_maven_project_naming_only_the_release_repository(dist, exported, pred
     local = tmp_path / "m2"  # a repository of its own: nothing installed earlier is seen
     _ok(["mvn", "-B", "-q", f"-Dmaven.repo.local={local}", "compile",
          "dependency:build-classpath", "-Dmdep.outputFile=cp.txt"], project)
-    origin = (local / "io/github/selfiedeploy/selfie-classify" / VERSION
+    origin = (local / "io/github/modelparity/modelparity" / VERSION
               / "_remote.repositories").read_text()
-    assert f"selfie-classify-{VERSION}.jar>dist=" in origin, origin
+    assert f"modelparity-{VERSION}.jar>dist=" in origin, origin
     classpath = f"{project / 'target/classes'}:{(project / 'cp.txt').read_text().strip()}"
     pictures, lines = predicted
     done = _ok(["java", "-cp", classpath, "example.Main", str(exported), *pictures], tmp_path)
@@ -145,7 +145,7 @@ def test_a_maven_project_naming_only_the_release_repository(dist, exported, pred
 
 
 def test_a_node_project_installing_the_tarball(dist, exported, predicted, tmp_path):
-    require(js_unavailable("onnxruntime_node"), "SELFIE_REQUIRE_JS", "the npm tarball")
+    require(js_unavailable("onnxruntime_node"), "MODELPARITY_REQUIRE_JS", "the npm tarball")
     project = tmp_path / "node-consumer"
     project.mkdir()
     _ok(["npm", "init", "-y"], project)
@@ -153,7 +153,7 @@ def test_a_node_project_installing_the_tarball(dist, exported, predicted, tmp_pa
     _ok(["npm", "install", "--no-audit", "--no-fund", "--prefer-offline", str(tarball)],
         project, {"ONNXRUNTIME_NODE_INSTALL": "skip"})
     pictures, lines = predicted
-    done = _ok(["npx", "--no-install", "selfie-classify", "--artifacts", str(exported),
+    done = _ok(["npx", "--no-install", "modelparity-node", "--artifacts", str(exported),
                 *pictures], project)
     assert done.stdout.splitlines() == lines
 
@@ -162,7 +162,7 @@ def test_the_java_archive_unpacked_elsewhere(dist, exported, predicted, tmp_path
     archive = next((dist / "java").glob("*.tar"))
     _ok(["tar", "xf", str(archive)], tmp_path)
     (home,) = [p for p in tmp_path.iterdir() if p.is_dir()]
-    command = home / "bin" / "selfie-classify"
+    command = home / "bin" / "modelparity-java"
     assert VERSION in _ok([str(command), "--version"], tmp_path).stdout
     pictures, lines = predicted
     done = _ok([str(command), "--artifacts", str(exported), *pictures], tmp_path)

@@ -1,4 +1,4 @@
-"""selfie-classify serve: a client no one here wrote (tritonclient) against python.predict,
+"""modelparity-java serve: a client no one here wrote (tritonclient) against python.predict,
 the bad-input and overload answers, SIGTERM with a request in flight, metrics, the page."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ TOLERANCE = 1e-6
 
 @pytest.fixture(scope="module")
 def served(exported: Path):
-    require(server_unavailable(), "SELFIE_REQUIRE_JAVA", "selfie-classify serve")
+    require(server_unavailable(), "MODELPARITY_REQUIRE_JAVA", "modelparity-java serve")
     with serving(exported, "--threads", "2") as server:
         yield server
 
@@ -160,7 +160,7 @@ def test_server_jvm_has_its_own_flags_not_the_cli_trims(served):
     sizes to the load, with a 64 MB start, GCTimeRatio=4 and glibc's malloc held to 2 arenas
     (camera photos' memory, docs/java.md); the short-lived CLI keeps its own flags."""
     server_args = Path(f"/proc/{served.process.pid}/cmdline").read_bytes().decode().split("\0")
-    assert "io.github.selfiedeploy.classify.tools.Main" in server_args
+    assert "io.github.modelparity.tools.Main" in server_args
     cli_only = ("-Xms48m", "-XX:MaxNewSize=32m", "-XX:TieredStopAtLevel=1")
     assert not set(cli_only) & set(server_args), server_args
     assert {"-Xms64m", "-XX:GCTimeRatio=4"} <= set(server_args), server_args
@@ -243,7 +243,7 @@ def test_metrics_count_requests_errors_and_latency(served, pictures):
         lines = [ln for ln in text.splitlines() if ln.startswith(series + " ")]
         return float(lines[0].split()[-1]) if lines else 0.0
 
-    count = 'selfie_request_duration_seconds_count{endpoint="classify"}'
+    count = 'modelparity_request_duration_seconds_count{endpoint="classify"}'
     for _ in range(50):  # an answer is counted when its last byte is written: maybe just after
         status, headers, body = request(served, "GET", "/metrics")
         text = body.decode()
@@ -251,8 +251,8 @@ def test_metrics_count_requests_errors_and_latency(served, pictures):
             break
         time.sleep(0.05)
     assert status == 200 and headers["Content-Type"].startswith("text/plain")
-    ok = 'selfie_requests_total{code="200",endpoint="classify"}'
-    refused = 'selfie_request_errors_total{code="400",endpoint="classify"}'
+    ok = 'modelparity_requests_total{code="200",endpoint="classify"}'
+    refused = 'modelparity_request_errors_total{code="400",endpoint="classify"}'
     assert value(text, ok) == value(before, ok) + 1
     assert value(text, refused) == value(before, refused) + 1
     assert value(text, count) == value(before, count) + 2
@@ -277,7 +277,7 @@ def finish(s: socket.socket, body: bytes) -> int:
 
 
 def test_full_queue_gets_503_at_once(exported, pictures):
-    require(server_unavailable(), "SELFIE_REQUIRE_JAVA", "selfie-classify serve")
+    require(server_unavailable(), "MODELPARITY_REQUIRE_JAVA", "modelparity-java serve")
     body = pictures[0].read_bytes()
     with serving(exported, "--threads", "1", "--queue", "0") as server:
         held = held_request(server, "/v1/classify", body)
@@ -299,7 +299,7 @@ def test_full_queue_gets_503_at_once(exported, pictures):
 
 
 def test_sigterm_lets_requests_in_flight_finish_then_exits_0(exported, pictures):
-    require(server_unavailable(), "SELFIE_REQUIRE_JAVA", "selfie-classify serve")
+    require(server_unavailable(), "MODELPARITY_REQUIRE_JAVA", "modelparity-java serve")
     body = pictures[0].read_bytes()
     pieces = [body[i * len(body) // 8:(i + 1) * len(body) // 8] for i in range(8)]
     with serving(exported, "--grace", "20") as server:
@@ -309,7 +309,7 @@ def test_sigterm_lets_requests_in_flight_finish_then_exits_0(exported, pictures)
                        f"\r\nConnection: close\r\n\r\n".encode() + pieces[0])
         for _ in range(100):  # until the server has the upload in hand (and this scrape)
             scrape = request(server, "GET", "/metrics")[2].decode()
-            if "selfie_requests_in_flight 2.0" in scrape.splitlines():
+            if "modelparity_requests_in_flight 2.0" in scrape.splitlines():
                 break
             time.sleep(0.05)
         server.process.terminate()  # SIGTERM, an eighth of the picture sent
@@ -334,13 +334,13 @@ def test_sigterm_lets_requests_in_flight_finish_then_exits_0(exported, pictures)
 
 def test_page_in_chromium_shows_the_cli_label(served, exported, pictures):
     why = js_unavailable("onnxruntime_web") or (None if chromium() else "no Chromium")
-    require(why, "SELFIE_REQUIRE_JS", "the page's browser test")
+    require(why, "MODELPARITY_REQUIRE_JS", "the page's browser test")
     chosen = pictures[:3]
     out = ROOT / "build" / "serve-page.png"
     out.parent.mkdir(exist_ok=True)
     done = subprocess.run(["node", str(ROOT / "js" / "tools" / "serve-page-check.js"), served.url,
                            str(out), *map(str, chosen)], capture_output=True, text=True,
-                          timeout=180, env={"SELFIE_CHROMIUM": chromium(), "PATH": "/usr/bin:/bin"})
+                          timeout=180, env={"MODELPARITY_CHROMIUM": chromium(), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr[-2000:]
     shown = json.loads(done.stdout)
     assert shown["errors"] == [] and shown["model"] == exported.name

@@ -13,8 +13,8 @@ import pytest
 from tests.fuzzcompare import JAVA_CLI
 
 BIN = JAVA_CLI.parent
-SCRIPTS = ("selfie-classify", "selfie-classify-benchmark", "selfie-classify-soak",
-           "selfie-classify-spark")
+SCRIPTS = ("modelparity-java", "modelparity-java-benchmark", "modelparity-java-soak",
+           "modelparity-spark")
 #: Quotes, spaces, a newline, shell words and patterns: none may be rewritten.
 ODD = ["a b", "it's", '"quoted"', "$HOME", "*", "back\\slash", "new\nline", "", "-", "@list",
        "--", "-e", "\\n"]
@@ -43,8 +43,8 @@ def test_arguments_reach_java_untouched(name, fake_java, tmp_path):
     script = BIN / name
     if not script.exists():
         why = f"{script} is missing (run gradle installDist)"
-        if os.environ.get("SELFIE_REQUIRE_JAVA") == "1":
-            pytest.fail(f"SELFIE_REQUIRE_JAVA=1 but {why}")
+        if os.environ.get("MODELPARITY_REQUIRE_JAVA") == "1":
+            pytest.fail(f"MODELPARITY_REQUIRE_JAVA=1 but {why}")
         pytest.skip(why)
     opts = name.upper().replace("-", "_") + "_OPTS"
     link = tmp_path / "elsewhere" / "cmd"
@@ -55,12 +55,12 @@ def test_arguments_reach_java_untouched(name, fake_java, tmp_path):
     assert argv[-len(ODD):] == ODD
     jvm = argv[:-len(ODD)]
     assert tf == "2"
-    assert jvm[-3] == "-classpath" and jvm[-1].startswith("io.github.selfiedeploy.classify.")
+    assert jvm[-3] == "-classpath" and jvm[-1].startswith("io.github.modelparity.")
     home = BIN.parent.resolve()
     assert all(entry.startswith(f"{home}/lib/") for entry in jvm[-2].split(":")), jvm[-2]
     assert jvm[-6:-3] == ["-Dx=1", "-Dy=a b", "-Dz=2"]  # JAVA_OPTS then the script's own
     assert "--enable-native-access=ALL-UNNAMED" in jvm
-    if name == "selfie-classify-spark":
+    if name == "modelparity-spark":
         assert jvm[-2].endswith(f"{home}/lib/spark/*")
         assert f"-Dlog4j2.configurationFile={home}/lib/spark-log4j2.properties" in jvm
     # the caller's level kept; thousands of arguments passed whole

@@ -106,8 +106,8 @@ def _check_parity(m: dict) -> None:
         assert cells[key]["ok"] and cells[key]["n"] == m["data"]["test"], key
     if m["parity_java"] != "ran":
         assert m["parity_java"].startswith("skipped: ")
-        if os.environ.get("SELFIE_REQUIRE_JAVA") == "1":
-            pytest.fail(f"SELFIE_REQUIRE_JAVA=1 but {m['parity_java']}")
+        if os.environ.get("MODELPARITY_REQUIRE_JAVA") == "1":
+            pytest.fail(f"MODELPARITY_REQUIRE_JAVA=1 but {m['parity_java']}")
         return
     files = 0
     for key, c in cells.items():

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A user's shell client of selfie-classify serve: bash classify.sh URL PICTURE... posts each
+# A user's shell client of modelparity-java serve: bash classify.sh URL PICTURE... posts each
 # picture's bytes to /v1/classify and prints the answer, one JSON object a line (label,
 # probability, every label's probability, the top 3, the model's sha256).
 set -euo pipefail

@@ -1,4 +1,4 @@
-"""A user's client of selfie-classify serve through stock tritonclient (KServe's Open
+"""A user's client of modelparity-java serve through stock tritonclient (KServe's Open
 Inference Protocol): python triton_client.py URL MODEL PICTURE... sends the picture files as
 encoded bytes and prints path, label and probability a picture, as python -m python.predict
 prints them for a softmax model (the label's probability)."""

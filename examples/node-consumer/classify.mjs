@@ -1,7 +1,7 @@
 // A user's Node program: node classify.mjs ARTIFACTS PICTURE... prints path, label and
 // probability a picture, then the three most probable labels with their probabilities, as
 // python -m python.predict --top 3 prints them (run-examples.sh compares the two).
-import { openClassifier, classifyFiles, outputLine } from 'selfie-classify';
+import { openClassifier, classifyFiles, outputLine } from 'modelparity';
 
 const [artifacts, ...pictures] = process.argv.slice(2);
 const classifier = await openClassifier(artifacts, { format: 'onnx' });

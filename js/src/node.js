@@ -68,7 +68,7 @@ let temporaries = 0;
  * @type {import('./core/picture.js').DecodeReduced}
  */
 export async function decodeReducedWithSharp(bytes, { scale, width, height, channels, sofAt }) {
-  const file = path.join(tmpdir(), `selfie-classify-${process.pid}-${++temporaries}-${randomBytes(6).toString('hex')}.jpg`);
+  const file = path.join(tmpdir(), `modelparity-${process.pid}-${++temporaries}-${randomBytes(6).toString('hex')}.jpg`);
   const [h, w] = [height * scale, width * scale]; // the frame header's, rounded up
   if (w > 0xFFFF || h > 0xFFFF) {
     return null;

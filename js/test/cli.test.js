@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/selfie-classify.js');
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/modelparity-node.js');
 
 function run(...args) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
@@ -22,15 +22,15 @@ function oneLineError(r, pattern) {
 }
 
 test('usage errors exit 2 with one line', () => {
-  oneLineError(run('--top', '0', 'a.png'), /selfie-classify: error: argument --top: '0' is not a whole number of at least 1/);
+  oneLineError(run('--top', '0', 'a.png'), /modelparity-node: error: argument --top: '0' is not a whole number of at least 1/);
   oneLineError(run('--format', 'tflite', 'a.png'), /invalid choice: 'tflite'/);
   oneLineError(run('--artifacts', 'x'), /the following arguments are required: PICTURE/);
-  oneLineError(run('--bogus', 'a.png'), /selfie-classify: error: .*--bogus/);
+  oneLineError(run('--bogus', 'a.png'), /modelparity-node: error: .*--bogus/);
   for (const args of [['--top', '0', 'a.png'], ['--bogus']]) assert.equal(run(...args).status, 2);
 });
 
 test('a missing or broken artifacts folder exits 2 naming the file', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'selfie-cli-'));
+  const dir = mkdtempSync(path.join(tmpdir(), 'modelparity-cli-'));
   const missing = run('--artifacts', dir, 'a.png');
   assert.equal(missing.status, 2);
   oneLineError(missing, new RegExp(`${dir}/manifest.json: no manifest; run python -m python.export first`));
@@ -43,6 +43,6 @@ test('a missing or broken artifacts folder exits 2 naming the file', () => {
 test('--help prints the usage and exits 0', () => {
   const r = run('--help');
   assert.equal(r.status, 0);
-  assert.match(r.stdout, /^usage: selfie-classify /);
+  assert.match(r.stdout, /^usage: modelparity-node /);
   assert.match(r.stdout, /exit status:/);
 });

@@ -1,7 +1,7 @@
 // The conformance corpus (tests/conformance.py): every picture under every recipe becomes
 // Python's model input (sha256 of its float32 little-endian bytes, and its shape) or is
 // refused with Python's reason class; every manifest gets Python's version-gate line.
-// The corpus is $SELFIE_CONFORMANCE when set (gradle's build/reference/conformance, say),
+// The corpus is $MODELPARITY_CONFORMANCE when set (gradle's build/reference/conformance, say),
 // else written here by `python -m tests.conformance` ($PYTHON, default python) into a
 // temporary folder. Run: cd js && node --test test/conformance.test.js
 
@@ -22,12 +22,12 @@ import { decodeWithSharp } from '../src/node.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function corpusFolder() {
-  if (process.env.SELFIE_CONFORMANCE) return path.resolve(process.env.SELFIE_CONFORMANCE);
+  if (process.env.MODELPARITY_CONFORMANCE) return path.resolve(process.env.MODELPARITY_CONFORMANCE);
   const folder = path.join(mkdtempSync(path.join(tmpdir(), 'selfie-conformance-')), 'corpus');
   after(() => rmSync(path.dirname(folder), { recursive: true, force: true }));
   const python = process.env.PYTHON || 'python';
   const made = spawnSync(python, ['-m', 'tests.conformance', folder], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(made.status, 0, `${python} -m tests.conformance ${folder} failed (set SELFIE_CONFORMANCE to a`
+  assert.equal(made.status, 0, `${python} -m tests.conformance ${folder} failed (set MODELPARITY_CONFORMANCE to a`
     + ` corpus it wrote, or PYTHON to an interpreter with the toolkit): ${made.error ?? made.stderr.slice(-3000)}`);
   return folder;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * node tools/demo-check.js ARTIFACTS SCREENSHOT.png PICTURE...: the demo page driven as a person
- * would use it, in headless Chromium (Debian's, by SELFIE_CHROMIUM or on PATH): pick the
+ * would use it, in headless Chromium (Debian's, by MODELPARITY_CHROMIUM or on PATH): pick the
  * pictures, wait for the answers, take a screenshot. Prints one JSON object: for each picture
  * its name, the label and probability the page shows, or that it showed an error.
  */
@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { startServer } from '../src/serve.js';
 
 function browserPath() {
-  if (process.env.SELFIE_CHROMIUM) return process.env.SELFIE_CHROMIUM;
+  if (process.env.MODELPARITY_CHROMIUM) return process.env.MODELPARITY_CHROMIUM;
   return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim();
 }
 

@@ -13,7 +13,7 @@
  * platform's decoder), 'refused' (a PictureError; its reason), 'not-jpeg' (isJpeg is false) or
  * 'crash' (any other error, its stack; the exit status is then 2); for a JPEG also header,
  * readJpegHeader's answer (null where the walk failed). Node-only: reads and writes files.
- * With SELFIE_JPEG_PLATFORM=sharp in the environment, a plain JPEG on a reduced route is
+ * With MODELPARITY_JPEG_PLATFORM=sharp in the environment, a plain JPEG on a reduced route is
  * decoded by sharp as the Node CLI decodes it (node.js decodeReducedWithSharp), the reader
  * decoding what sharp does not; each 'draft' answer says which in by: 'sharp' or 'reader'.
  */
@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { PictureError } from '../src/core/errors.js';
 import { decodeJpeg, isJpeg, readJpegHeader } from '../src/core/jpeg/index.js';
 
-const bySharp = process.env.SELFIE_JPEG_PLATFORM === 'sharp';
+const bySharp = process.env.MODELPARITY_JPEG_PLATFORM === 'sharp';
 const { decodeReducedWithSharp } = bySharp ? await import('../src/node.js') : {};
 
 const USAGE = 'usage: node js/tools/jpeg-pixels.js OUTDIR FILE... --channels 1|3 --draft-side N'

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * node tools/serve-page-check.js URL SCREENSHOT.png PICTURE...: the page of a running
- * `selfie-classify serve` (Java) driven as a person would use it, in headless Chromium
- * (Debian's, by SELFIE_CHROMIUM or on PATH): pick the pictures, wait for the answers, take a
+ * `modelparity-java serve` (Java) driven as a person would use it, in headless Chromium
+ * (Debian's, by MODELPARITY_CHROMIUM or on PATH): pick the pictures, wait for the answers, take a
  * screenshot. Prints one JSON object: for each picture its name, the label the page shows (or
  * its error) and whether the prepared input was drawn.
  */
@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 
 function browserPath() {
-  if (process.env.SELFIE_CHROMIUM) return process.env.SELFIE_CHROMIUM;
+  if (process.env.MODELPARITY_CHROMIUM) return process.env.MODELPARITY_CHROMIUM;
   return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim();
 }
 

@@ -1,4 +1,4 @@
-// Type declarations for selfie-classify: the same API from its Node and browser entry points
+// Type declarations for modelparity: the same API from its Node and browser entry points
 // (openClassifier's source and the picture helpers differ, as noted).
 
 /** A picture that cannot be read or prepared: message "<picture>: <reason>". */

@@ -262,7 +262,7 @@ def json_schema() -> dict[str, Any]:
     """The manifest's JSON Schema, generated from the dataclasses (one statement of the shape)."""
     schema = _adapter().json_schema(mode="serialization")
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema,
-            "title": "selfie-deploy manifest.json"}
+            "title": "modelparity manifest.json"}
 
 
 def describe_artifact(root: Path, artifact: ArtifactSpec) -> ArtifactEntry:

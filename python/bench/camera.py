@@ -31,9 +31,9 @@ from python.errors import ToolkitError, cli_main
 #: Commands by name: each takes the artifacts folder and the photos.
 COMMANDS = {
     "python.predict": lambda a: [sys.executable, "-m", "python.predict", "--artifacts", str(a)],
-    "java_cli": lambda a: [str(ROOT / "build" / "install" / "selfie-classify" / "bin"
-                               / "selfie-classify"), "--artifacts", str(a)],
-    "node_cli": lambda a: ["node", str(ROOT / "js" / "bin" / "selfie-classify.js"),
+    "java_cli": lambda a: [str(ROOT / "build" / "install" / "modelparity-java" / "bin"
+                               / "modelparity-java"), "--artifacts", str(a)],
+    "node_cli": lambda a: ["node", str(ROOT / "js" / "bin" / "modelparity-node.js"),
                            "--artifacts", str(a)],
 }
 #: The targets the issue sets, as ratios to Pillow: (faithful, fast).

@@ -26,8 +26,8 @@ from python.errors import ToolkitError, cli_main
 from python.runtimes.jvm import CLASSPATH_FILE, ROOT, read_classpath
 
 SEED_DATA = ROOT.parent / "shared" / "datasets" / "selfie-or-not" / "thumbnails-40"
-JAVA_BENCH = ROOT / "build" / "install" / "selfie-classify" / "bin" / "selfie-classify-benchmark"
-JAVA_CLI = JAVA_BENCH.with_name("selfie-classify")
+JAVA_BENCH = ROOT / "build" / "install" / "modelparity-java" / "bin" / "modelparity-java-benchmark"
+JAVA_CLI = JAVA_BENCH.with_name("modelparity-java")
 #: (runtime, artifact): every artifact in its Python runtime, Keras first (the baseline).
 PYTHON_ROUTES = [(a.python_runtime, a.name) for a in ARTIFACTS if a.name == "keras"] + [
     (a.python_runtime, a.name) for a in ARTIFACTS if a.name != "keras"]
@@ -164,7 +164,7 @@ def footprint(manifest: Manifest) -> list[dict]:
     ort_java = jar_bytes("onnxruntime")
     ort_linux = _linux_x64_only([p for p in read_classpath(CLASSPATH_FILE)
                                  if Path(p).name.startswith("onnxruntime")]) if jars else 0
-    library = jar_bytes("selfie-classify", "imageio", "common-", "metadata-extractor", "xmpcore",
+    library = jar_bytes("modelparity-java", "imageio", "common-", "metadata-extractor", "xmpcore",
                         "jackson", "picocli")
     model = {k: v.bytes for k, v in manifest.artifacts.items()}
     routes = [

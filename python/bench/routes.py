@@ -1,6 +1,6 @@
 """python -m python.bench.routes: every way to classify a folder, measured the same way.
 
-Each route (the installed selfie-classify, python -m python.predict, selfie-classify-spark
+Each route (the installed modelparity-java, python -m python.predict, modelparity-spark
 with local[1] and local[2], spark-submit to a two-worker standalone cluster) classifies a
 folder of N and of M pictures, as a user runs it, timed from the shell. The difference of
 the two, divided by M - N, is the cost of a picture; what is left at N is the fixed cost
@@ -33,7 +33,7 @@ from python.errors import ToolkitError, cli_main
 from python.predict.inputs import expand
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = ROOT / "build" / "install" / "selfie-classify" / "bin"
+BIN = ROOT / "build" / "install" / "modelparity-java" / "bin"
 SEED = ROOT.parent / "shared" / "datasets" / "selfie-or-not" / "thumbnails-40"
 ROUTES = ("cli", "python.predict", "spark local[1]", "spark local[2]", "spark cluster")
 SPARK_DONE = re.compile(r"(\d+) pictures \((\d+) errors\)")
@@ -68,18 +68,18 @@ def command(route: str, folder: Path, out: Path, artifacts: Path, master: str | 
             jar: Path | None, archive: Path | None) -> list[str]:
     """The route's command line for one folder, as a user types it."""
     if route == "cli":
-        return [str(BIN / "selfie-classify"), "--artifacts", str(artifacts), str(folder)]
+        return [str(BIN / "modelparity-java"), "--artifacts", str(artifacts), str(folder)]
     if route == "python.predict":
         return [sys.executable, "-m", "python.predict", "--artifacts", str(artifacts), str(folder)]
     job = ["--input", str(folder), "--output", str(out)]
     if route == "spark cluster":
         return [str(spark_home() / "bin" / "spark-submit"), "--master", str(master),
-                "--class", "io.github.selfiedeploy.classify.spark.ClassifyPictures",
+                "--class", "io.github.modelparity.spark.ClassifyPictures",
                 "--total-executor-cores", "2", "--executor-memory", "1g",
                 "--archives", f"{archive}#artifacts", "--conf", "spark.ui.enabled=false",
                 str(jar), "--artifacts", "artifacts", *job]
     local = route.split()[1]
-    return [str(BIN / "selfie-classify-spark"), "--master", local, "--artifacts", str(artifacts),
+    return [str(BIN / "modelparity-spark"), "--master", local, "--artifacts", str(artifacts),
             *job]
 
 
@@ -100,11 +100,11 @@ def timed(argv: list[str], n: int, env: dict[str, str], cwd: Path) -> dict:
 
 
 def first_line_seconds(folder: Path, count: int, artifacts: Path) -> dict:
-    """selfie-classify with count of folder's pictures as arguments: seconds to its first line
+    """modelparity-java with count of folder's pictures as arguments: seconds to its first line
     (the first batch classified) and to its end; beside it, the whole command on one picture
     (what the first line costs with no arguments to speak of)."""
     paths = expand([str(folder)]).pictures[:count]
-    cli = [str(BIN / "selfie-classify"), "--artifacts", str(artifacts)]
+    cli = [str(BIN / "modelparity-java"), "--artifacts", str(artifacts)]
     start = time.monotonic()
     subprocess.run([*cli, paths[0]], capture_output=True, check=True)
     one = time.monotonic() - start
@@ -115,7 +115,7 @@ def first_line_seconds(folder: Path, count: int, artifacts: Path) -> dict:
         first = time.monotonic() - start
         rest = 1 + sum(1 for _ in p.stdout)
     if p.returncode != 0 or rest != len(paths):
-        raise ToolkitError(f"selfie-classify: exit status {p.returncode}, {rest} of {len(paths)}")
+        raise ToolkitError(f"modelparity-java: exit status {p.returncode}, {rest} of {len(paths)}")
     return {"arguments": len(paths), "first_line_s": first, "whole_s": time.monotonic() - start,
             "one_picture_s": one}
 
@@ -168,7 +168,7 @@ def markdown(result: dict) -> list[str]:
     if first:
         s = spread([x["first_line_s"] for x in first])
         one = spread([x["one_picture_s"] for x in first])
-        lines.append(f"\nselfie-classify with {first[0]['arguments']:,} paths as arguments: first"
+        lines.append(f"\nmodelparity-java with {first[0]['arguments']:,} paths as arguments: first"
                      f" line after {f(s, 2)} s; the whole command on one picture {f(one, 2)} s"
                      f" (median, min to max of {s['n']}).")
     return lines
@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         raise ToolkitError(f"--copies {args.copies}: two counts, the first smaller, as in 2,4")
     copies = (small, large)
     artifacts = args.artifacts.resolve()
-    with tempfile.TemporaryDirectory(prefix="selfie-routes-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="modelparity-routes-") as tmp:
         work = Path(tmp)
         sets = {k: v for k, v in make_inputs(work, args.seed, args.photos, copies).items()
                 if k in args.datasets.split(",")}
@@ -208,9 +208,9 @@ def main(argv: list[str] | None = None) -> int:
         jar = archive = None
         if "spark cluster" in routes:
             libs = ROOT / "build" / "spark" / "libs"
-            jar = next(libs.glob("selfie-classify-spark-*-all.jar"), None)
+            jar = next(libs.glob("modelparity-spark-*-all.jar"), None)
             if jar is None:
-                raise ToolkitError(f"{libs}: no selfie-classify-spark-*-all.jar for the cluster"
+                raise ToolkitError(f"{libs}: no modelparity-spark-*-all.jar for the cluster"
                                    " route (gradle :spark:applicationJar)")
             archive = work / "artifacts.tgz"
             subprocess.run(["tar", "-C", str(artifacts), "-czf", str(archive), "manifest.json",

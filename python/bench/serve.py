@@ -1,4 +1,4 @@
-"""python -m python.bench.serve: selfie-classify serve under load, beside the same pictures
+"""python -m python.bench.serve: modelparity-java serve under load, beside the same pictures
 classified in-process by one Classifier on the same threads.
 
 wrk (Debian's) generates the load on loopback, bounded in requests and in time, through
@@ -114,7 +114,7 @@ def in_process(artifacts: Path, threads: int, seconds: float, warmup: float,
     """The same pictures' bytes through Classifier.classify(name, bytes) on threads threads."""
     lib = JAVA_CLI.parents[1] / "lib"
     command = ["java", "-Xms32m", "-cp", f"{lib}/*", "--enable-native-access=ALL-UNNAMED",
-               "io.github.selfiedeploy.classify.tools.InProcessLoad", str(artifacts), "onnx",
+               "io.github.modelparity.tools.InProcessLoad", str(artifacts), "onnx",
                str(threads), str(seconds), str(warmup), *map(str, pictures)]
     done = subprocess.run(command, capture_output=True, text=True,
                           timeout=seconds + warmup + 120)
@@ -126,7 +126,7 @@ def in_process(artifacts: Path, threads: int, seconds: float, warmup: float,
 def soak(artifacts: Path, listing: Path, requests: int, threads: int) -> dict:
     """requests requests at concurrency 16, the server's resident memory sampled every second.
 
-    The heap is fixed and touched from the start (as selfie-classify-soak's is), so the samples
+    The heap is fixed and touched from the start (as modelparity-java-soak's is), so the samples
     see native memory and leaks, not the JVM deciding to grow its heap; one wrk thread, which
     stops after its share (wrk waited past the last answer with two)."""
     fixed_heap = "-Xms512m -Xmx512m -XX:+AlwaysPreTouch"
@@ -139,13 +139,13 @@ def soak(artifacts: Path, listing: Path, requests: int, threads: int) -> dict:
                                             requests, 1), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
         start = time.monotonic()
-        answered = 'selfie_requests_total{code="200",endpoint="classify"}'
+        answered = 'modelparity_requests_total{code="200",endpoint="classify"}'
         while load.poll() is None and time.monotonic() - start < 1800:
             time.sleep(1.0)
             samples.append((time.monotonic() - start, server.rss_bytes()))
             metrics = urllib.request.urlopen(server.url + "metrics", timeout=30).read().decode()
             done = sum(float(ln.split()[-1]) for ln in metrics.splitlines()
-                       if ln.startswith("selfie_requests_total{") and "classify" in ln)
+                       if ln.startswith("modelparity_requests_total{") and "classify" in ln)
             if done >= requests:
                 load.send_signal(signal.SIGINT)
         stdout, stderr = load.communicate(timeout=60)

@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-java", action="store_true", help="no Java runtimes")
     p.add_argument("--no-js", action="store_true",
                    help="no JavaScript runtimes (Node and headless Chromium, which otherwise run"
-                   " where they are installed; SELFIE_REQUIRE_JS=1 makes their absence fail)")
+                   " where they are installed; MODELPARITY_REQUIRE_JS=1 makes their absence fail)")
     p.add_argument("--timeout", type=float, default=300.0,
                    help="seconds a JVM worker may take before it counts as hung (default 300)")
     logs.add_flags(p)

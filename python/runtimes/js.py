@@ -21,8 +21,8 @@ from python.runtimes.workers import ROOT, WorkerOutcome, make_jobs, run_jobs
 PACKAGE = ROOT / "js"
 WORKER_SCRIPT = PACKAGE / "tools" / "parity-worker.js"
 #: The environment variable that turns the JavaScript cells' skip into a failure.
-REQUIRE_JS = "SELFIE_REQUIRE_JS"
-#: Where Chromium is looked for when SELFIE_CHROMIUM does not say (Debian's package first).
+REQUIRE_JS = "MODELPARITY_REQUIRE_JS"
+#: Where Chromium is looked for when MODELPARITY_CHROMIUM does not say (Debian's package first).
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 #: The packages the worker loads, by runtime.
 NEEDED = {"onnxruntime_node": ("onnxruntime-node",), "node_files": ("onnxruntime-node", "sharp"),
@@ -33,8 +33,8 @@ DEFAULT_TIMEOUT = 300.0
 
 
 def chromium() -> str | None:
-    """The Chromium to drive: SELFIE_CHROMIUM, else the first of CHROMIUM_NAMES on PATH."""
-    chosen = os.environ.get("SELFIE_CHROMIUM")
+    """The Chromium to drive: MODELPARITY_CHROMIUM, else the first of CHROMIUM_NAMES on PATH."""
+    chosen = os.environ.get("MODELPARITY_CHROMIUM")
     if chosen:
         return chosen if Path(chosen).is_file() else None
     return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
@@ -66,7 +66,7 @@ def js_unavailable(runtime: str | None = None) -> str | None:
                 " setup.sh does)")
     if (runtime is None or runtime in BROWSER_RUNTIMES) and chromium() is None:
         return ("no Chromium: none of " + ", ".join(CHROMIUM_NAMES) + " is on PATH (Debian:"
-                " apt-get install chromium) and SELFIE_CHROMIUM names no file")
+                " apt-get install chromium) and MODELPARITY_CHROMIUM names no file")
     return None
 
 

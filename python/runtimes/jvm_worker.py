@@ -102,18 +102,18 @@ class NotApplicable(Exception):
 
 
 class JavaLibraryFromFiles:
-    """The project's own Java Classifier (io.github.selfiedeploy.classify), from picture files."""
+    """The project's own Java Classifier (io.github.modelparity), from picture files."""
 
     def __init__(self, artifacts: str, artifact: str) -> None:
         import jpype
 
-        pkg = jpype.JPackage("io").github.selfiedeploy.classify
+        pkg = jpype.JPackage("io").github.modelparity
         paths = jpype.JClass("java.nio.file.Paths")
         self.paths = paths
         try:
             self.classifier = pkg.Classifier.open(paths.get(artifacts),
                                                   pkg.ArtifactFormat.of(artifact))
-        except jpype.JClass("io.github.selfiedeploy.classify.UnsupportedModelException") as err:
+        except jpype.JClass("io.github.modelparity.UnsupportedModelException") as err:
             message = str(err.getMessage())  # without the (staging) folder it names first
             raise NotApplicable(message.split("manifest.json: ", 1)[-1]) from None
         manifest = json.loads((Path(artifacts) / "manifest.json").read_text(encoding="utf-8"))

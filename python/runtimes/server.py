@@ -1,4 +1,4 @@
-"""``selfie-classify serve`` in a process of its own, for the tests and the load benchmark.
+"""``modelparity-java serve`` in a process of its own, for the tests and the load benchmark.
 
 The server is the installed Java command (``gradle installDist``); it listens on loopback on a
 free port, says where on its first line, and is stopped with SIGTERM (graceful) when the
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from python.runtimes.workers import ROOT
 
-JAVA_CLI = ROOT / "build" / "install" / "selfie-classify" / "bin" / "selfie-classify"
+JAVA_CLI = ROOT / "build" / "install" / "modelparity-java" / "bin" / "modelparity-java"
 LISTENING = re.compile(r"on (http://\S+/) with")
 
 
@@ -65,7 +65,7 @@ def server_unavailable() -> str | None:
 @contextmanager
 def serving(artifacts: Path, *args: str, java_opts: str | None = None,
             startup_timeout: float = 60) -> Iterator[Server]:
-    """Start ``selfie-classify serve --artifacts artifacts --port 0 args...``; stop it after."""
+    """Start ``modelparity-java serve --artifacts artifacts --port 0 args...``; stop it after."""
     env = {**os.environ}
     if java_opts:
         env["JAVA_OPTS"] = f"{env.get('JAVA_OPTS', '')} {java_opts}".strip()
@@ -82,7 +82,7 @@ def serving(artifacts: Path, *args: str, java_opts: str | None = None,
             process.kill()
             process.wait()
             said = "".join(server.stderr)
-            raise RuntimeError(f"selfie-classify serve did not start: {line!r} {said}")
+            raise RuntimeError(f"modelparity-java serve did not start: {line!r} {said}")
         server.url = match.group(1)
         yield server
     finally:

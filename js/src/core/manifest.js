@@ -92,7 +92,7 @@ export function parseManifest(text, where) {
   }
   if (height < 1 || width < 1) throw new ArtifactError(where, `input ${height}x${width} is not a size`);
   if (channels !== 1 && channels !== 3) {
-    throw new ArtifactError(where, `input.channels ${channels} is not supported by this selfie-classify (1 grey or 3 RGB)`);
+    throw new ArtifactError(where, `input.channels ${channels} is not supported by this modelparity (1 grey or 3 RGB)`);
   }
   const recipe = readRecipe(object(json, 'preprocessing'), where);
   if (recipe.channels !== channels) {

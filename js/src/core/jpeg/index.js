@@ -147,7 +147,7 @@ export function decodeJpeg(bytes, name, {
   // goes to a platform decoder that may smooth as Pillow's libjpeg-turbo does (wholeSmooths).
   if ((large || !wholeSmooths) && jpeg.incompleteProgressive()) {
     throw new PictureError(name, 'a progressive JPEG whose scans leave coefficients for'
-      + " libjpeg's block smoothing to estimate, which this selfie-classify does not reproduce");
+      + " libjpeg's block smoothing to estimate, which this modelparity does not reproduce");
   }
   if (greyRoute) {
     // grey; for an RGB model the caller repeats it, as Python's to_rgb

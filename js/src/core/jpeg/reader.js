@@ -10,7 +10,7 @@
  * per_scan_setup), and a progressive JPEG that libjpeg would block-smooth where the scale
  * shows it (jdcoefct.c smoothing_ok, decompress_smooth_data), which is not reproduced.
  *
- * A hand port of the Java library's JpegDc (io.github.selfiedeploy.classify.picture.jpeg),
+ * A hand port of the Java library's JpegDc (io.github.modelparity.picture.jpeg),
  * whose Javadoc states the rules for damaged data: the same pixels and the same refusals with
  * the same reasons: marker segments are checked in jdmarker.c's order, also after the last
  * row (markers.js, sos.js), and both routes refuse over 10 blocks an MCU (sos.js). It is
@@ -186,7 +186,7 @@ export class JpegDc {
     this.decode(true, scale);
     if (this.smoothed()) {
       throw new PictureError(this.name, 'a progressive JPEG whose scans leave coefficients'
-        + " for libjpeg's block smoothing to estimate, which this selfie-classify does not do");
+        + " for libjpeg's block smoothing to estimate, which this modelparity does not do");
     }
     const w = Math.ceil(this.f.width / scale);
     const h = Math.ceil(this.f.height / scale);

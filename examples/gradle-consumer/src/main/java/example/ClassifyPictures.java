@@ -1,12 +1,12 @@
 package example;
 
-import io.github.selfiedeploy.classify.ArtifactException;
-import io.github.selfiedeploy.classify.ArtifactFormat;
-import io.github.selfiedeploy.classify.Classification;
-import io.github.selfiedeploy.classify.Classifier;
-import io.github.selfiedeploy.classify.LabelProbability;
-import io.github.selfiedeploy.classify.PictureException;
-import io.github.selfiedeploy.classify.PreparedPicture;
+import io.github.modelparity.ArtifactException;
+import io.github.modelparity.ArtifactFormat;
+import io.github.modelparity.Classification;
+import io.github.modelparity.Classifier;
+import io.github.modelparity.LabelProbability;
+import io.github.modelparity.PictureException;
+import io.github.modelparity.PreparedPicture;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A user's own service-style program, built against io.github.selfiedeploy:selfie-classify
- * (and, for the SavedModel, selfie-classify-tensorflow) by their coordinates alone. Where the
+ * A user's own service-style program, built against io.github.modelparity:modelparity
+ * (and, for the SavedModel, modelparity-tensorflow) by their coordinates alone. Where the
  * Maven example hands the library file paths, this one reads each picture's bytes itself, as a
  * service gets them from a request or a store, prepares them one by one and classifies them
  * in one batch: ClassifyPictures FORMAT ARTIFACTS PICTURE... prints path, label and

@@ -1,10 +1,10 @@
 package example;
 
-import io.github.selfiedeploy.classify.ArtifactException;
-import io.github.selfiedeploy.classify.ArtifactFormat;
-import io.github.selfiedeploy.classify.Classification;
-import io.github.selfiedeploy.classify.Classifier;
-import io.github.selfiedeploy.classify.LabelProbability;
+import io.github.modelparity.ArtifactException;
+import io.github.modelparity.ArtifactFormat;
+import io.github.modelparity.Classification;
+import io.github.modelparity.Classifier;
+import io.github.modelparity.LabelProbability;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A user's own program, built against io.github.selfiedeploy:selfie-classify (and, for the
- * SavedModel, selfie-classify-tensorflow) by their coordinates alone:
+ * A user's own program, built against io.github.modelparity:modelparity (and, for the
+ * SavedModel, modelparity-tensorflow) by their coordinates alone:
  * ClassifyPictures FORMAT ARTIFACTS PICTURE... prints path, label and probability a picture,
  * then the three most probable labels with their probabilities, as
  * python -m python.predict --top 3 prints them, for any exported model (grey or RGB, one

@@ -1,7 +1,0 @@
-/**
- * selfie-classify serve: one {@link io.github.selfiedeploy.classify.Classifier} behind an HTTP
- * service on Jetty. {@code POST /v1/classify} takes a picture's bytes; KServe's Open Inference
- * Protocol (V2) over REST, with the binary tensor extension, takes prepared tensors or encoded
- * pictures; {@code /metrics} is Prometheus's text format; {@code /} is a page to try it.
- */
-package io.github.selfiedeploy.classify.serve;
