@@ -132,7 +132,7 @@ def test_the_node_cli_classifies_twenty_thousand_paths(exported, tmp_path):
     assert done.returncode == 1, done.stderr[-500:]
     assert done.stdout.count(f"{picture}\t") == count
     assert done.stderr.strip().splitlines() == [
-        f"modelparity-java: error: {tmp_path / 'missing.png'}: no such file"]
+        f"modelparity-node: error: {tmp_path / 'missing.png'}: no such file"]
 
 
 def test_the_java_cli_takes_as_many_paths_as_the_system_passes(exported, tmp_path):

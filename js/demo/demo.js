@@ -20,7 +20,7 @@ async function load() {
     status.textContent = `${classifier.model}: ${m.width} x ${m.height} ${m.recipe.color}, labels ${m.labels.join(', ')}`
       + ` (sha256 checked, ready in ${Math.round(performance.now() - started)} ms)`;
     document.body.dataset.ready = 'true';
-    window.selfieReadyMs ??= performance.now(); // from navigation: what a first visit waits
+    window.modelparityReadyMs ??= performance.now(); // from navigation: what a first visit waits
   } catch (err) {
     status.className = 'status error';
     status.textContent = String(err.message ?? err);

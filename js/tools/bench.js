@@ -95,7 +95,7 @@ async function firstVisit() {
   });
   await page.goto(`${served.url}/demo/`);
   await page.waitForSelector('body[data-ready]', { timeout: 60_000 });
-  const readyMs = await page.evaluate(() => window.selfieReadyMs ?? null);
+  const readyMs = await page.evaluate(() => window.modelparityReadyMs ?? null);
   await context.close();
   return { ready_ms: readyMs, bytes };
 }
