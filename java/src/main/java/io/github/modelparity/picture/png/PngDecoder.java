@@ -34,7 +34,12 @@ public final class PngDecoder implements FormatDecoder {
         }
         Decoded decoded;
         int box = options.boxSide() > 0 ? Math.min(png.width(), png.height()) / options.boxSide() : 1;
-        if (options.channels() != 1 || !PngGrey.decodes(png)) {
+        if (options.channels() == 3 && png.colour() == 0 && PngGrey.decodes(png)) {
+            // An 8-bit grey PNG for an RGB model: read by our reader, Pillow's chunk rules and
+            // all (ImageIO refuses some that Pillow reads, e.g. an IDAT with a wrong CRC),
+            // upright; its grey is repeated in three channels as Pillow's convert("RGB") does.
+            decoded = Decoded.of(PngGrey.decode(png, path).oriented(orientation));
+        } else if (options.channels() != 1 || !PngGrey.decodes(png)) {
             decoded = Decoded.byImageIo(png.checkedForImageIo(options.conversion() == Conversion.OVER_WHITE));
         } else if (box >= 2 && (orientation < 2 || orientation > 8)) { // upright, as oriented() reads it
             decoded = Decoded.of(PngGrey.decodeBoxed(png, path, box));
