@@ -164,7 +164,7 @@ def footprint(manifest: Manifest) -> list[dict]:
     ort_java = jar_bytes("onnxruntime")
     ort_linux = _linux_x64_only([p for p in read_classpath(CLASSPATH_FILE)
                                  if Path(p).name.startswith("onnxruntime")]) if jars else 0
-    library = jar_bytes("modelparity-java", "imageio", "common-", "metadata-extractor", "xmpcore",
+    library = jar_bytes("modelparity-0", "imageio", "common-", "metadata-extractor", "xmpcore",
                         "jackson", "picocli")
     model = {k: v.bytes for k, v in manifest.artifacts.items()}
     routes = [
