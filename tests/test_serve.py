@@ -340,7 +340,8 @@ def test_page_in_chromium_shows_the_cli_label(served, exported, pictures):
     out.parent.mkdir(exist_ok=True)
     done = subprocess.run(["node", str(ROOT / "js" / "tools" / "serve-page-check.js"), served.url,
                            str(out), *map(str, chosen)], capture_output=True, text=True,
-                          timeout=180, env={"MODELPARITY_CHROMIUM": chromium(), "PATH": "/usr/bin:/bin"})
+                          timeout=180,
+                          env={"MODELPARITY_CHROMIUM": chromium(), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr[-2000:]
     shown = json.loads(done.stdout)
     assert shown["errors"] == [] and shown["model"] == exported.name
